@@ -1,0 +1,203 @@
+import { z } from 'zod';
+import { channel } from './define';
+import { CanonicalEventSchema } from '../domain/canonical-event';
+
+export const IngestFormatSchema = z.enum(['ocsf', 'cloudtrail', 'okta', 'ecs', 'cef', 'syslog', 'csv']);
+export type IngestFormat = z.infer<typeof IngestFormatSchema>;
+
+/** Filters shared by the CLI (`attest events`), the Events explorer and the web host. */
+export const EventFilterSchema = z
+  .object({
+    since: z.number().int().optional(), // ms, inclusive
+    until: z.number().int().optional(), // ms, exclusive
+    classUid: z.number().int().optional(),
+    statusId: z.number().int().optional(),
+    actor: z.string().max(512).optional(), // exact user name or uid
+    ip: z.string().max(64).optional(),
+    source: z.string().max(128).optional(),
+    batchId: z.number().int().optional(),
+  })
+  .strict();
+export type EventFilter = z.infer<typeof EventFilterSchema>;
+
+/** One row of the explorer's table: just what the columns show. */
+export const EventRowSchema = z.object({
+  seq: z.number().int(),
+  time: z.number().int(),
+  classUid: z.number().int(),
+  activityId: z.number().int(),
+  statusId: z.number().int(),
+  severityId: z.number().int(),
+  actor: z.string().nullable(),
+  ip: z.string().nullable(),
+  operation: z.string().nullable(),
+  source: z.string(),
+  batchId: z.number().int().nullable(),
+  message: z.string().nullable(),
+});
+export type EventRow = z.infer<typeof EventRowSchema>;
+
+export const EventDetailSchema = z.object({
+  row: EventRowSchema,
+  event: CanonicalEventSchema,
+  /** The record exactly as received, as base64 (bytes may not be UTF-8). */
+  rawBase64: z.string(),
+  /** UTF-8 decoding of raw with invalid sequences replaced, for display. */
+  rawText: z.string(),
+  hash: z.string(),
+  fingerprint: z.string(),
+});
+export type EventDetail = z.infer<typeof EventDetailSchema>;
+
+export const IngestSummarySchema = z.object({
+  file: z.string(),
+  sha256: z.string(),
+  format: IngestFormatSchema.nullable(),
+  bytes: z.number().int(),
+  read: z.number().int(),
+  imported: z.number().int(),
+  duplicates: z.number().int(),
+  quarantined: z.number().int(),
+  batchId: z.number().int().nullable(),
+  cancelled: z.boolean(),
+  /** Set when the file could not be read or recognised. */
+  error: z.string().nullable(),
+});
+export type IngestSummary = z.infer<typeof IngestSummarySchema>;
+
+export const IngestProgressSchema = z.object({
+  jobId: z.string(),
+  file: z.string(),
+  fileIndex: z.number().int(),
+  fileCount: z.number().int(),
+  bytesRead: z.number().int(),
+  bytesTotal: z.number().int(),
+  events: z.number().int(),
+  eventsPerSec: z.number(),
+  etaMs: z.number().int().nullable(),
+  state: z.enum(['running', 'done', 'cancelled', 'failed']),
+});
+export type IngestProgress = z.infer<typeof IngestProgressSchema>;
+
+export const QuarantineRowSchema = z.object({
+  id: z.number().int(),
+  batchId: z.number().int(),
+  file: z.string(),
+  line: z.number().int(),
+  reason: z.string(),
+  rawText: z.string(),
+  rawBase64: z.string(),
+  status: z.enum(['open', 'resolved']),
+});
+export type QuarantineRow = z.infer<typeof QuarantineRowSchema>;
+
+export const BatchSchema = z.object({
+  id: z.number().int(),
+  file: z.string(),
+  bytes: z.number().int(),
+  sha256: z.string(),
+  format: z.string(),
+  source: z.string(),
+  operator: z.string(),
+  startedAt: z.number().int(),
+  finishedAt: z.number().int().nullable(),
+  read: z.number().int(),
+  imported: z.number().int(),
+  duplicates: z.number().int(),
+  quarantined: z.number().int(),
+});
+export type Batch = z.infer<typeof BatchSchema>;
+
+export const OverviewSchema = z.object({
+  total: z.number().int(),
+  bucketMs: z.number().int(),
+  series: z.array(z.object({ t: z.number().int(), success: z.number().int(), failure: z.number().int(), other: z.number().int() })),
+  topFailingActors: z.array(z.object({ key: z.string(), count: z.number().int() })),
+  topFailingIps: z.array(z.object({ key: z.string(), count: z.number().int() })),
+});
+export type Overview = z.infer<typeof OverviewSchema>;
+
+export const SourceSchema = z.object({
+  name: z.string().min(1).max(128),
+  signedOnly: z.boolean(),
+  hasJwks: z.boolean(),
+  jwksKeyIds: z.array(z.string()),
+  issuer: z.string().nullable(),
+  csvMapping: z.record(z.string(), z.string()).nullable(),
+  syslogYear: z.number().int().nullable(),
+  syslogZone: z.string().nullable(), // e.g. "UTC", "+02:00", "Europe/Berlin"
+});
+export type Source = z.infer<typeof SourceSchema>;
+
+export const VerifyReportSchema = z.object({
+  ok: z.boolean(),
+  count: z.number().int(),
+  headSeq: z.number().int(),
+  headHash: z.string(),
+  checkpoints: z.number().int(),
+  firstBadSeq: z.number().int().nullable(),
+  problem: z.string().nullable(),
+  ms: z.number().int(),
+});
+export type VerifyReport = z.infer<typeof VerifyReportSchema>;
+
+export const eventChannels = {
+  'events:query': channel(
+    z
+      .object({
+        filter: EventFilterSchema.default({}),
+        /** Keyset cursor: return events with seq below this (newest first). */
+        beforeSeq: z.number().int().optional(),
+        limit: z.number().int().min(1).max(5000).default(200),
+      })
+      .strict(),
+    z.object({ rows: z.array(EventRowSchema), nextBeforeSeq: z.number().int().nullable() }),
+  ),
+  'events:count': channel(z.object({ filter: EventFilterSchema.default({}) }).strict(), z.object({ count: z.number().int() })),
+  'events:get': channel(z.object({ seq: z.number().int() }).strict(), EventDetailSchema),
+  'events:overview': channel(
+    z.object({ since: z.number().int().optional(), until: z.number().int().optional() }).strict(),
+    OverviewSchema,
+  ),
+  'ingest:start': channel(
+    z
+      .object({
+        /** Paths on the vault's machine (Electron file picker/drop, CLI) or upload ids from the web host. */
+        files: z.array(z.object({ path: z.string().min(1), name: z.string().optional() })).min(1),
+        format: IngestFormatSchema.optional(),
+        source: z.string().min(1).max(128).optional(),
+      })
+      .strict(),
+    z.object({ jobId: z.string() }),
+  ),
+  'ingest:cancel': channel(z.object({ jobId: z.string() }).strict(), z.object({ cancelled: z.boolean() })),
+  'ingest:result': channel(
+    z.object({ jobId: z.string() }).strict(),
+    z.object({ state: z.enum(['running', 'done', 'cancelled', 'failed']), summaries: z.array(IngestSummarySchema) }),
+  ),
+  'batches:list': channel(z.object({ limit: z.number().int().min(1).max(1000).default(100) }).strict(), z.array(BatchSchema)),
+  'quarantine:list': channel(
+    z.object({ batchId: z.number().int().optional(), limit: z.number().int().min(1).max(5000).default(200), afterId: z.number().int().optional() }).strict(),
+    z.object({ rows: z.array(QuarantineRowSchema), total: z.number().int() }),
+  ),
+  'quarantine:retry': channel(
+    z.object({ batchId: z.number().int().optional() }).strict(),
+    z.object({ retried: z.number().int(), imported: z.number().int(), duplicates: z.number().int(), stillQuarantined: z.number().int() }),
+  ),
+  'sources:list': channel(z.object({}).strict(), z.array(SourceSchema)),
+  'sources:save': channel(
+    z
+      .object({
+        name: z.string().min(1).max(128),
+        signedOnly: z.boolean().optional(),
+        jwksJson: z.string().max(1_000_000).optional(),
+        issuer: z.string().max(512).nullable().optional(),
+        csvMapping: z.record(z.string(), z.string()).nullable().optional(),
+        syslogYear: z.number().int().min(1970).max(2200).nullable().optional(),
+        syslogZone: z.string().max(64).nullable().optional(),
+      })
+      .strict(),
+    SourceSchema,
+  ),
+  'chain:verify': channel(z.object({}).strict(), VerifyReportSchema),
+};
