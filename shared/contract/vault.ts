@@ -75,7 +75,8 @@ export const vaultChannels = {
     z.object({ current: z.string().min(1).max(1024), next: PassphraseSchema }).strict(),
     VaultStatusSchema,
   ),
-  'vault:rekey': channel(Empty, VaultStatusSchema),
+  /** passphrase: needed only when the session was unlocked with the keychain and the vault also has a passphrase. */
+  'vault:rekey': channel(z.object({ passphrase: z.string().min(1).max(1024).optional() }).strict(), VaultStatusSchema),
   'vault:setAutoLock': channel(z.object({ minutes: z.number().int().min(1).max(24 * 60) }).strict(), VaultStatusSchema),
   'vault:backup': channel(
     z.object({ outFile: z.string().min(1) }).strict(),

@@ -1,0 +1,8 @@
+import type { Migration } from './migration';
+import { migration0001 } from './0001-initial';
+import { migration0002 } from './0002-event-summaries';
+
+/** Ordered list of every schema migration. Append only; never edit a released one. */
+export const migrations: readonly Migration[] = [migration0001, migration0002];
+
+export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]?.version ?? 0;

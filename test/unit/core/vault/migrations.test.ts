@@ -1,0 +1,95 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openEncryptedDatabase, type Db } from '../../../../electron/core/vault/database';
+import { migrate, LATEST_SCHEMA_VERSION } from '../../../../electron/core/vault/migrator';
+import { migrations } from '../../../../electron/core/vault/migrations';
+import { PASS, expectAttestError, makeVault, removeDir, tempDir } from './helpers';
+
+let root: string;
+let db: Db;
+beforeEach(() => {
+  root = tempDir();
+  db = openEncryptedDatabase(path.join(root, 'm.sqlite'), crypto.randomBytes(32), 'aegis');
+});
+afterEach(() => {
+  if (db.open) db.close();
+  removeDir(root);
+});
+
+const tables = (d: Db) =>
+  (d.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+const indexes = (d: Db) =>
+  (d.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map(
+    (r) => r.name,
+  );
+const columns = (d: Db, table: string) => (d.pragma(`table_info(${table})`) as { name: string }[]).map((c) => c.name);
+
+/** What each migration adds. A new migration without an entry here fails the first test. */
+const shapes: Record<number, (d: Db) => void> = {
+  1: (d) => {
+    expect(tables(d)).toEqual(
+      expect.arrayContaining(['meta', 'sources', 'batches', 'dim_values', 'events', 'postings', 'quarantine', 'checkpoints', 'signing_keys']),
+    );
+    expect(indexes(d)).toEqual(expect.arrayContaining(['events_time_fp', 'quarantine_batch']));
+    expect(columns(d, 'events')).toEqual([
+      'seq', 'time', 'fp', 'class_uid', 'activity_id', 'status_id', 'severity_id', 'actor_id', 'ip_id', 'source_id', 'batch_id', 'event', 'raw', 'hash',
+    ]);
+    expect(columns(d, 'sources')).toContain('name');
+  },
+  2: (d) => {
+    expect(tables(d)).toEqual(expect.arrayContaining(['event_chunks', 'event_summary']));
+    expect(columns(d, 'event_chunks')).toEqual(['first_seq', 'last_seq', 'min_time', 'max_time', 'count']);
+    expect(columns(d, 'event_summary')).toEqual(['minute', 'outcome', 'dim', 'key_id', 'n']);
+  },
+};
+
+describe('schema migrations', () => {
+  it('are numbered 1..N in order, and every one has a shape test below', () => {
+    expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1));
+    expect(Object.keys(shapes).map(Number)).toEqual(migrations.map((m) => m.version));
+    expect(LATEST_SCHEMA_VERSION).toBe(migrations.length);
+  });
+
+  for (const m of migrations) {
+    it(`migration ${m.version} (${m.name}) upgrades a version ${m.version - 1} vault`, () => {
+      migrate(db, migrations.slice(0, m.version - 1));
+      expect(Number(db.pragma('user_version', { simple: true }))).toBe(m.version - 1);
+      const before = tables(db);
+      expect(migrate(db, migrations.slice(0, m.version))).toEqual({ from: m.version - 1, to: m.version });
+      expect(Number(db.pragma('user_version', { simple: true }))).toBe(m.version);
+      expect(tables(db).length).toBeGreaterThan(before.length);
+      shapes[m.version]!(db);
+      // Running again is a no-op.
+      expect(migrate(db, migrations.slice(0, m.version))).toEqual({ from: m.version, to: m.version });
+    });
+  }
+
+  it('runs all pending steps in one transaction: a failing step leaves nothing behind', () => {
+    const broken = [...migrations, { version: migrations.length + 1, name: 'broken', up: 'CREATE TABLE ok_one (x); CREATE TABLE events (x);' }];
+    expect(() => migrate(db, broken)).toThrow();
+    expect(Number(db.pragma('user_version', { simple: true }))).toBe(0);
+    expect(tables(db)).toEqual([]);
+  });
+
+  it('refuses a vault from a newer version (VAULT_TOO_NEW)', async () => {
+    migrate(db);
+    db.pragma(`user_version = ${LATEST_SCHEMA_VERSION + 1}`);
+    const err = await expectAttestError(() => migrate(db), 'VAULT_TOO_NEW');
+    expect(err.message).toMatch(/newer version of Attest/);
+  });
+
+  it('the service refuses to unlock a newer vault and leaves it untouched', async () => {
+    const dir = path.join(root, 'vault');
+    const { vault } = makeVault(dir);
+    await vault.create({ passphrase: PASS, keychain: false });
+    vault.database().pragma(`user_version = ${LATEST_SCHEMA_VERSION + 5}`);
+    await vault.lock();
+    const err = await expectAttestError(vault.unlockWithPassphrase(PASS), 'VAULT_TOO_NEW');
+    expect(err.message).toContain(`schema ${LATEST_SCHEMA_VERSION + 5}`);
+    expect(vault.isUnlocked).toBe(false);
+    // The right passphrase was given: no failed attempt is counted.
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'vault.json'), 'utf8')).failedUnlocks.count).toBe(0);
+  });
+});
