@@ -1,0 +1,159 @@
+import type { IngestFormat } from '../../../shared/contract/events';
+import { detectCsvDelimiter, parseCsvRow } from './formats/csv';
+import { isObject, parseJsonRecord, type JsonObject } from './json-guard';
+import type { RawRecord } from './record';
+import { CsvSplitter } from './split/csv-splitter';
+import { JsonDocumentSplitter } from './split/json-splitter';
+import { stripBomSync } from './split/split-records';
+
+/** How much of a file (decompressed) detection looks at. */
+export const DETECT_SAMPLE_BYTES = 64 * 1024;
+
+export const JSON_FORMATS: ReadonlySet<IngestFormat> = new Set(['ocsf', 'cloudtrail', 'okta', 'ecs']);
+
+/** How a JSON file is cut into records: one per line, or by scanning the document's brackets. */
+export type JsonLayout = 'lines' | 'document';
+
+function firstNonSpace(buf: Buffer): number {
+  for (let i = 0; i < buf.length; i++) {
+    const b = buf[i];
+    if (b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09) return i;
+  }
+  return -1;
+}
+
+/** The format of a file from its first bytes (already decompressed), or null when none fits. */
+export function detectFormat(sample: Buffer): IngestFormat | null {
+  const s = stripBomSync(sample.subarray(0, DETECT_SAMPLE_BYTES));
+  const start = firstNonSpace(s);
+  if (start === -1) return null;
+  const b = s[start];
+  if (b === 0x7b || b === 0x5b) return detectJson(s.subarray(start));
+  return detectText(s);
+}
+
+/** A sentence for the operator when detectFormat returned null. */
+export function describeUnrecognised(sample: Buffer): string {
+  if (sample.length === 0 || firstNonSpace(stripBomSync(sample)) === -1) return 'the file is empty';
+  if ((sample[0] === 0xff && sample[1] === 0xfe) || (sample[0] === 0xfe && sample[1] === 0xff)) return 'it is UTF-16 text; save it as UTF-8';
+  if (sample.subarray(0, 4096).includes(0)) return 'it looks like binary data, not a log';
+  const s = stripBomSync(sample);
+  const b = s[firstNonSpace(s)];
+  if (b === 0x7b || b === 0x5b) return 'it is JSON, but not OCSF, CloudTrail, Okta System Log or ECS; choose a format explicitly';
+  return 'it is not JSON, CEF, syslog or CSV with a header; choose a format explicitly';
+}
+
+// ---- JSON ---------------------------------------------------------------------------------------
+
+export function classifyJsonObject(o: JsonObject): IngestFormat | null {
+  if (typeof o.class_uid === 'number') return 'ocsf';
+  if (Array.isArray(o.Records)) {
+    const first = o.Records[0];
+    return isObject(first) ? classifyJsonObject(first) : 'cloudtrail';
+  }
+  if (typeof o.eventName === 'string' && typeof o.eventSource === 'string' && ('eventVersion' in o || 'userIdentity' in o || 'awsRegion' in o)) return 'cloudtrail';
+  if (typeof o.eventType === 'string' && typeof o.published === 'string' && ('actor' in o || 'outcome' in o || 'uuid' in o)) return 'okta';
+  if ('@timestamp' in o || 'ecs.version' in o || isObject(o.ecs) || 'event.category' in o || 'event.action' in o) return 'ecs';
+  if (isObject(o.event) && ('category' in o.event || 'kind' in o.event || 'action' in o.event || 'outcome' in o.event)) return 'ecs';
+  return null;
+}
+
+function detectJson(s: Buffer): IngestFormat | null {
+  const splitter = new JsonDocumentSplitter();
+  const out: RawRecord[] = [];
+  splitter.push(s, out); // no end(): a record cut by the sample's edge is not a record yet
+  for (const rec of out.slice(0, 20)) {
+    if (rec.error) continue;
+    const parsed = parseJsonRecord(rec.raw.toString('utf8'));
+    if (parsed.ok && isObject(parsed.value)) {
+      const f = classifyJsonObject(parsed.value);
+      if (f) return f;
+    }
+  }
+  if (out.length > 0) return null;
+  // The first record is longer than the sample: judge by the keys we can see.
+  const text = s.toString('utf8');
+  if (/"class_uid"\s*:\s*\d/.test(text)) return 'ocsf';
+  if (/"eventSource"\s*:/.test(text) && /"eventName"\s*:/.test(text)) return 'cloudtrail';
+  if (/"eventType"\s*:/.test(text) && /"published"\s*:/.test(text)) return 'okta';
+  if (/"@timestamp"\s*:/.test(text)) return 'ecs';
+  return null;
+}
+
+/**
+ * JSON Lines when the first line holds one complete value that is not a records container;
+ * otherwise a document (array, {"Records":[...]}, or a pretty-printed object) cut by brackets.
+ */
+export function detectJsonLayout(sample: Buffer): JsonLayout {
+  const s = stripBomSync(sample);
+  const start = firstNonSpace(s);
+  if (start === -1 || s[start] === 0x5b) return 'document';
+  const rest = s.subarray(start);
+  const nl = rest.indexOf(10);
+  const firstLine = nl === -1 ? rest : rest.subarray(0, nl);
+  const splitter = new JsonDocumentSplitter();
+  const out: RawRecord[] = [];
+  splitter.push(firstLine, out);
+  if (splitter.sawContainer) return 'document';
+  if (out.length >= 1 && splitter.idle) return 'lines';
+  // One line longer than the sample and no container in sight: lines and document cut it alike.
+  if (nl === -1) return 'lines';
+  return 'document';
+}
+
+// ---- Text ---------------------------------------------------------------------------------------
+
+const CEF_RE = /(^|\s|:)CEF:\d{1,3}\|/;
+const SYSLOG_RES = [
+  /^<\d{1,3}>\d{1,2} (\S+) \S+ \S+ \S+ \S+ /, // RFC 5424
+  /^(<\d{1,3}>)?[A-Z][a-z]{2} {1,2}\d{1,2} (\d{4} )?\d{2}:\d{2}:\d{2}(\.\d+)? \S/, // RFC 3164
+  /^(<\d{1,3}>)?\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\S* \S+ \S/, // rsyslog RFC 3339 traditional
+];
+
+function sampleLines(s: Buffer): string[] {
+  let text = s.toString('utf8');
+  // The sample may end mid-line: drop the partial last line unless it is all we have.
+  const lastNl = text.lastIndexOf('\n');
+  if (s.length >= DETECT_SAMPLE_BYTES && lastNl > 0) text = text.slice(0, lastNl);
+  return text
+    .split('\n')
+    .map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l))
+    .filter((l) => l.trim() !== '')
+    .slice(0, 200);
+}
+
+function detectText(s: Buffer): IngestFormat | null {
+  const lines = sampleLines(s);
+  if (lines.length === 0) return null;
+  const probe = lines.slice(0, 50);
+  const cef = probe.filter((l) => l.startsWith('CEF:') || CEF_RE.test(l.slice(0, 2048))).length;
+  if (cef >= Math.max(1, probe.length / 2)) return 'cef';
+  const syslog = probe.filter((l) => SYSLOG_RES.some((re) => re.test(l))).length;
+  if (syslog >= Math.max(1, probe.length * 0.6)) return 'syslog';
+  if (looksLikeCsv(s)) return 'csv';
+  return null;
+}
+
+function looksLikeCsv(s: Buffer): boolean {
+  const nl = s.indexOf(10);
+  const headerLine = (nl === -1 ? s : s.subarray(0, nl)).toString('utf8').replace(/\r$/, '');
+  const delimiter = detectCsvDelimiter(headerLine);
+  const splitter = new CsvSplitter(delimiter);
+  const rows: RawRecord[] = [];
+  splitter.push(s, rows);
+  if (s.length < DETECT_SAMPLE_BYTES) splitter.end(rows);
+  const header = rows[0];
+  if (!header || header.error) return false;
+  const names = parseCsvRow(header.raw.toString('utf8'), delimiter);
+  if (typeof names === 'string' || names.length < 2) return false;
+  // Header names are short labels, not data: mostly non-empty and not numbers.
+  const labels = names.filter((n) => n.trim() !== '' && n.length <= 128 && !/^[-+\d.:\s/]+$/.test(n));
+  if (labels.length < names.length * 0.8) return false;
+  const data = rows.slice(1, 101).filter((r) => !r.error);
+  if (data.length === 0) return true;
+  const consistent = data.filter((r) => {
+    const f = parseCsvRow(r.raw.toString('utf8'), delimiter);
+    return typeof f !== 'string' && f.length === names.length;
+  }).length;
+  return consistent >= data.length * 0.8;
+}

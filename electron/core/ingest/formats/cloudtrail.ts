@@ -1,0 +1,105 @@
+import type { CanonicalEvent } from '../../../../shared/domain/canonical-event';
+import { at, endpoint, obj, str, user, withNames } from '../fields';
+import { isObject, type JsonObject } from '../json-guard';
+import { failed, type ParseContext, type ParseOutcome } from '../parse-types';
+import { implausibleTime, parseIsoTime } from '../time';
+
+/** Verb prefixes of AWS API names, to OCSF API Activity activity ids (1 Create, 2 Read, 3 Update, 4 Delete). */
+const VERBS: Array<[RegExp, number]> = [
+  [/^(Create|Add|Allocate|Import|Register|Run|Issue|Request|Copy|Generate|Upload|Publish|Send|Invoke)/, 1],
+  [/^(Get|Describe|List|Lookup|Head|Search|Select|Query|Scan|Batch(Get|Describe)|Check|Validate|Preview|Download|Filter|View|Estimate|Test)/, 2],
+  [/^(Update|Modify|Put|Set|Attach|Associate|Enable|Disable|Change|Reset|Replace|Tag|Untag|Start|Stop|Reboot|Restore|Apply|Accept|Reject|Authorize|Assign|Edit|Rotate|Renew|Cancel|Enter|Exit|Lock|Unlock)/, 3],
+  [/^(Delete|Remove|Terminate|Detach|Disassociate|Deregister|Revoke|Release|Purge|Destroy|Unassign|Deactivate)/, 4],
+];
+
+export function apiActivityFromVerb(eventName: string): number {
+  for (const [re, id] of VERBS) if (re.test(eventName)) return id;
+  return 99;
+}
+
+/** One CloudTrail record, or a {"Records":[...]} object that reached the parser whole. */
+export function parseCloudTrail(v: JsonObject, ctx: ParseContext): ParseOutcome {
+  if (Array.isArray(v.Records)) {
+    const events: CanonicalEvent[] = [];
+    for (let i = 0; i < v.Records.length; i++) {
+      const r = v.Records[i];
+      if (!isObject(r)) return failed(`Records[${i}] is not an object`);
+      const one = parseCloudTrail(r, ctx);
+      if (!one.ok) return failed(`Records[${i}]: ${one.reason}`);
+      events.push(...one.events);
+    }
+    return { ok: true, events };
+  }
+  const eventName = str(v.eventName);
+  if (eventName === undefined) return failed('not a CloudTrail record: eventName is missing');
+  if (typeof v.eventTime !== 'string') return failed('CloudTrail eventTime is missing or not a string');
+  const parsed = parseIsoTime(v.eventTime);
+  if (!parsed) return failed('CloudTrail eventTime is not an ISO 8601 time');
+  const time = parsed.ms; // CloudTrail times are UTC even when the Z is missing
+  const bad = implausibleTime(time, ctx.now);
+  if (bad) return failed(bad);
+
+  const errorCode = str(v.errorCode);
+  const errorMessage = str(v.errorMessage);
+  let classUid: number;
+  let activityId: number;
+  let statusId: number;
+  if (eventName === 'ConsoleLogin') {
+    classUid = 3002;
+    activityId = 1;
+    const outcome = str(at(v, 'responseElements', 'ConsoleLogin'));
+    statusId = outcome === 'Success' ? 1 : outcome === 'Failure' || errorCode !== undefined || errorMessage !== undefined ? 2 : 0;
+  } else {
+    classUid = 6003;
+    activityId = apiActivityFromVerb(eventName);
+    // CloudTrail records failures in errorCode; no error means the call succeeded (OCSF's 1.5 mapping).
+    statusId = errorCode !== undefined ? 2 : 1;
+  }
+
+  const identity = obj(v.userIdentity);
+  let name = str(identity?.userName);
+  if (name === undefined && identity) name = str(at(identity, 'sessionContext', 'sessionIssuer', 'userName'));
+  const e: CanonicalEvent = {
+    class_uid: classUid,
+    activity_id: activityId,
+    time,
+    status_id: statusId,
+    severity_id: 1,
+    metadata: { product: { name: 'CloudTrail', vendor_name: 'AWS' }, version: '1.1.0' },
+    api: { operation: eventName },
+    cloud: { provider: 'AWS' },
+  };
+  const detail = errorMessage ?? errorCode;
+  if (detail !== undefined) e.status_detail = detail;
+  const actor = user(name, str(identity?.arn) ?? str(identity?.principalId), str(identity?.type));
+  if (actor) e.actor = actor;
+  const src = endpoint(str(v.sourceIPAddress));
+  if (src) e.src_endpoint = src;
+  const service = str(v.eventSource);
+  if (service !== undefined) e.api!.service = { name: service };
+  const account = str(v.recipientAccountId) ?? str(identity?.accountId);
+  if (account !== undefined) e.cloud!.account = { uid: account };
+  const region = str(v.awsRegion);
+  if (region !== undefined) e.cloud!.region = region;
+  const uid = str(v.eventID);
+  if (uid !== undefined) e.metadata.uid = uid;
+  if (Array.isArray(v.resources)) {
+    e.resources = v.resources.slice(0, 100).filter(isObject).map((r) => {
+      const res: { uid?: string; type?: string } = {};
+      const arn = str(r.ARN);
+      if (arn !== undefined) res.uid = arn;
+      const type = str(r.type);
+      if (type !== undefined) res.type = type;
+      return res;
+    });
+  }
+  const unmapped: Record<string, unknown> = {};
+  for (const key of ['eventType', 'eventVersion', 'eventCategory', 'userAgent', 'requestID', 'errorCode', 'readOnly', 'managementEvent', 'vpcEndpointId'] as const) {
+    const val = str(v[key]);
+    if (val !== undefined) unmapped[key] = val;
+  }
+  const mfa = str(at(v, 'additionalEventData', 'MFAUsed'));
+  if (mfa !== undefined) unmapped.MFAUsed = mfa;
+  if (Object.keys(unmapped).length > 0) e.unmapped = unmapped;
+  return { ok: true, events: [withNames(e)] };
+}

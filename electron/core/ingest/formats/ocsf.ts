@@ -1,0 +1,159 @@
+import type { CanonicalEvent } from '../../../../shared/domain/canonical-event';
+import { at, endpoint, int, obj, port, str, withNames } from '../fields';
+import type { JsonObject } from '../json-guard';
+import { failed, type ParseContext, type ParseOutcome } from '../parse-types';
+import { implausibleTime, parseIsoTime } from '../time';
+
+const MAX_RESOURCES = 100;
+
+function typeName(v: unknown): string {
+  return v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v;
+}
+
+/** An integer id the event's meaning depends on: absent is fine, a wrong type is not. */
+function idField(v: JsonObject, key: string): number | undefined | string {
+  const x = v[key];
+  if (x === undefined || x === null) return undefined;
+  if (typeof x === 'number' && Number.isInteger(x)) return x;
+  return `${key} must be an integer (got ${typeName(x)})`;
+}
+
+/**
+ * An OCSF 1.x event, already JSON-parsed. The hot path of ingestion: hand-written checks of the few
+ * fields Attest relies on, no schema library.
+ */
+export function parseOcsf(v: JsonObject, ctx: ParseContext): ParseOutcome {
+  const classUid = idField(v, 'class_uid');
+  if (typeof classUid === 'string') return failed(classUid);
+  if (classUid === undefined) return failed('not an OCSF event: class_uid is missing');
+
+  let activityId = idField(v, 'activity_id');
+  if (typeof activityId === 'string') return failed(activityId);
+  if (activityId === undefined) {
+    const typeUid = int(v.type_uid);
+    activityId = typeUid !== undefined && Math.floor(typeUid / 100) === classUid ? typeUid % 100 : 0;
+  }
+  const statusId = idField(v, 'status_id');
+  if (typeof statusId === 'string') return failed(statusId);
+  const severityId = idField(v, 'severity_id');
+  if (typeof severityId === 'string') return failed(severityId);
+
+  let time: number;
+  const t = v.time;
+  if (typeof t === 'number') {
+    time = Math.trunc(t);
+  } else if (t === undefined || t === null) {
+    const dt = typeof v.time_dt === 'string' ? parseIsoTime(v.time_dt) : null;
+    if (!dt || !dt.zoned) return failed('time is missing (neither time nor a zoned time_dt)');
+    time = dt.ms;
+  } else {
+    return failed(`time must be a number of milliseconds since 1970 (got ${typeName(t)})`);
+  }
+  const bad = implausibleTime(time, ctx.now);
+  if (bad) return failed(bad);
+
+  const e: CanonicalEvent = {
+    class_uid: classUid,
+    activity_id: activityId,
+    time,
+    status_id: statusId ?? statusFromText(v.status),
+    severity_id: severityId ?? 0,
+    metadata: { product: {} },
+  };
+  const className = str(v.class_name);
+  if (className !== undefined) e.class_name = className;
+  const activityName = str(v.activity_name);
+  if (activityName !== undefined) e.activity_name = activityName;
+  const status = str(v.status);
+  if (status !== undefined) e.status = status;
+  const statusDetail = str(v.status_detail);
+  if (statusDetail !== undefined) e.status_detail = statusDetail;
+  const message = str(v.message);
+  if (message !== undefined) e.message = message;
+
+  const u = obj(at(v, 'actor', 'user'));
+  if (u) {
+    const user: { name?: string; uid?: string; type?: string } = {};
+    const name = str(u.name);
+    if (name !== undefined) user.name = name;
+    const uid = str(u.uid);
+    if (uid !== undefined) user.uid = uid;
+    const type = str(u.type);
+    if (type !== undefined) user.type = type;
+    e.actor = { user };
+  }
+  const src = ocsfEndpoint(v.src_endpoint);
+  if (src) e.src_endpoint = src;
+  const dst = ocsfEndpoint(v.dst_endpoint);
+  if (dst) e.dst_endpoint = dst;
+
+  const api = obj(v.api);
+  if (api) {
+    const operation = str(api.operation);
+    const service = str(at(api, 'service', 'name'));
+    e.api = {};
+    if (operation !== undefined) e.api.operation = operation;
+    if (service !== undefined) e.api.service = { name: service };
+  }
+  if (Array.isArray(v.resources)) {
+    const resources: NonNullable<CanonicalEvent['resources']> = [];
+    for (const r of v.resources.slice(0, MAX_RESOURCES)) {
+      if (!obj(r)) continue;
+      const res: { name?: string; type?: string; uid?: string } = {};
+      const name = str(r.name);
+      if (name !== undefined) res.name = name;
+      const type = str(r.type);
+      if (type !== undefined) res.type = type;
+      const uid = str(r.uid);
+      if (uid !== undefined) res.uid = uid;
+      resources.push(res);
+    }
+    e.resources = resources;
+  }
+  const md = obj(v.metadata);
+  if (md) {
+    const product = obj(md.product);
+    if (product) {
+      const name = str(product.name);
+      if (name !== undefined) e.metadata.product.name = name;
+      const vendor = str(product.vendor_name);
+      if (vendor !== undefined) e.metadata.product.vendor_name = vendor;
+    }
+    const version = str(md.version);
+    if (version !== undefined) e.metadata.version = version;
+    const uid = str(md.uid);
+    if (uid !== undefined) e.metadata.uid = uid;
+  }
+  const cloud = obj(v.cloud);
+  if (cloud) {
+    const c: NonNullable<CanonicalEvent['cloud']> = {};
+    const account = obj(cloud.account);
+    if (account) {
+      c.account = {};
+      const uid = str(account.uid);
+      if (uid !== undefined) c.account.uid = uid;
+      const name = str(account.name);
+      if (name !== undefined) c.account.name = name;
+    }
+    const region = str(cloud.region);
+    if (region !== undefined) c.region = region;
+    const provider = str(cloud.provider);
+    if (provider !== undefined) c.provider = provider;
+    e.cloud = c;
+  }
+  const unmapped = obj(v.unmapped);
+  if (unmapped) e.unmapped = unmapped;
+  return { ok: true, events: [withNames(e)] };
+}
+
+function ocsfEndpoint(v: unknown): CanonicalEvent['src_endpoint'] | undefined {
+  const o = obj(v);
+  if (!o) return undefined;
+  return endpoint(str(o.ip), port(o.port), str(o.hostname));
+}
+
+function statusFromText(v: unknown): number {
+  if (typeof v !== 'string') return 0;
+  const s = v.toLowerCase();
+  return s === 'success' ? 1 : s === 'failure' ? 2 : s === 'other' ? 99 : 0;
+}

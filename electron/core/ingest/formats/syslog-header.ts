@@ -1,0 +1,160 @@
+import type { ParseContext } from '../parse-types';
+import { resolveWallTime } from '../syslog-time';
+import { fixedOffsetMinutes, monthNumber, parseIsoTime } from '../time';
+
+/** What a syslog header says, whichever RFC it follows. */
+export interface SyslogHeader {
+  /** Facility*8 + severity, when the line has a <PRI>. */
+  pri?: number;
+  /** UTC ms; null when the line has no usable timestamp (then `timeProblem` says why). */
+  time: number | null;
+  timeProblem?: string;
+  notes: string[];
+  host?: string;
+  app?: string;
+  pid?: string;
+  msgId?: string;
+  structuredData?: string;
+  msg: string;
+  rfc: '5424' | '3164' | 'none';
+}
+
+const RFC5424 = /^<(\d{1,3})>(\d{1,2}) (\S+) (\S+) (\S+) (\S+) (\S+)(?: |$)/;
+const RFC3164 = /^(?:<(\d{1,3})>)?([A-Za-z]{3}) {1,2}(\d{1,2}) (?:(\d{4}) )?(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?: ([+-]\d{2}:?\d{2}))?(?: |$)/;
+const ISO_LEAD = /^(?:<(\d{1,3})>)?(\d{4}-\d{2}-\d{2}T[0-9:.,]+(?:Z|[+-]\d{2}:?\d{2})?)(?: |$)/;
+const TAG = /^([^\s[\]:]{1,128})(?:\[([^\]\s]{0,32})\])?:(?: |$)/;
+
+function pri(s: string | undefined): number | undefined {
+  if (s === undefined) return undefined;
+  const n = Number(s);
+  return n <= 191 ? n : undefined;
+}
+
+/** Parses a syslog line's header. Never throws; a line with no recognisable header has rfc 'none'. */
+export function parseSyslogHeader(line: string, ctx: ParseContext): SyslogHeader {
+  let m = RFC5424.exec(line);
+  if (m) {
+    const h: SyslogHeader = { rfc: '5424', pri: pri(m[1]), time: null, notes: [], msg: '' };
+    const ts = m[3] as string;
+    if (ts === '-') {
+      h.timeProblem = 'the syslog line has no timestamp (-)';
+    } else {
+      const t = parseIsoTime(ts);
+      if (!t) h.timeProblem = 'the RFC 5424 timestamp is not valid';
+      else if (!t.zoned) {
+        const r = resolveWallTime(wallOf(t.ms), false, ctx);
+        if (r.ok) {
+          h.time = r.ms;
+          h.notes.push(...r.notes);
+        } else h.timeProblem = r.reason;
+      } else h.time = t.ms;
+    }
+    if (m[4] !== '-') h.host = m[4];
+    if (m[5] !== '-') h.app = m[5];
+    if (m[6] !== '-') h.pid = m[6];
+    if (m[7] !== '-') h.msgId = m[7];
+    const rest = line.slice(m[0].length);
+    const sdEnd = structuredDataEnd(rest);
+    if (sdEnd > 0 && rest[0] === '[') h.structuredData = rest.slice(0, sdEnd);
+    let msg = rest.slice(sdEnd).replace(/^ /, '');
+    if (msg.charCodeAt(0) === 0xfeff) msg = msg.slice(1);
+    h.msg = msg;
+    return h;
+  }
+
+  let rest: string;
+  const h: SyslogHeader = { rfc: '3164', time: null, notes: [], msg: '' };
+  m = RFC3164.exec(line);
+  if (m) {
+    h.pri = pri(m[1]);
+    const month = monthNumber(m[2] as string);
+    const frac = m[8] ?? '';
+    const zone = m[9];
+    const wall = {
+      year: m[4] ? Number(m[4]) : null,
+      month: month ?? 0,
+      day: Number(m[3]),
+      hour: Number(m[5]),
+      minute: Number(m[6]),
+      second: Number(m[7]),
+      ms: frac ? Number(frac.slice(0, 3).padEnd(3, '0')) : 0,
+    };
+    if (month === null) {
+      h.timeProblem = `"${(m[2] as string).slice(0, 3)}" is not a month`;
+    } else {
+      const offset = zone ? fixedOffsetMinutes(zone) : null;
+      const r = resolveWallTime(wall, offset !== null, ctx);
+      if (r.ok) {
+        h.time = r.ms - (offset ?? 0) * 60_000;
+        h.notes.push(...r.notes);
+      } else h.timeProblem = r.reason;
+    }
+    rest = line.slice(m[0].length);
+  } else {
+    m = ISO_LEAD.exec(line);
+    if (!m) return { rfc: 'none', time: null, timeProblem: 'not a syslog line: no RFC 5424 or RFC 3164 timestamp at its start', notes: [], msg: line };
+    h.pri = pri(m[1]);
+    const t = parseIsoTime(m[2] as string);
+    if (!t) h.timeProblem = 'the timestamp is not a valid ISO 8601 time';
+    else if (t.zoned) h.time = t.ms;
+    else {
+      const r = resolveWallTime(wallOf(t.ms), false, ctx);
+      if (r.ok) {
+        h.time = r.ms;
+        h.notes.push(...r.notes);
+      } else h.timeProblem = r.reason;
+    }
+    rest = line.slice(m[0].length);
+  }
+
+  // HOST TAG[PID]: MSG — some local logs omit the host, so a first word that is itself a tag is not a host.
+  let tag = TAG.exec(rest);
+  if (!tag) {
+    const sp = rest.indexOf(' ');
+    const first = sp === -1 ? rest : rest.slice(0, sp);
+    if (first.length > 0 && first.length <= 255) {
+      h.host = first;
+      rest = sp === -1 ? '' : rest.slice(sp + 1);
+      tag = TAG.exec(rest);
+    }
+  }
+  if (tag) {
+    h.app = tag[1];
+    if (tag[2] !== undefined && tag[2] !== '') h.pid = tag[2];
+    rest = rest.slice(tag[0].length);
+  }
+  h.msg = rest;
+  return h;
+}
+
+function wallOf(ms: number): { year: number; month: number; day: number; hour: number; minute: number; second: number; ms: number } {
+  const d = new Date(ms);
+  return {
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    hour: d.getUTCHours(),
+    minute: d.getUTCMinutes(),
+    second: d.getUTCSeconds(),
+    ms: d.getUTCMilliseconds(),
+  };
+}
+
+/** Length of RFC 5424 STRUCTURED-DATA at the start of `s` ("-" or one or more [id k="v"] elements). */
+function structuredDataEnd(s: string): number {
+  if (s[0] === '-') return 1;
+  let i = 0;
+  while (s[i] === '[') {
+    let inQuote = false;
+    i++;
+    for (; i < s.length; i++) {
+      const c = s[i];
+      if (c === '\\') i++;
+      else if (c === '"') inQuote = !inQuote;
+      else if (c === ']' && !inQuote) break;
+    }
+    if (i >= s.length) return s.length;
+    i++;
+  }
+  return i;
+}

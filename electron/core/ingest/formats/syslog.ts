@@ -1,0 +1,94 @@
+import type { CanonicalEvent } from '../../../../shared/domain/canonical-event';
+import { endpoint, isIpAddress, syslogSeverityToOcsf, user, withNames } from '../fields';
+import { failed, type ParseContext, type ParseOutcome } from '../parse-types';
+import { implausibleTime } from '../time';
+import { parseCefText } from './cef';
+import { matchAuth, matchRepeated, type AuthFinding } from './sshd-auth';
+import { parseSyslogHeader, type SyslogHeader } from './syslog-header';
+
+/** "message repeated N times" expands to N events up to this; beyond it one event carries the count. */
+export const MAX_REPEAT_EVENTS = 1000;
+
+/**
+ * One syslog line (RFC 5424 or RFC 3164). sshd/PAM authentication lines become OCSF Authentication
+ * events; a CEF payload is parsed as CEF; every other line becomes a Base Event with its message.
+ * `notes` say which year and zone were assumed when the timestamp had none.
+ */
+export function parseSyslogText(text: string, ctx: ParseContext): ParseOutcome {
+  // The splitter strips CR already; a caller passing a raw CRLF line gets the same result.
+  const line = text.endsWith('\r') ? text.slice(0, -1) : text;
+  const h = parseSyslogHeader(line, ctx);
+  if (h.msg.startsWith('CEF:')) return parseCefText(h.msg, ctx, h);
+  if (h.time === null) return failed(h.timeProblem ?? 'the syslog line has no usable timestamp');
+  const bad = implausibleTime(h.time, ctx.now);
+  if (bad) return failed(bad);
+
+  const notes = h.notes.length > 0 ? h.notes : undefined;
+  const repeated = matchRepeated(h.msg);
+  const auth = matchAuth(h.app, repeated ? repeated.inner : h.msg);
+  if (repeated && auth) {
+    // syslogd folded identical lines: each one was an attempt, so each becomes an event.
+    const one = authEvent(h, auth, h.time);
+    const n = Math.min(repeated.count, MAX_REPEAT_EVENTS);
+    const events: CanonicalEvent[] = [];
+    for (let i = 0; i < n; i++) events.push(i === 0 ? one : structuredClone(one));
+    const out: ParseOutcome = { ok: true, events };
+    const extra = repeated.count > MAX_REPEAT_EVENTS ? [`"message repeated ${repeated.count} times" expanded to only ${MAX_REPEAT_EVENTS} events`] : [];
+    if (notes || extra.length > 0) out.notes = [...(notes ?? []), ...extra];
+    return out;
+  }
+  const event = auth ? authEvent(h, auth, h.time) : baseEvent(h, h.time);
+  return notes ? { ok: true, events: [event], notes } : { ok: true, events: [event] };
+}
+
+function common(h: SyslogHeader, time: number): Pick<CanonicalEvent, 'time' | 'severity_id' | 'metadata'> {
+  return {
+    time,
+    severity_id: h.pri === undefined ? 0 : syslogSeverityToOcsf(h.pri % 8),
+    metadata: { product: { name: h.app ?? 'syslog' } },
+  };
+}
+
+function syslogUnmapped(h: SyslogHeader): Record<string, unknown> {
+  const u: Record<string, unknown> = { syslog_rfc: h.rfc };
+  if (h.host !== undefined) u.host = h.host;
+  if (h.app !== undefined) u.program = h.app;
+  if (h.pid !== undefined) u.pid = h.pid;
+  if (h.msgId !== undefined) u.msgid = h.msgId;
+  if (h.pri !== undefined) u.facility = h.pri >> 3;
+  if (h.structuredData !== undefined) u.structured_data = h.structuredData;
+  return u;
+}
+
+function authEvent(h: SyslogHeader, a: AuthFinding, time: number): CanonicalEvent {
+  const e: CanonicalEvent = {
+    class_uid: 3002,
+    activity_id: a.activity,
+    status_id: a.success ? 1 : 2,
+    status_detail: a.detail,
+    message: h.msg,
+    ...common(h, time),
+  };
+  const actor = user(a.user, undefined);
+  if (actor) e.actor = actor;
+  const src = a.source === undefined ? undefined : isIpAddress(a.source) ? endpoint(a.source, a.port) : endpoint(undefined, a.port, a.source);
+  if (src) e.src_endpoint = src;
+  if (h.host !== undefined) e.dst_endpoint = { hostname: h.host };
+  const u = syslogUnmapped(h);
+  if (a.method !== undefined) u.auth_method = a.method;
+  if (a.invalidUser) u.invalid_user = true;
+  if (a.pamService !== undefined) u.pam_service = a.pamService;
+  e.unmapped = u;
+  return withNames(e);
+}
+
+function baseEvent(h: SyslogHeader, time: number): CanonicalEvent {
+  return withNames({
+    class_uid: 0,
+    activity_id: 99,
+    status_id: 0,
+    message: h.msg,
+    ...common(h, time),
+    unmapped: syslogUnmapped(h),
+  });
+}

@@ -1,0 +1,56 @@
+import { MAX_JSON_DEPTH } from './record';
+
+/** Counts `ch` in `text`, stopping once past `limit` (String#indexOf is far cheaper than a JS char loop). */
+function countUpTo(text: string, ch: string, limit: number): number {
+  let n = 0;
+  let p = text.indexOf(ch);
+  while (p !== -1 && n <= limit) {
+    n++;
+    p = text.indexOf(ch, p + 1);
+  }
+  return n;
+}
+
+/**
+ * Whether a JSON text nests deeper than `limit`, found without parsing (strings skipped). Run before
+ * JSON.parse so a 10,000-deep `[[[[` costs a scan, not a stack.
+ */
+export function jsonDepthExceeds(text: string, limit = MAX_JSON_DEPTH): boolean {
+  // Cheap pre-check for the common case: fewer openers than the limit cannot nest deeper than it.
+  const braces = countUpTo(text, '{', limit);
+  if (braces + countUpTo(text, '[', limit - braces) <= limit) return false;
+
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > limit) return true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return false;
+}
+
+export type JsonParseResult = { ok: true; value: unknown } | { ok: false; reason: string };
+
+/** Parses one JSON record: depth-checked first, errors become short reasons instead of exceptions. */
+export function parseJsonRecord(text: string): JsonParseResult {
+  if (jsonDepthExceeds(text)) return { ok: false, reason: `JSON nested deeper than ${MAX_JSON_DEPTH} levels` };
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    // V8 messages may quote the input; keep the reason short.
+    return { ok: false, reason: `invalid JSON: ${msg.length > 160 ? `${msg.slice(0, 160)}…` : msg}` };
+  }
+}
+
+export type JsonObject = Record<string, unknown>;
+
+export function isObject(v: unknown): v is JsonObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,236 @@
+import { open, type FileHandle } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import type { IngestFormat } from '../../../shared/contract/events';
+import { AttestError } from '../../../shared/result';
+import { invalidCsvMappingEntries, missingRequiredCsvFields, suggestCsvMapping } from './csv-mapping';
+import { DETECT_SAMPLE_BYTES, describeUnrecognised, detectFormat, detectJsonLayout, JSON_FORMATS, type JsonLayout } from './detect';
+import { detectCsvDelimiter, headerDelimiters, parseCsvRow } from './formats/csv';
+import type { RawRecord } from './record';
+import { CsvSplitter } from './split/csv-splitter';
+import { JsonDocumentSplitter } from './split/json-splitter';
+import { LineSplitter } from './split/line-splitter';
+import { splitRecordBatches, stripBomSync } from './split/split-records';
+import type { Splitter } from './split/splitter';
+
+const READ_CHUNK_BYTES = 1024 * 1024;
+
+export interface OpenedInput {
+  format: IngestFormat;
+  gzip: boolean;
+  records: AsyncIterable<RawRecord>;
+  /** The same records grouped per read chunk (use one or the other, not both): fewer awaits per record. */
+  recordBatches: AsyncIterable<RawRecord[]>;
+  /** Compressed bytes consumed so far, for progress. */
+  bytesRead(): number;
+  totalBytes: number;
+  /** JSON formats only: whether records are lines or elements of a document. */
+  jsonLayout?: JsonLayout;
+  /** CSV only: the header row's column names (the header is not a record). */
+  csvHeader?: string[];
+  /** CSV only: the mapping in effect (the one given, else the suggested one). */
+  csvMapping?: Record<string, string>;
+  /** CSV only: the delimiter found in the header. */
+  csvDelimiter?: string;
+  /** Releases the file early when the records are not read to the end. */
+  close(): Promise<void>;
+}
+
+export interface OpenInputOptions {
+  format?: IngestFormat;
+  csvMapping?: Record<string, string> | null;
+}
+
+function ioError(name: string, e: unknown): AttestError {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  const why =
+    code === 'ENOENT' ? 'the file does not exist'
+    : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
+    : code === 'EISDIR' ? 'it is a folder, not a file'
+    : code === 'EMFILE' || code === 'ENFILE' ? 'too many files are open'
+    : 'the file could not be read';
+  return new AttestError('IO', `Could not read ${name}: ${why}.`);
+}
+
+/** Reads a file in fresh 1 MiB buffers (records may keep views into them), counting bytes for progress. */
+async function* fileChunks(fh: FileHandle, name: string, counter: { bytes: number }): AsyncGenerator<Buffer> {
+  try {
+    for (;;) {
+      const buf = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+      let n: number;
+      try {
+        ({ bytesRead: n } = await fh.read(buf, 0, READ_CHUNK_BYTES, null));
+      } catch (e) {
+        throw ioError(name, e);
+      }
+      if (n === 0) return;
+      counter.bytes += n;
+      yield n === READ_CHUNK_BYTES ? buf : buf.subarray(0, n);
+    }
+  } finally {
+    await fh.close().catch(() => undefined);
+  }
+}
+
+async function* gunzipChunks(source: AsyncIterable<Buffer>, name: string): AsyncGenerator<Buffer> {
+  const gunzip = createGunzip({ chunkSize: 256 * 1024 });
+  const input = Readable.from(source, { objectMode: false });
+  input.on('error', (e) => gunzip.destroy(e));
+  input.pipe(gunzip);
+  try {
+    for await (const chunk of gunzip) yield chunk as Buffer;
+  } catch (e) {
+    if (e instanceof AttestError) throw e;
+    throw new AttestError('IO', `Could not decompress ${name}: the gzip data is corrupt or truncated.`);
+  } finally {
+    input.destroy();
+    gunzip.destroy();
+  }
+}
+
+/** Replays the chunks read for detection, then continues with the rest of the stream. */
+async function* replay(head: Buffer[], rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
+  try {
+    for (const chunk of head) yield chunk;
+    head.length = 0;
+    for (;;) {
+      const r = await rest.next();
+      if (r.done) return;
+      yield r.value;
+    }
+  } finally {
+    await rest.return?.();
+  }
+}
+
+function splitterFor(format: IngestFormat, layout: JsonLayout | undefined, csvDelimiter: string): Splitter {
+  if (format === 'csv') return new CsvSplitter(csvDelimiter);
+  if (JSON_FORMATS.has(format) && layout === 'document') return new JsonDocumentSplitter();
+  return new LineSplitter();
+}
+
+/**
+ * Opens a log file for ingestion: detects gzip (magic 1f 8b) and the format (unless given), and returns
+ * its records as a stream. Memory stays constant whatever the file size.
+ * Throws AttestError IO (unreadable) or UNSUPPORTED_FORMAT (not recognised, unusable CSV mapping).
+ */
+export async function openInput(path: string, opts: OpenInputOptions): Promise<OpenedInput> {
+  const name = basename(path);
+  let fh: FileHandle;
+  let totalBytes: number;
+  try {
+    fh = await open(path, 'r');
+  } catch (e) {
+    throw ioError(name, e);
+  }
+  try {
+    const st = await fh.stat();
+    if (!st.isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
+    totalBytes = st.size;
+  } catch (e) {
+    await fh.close().catch(() => undefined);
+    throw ioError(name, e);
+  }
+
+  const counter = { bytes: 0 };
+  const raw = fileChunks(fh, name, counter);
+  // Peek at the first chunk for the gzip magic, then put it back.
+  const first = await raw.next();
+  const firstChunk = first.done ? Buffer.alloc(0) : first.value;
+  const gzip = firstChunk.length >= 2 && firstChunk[0] === 0x1f && firstChunk[1] === 0x8b;
+  const compressed = replay(firstChunk.length > 0 ? [firstChunk] : [], raw);
+  const decoded = gzip ? gunzipChunks(compressed, name) : compressed;
+
+  // Read ahead far enough to detect, keeping what was read for the splitter.
+  const head: Buffer[] = [];
+  let headBytes = 0;
+  try {
+    while (headBytes < DETECT_SAMPLE_BYTES) {
+      const r = await decoded.next();
+      if (r.done) break;
+      head.push(r.value);
+      headBytes += r.value.length;
+    }
+  } catch (e) {
+    await decoded.return(undefined).catch(() => undefined);
+    throw e;
+  }
+  const sample = Buffer.concat(head).subarray(0, DETECT_SAMPLE_BYTES);
+  const close = async (): Promise<void> => {
+    await decoded.return(undefined).catch(() => undefined);
+  };
+
+  const format = opts.format ?? detectFormat(sample);
+  if (format === null) {
+    await close();
+    throw new AttestError('UNSUPPORTED_FORMAT', `Could not recognise the format of ${name}: ${describeUnrecognised(sample)}.`);
+  }
+
+  const jsonLayout = JSON_FORMATS.has(format) ? detectJsonLayout(sample) : undefined;
+  let csvDelimiter = ',';
+  if (format === 'csv') {
+    const body = stripBomSync(sample);
+    const nl = body.indexOf(10);
+    csvDelimiter = detectCsvDelimiter((nl === -1 ? body : body.subarray(0, nl)).toString('utf8'));
+  }
+
+  const batches = splitRecordBatches(replay(head, decoded), splitterFor(format, jsonLayout, csvDelimiter));
+  let pendingBatch: RawRecord[] = [];
+  const result: OpenedInput = {
+    format,
+    gzip,
+    records: flatten(() => pendingBatch, batches),
+    recordBatches: withPending(() => pendingBatch, batches),
+    bytesRead: () => counter.bytes,
+    totalBytes,
+    close: async () => {
+      await batches.return(undefined).catch(() => undefined);
+    },
+  };
+  if (jsonLayout !== undefined) result.jsonLayout = jsonLayout;
+
+  if (format === 'csv') {
+    // The header is the first row; it is consumed here, not a record.
+    let header: RawRecord | undefined;
+    while (header === undefined) {
+      const r = await batches.next();
+      if (r.done) break;
+      header = r.value[0];
+      pendingBatch = r.value.slice(1);
+    }
+    const names = header && !header.error ? parseCsvRow(header.raw.toString('utf8').replace(/^\uFEFF/, ''), csvDelimiter) : 'no header';
+    if (typeof names === 'string' || names.length === 0) {
+      await result.close();
+      throw new AttestError('UNSUPPORTED_FORMAT', `Could not read ${name} as CSV: the first row is not a usable header.`);
+    }
+    const mapping = opts.csvMapping ?? suggestCsvMapping(names);
+    const problems = invalidCsvMappingEntries(mapping, names);
+    const missing = missingRequiredCsvFields(mapping, names);
+    if (missing.length > 0 || (opts.csvMapping && problems.length > 0)) {
+      await result.close();
+      const why = missing.length > 0 ? `no column is mapped to the required field${missing.length > 1 ? 's' : ''} ${missing.join(', ')}` : problems.join('; ');
+      throw new AttestError('UNSUPPORTED_FORMAT', `Could not import ${name} as CSV: ${why}. Set a CSV mapping for this source (columns: ${names.slice(0, 30).join(', ').slice(0, 400)}).`, {
+        missing: missing.join(','),
+      });
+    }
+    result.csvHeader = names;
+    result.csvMapping = mapping;
+    result.csvDelimiter = csvDelimiter;
+    headerDelimiters.set(names, csvDelimiter);
+  }
+  return result;
+}
+
+async function* flatten(pending: () => RawRecord[], batches: AsyncGenerator<RawRecord[]>): AsyncGenerator<RawRecord> {
+  for (const r of pending()) yield r;
+  for await (const batch of batches) for (const r of batch) yield r;
+}
+
+async function* withPending(pending: () => RawRecord[], batches: AsyncGenerator<RawRecord[]>): AsyncGenerator<RawRecord[]> {
+  const p = pending();
+  if (p.length > 0) yield p;
+  yield* batches;
+}
+
+export { suggestCsvMapping };

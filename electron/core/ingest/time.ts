@@ -1,0 +1,155 @@
+/** Time handling shared by the formats: strict ISO parsing, zones, and the plausibility window. */
+
+const MIN_TIME = Date.UTC(1990, 0, 1);
+const YEAR_MS = 366 * 24 * 3600 * 1000;
+
+/** Why a time is not plausible for an audit event, or null when it is. */
+export function implausibleTime(ms: number, now: number): string | null {
+  if (!Number.isFinite(ms)) return 'time is not a finite number';
+  if (ms < MIN_TIME) {
+    const hint = ms > 0 && ms < 1e11 ? ' (it looks like seconds; milliseconds are expected)' : '';
+    return `time ${describe(ms)} is before 1990-01-01${hint}`;
+  }
+  if (ms > now + YEAR_MS) return `time ${describe(ms)} is more than one year in the future`;
+  return null;
+}
+
+function describe(ms: number): string {
+  const d = new Date(ms);
+  return Number.isNaN(d.getTime()) ? String(ms) : d.toISOString();
+}
+
+/** Wall-clock fields of a timestamp that carries no zone (RFC 3164, CSV "2024-01-02 10:00:00"). */
+export interface WallTime {
+  year: number;
+  month: number; // 1-12
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  ms: number;
+}
+
+/** Date.UTC of the fields, or null when a field is out of range (Feb 30, hour 25). */
+export function wallToUtcMs(w: WallTime): number | null {
+  if (w.month < 1 || w.month > 12 || w.day < 1 || w.day > 31 || w.hour > 23 || w.minute > 59 || w.second > 60) return null;
+  const t = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, Math.min(w.second, 59), w.ms);
+  const check = new Date(t);
+  if (check.getUTCDate() !== w.day || check.getUTCMonth() !== w.month - 1) return null;
+  return t;
+}
+
+const ISO_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
+
+export type IsoTime = { ms: number; zoned: boolean } | null;
+
+/**
+ * Strict ISO 8601 / RFC 3339 (also with a space instead of T). Without a zone the fields are read as
+ * UTC and `zoned` is false, so the caller can apply the operator's zone instead.
+ */
+export function parseIsoTime(s: string): IsoTime {
+  if (s.length > 64) return null;
+  const m = ISO_RE.exec(s.trim());
+  if (!m) return null;
+  const frac = m[7] ?? '';
+  const wall: WallTime = {
+    year: Number(m[1]),
+    month: Number(m[2]),
+    day: Number(m[3]),
+    hour: Number(m[4] ?? 0),
+    minute: Number(m[5] ?? 0),
+    second: Number(m[6] ?? 0),
+    ms: frac ? Number(frac.slice(0, 3).padEnd(3, '0')) : 0,
+  };
+  const base = wallToUtcMs(wall);
+  if (base === null) return null;
+  const zone = m[8];
+  if (!zone) return { ms: base, zoned: false };
+  const offset = fixedOffsetMinutes(zone);
+  if (offset === null) return null;
+  return { ms: base - offset * 60_000, zoned: true };
+}
+
+/** "Z", "+02:00", "+0200", "-05" → minutes east of UTC; null when not a fixed offset. */
+export function fixedOffsetMinutes(zone: string): number | null {
+  if (zone === 'Z' || zone === 'z' || zone === 'UTC' || zone === 'GMT' || zone === 'UT') return 0;
+  const m = /^(?:UTC|GMT)?([+-])(\d{2}):?(\d{2})?$/.exec(zone);
+  if (!m) return null;
+  const h = Number(m[2]);
+  const min = Number(m[3] ?? 0);
+  if (h > 18 || min > 59) return null;
+  return (m[1] === '-' ? -1 : 1) * (h * 60 + min);
+}
+
+/** Converts wall-clock times in one zone (fixed offset or IANA name) to UTC. */
+export interface ZoneResolver {
+  readonly name: string;
+  toUtc(wallAsUtcMs: number): number;
+}
+
+const resolvers = new Map<string, ZoneResolver | null>();
+
+/** A resolver for 'UTC', '+02:00' or an IANA name like 'Europe/Berlin'; null if the zone is unknown. */
+export function zoneResolver(zone: string): ZoneResolver | null {
+  const cached = resolvers.get(zone);
+  if (cached !== undefined) return cached;
+  let resolver: ZoneResolver | null = null;
+  const fixed = fixedOffsetMinutes(zone.trim());
+  if (fixed !== null) {
+    const offsetMs = fixed * 60_000;
+    resolver = { name: zone, toUtc: (wall) => wall - offsetMs };
+  } else if (zone.length <= 64) {
+    resolver = ianaResolver(zone);
+  }
+  if (resolvers.size > 256) resolvers.clear();
+  resolvers.set(zone, resolver);
+  return resolver;
+}
+
+function ianaResolver(zone: string): ZoneResolver | null {
+  let fmt: Intl.DateTimeFormat;
+  try {
+    fmt = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+  } catch {
+    return null;
+  }
+  // Offsets change at most a few times a year: cache them per 15 minutes of UTC.
+  const offsets = new Map<number, number>();
+  const offsetAt = (instant: number): number => {
+    const bucket = Math.floor(instant / 900_000);
+    const hit = offsets.get(bucket);
+    if (hit !== undefined) return hit;
+    const probe = bucket * 900_000;
+    const parts: Record<string, number> = {};
+    for (const p of fmt.formatToParts(new Date(probe))) if (p.type !== 'literal') parts[p.type] = Number(p.value);
+    const asUtc = Date.UTC(parts.year ?? 1970, (parts.month ?? 1) - 1, parts.day ?? 1, parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0);
+    const offset = asUtc - probe;
+    if (offsets.size > 4096) offsets.clear();
+    offsets.set(bucket, offset);
+    return offset;
+  };
+  return {
+    name: zone,
+    toUtc(wall: number): number {
+      const first = offsetAt(wall);
+      const guess = wall - first;
+      const second = offsetAt(guess);
+      return second === first ? guess : wall - second;
+    },
+  };
+}
+
+const MONTHS: Record<string, number> = { jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12 };
+
+export function monthNumber(name: string): number | null {
+  return MONTHS[name.toLowerCase()] ?? null;
+}
