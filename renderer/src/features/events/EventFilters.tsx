@@ -1,0 +1,150 @@
+import { useState, type FormEvent } from 'react';
+import type { EventFilter } from '../../../../shared/contract';
+import { OCSF_CLASS_NAMES } from '../../../../shared/domain/canonical-event';
+import { OUTCOME_FILTERS } from './event-labels';
+
+interface FilterDraft {
+  since: string;
+  until: string;
+  classUid: string;
+  statusId: string;
+  actor: string;
+  ip: string;
+  source: string;
+  batchId: string;
+}
+
+const EMPTY: FilterDraft = { since: '', until: '', classUid: '', statusId: '', actor: '', ip: '', source: '', batchId: '' };
+
+/** `datetime-local` values are in the operator's zone; Date parses them as local time. */
+const localToMs = (value: string): number | undefined => {
+  if (!value) return undefined;
+  const ms = new Date(value).getTime();
+  return Number.isNaN(ms) ? undefined : ms;
+};
+
+const msToLocal = (ms: number | undefined): string => {
+  if (ms === undefined) return '';
+  const d = new Date(ms);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+};
+
+export function draftToFilter(d: FilterDraft): EventFilter {
+  const filter: EventFilter = {};
+  const since = localToMs(d.since);
+  const until = localToMs(d.until);
+  if (since !== undefined) filter.since = since;
+  if (until !== undefined) filter.until = until;
+  if (d.classUid) filter.classUid = Number(d.classUid);
+  if (d.statusId) filter.statusId = Number(d.statusId);
+  if (d.actor.trim()) filter.actor = d.actor.trim();
+  if (d.ip.trim()) filter.ip = d.ip.trim();
+  if (d.source.trim()) filter.source = d.source.trim();
+  if (d.batchId.trim() && Number.isInteger(Number(d.batchId))) filter.batchId = Number(d.batchId);
+  return filter;
+}
+
+function filterToDraft(f: EventFilter): FilterDraft {
+  return {
+    since: msToLocal(f.since),
+    until: msToLocal(f.until),
+    classUid: f.classUid === undefined ? '' : String(f.classUid),
+    statusId: f.statusId === undefined ? '' : String(f.statusId),
+    actor: f.actor ?? '',
+    ip: f.ip ?? '',
+    source: f.source ?? '',
+    batchId: f.batchId === undefined ? '' : String(f.batchId),
+  };
+}
+
+/** The explorer's filter bar. Applies on submit (Enter in any field, or the Apply button). */
+export function EventFilters({ value, onApply }: { value: EventFilter; onApply: (filter: EventFilter) => void }) {
+  const [d, setD] = useState<FilterDraft>(() => filterToDraft(value));
+  const set = (patch: Partial<FilterDraft>) => setD((prev) => ({ ...prev, ...patch }));
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    onApply(draftToFilter(d));
+  };
+  return (
+    <form className="filters" onSubmit={submit} aria-label="Filter events">
+      <div className="field">
+        <label className="field-label" htmlFor="f-since">
+          From
+        </label>
+        <input id="f-since" className="input" type="datetime-local" value={d.since} onChange={(e) => set({ since: e.target.value })} />
+      </div>
+      <div className="field">
+        <label className="field-label" htmlFor="f-until">
+          Until
+        </label>
+        <input id="f-until" className="input" type="datetime-local" value={d.until} onChange={(e) => set({ until: e.target.value })} />
+      </div>
+      <div className="field">
+        <label className="field-label" htmlFor="f-class">
+          Class
+        </label>
+        <select id="f-class" className="input" value={d.classUid} onChange={(e) => set({ classUid: e.target.value })}>
+          <option value="">Any class</option>
+          {Object.entries(OCSF_CLASS_NAMES).map(([uid, name]) => (
+            <option key={uid} value={uid}>
+              {name}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label className="field-label" htmlFor="f-outcome">
+          Outcome
+        </label>
+        <select id="f-outcome" className="input" value={d.statusId} onChange={(e) => set({ statusId: e.target.value })}>
+          <option value="">Any outcome</option>
+          {OUTCOME_FILTERS.map((o) => (
+            <option key={o.statusId} value={o.statusId}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label className="field-label" htmlFor="f-actor">
+          Actor
+        </label>
+        <input id="f-actor" className="input" placeholder="user name or id" maxLength={512} value={d.actor} onChange={(e) => set({ actor: e.target.value })} />
+      </div>
+      <div className="field">
+        <label className="field-label" htmlFor="f-ip">
+          Source IP
+        </label>
+        <input id="f-ip" className="input mono" maxLength={64} value={d.ip} onChange={(e) => set({ ip: e.target.value })} />
+      </div>
+      <div className="field">
+        <label className="field-label" htmlFor="f-source">
+          Source
+        </label>
+        <input id="f-source" className="input" maxLength={128} value={d.source} onChange={(e) => set({ source: e.target.value })} />
+      </div>
+      <div className="field">
+        <label className="field-label" htmlFor="f-batch">
+          Batch
+        </label>
+        <input id="f-batch" className="input input-short" type="number" min={1} step={1} value={d.batchId} onChange={(e) => set({ batchId: e.target.value })} />
+      </div>
+      <div className="filters-actions">
+        <button type="submit" className="btn btn-primary">
+          Apply
+        </button>
+        <button
+          type="button"
+          className="btn"
+          onClick={() => {
+            setD(EMPTY);
+            onApply({});
+          }}
+        >
+          Clear
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,73 @@
+import { useCallback, useMemo, useRef, useState } from 'react';
+import type { EventFilter } from '../../../../shared/contract';
+import { useApi } from '../../app/api-context';
+import type { Route } from '../../app/router';
+import { ErrorText } from '../../components/ErrorText';
+import { formatNumber } from '../../components/format';
+import { EventDetailPanel } from './EventDetailPanel';
+import { EventFilters } from './EventFilters';
+import { EventsTable } from './EventsTable';
+import { ImportPanel } from './ImportPanel';
+import { QuarantineList } from './QuarantineList';
+import { useEventPages } from './use-event-pages';
+
+/** The events explorer (#/events) and the quarantine list (#/events/quarantine?batch=N). */
+export function EventsPage({ route }: { route: Route }) {
+  if (route.segments[1] === 'quarantine') {
+    const batch = route.params.get('batch');
+    const batchId = batch !== null && /^\d+$/.test(batch) ? Number(batch) : undefined;
+    return <QuarantineList batchId={batchId} />;
+  }
+  return <EventsExplorer />;
+}
+
+function EventsExplorer() {
+  const api = useApi();
+  const [filter, setFilter] = useState<EventFilter>({});
+  const pages = useEventPages(api, filter);
+  const [selected, setSelected] = useState<number | null>(null);
+  const tableRef = useRef<HTMLDivElement>(null);
+  const { reload, loadMore } = pages;
+
+  const close = useCallback(() => {
+    setSelected(null);
+    // Return focus to the table's active row.
+    tableRef.current?.querySelector<HTMLElement>('[role="row"][tabindex="0"]')?.focus();
+  }, []);
+
+  const countText = useMemo(() => {
+    if (pages.total === null) return 'Counting…';
+    const filtered = Object.keys(filter).length > 0;
+    return `${formatNumber(pages.total)} ${pages.total === 1 ? 'event' : 'events'}${filtered ? ' match' : ''}`;
+  }, [pages.total, filter]);
+
+  return (
+    <div className="page-grid events-page">
+      <ImportPanel onImported={reload} />
+      <section className="card explorer" aria-label="Events explorer">
+        <EventFilters value={filter} onApply={(f) => { setSelected(null); setFilter(f); }} />
+        <div className="explorer-meta">
+          <p className="muted" aria-live="polite">
+            {countText}
+            {pages.rows.length > 0 && pages.total !== null && pages.rows.length < pages.total && ` · ${formatNumber(pages.rows.length)} loaded`}
+          </p>
+          <a href="#/events/quarantine">Quarantined records</a>
+        </div>
+        <ErrorText>{pages.error}</ErrorText>
+        <div className={`explorer-body${selected !== null ? ' with-detail' : ''}`} ref={tableRef}>
+          <EventsTable
+            rows={pages.rows}
+            version={pages.version}
+            total={pages.total}
+            hasMore={pages.hasMore}
+            loading={pages.loading}
+            onNeedMore={loadMore}
+            selectedSeq={selected}
+            onSelect={setSelected}
+          />
+          {selected !== null && <EventDetailPanel seq={selected} onClose={close} />}
+        </div>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,86 @@
+import type { IngestSummary } from '../../../../shared/contract';
+import { formatBytes, formatNumber } from '../../components/format';
+
+const headline: Record<'done' | 'cancelled' | 'failed', string> = {
+  done: 'Import finished',
+  cancelled: 'Import cancelled — events read before the cancel are kept',
+  failed: 'Import failed',
+};
+
+/** Counts per file after an import, with a link to each batch's quarantined records. */
+export function IngestSummaryView({ state, summaries, onDismiss }: { state: 'done' | 'cancelled' | 'failed'; summaries: IngestSummary[]; onDismiss: () => void }) {
+  const sum = (k: 'read' | 'imported' | 'duplicates' | 'quarantined') => summaries.reduce((n, s) => n + s[k], 0);
+  return (
+    <div className={`summary summary-${state}`} role="status">
+      <div className="summary-head">
+        <h3 className="subhead">{headline[state]}</h3>
+        <button type="button" className="btn btn-small" onClick={onDismiss}>
+          Dismiss
+        </button>
+      </div>
+      <dl className="summary-counts">
+        <div>
+          <dt>Read</dt>
+          <dd>{formatNumber(sum('read'))}</dd>
+        </div>
+        <div>
+          <dt>Imported</dt>
+          <dd>{formatNumber(sum('imported'))}</dd>
+        </div>
+        <div>
+          <dt>Duplicates</dt>
+          <dd>{formatNumber(sum('duplicates'))}</dd>
+        </div>
+        <div>
+          <dt>Quarantined</dt>
+          <dd>{formatNumber(sum('quarantined'))}</dd>
+        </div>
+      </dl>
+      <table className="simple-table">
+        <thead>
+          <tr>
+            <th scope="col">File</th>
+            <th scope="col">Format</th>
+            <th scope="col" className="num">
+              Size
+            </th>
+            <th scope="col" className="num">
+              Read
+            </th>
+            <th scope="col" className="num">
+              Imported
+            </th>
+            <th scope="col" className="num">
+              Duplicates
+            </th>
+            <th scope="col" className="num">
+              Quarantined
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {summaries.map((s, i) => (
+            <tr key={`${s.file}-${i}`}>
+              <td className="cell-text" title={s.file}>
+                {s.file}
+                {s.error && <span className="error-inline"> — {s.error}</span>}
+              </td>
+              <td>{s.format ?? '—'}</td>
+              <td className="num">{formatBytes(s.bytes)}</td>
+              <td className="num">{formatNumber(s.read)}</td>
+              <td className="num">{formatNumber(s.imported)}</td>
+              <td className="num">{formatNumber(s.duplicates)}</td>
+              <td className="num">
+                {s.quarantined > 0 && s.batchId !== null ? (
+                  <a href={`#/events/quarantine?batch=${s.batchId}`}>{formatNumber(s.quarantined)} — review</a>
+                ) : (
+                  formatNumber(s.quarantined)
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,117 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { QuarantineRow } from '../../../../shared/contract';
+import { errorMessage } from '../../api';
+import { useApi } from '../../app/api-context';
+import { Card } from '../../components/Card';
+import { EmptyState } from '../../components/EmptyState';
+import { ErrorText, Notice } from '../../components/ErrorText';
+import { formatNumber } from '../../components/format';
+import { useAction } from '../../components/use-action';
+
+const PAGE = 200;
+
+/** Records that could not be imported, with the reason and the raw line; optionally for one batch. */
+export function QuarantineList({ batchId }: { batchId: number | undefined }) {
+  const api = useApi();
+  const [rows, setRows] = useState<QuarantineRow[]>([]);
+  const [total, setTotal] = useState<number | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(false);
+  const retry = useAction();
+
+  const load = useCallback(
+    async (afterId: number | undefined, replace: boolean) => {
+      setLoading(true);
+      try {
+        const page = await api.call('quarantine:list', {
+          limit: PAGE,
+          ...(batchId === undefined ? {} : { batchId }),
+          ...(afterId === undefined ? {} : { afterId }),
+        });
+        setRows((prev) => (replace ? page.rows : [...prev, ...page.rows]));
+        setTotal(page.total);
+        setError(null);
+      } catch (err) {
+        setError(errorMessage(err));
+      } finally {
+        setLoading(false);
+      }
+    },
+    [api, batchId],
+  );
+
+  useEffect(() => {
+    void load(undefined, true);
+  }, [load]);
+
+  const last = rows[rows.length - 1];
+  return (
+    <Card
+      title={batchId === undefined ? 'Quarantined records' : `Quarantined records of batch ${batchId}`}
+      actions={
+        <>
+          <a className="btn btn-small" href="#/events">
+            Back to events
+          </a>
+          <button
+            type="button"
+            className="btn btn-small"
+            disabled={retry.busy || rows.length === 0}
+            onClick={() =>
+              void retry.run(async () => {
+                const r = await api.call('quarantine:retry', batchId === undefined ? {} : { batchId });
+                await load(undefined, true);
+                return `Retried ${formatNumber(r.retried)}: ${formatNumber(r.imported)} imported, ${formatNumber(r.duplicates)} duplicates, ${formatNumber(r.stillQuarantined)} still quarantined.`;
+              })
+            }
+          >
+            Retry all
+          </button>
+        </>
+      }
+    >
+      <ErrorText>{error ?? retry.error}</ErrorText>
+      {retry.done && <Notice tone="success">{retry.done}</Notice>}
+      {total !== null && total > 0 && <p className="muted">{formatNumber(total)} {total === 1 ? 'record' : 'records'}</p>}
+      {total === 0 && <EmptyState title="Nothing is quarantined." />}
+      {rows.length > 0 && (
+        <table className="simple-table quarantine-table">
+          <thead>
+            <tr>
+              <th scope="col">File</th>
+              <th scope="col" className="num">
+                Line
+              </th>
+              <th scope="col">Reason</th>
+              <th scope="col">Record</th>
+              <th scope="col">Status</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.id}>
+                <td className="cell-text" title={r.file}>
+                  {r.file}
+                </td>
+                <td className="num">{formatNumber(r.line)}</td>
+                <td className="cell-wrap">{r.reason}</td>
+                <td className="cell-raw">
+                  <details>
+                    <summary className="cell-text mono">{r.rawText.slice(0, 300)}</summary>
+                    <pre className="raw">{r.rawText}</pre>
+                  </details>
+                </td>
+                <td>{r.status === 'open' ? 'Open' : 'Resolved'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {total !== null && last && rows.length < total && (
+        <button type="button" className="btn" disabled={loading} onClick={() => void load(last.id, false)}>
+          {loading ? 'Loading…' : 'Show more'}
+        </button>
+      )}
+    </Card>
+  );
+}

@@ -1,0 +1,88 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { EventFilter, EventRow } from '../../../../shared/contract';
+import { errorMessage, type ApiClient } from '../../api';
+
+export const PAGE_SIZE = 500;
+
+export interface EventPages {
+  /** Rows loaded so far, newest first. The array grows in place; `version` changes when it does. */
+  rows: EventRow[];
+  version: number;
+  total: number | null;
+  hasMore: boolean;
+  loading: boolean;
+  error: string | null;
+  loadMore(): void;
+  reload(): void;
+}
+
+/**
+ * Keyset paging over events:query: each page asks for rows below the last seq seen, so page N costs the same
+ * as page 1 however deep the operator scrolls. Responses for an older filter are dropped.
+ */
+export function useEventPages(api: ApiClient, filter: EventFilter): EventPages {
+  const rowsRef = useRef<EventRow[]>([]);
+  const cursorRef = useRef<number | null | undefined>(undefined); // undefined: first page; null: no more
+  const generationRef = useRef(0);
+  const loadingRef = useRef(false);
+  const [version, setVersion] = useState(0);
+  const [total, setTotal] = useState<number | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [reloads, setReloads] = useState(0);
+
+  const fetchPage = useCallback(
+    (generation: number) => {
+      if (loadingRef.current || cursorRef.current === null) return;
+      loadingRef.current = true;
+      setLoading(true);
+      const beforeSeq = cursorRef.current;
+      api
+        .call('events:query', { filter, limit: PAGE_SIZE, ...(beforeSeq === undefined ? {} : { beforeSeq }) })
+        .then((page) => {
+          if (generation !== generationRef.current) return;
+          rowsRef.current.push(...page.rows);
+          cursorRef.current = page.rows.length === 0 ? null : page.nextBeforeSeq;
+          setVersion((v) => v + 1);
+        })
+        .catch((err: unknown) => {
+          if (generation === generationRef.current) setError(errorMessage(err));
+        })
+        .finally(() => {
+          if (generation !== generationRef.current) return;
+          loadingRef.current = false;
+          setLoading(false);
+        });
+    },
+    [api, filter],
+  );
+
+  useEffect(() => {
+    const generation = ++generationRef.current;
+    rowsRef.current = [];
+    cursorRef.current = undefined;
+    loadingRef.current = false;
+    setVersion((v) => v + 1);
+    setTotal(null);
+    setError(null);
+    api
+      .call('events:count', { filter })
+      .then((r) => generation === generationRef.current && setTotal(r.count))
+      .catch((err: unknown) => generation === generationRef.current && setError(errorMessage(err)));
+    fetchPage(generation);
+  }, [api, filter, fetchPage, reloads]);
+
+  return {
+    rows: rowsRef.current,
+    version,
+    total,
+    // After a failure stop asking (no retry storm); the filter bar or reload() starts over.
+    hasMore: cursorRef.current !== null && error === null,
+    loading,
+    error,
+    loadMore: () => {
+      if (error === null) fetchPage(generationRef.current);
+    },
+    reload: () => setReloads((n) => n + 1),
+  };
+}

@@ -1,0 +1,29 @@
+import { Area, AreaChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { Overview } from '../../../../shared/contract';
+import { formatDateTime, formatNumber } from '../../components/format';
+import { OUTCOME_COLORS } from './chart-colors';
+
+const OUTCOME_ORDER = ['success', 'failure', 'other'];
+const dayFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
+const hourFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+
+/** Events per time bucket, stacked by outcome. */
+export function OutcomeChart({ overview }: { overview: Overview }) {
+  const tick = (t: number) => (overview.bucketMs < 86_400_000 ? hourFormat : dayFormat).format(new Date(t));
+  return (
+    <div className="chart" role="img" aria-label={`Events over time by outcome, ${overview.series.length} intervals`}>
+      <ResponsiveContainer width="100%" height={280}>
+        <AreaChart data={overview.series} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
+          <CartesianGrid stroke="#e2e8f0" vertical={false} />
+          <XAxis dataKey="t" type="number" scale="time" domain={['dataMin', 'dataMax']} tickFormatter={tick} stroke="#64748b" fontSize={12} />
+          <YAxis allowDecimals={false} tickFormatter={(v: number) => formatNumber(v)} stroke="#64748b" fontSize={12} width={56} />
+          <Tooltip labelFormatter={(t) => formatDateTime(Number(t))} formatter={(v) => formatNumber(Number(v))} itemSorter={(item) => OUTCOME_ORDER.indexOf(String(item.dataKey))} />
+          <Legend itemSorter={(item) => OUTCOME_ORDER.indexOf(String(item.dataKey))} />
+          <Area type="monotone" dataKey="success" name="Success" stackId="1" stroke={OUTCOME_COLORS.success} fill={OUTCOME_COLORS.success} fillOpacity={0.35} isAnimationActive={false} />
+          <Area type="monotone" dataKey="failure" name="Failure" stackId="1" stroke={OUTCOME_COLORS.failure} fill={OUTCOME_COLORS.failure} fillOpacity={0.45} isAnimationActive={false} />
+          <Area type="monotone" dataKey="other" name="Other / unknown" stackId="1" stroke={OUTCOME_COLORS.other} fill={OUTCOME_COLORS.other} fillOpacity={0.3} isAnimationActive={false} />
+        </AreaChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}

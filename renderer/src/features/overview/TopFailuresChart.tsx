@@ -1,0 +1,26 @@
+import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { formatNumber } from '../../components/format';
+import { BAR_COLOR } from './chart-colors';
+
+const MAX_LABEL = 22;
+/** Axis labels come from log data: shorten them; SVG <text> renders them as text only. */
+const shorten = (s: string) => (s.length > MAX_LABEL ? `${s.slice(0, MAX_LABEL - 1)}…` : s);
+
+/** A horizontal bar chart of the keys with most failures (actors or source IPs). */
+export function TopFailuresChart({ title, rows }: { title: string; rows: Array<{ key: string; count: number }> }) {
+  if (rows.length === 0) return <p className="muted">No failures recorded.</p>;
+  const height = Math.max(120, rows.length * 30 + 40);
+  return (
+    <div className="chart" role="img" aria-label={`${title}: ${rows.map((r) => `${r.key} ${r.count}`).join(', ')}`}>
+      <ResponsiveContainer width="100%" height={height}>
+        <BarChart data={rows} layout="vertical" margin={{ top: 4, right: 24, bottom: 4, left: 8 }}>
+          <CartesianGrid stroke="#e2e8f0" horizontal={false} />
+          <XAxis type="number" allowDecimals={false} tickFormatter={(v: number) => formatNumber(v)} stroke="#64748b" fontSize={12} />
+          <YAxis type="category" dataKey="key" width={170} tickFormatter={shorten} stroke="#64748b" fontSize={12} interval={0} />
+          <Tooltip formatter={(v) => [formatNumber(Number(v)), 'Failures']} cursor={{ fill: '#f1f5f9' }} />
+          <Bar dataKey="count" name="Failures" fill={BAR_COLOR} radius={[0, 3, 3, 0]} isAnimationActive={false} />
+        </BarChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}

@@ -1,0 +1,52 @@
+import { useState, type FormEvent } from 'react';
+import { useApi } from '../../app/api-context';
+import { Card } from '../../components/Card';
+import { ErrorText } from '../../components/ErrorText';
+import { formatBytes } from '../../components/format';
+import { ProgressBar } from '../../components/ProgressBar';
+import { useAction } from '../../components/use-action';
+
+/** Writes an encrypted copy of the vault to a path on this computer and shows its checksum. */
+export function Backup() {
+  const api = useApi();
+  const action = useAction();
+  const [outFile, setOutFile] = useState('');
+  const [result, setResult] = useState<{ file: string; bytes: number; sha256: string } | null>(null);
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    if (!outFile.trim()) return;
+    setResult(null);
+    void action.run(async () => {
+      setResult(await api.call('vault:backup', { outFile: outFile.trim() }));
+    });
+  }
+
+  return (
+    <Card title="Backup">
+      <form className="row" onSubmit={submit} aria-label="Back up the vault">
+        <div className="field grow">
+          <label className="field-label" htmlFor="backup-path">
+            Backup file (full path on this computer)
+          </label>
+          <input id="backup-path" className="input mono" type="text" spellCheck={false} placeholder="/media/usb/attest-backup.vault" value={outFile} onChange={(e) => setOutFile(e.target.value)} />
+        </div>
+        <button type="submit" className="btn" disabled={action.busy || !outFile.trim()}>
+          {action.busy ? 'Backing up…' : 'Back up'}
+        </button>
+      </form>
+      {action.busy && <ProgressBar value={null} label="Writing the backup" />}
+      <ErrorText>{action.error}</ErrorText>
+      {result && (
+        <div className="notice notice-success" role="status">
+          <p>
+            Backup written: <span className="mono break">{result.file}</span> ({formatBytes(result.bytes)})
+          </p>
+          <p>
+            SHA-256 <span className="mono break">{result.sha256}</span>
+          </p>
+        </div>
+      )}
+    </Card>
+  );
+}

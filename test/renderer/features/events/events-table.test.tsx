@@ -1,0 +1,140 @@
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { EventRow } from '../../../../shared/contract';
+import { EventsTable } from '../../../../renderer/src/features/events/EventsTable';
+import { EventsPage } from '../../../../renderer/src/features/events/EventsPage';
+import { parseRoute } from '../../../../renderer/src/app/router';
+import { eventDetail, eventRow, HOSTILE } from '../../helpers/events';
+import { useFakeLayout } from '../../helpers/layout';
+import { renderWithApi } from '../../helpers/render';
+
+useFakeLayout();
+afterEach(cleanup);
+
+function table(rows: EventRow[], extra: Partial<Parameters<typeof EventsTable>[0]> = {}) {
+  const onNeedMore = vi.fn();
+  const onSelect = vi.fn();
+  const utils = render(
+    <EventsTable rows={rows} version={1} total={rows.length} hasMore={false} loading={false} onNeedMore={onNeedMore} selectedSeq={null} onSelect={onSelect} {...extra} />,
+  );
+  return { ...utils, onNeedMore, onSelect };
+}
+
+const bodyRows = () => screen.getAllByRole('row').filter((r) => r.hasAttribute('data-row-index'));
+
+describe('EventsTable', () => {
+  it('renders the visible rows only, with their values', () => {
+    const rows = Array.from({ length: 5000 }, (_, i) => eventRow(5000 - i));
+    table(rows);
+    const rendered = bodyRows();
+    // 720 px of 36 px rows plus overscan: a few dozen rows, never five thousand.
+    expect(rendered.length).toBeGreaterThan(10);
+    expect(rendered.length).toBeLessThan(60);
+    const first = within(rendered[0] as HTMLElement);
+    expect(first.getByText('user-5000')).toBeTruthy();
+    expect(first.getByText('203.0.113.0')).toBeTruthy();
+    expect(first.getByText('Authentication')).toBeTruthy();
+    expect(first.getByText('Failure')).toBeTruthy();
+    const time = (rendered[0] as HTMLElement).querySelector('time');
+    expect(time?.getAttribute('title')).toBe(new Date(rows[0]?.time ?? 0).toISOString());
+  });
+
+  it('asks for the next page when the end of the loaded rows is near', () => {
+    const { onNeedMore } = table(Array.from({ length: 10 }, (_, i) => eventRow(1000 - i)), { hasMore: true, total: 100_000 });
+    expect(onNeedMore).toHaveBeenCalled();
+    expect(screen.getByText('Loading more events…')).toBeTruthy();
+  });
+
+  it('renders hostile strings as text and creates no element from them', () => {
+    const rows = [
+      eventRow(3, { actor: HOSTILE.img, message: HOSTILE.script, operation: HOSTILE.formula, source: HOSTILE.link }),
+      eventRow(2, { actor: HOSTILE.script, ip: HOSTILE.img, message: HOSTILE.formula }),
+      eventRow(1, { actor: HOSTILE.formula, message: HOSTILE.img.repeat(2000) }),
+    ];
+    const { container } = table(rows);
+    expect(screen.getAllByText(HOSTILE.img).length).toBe(2);
+    expect(screen.getAllByText(HOSTILE.script).length).toBe(2);
+    expect(screen.getAllByText(HOSTILE.formula).length).toBe(3);
+    expect(screen.getByText(HOSTILE.link)).toBeTruthy();
+    expect(container.querySelectorAll('img, script, iframe, object, embed').length).toBe(0);
+    expect(container.querySelectorAll('a').length).toBe(0);
+    for (const el of container.querySelectorAll('*')) {
+      for (const attr of Array.from(el.attributes)) {
+        expect(attr.name.startsWith('on')).toBe(false);
+        if (attr.name === 'href' || attr.name === 'src') throw new Error(`event data reached ${attr.name}`);
+      }
+    }
+    // A 58,000-character value is cut before it reaches the DOM; CSS adds the ellipsis.
+    const long = within(bodyRows()[2] as HTMLElement).getAllByRole('gridcell')[6] as HTMLElement;
+    expect(long.textContent?.length).toBeLessThanOrEqual(1000);
+    expect(long.classList.contains('et-cell')).toBe(true);
+  });
+
+  it('moves with the arrow keys and opens a row with Enter', async () => {
+    const { onSelect } = table([eventRow(3), eventRow(2), eventRow(1)]);
+    const user = userEvent.setup();
+    const [first] = bodyRows();
+    (first as HTMLElement).focus();
+    await user.keyboard('{ArrowDown}');
+    await waitFor(() => expect(document.activeElement?.getAttribute('data-row-index')).toBe('1'));
+    await user.keyboard('{Enter}');
+    expect(onSelect).toHaveBeenCalledWith(2);
+  });
+});
+
+describe('EventsPage', () => {
+  it('pages with beforeSeq, opens the detail panel, shows the raw record as text, and closes on Escape', async () => {
+    const page1 = Array.from({ length: 500 }, (_, i) => eventRow(1000 - i));
+    const hostile = eventRow(1000, { actor: HOSTILE.img, message: HOSTILE.script });
+    page1[0] = hostile;
+    const raw = `{"user":"${HOSTILE.img}","op":"${HOSTILE.formula}","note":"${HOSTILE.script}"}`;
+    const { fake, container } = renderWithApi(<EventsPage route={parseRoute('#/events')} />, {
+      'events:count': () => ({ count: 1_000 }),
+      'events:query': (req) =>
+        req.beforeSeq === undefined
+          ? { rows: page1, nextBeforeSeq: 501 }
+          : { rows: Array.from({ length: 500 }, (_, i) => eventRow(500 - i)), nextBeforeSeq: null },
+      'events:get': ({ seq }) => eventDetail(seq === 1000 ? hostile : eventRow(seq), raw),
+      'sources:list': () => [],
+    });
+    expect(await screen.findByText(/^1,000 events · 500 loaded$/)).toBeTruthy();
+    expect(fake.callsTo('events:query')[0]).toEqual({ filter: {}, limit: 500 });
+
+    const user = userEvent.setup();
+    await user.click(screen.getByText(HOSTILE.img));
+    const panel = await screen.findByRole('complementary', { name: 'Event details' });
+    const pre = await within(panel).findByLabelText('Raw record as received');
+    expect(pre.tagName).toBe('PRE');
+    expect(pre.textContent).toBe(raw);
+    expect(pre.children.length).toBe(0);
+    expect(within(panel).getAllByText(HOSTILE.img).length).toBeGreaterThan(0);
+    expect(fake.callsTo('events:get')).toEqual([{ seq: 1000 }]);
+    expect(container.querySelectorAll('img, script').length).toBe(0);
+
+    fireEvent.keyDown(document, { key: 'Escape' });
+    await waitFor(() => expect(screen.queryByRole('complementary', { name: 'Event details' })).toBeNull());
+
+    // Scrolling to the end asks for the next page below the last seq seen.
+    const scroller = screen.getByTestId('events-scroll');
+    await act(async () => {
+      scroller.scrollTop = 500 * 36;
+      scroller.dispatchEvent(new Event('scroll'));
+    });
+    await waitFor(() => expect(fake.callsTo('events:query')).toContainEqual({ filter: {}, beforeSeq: 501, limit: 500 }));
+  });
+
+  it('applies filters from the filter bar', async () => {
+    const { fake } = renderWithApi(<EventsPage route={parseRoute('#/events')} />, {
+      'events:count': () => ({ count: 0 }),
+      'events:query': () => ({ rows: [], nextBeforeSeq: null }),
+      'sources:list': () => [],
+    });
+    expect(await screen.findByText('No events match these filters.')).toBeTruthy();
+    const user = userEvent.setup();
+    await user.selectOptions(screen.getByLabelText('Outcome'), 'Failure');
+    await user.type(screen.getByLabelText('Actor'), 'bob{Enter}');
+    await waitFor(() => expect(fake.callsTo('events:count')).toContainEqual({ filter: { statusId: 2, actor: 'bob' } }));
+    expect(fake.callsTo('events:query')).toContainEqual({ filter: { statusId: 2, actor: 'bob' }, limit: 500 });
+  });
+});

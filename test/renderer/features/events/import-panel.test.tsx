@@ -1,0 +1,83 @@
+import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { IngestSummary } from '../../../../shared/contract';
+import { ImportPanel } from '../../../../renderer/src/features/events/ImportPanel';
+import { renderWithApi } from '../../helpers/render';
+
+afterEach(cleanup);
+
+const summary: IngestSummary = {
+  file: 'okta.jsonl',
+  sha256: 'c'.repeat(64),
+  format: 'okta',
+  bytes: 4096,
+  read: 120,
+  imported: 100,
+  duplicates: 12,
+  quarantined: 8,
+  batchId: 7,
+  cancelled: false,
+  error: null,
+};
+
+describe('ImportPanel', () => {
+  it('stages dropped files, follows progress pushes, cancels, and shows the counts with a quarantine link', async () => {
+    let state: 'running' | 'done' | 'cancelled' = 'running';
+    const onImported = vi.fn();
+    const { fake } = renderWithApi(<ImportPanel onImported={onImported} />, {
+      'ingest:start': () => ({ jobId: 'job-9' }),
+      'ingest:cancel': () => {
+        state = 'cancelled';
+        return { cancelled: true };
+      },
+      'ingest:result': () => ({ state, summaries: state === 'running' ? [] : [{ ...summary, cancelled: state === 'cancelled' }] }),
+    });
+    const file = new File(['{"a":1}\n'], 'okta.jsonl');
+    const dropzone = screen.getByText('Drop files here, or').closest('.dropzone') as HTMLElement;
+    await act(async () => {
+      fireEvent.drop(dropzone, { dataTransfer: { files: [file], types: ['Files'] } });
+    });
+    await waitFor(() => expect(fake.callsTo('ingest:start')).toEqual([{ files: [{ path: '/uploads/okta.jsonl', name: 'okta.jsonl' }] }]));
+
+    act(() =>
+      fake.push({
+        type: 'ingest:progress',
+        progress: { jobId: 'job-9', file: 'okta.jsonl', fileIndex: 0, fileCount: 1, bytesRead: 1024, bytesTotal: 4096, events: 30, eventsPerSec: 1500, etaMs: 2000, state: 'running' },
+      }),
+    );
+    const bar = screen.getByRole('progressbar', { name: 'Import progress' });
+    expect(bar.getAttribute('aria-valuenow')).toBe('25');
+    expect(screen.getByText(/30 events · 1,500 events\/s · about 2 s left/)).toBeTruthy();
+
+    // A push for another job does not move this bar.
+    act(() =>
+      fake.push({
+        type: 'ingest:progress',
+        progress: { jobId: 'other', file: 'x', fileIndex: 0, fileCount: 1, bytesRead: 4096, bytesTotal: 4096, events: 1, eventsPerSec: 1, etaMs: 0, state: 'running' },
+      }),
+    );
+    expect(bar.getAttribute('aria-valuenow')).toBe('25');
+
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Cancel' }));
+    expect(fake.callsTo('ingest:cancel')).toEqual([{ jobId: 'job-9' }]);
+    expect(await screen.findByText(/Import cancelled/)).toBeTruthy();
+    const link = screen.getByRole('link', { name: /8 — review/ });
+    expect(link.getAttribute('href')).toBe('#/events/quarantine?batch=7');
+    expect(onImported).toHaveBeenCalled();
+  });
+
+  it('shows a readable error when staging fails', async () => {
+    const { fake } = renderWithApi(<ImportPanel onImported={() => undefined} />, {});
+    fake.transport.stageFile = async () => {
+      const { ApiError } = await import('../../../../renderer/src/api');
+      throw new ApiError('IO', 'The disk is full.');
+    };
+    const input = document.querySelector('input[type=file]') as HTMLInputElement;
+    await act(async () => {
+      fireEvent.change(input, { target: { files: [new File(['x'], 'a.log')] } });
+    });
+    expect((await screen.findByRole('alert')).textContent).toBe('The disk is full.');
+    expect(fake.callsTo('ingest:start')).toEqual([]);
+  });
+});

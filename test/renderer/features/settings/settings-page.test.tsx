@@ -1,0 +1,112 @@
+import { cleanup, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Source } from '../../../../shared/contract';
+import { SettingsPage } from '../../../../renderer/src/features/settings/SettingsPage';
+import { vaultStatus } from '../../helpers/fake-transport';
+import { renderWithApi } from '../../helpers/render';
+
+afterEach(cleanup);
+
+const unlocked = vaultStatus({
+  locked: false,
+  schemaVersion: 3,
+  methods: ['keychain', 'passphrase'],
+  autoLockMinutes: 20,
+  keyCreatedAt: '2026-10-10T15:00:00.000Z',
+});
+
+const hrExport: Source = {
+  name: 'hr-export',
+  signedOnly: false,
+  hasJwks: false,
+  jwksKeyIds: [],
+  issuer: null,
+  csvMapping: { 'Event Time': 'time', User: 'actor.user.name' },
+  syslogYear: 2026,
+  syslogZone: 'Europe/Berlin',
+};
+
+function factOf(label: string): string {
+  const dt = screen.getAllByText(label).find((el) => el.tagName === 'DT');
+  if (!dt) throw new Error(`no fact ${label}`);
+  return dt.nextElementSibling?.textContent ?? '';
+}
+
+describe('SettingsPage', () => {
+  it('shows the vault as the status describes it', async () => {
+    renderWithApi(<SettingsPage />, { 'sources:list': () => [] }, { status: unlocked });
+    expect(factOf('Location')).toBe('/home/officer/.local/share/attest/vault');
+    expect(factOf('Vault ID')).toBe('7f3c2a91-5b1e-4d8a-9c0e-2e6f81d4b7a3');
+    expect(factOf('Unlock methods')).toBe('OS keychain, Passphrase');
+    expect(factOf('Schema version')).toContain('3');
+    expect(factOf('Cipher')).toContain('SQLCipher');
+    expect(factOf('Auto-lock')).toBe('After 20 minutes without activity');
+    expect(factOf('Encryption key')).toMatch(/days old/);
+    const key = screen.getByText((_, el) => el?.tagName === 'TIME' && el.getAttribute('dateTime') === '2026-10-10T15:00:00.000Z');
+    expect(key.getAttribute('title')).toBe('2026-10-10T15:00:00.000Z');
+    expect(screen.getByRole('form', { name: 'Change passphrase' })).toBeTruthy();
+    expect(screen.getByLabelText('Minutes without activity')).toHaveProperty('value', '20');
+    expect(await screen.findByText(/No sources are configured/)).toBeTruthy();
+  });
+
+  it('hides passphrase change and offers to add one when the vault has only the keychain', () => {
+    renderWithApi(<SettingsPage />, { 'sources:list': () => [] }, { status: { ...unlocked, methods: ['keychain'] } });
+    expect(screen.queryByRole('form', { name: 'Change passphrase' })).toBeNull();
+    expect(screen.getByRole('form', { name: 'Add a passphrase' })).toBeTruthy();
+    // The last method cannot be removed.
+    expect(screen.getByRole('button', { name: 'Remove' })).toHaveProperty('disabled', true);
+  });
+
+  it('sets auto-lock minutes and shows the new status', async () => {
+    const setStatus = vi.fn();
+    const { fake } = renderWithApi(
+      <SettingsPage />,
+      { 'sources:list': () => [], 'vault:setAutoLock': ({ minutes }) => ({ ...unlocked, autoLockMinutes: minutes }) },
+      { status: unlocked, setStatus },
+    );
+    const user = userEvent.setup();
+    const input = screen.getByLabelText('Minutes without activity');
+    await user.clear(input);
+    await user.type(input, '5{Enter}');
+    await waitFor(() => expect(setStatus).toHaveBeenCalledWith(expect.objectContaining({ autoLockMinutes: 5 })));
+    expect(fake.callsTo('vault:setAutoLock')).toEqual([{ minutes: 5 }]);
+  });
+
+  it('rotates the key only after confirmation', async () => {
+    const { fake } = renderWithApi(<SettingsPage />, { 'sources:list': () => [], 'vault:rekey': () => unlocked }, { status: unlocked });
+    const user = userEvent.setup();
+    await user.click(screen.getByRole('button', { name: 'Rotate key…' }));
+    expect(fake.callsTo('vault:rekey')).toEqual([]);
+    await user.click(screen.getByRole('button', { name: 'Cancel' }));
+    expect(fake.callsTo('vault:rekey')).toEqual([]);
+    await user.click(screen.getByRole('button', { name: 'Rotate key…' }));
+    await user.click(screen.getByRole('button', { name: 'Rotate key' }));
+    await waitFor(() => expect(fake.callsTo('vault:rekey')).toEqual([{}]));
+    expect(await screen.findByText('The vault now uses a new encryption key.')).toBeTruthy();
+  });
+
+  it('edits a source CSV mapping and saves it', async () => {
+    const { fake } = renderWithApi(
+      <SettingsPage />,
+      { 'sources:list': () => [hrExport], 'sources:save': (req) => ({ ...hrExport, csvMapping: req.csvMapping ?? null }) },
+      { status: unlocked },
+    );
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Edit source hr-export' }));
+    const form = screen.getByRole('form', { name: 'Edit source hr-export' });
+    expect(within(form).getByLabelText('CSV column 1')).toHaveProperty('value', 'Event Time');
+    await user.click(within(form).getByRole('button', { name: 'Add column' }));
+    await user.type(within(form).getByLabelText('CSV column 3'), 'Client IP');
+    await user.type(within(form).getByLabelText('Field for column 3'), 'src_endpoint.ip');
+    await user.click(within(form).getByRole('button', { name: 'Remove mapping 2' }));
+    await user.click(within(form).getByRole('button', { name: 'Save source' }));
+    await waitFor(() => expect(fake.callsTo('sources:save')).toHaveLength(1));
+    expect(fake.callsTo('sources:save')[0]).toMatchObject({
+      name: 'hr-export',
+      csvMapping: { 'Event Time': 'time', 'Client IP': 'src_endpoint.ip' },
+      syslogYear: 2026,
+      syslogZone: 'Europe/Berlin',
+    });
+  });
+});
