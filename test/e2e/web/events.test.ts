@@ -1,0 +1,109 @@
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { announceSkip, hasChromium, launchChromium, openPage, screenshot, screenshotOnFailure, seriousProblems } from './browser';
+import { ensureBuilt, repoRoot, runCli, startServe, tempVaultDir, type ServeProcess } from './serve-process';
+
+// The Events screen against the real `attest serve`: a vault made and filled through the CLI (real sshd
+// log), rows shown, a row's detail panel; then a second file imported through the browser's upload path.
+
+announceSkip('events');
+
+const PASSPHRASE = 'e2e events passphrase';
+// Shared with the ingestion tests (attribution in test/fixtures/README.md).
+const SSHD_LOG = path.join(repoRoot, 'test/fixtures/ingest/syslog/OpenSSH_2k.log');
+const OCSF_AUTH = path.join(repoRoot, 'test/fixtures/ingest/ocsf/authentication.ocsf.json');
+
+/** Opens the app and unlocks it when needed (the vault stays unlocked on the host between pages). */
+async function openUnlocked(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  const unlockHeading = page.getByRole('heading', { name: 'Unlock your vault' });
+  const eventsLink = page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Events' });
+  await unlockHeading.or(eventsLink).first().waitFor({ timeout: 20_000 });
+  if (await unlockHeading.isVisible()) {
+    await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
+    await page.getByRole('button', { name: 'Unlock', exact: true }).click();
+  }
+  await eventsLink.waitFor({ timeout: 60_000 });
+}
+
+/** The events list, by its accessible name (its role is grid or table depending on the renderer's version). */
+const eventsGrid = (page: Page) => page.getByLabel('Events, newest first', { exact: true });
+
+describe.skipIf(!hasChromium)('web: events explorer', () => {
+  let serve: ServeProcess;
+  let browser: Browser;
+  let dirs: ReturnType<typeof tempVaultDir>;
+
+  beforeAll(async () => {
+    ensureBuilt();
+    dirs = tempVaultDir('events');
+    const env = { ATTEST_PASSPHRASE: PASSPHRASE };
+    const init = runCli(['init', '--vault', dirs.vault], env);
+    expect(init.status, `attest init failed: ${init.stderr}`).toBe(0);
+    const ingest = runCli(['ingest', '--vault', dirs.vault, SSHD_LOG], env);
+    expect(ingest.status, `attest ingest failed: ${ingest.stderr}`).toBe(0);
+    serve = await startServe(dirs.vault);
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await serve?.stop();
+    dirs?.cleanup();
+  });
+
+  it('shows imported rows and opens the detail panel of one', async () => {
+    const { page, problems } = await openPage(browser);
+    onTestFailed(screenshotOnFailure(page));
+    await openUnlocked(page, serve.url);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Events' }).click();
+
+    const table = eventsGrid(page);
+    await table.waitFor({ timeout: 20_000 });
+    const dataRows = table.locator('[role="row"][aria-selected]');
+    await dataRows.first().waitFor({ timeout: 30_000 });
+    expect(await dataRows.count()).toBeGreaterThan(5);
+    // Hostile-looking log text is shown as text: the sshd lines name the host and the daemon.
+    expect(await table.innerText()).toMatch(/sshd|LabSZ|webmaster|invalid/i);
+    await screenshot(page, '10-events');
+
+    // The newest rows are the vault's own audit events (unlock); open a failed sshd login.
+    const sshdFailure = dataRows.filter({ hasText: 'syslog' }).filter({ hasText: 'Failure' }).first();
+    await sshdFailure.click();
+    const panel = page.getByRole('complementary', { name: 'Event details' });
+    await panel.waitFor({ timeout: 20_000 });
+    await panel.getByRole('heading', { name: /^Event #\d+/ }).waitFor({ timeout: 20_000 });
+    await expect.poll(() => panel.getByLabel('Raw record as received').innerText(), { timeout: 20_000 }).toMatch(/sshd\[\d+\]/);
+    await screenshot(page, '11-event-detail');
+
+    await panel.getByRole('button', { name: 'Close event details' }).click();
+    await panel.waitFor({ state: 'detached', timeout: 10_000 });
+    expect(seriousProblems(problems), 'console errors in the page').toEqual([]);
+  });
+
+  it('imports a file through the browser upload and shows its events', async () => {
+    const { page, problems, socketFrames } = await openPage(browser);
+    onTestFailed(screenshotOnFailure(page));
+    await openUnlocked(page, serve.url);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Events' }).click();
+    await eventsGrid(page).waitFor({ timeout: 20_000 });
+
+    await page.locator('input[type="file"]').setInputFiles(OCSF_AUTH);
+    const summary = page.getByRole('status').filter({ hasText: /Import (finished|failed|cancelled)/ });
+    await summary.waitFor({ timeout: 60_000 });
+    const summaryText = await summary.innerText();
+    // innerText follows the style sheet (upper-cased headings): match case-insensitively.
+    expect(summaryText).toMatch(/Import finished/i);
+    expect(summaryText).toMatch(/Imported\s+1\b/i);
+    await screenshot(page, '12-upload-imported');
+
+    // The OCSF event's actor is now in the table.
+    const table = eventsGrid(page);
+    await expect.poll(() => table.innerText(), { timeout: 20_000 }).toMatch(/anaya/);
+    // Progress reached the page over the push socket, not only by polling.
+    const pushes = (socketFrames.get('/ws') ?? []).map((f) => JSON.parse(f) as { type?: string });
+    expect(pushes.some((p) => p.type === 'ingest:progress')).toBe(true);
+    expect(seriousProblems(problems), 'console errors in the page').toEqual([]);
+  });
+});
