@@ -7,6 +7,7 @@ import type { Migration } from './migration';
  * - event_summary: counts per (minute, outcome) and failure counts per (minute, actor) and (minute, IP),
  *   upserted per chunk, so the overview never scans events.
  * outcome: 0 success, 1 failure, 2 other. dim: 0 for the totals row (key_id 0), 1 actor, 2 source IP.
+ * The key leads with (dim, outcome) so the overview reads each series as one contiguous range.
  */
 export const migration0002: Migration = {
   version: 2,
@@ -21,12 +22,12 @@ export const migration0002: Migration = {
     );
 
     CREATE TABLE event_summary (
-      minute INTEGER NOT NULL,
-      outcome INTEGER NOT NULL,
       dim INTEGER NOT NULL,
+      outcome INTEGER NOT NULL,
+      minute INTEGER NOT NULL,
       key_id INTEGER NOT NULL,
       n INTEGER NOT NULL,
-      PRIMARY KEY (minute, outcome, dim, key_id)
+      PRIMARY KEY (dim, outcome, minute, key_id)
     ) WITHOUT ROWID;
   `,
 };

@@ -1,0 +1,116 @@
+import { hash as oneShotHash } from 'node:crypto';
+
+/**
+ * The bytes each event contributes to the hash chain, and the chain step itself.
+ *
+ * hash(seq) = SHA-256(hash(seq - 1) || canonical bytes of row seq); the genesis predecessor is 32 zero bytes.
+ *
+ * Canonical bytes of a row, version 1 (integers are 64-bit two's complement, big-endian):
+ *   u8  version = 1
+ *   i64 seq, i64 time (ms), i64 fp (the 64-bit fingerprint, as stored: signed)
+ *   i64 class_uid, i64 activity_id, i64 status_id, i64 severity_id
+ *   opt actor_id, opt ip_id            (opt = u8 0 for NULL, or u8 1 followed by i64)
+ *   i64 source_id, opt batch_id
+ *   u32 byte length of the event JSON, then its UTF-8 bytes (the stored canonical JSON)
+ *   u32 byte length of raw, then the raw bytes exactly as received
+ * Every column of an events row except hash itself is covered, each at a fixed offset or behind a length
+ * prefix, so no two different rows share canonical bytes.
+ */
+export const CHAIN_RECORD_VERSION = 1;
+export const GENESIS_HASH: Buffer = Buffer.alloc(32);
+const HEADER_BYTES = 1 + 8 * 7 + 9 + 9 + 8 + 9;
+const TWO_32 = 4294967296;
+
+export interface ChainRecord {
+  seq: number;
+  time: number;
+  /** The fingerprint split into its high (signed) and low (unsigned) 32-bit halves. */
+  fpHi: number;
+  fpLo: number;
+  classUid: number;
+  activityId: number;
+  statusId: number;
+  severityId: number;
+  actorId: number | null;
+  ipId: number | null;
+  sourceId: number;
+  batchId: number | null;
+  /** The stored event JSON: its UTF-8 bytes, or the string (encoded straight into the hash input). */
+  event: Buffer | string;
+  raw: Buffer;
+}
+
+/** Splits a fingerprint (unsigned or signed 64-bit) into the halves ChainRecord carries. */
+export function splitFingerprint(fp: bigint): { fpHi: number; fpLo: number; stored: bigint } {
+  const stored = BigInt.asIntN(64, fp);
+  return { fpHi: Number(stored >> 32n), fpLo: Number(stored & 0xffffffffn), stored };
+}
+
+/**
+ * Computes chain hashes. Holds a scratch buffer so the hot loop (append and verify) allocates only the
+ * digest; not shared between threads.
+ */
+export class ChainHasher {
+  private scratch = Buffer.allocUnsafe(4096);
+
+  /** Canonical bytes of a record (a fresh copy: for tests and documentation). */
+  canonicalBytes(record: ChainRecord): Buffer {
+    const length = this.fill(GENESIS_HASH, record);
+    return Buffer.from(this.scratch.subarray(32, length));
+  }
+
+  /** SHA-256(prev || canonical bytes of record). */
+  next(prev: Buffer, record: ChainRecord): Buffer {
+    const length = this.fill(prev, record);
+    // One-shot hash: no Hash object per row (about twice as fast as createHash for ~500-byte inputs).
+    return oneShotHash('sha256', this.scratch.subarray(0, length), 'buffer');
+  }
+
+  private fill(prev: Buffer, r: ChainRecord): number {
+    if (prev.length !== 32) throw new Error('A chain hash is 32 bytes.');
+    const eventBytes = typeof r.event === 'string' ? Buffer.byteLength(r.event, 'utf8') : r.event.length;
+    const needed = 32 + HEADER_BYTES + 4 + eventBytes + 4 + r.raw.length;
+    if (needed > this.scratch.length) this.scratch = Buffer.allocUnsafe(Math.max(needed, this.scratch.length * 2));
+    const b = this.scratch;
+    prev.copy(b, 0);
+    let o = 32;
+    b[o++] = CHAIN_RECORD_VERSION;
+    o = writeI64(b, o, r.seq);
+    o = writeI64(b, o, r.time);
+    b.writeInt32BE(r.fpHi, o);
+    b.writeUInt32BE(r.fpLo, o + 4);
+    o += 8;
+    o = writeI64(b, o, r.classUid);
+    o = writeI64(b, o, r.activityId);
+    o = writeI64(b, o, r.statusId);
+    o = writeI64(b, o, r.severityId);
+    o = writeOptionalI64(b, o, r.actorId);
+    o = writeOptionalI64(b, o, r.ipId);
+    o = writeI64(b, o, r.sourceId);
+    o = writeOptionalI64(b, o, r.batchId);
+    b.writeUInt32BE(eventBytes, o);
+    o += 4;
+    o += typeof r.event === 'string' ? b.write(r.event, o, 'utf8') : r.event.copy(b, o);
+    b.writeUInt32BE(r.raw.length, o);
+    o += 4;
+    o += r.raw.copy(b, o);
+    return o;
+  }
+}
+
+function writeI64(b: Buffer, o: number, value: number): number {
+  if (!Number.isSafeInteger(value)) throw new RangeError('A chained integer column is not a safe integer.');
+  const hi = Math.floor(value / TWO_32);
+  b.writeInt32BE(hi, o);
+  b.writeUInt32BE(value - hi * TWO_32, o + 4);
+  return o + 8;
+}
+
+function writeOptionalI64(b: Buffer, o: number, value: number | null): number {
+  if (value === null) {
+    b[o] = 0;
+    return o + 1;
+  }
+  b[o] = 1;
+  return writeI64(b, o + 1, value);
+}

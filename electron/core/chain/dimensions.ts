@@ -1,0 +1,89 @@
+import type { Db } from '../vault/database';
+import type { CanonicalEvent } from '../../../shared/domain/canonical-event';
+import { STATUS } from '../../../shared/domain/canonical-event';
+
+/**
+ * Searchable dimensions. Actor and IP are dictionary-encoded in dim_values (kind = DIM.actor / DIM.ip);
+ * the others are small integers used as posting keys directly. Dictionary rows are never deleted or
+ * renumbered, which is what lets every EventLog keep an id cache without invalidation.
+ */
+export const DIM = { actor: 1, ip: 2, classUid: 3, statusId: 4, source: 5, batch: 6 } as const;
+export type Dim = (typeof DIM)[keyof typeof DIM];
+
+/** Outcome buckets of the overview and event_summary. */
+export const OUTCOME = { success: 0, failure: 1, other: 2 } as const;
+
+export function outcomeOf(statusId: number): number {
+  if (statusId === STATUS.success) return OUTCOME.success;
+  if (statusId === STATUS.failure) return OUTCOME.failure;
+  return OUTCOME.other;
+}
+
+/** The user name, else the uid: what the explorer shows and the overview ranks. */
+export function displayActor(event: CanonicalEvent): string | null {
+  const user = event.actor?.user;
+  return nonEmpty(user?.name) ?? nonEmpty(user?.uid);
+}
+
+export function sourceIp(event: CanonicalEvent): string | null {
+  return nonEmpty(event.src_endpoint?.ip);
+}
+
+function nonEmpty(value: string | undefined): string | null {
+  return value === undefined || value === '' ? null : value;
+}
+
+/** value -> dim_values.id per kind, filled on demand; only values never seen before are inserted. */
+export class DimensionCache {
+  private readonly ids = new Map<number, Map<string, number>>();
+  /** Ids this cache inserted since the last validate(): their transaction may yet roll back. */
+  private inserted: Array<{ kind: number; value: string; id: number }> = [];
+  private readonly insert;
+  private readonly select;
+  private readonly byId;
+
+  constructor(db: Db) {
+    this.insert = db.prepare<[number, string], { id: number }>(
+      'INSERT INTO dim_values (kind, value) VALUES (?, ?) ON CONFLICT DO NOTHING RETURNING id',
+    );
+    this.select = db.prepare<[number, string], { id: number }>('SELECT id FROM dim_values WHERE kind = ? AND value = ?');
+    this.byId = db.prepare<[number], { kind: number; value: string }>('SELECT kind, value FROM dim_values WHERE id = ?');
+  }
+
+  /**
+   * Call at the start of each write transaction. If the transaction that inserted a cached id rolled
+   * back (a cancelled import), that id may now be missing or reused for another value: forget everything.
+   */
+  validate(): void {
+    const stale = this.inserted.some(({ kind, value, id }) => {
+      const row = this.byId.get(id);
+      return !row || row.kind !== kind || row.value !== value;
+    });
+    if (stale) this.ids.clear();
+    this.inserted = [];
+  }
+
+  /** Id of an existing or new value. Must run inside the caller's write transaction. */
+  idOf(kind: number, value: string): number {
+    let byValue = this.ids.get(kind);
+    if (!byValue) {
+      byValue = new Map();
+      this.ids.set(kind, byValue);
+    }
+    const cached = byValue.get(value);
+    if (cached !== undefined) return cached;
+    // Another connection may have inserted it since: the conflict path reads the existing id.
+    const created = this.insert.get(kind, value);
+    if (created) this.inserted.push({ kind, value, id: created.id });
+    const row = created ?? this.select.get(kind, value);
+    if (!row) throw new Error('A dictionary value could not be stored.');
+    byValue.set(value, row.id);
+    return row.id;
+  }
+
+  /** Lookup without inserting (queries). */
+  static find(db: Db, kind: number, value: string): number | null {
+    const row = db.prepare<[number, string], { id: number }>('SELECT id FROM dim_values WHERE kind = ? AND value = ?').get(kind, value);
+    return row?.id ?? null;
+  }
+}

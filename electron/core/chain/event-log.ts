@@ -1,0 +1,215 @@
+import type { Db } from '../vault/database';
+import type { CanonicalEvent } from '../../../shared/domain/canonical-event';
+import { AttestError } from '../../../shared/result';
+import { canonicalJson } from './canonical-json';
+import { ChainHasher, GENESIS_HASH, type ChainRecord } from './chain-record';
+import { DIM, DimensionCache, OUTCOME, outcomeOf, sourceIp } from './dimensions';
+import { PostingsBuilder } from './postings-codec';
+
+export interface NewEvent {
+  event: CanonicalEvent;
+  raw: Buffer;
+  /** 64-bit fingerprint (dedup key together with event.time). */
+  fp: bigint;
+  sourceId: number;
+  batchId: number | null;
+}
+
+export interface AppendResult {
+  inserted: number;
+  duplicates: number;
+  firstSeq: number | null;
+  lastSeq: number | null;
+  /** Indexes into the appended items that were duplicates (already stored, or repeated in the chunk). */
+  duplicateIndexes: number[];
+}
+
+export interface ChainHead {
+  seq: number;
+  hash: Buffer;
+}
+
+const MINUTE_MS = 60_000;
+
+/**
+ * The append side of the tamper-evident event log. One instance per connection: it caches dictionary
+ * ids. Each appendChunk writes the events (INSERT OR IGNORE on the (time, fp) unique index: a duplicate
+ * takes no seq and does not advance the chain), then once per chunk the postings lists, the chunk's
+ * zone-map row and the summary counts.
+ */
+export class EventLog {
+  private readonly hasher = new ChainHasher();
+  private readonly dims: DimensionCache;
+  private readonly insertEvent;
+  private readonly selectHead;
+  private readonly insertPosting;
+  private readonly insertChunk;
+  private readonly upsertSummary;
+
+  constructor(private readonly db: Db) {
+    this.dims = new DimensionCache(db);
+    this.insertEvent = db.prepare(
+      `INSERT OR IGNORE INTO events (seq, time, fp, class_uid, activity_id, status_id, severity_id, actor_id, ip_id,
+         source_id, batch_id, event, raw, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.selectHead = db.prepare<[], { seq: number; hash: Buffer }>('SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1');
+    this.insertPosting = db.prepare('INSERT INTO postings (dim, key_id, first_seq, seqs) VALUES (?, ?, ?, ?)');
+    this.insertChunk = db.prepare(
+      'INSERT INTO event_chunks (first_seq, last_seq, min_time, max_time, count) VALUES (?, ?, ?, ?, ?)',
+    );
+    this.upsertSummary = db.prepare(
+      `INSERT INTO event_summary (minute, outcome, dim, key_id, n) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (dim, outcome, minute, key_id) DO UPDATE SET n = n + excluded.n`,
+    );
+  }
+
+  head(): ChainHead {
+    const row = this.selectHead.get();
+    return row ? { seq: row.seq, hash: row.hash } : { seq: 0, hash: GENESIS_HASH };
+  }
+
+  /** Caller holds an open write transaction (BEGIN IMMEDIATE) — the chain head is read inside it. */
+  appendChunk(items: NewEvent[]): AppendResult {
+    if (!this.db.inTransaction) {
+      throw new AttestError('INTERNAL', 'Events can only be appended inside a write transaction.');
+    }
+    this.dims.validate();
+    const head = this.head();
+    const chunkFirst = head.seq + 1;
+    let seq = head.seq;
+    let prev = head.hash;
+    const duplicateIndexes: number[] = [];
+    const postings = new ChunkPostings(chunkFirst);
+    const summary = new ChunkSummary();
+    let minTime = Number.POSITIVE_INFINITY;
+    let maxTime = Number.NEGATIVE_INFINITY;
+
+    // One mutable record for the whole chunk: the hasher copies it out immediately (fewer allocations).
+    const record: ChainRecord = {
+      seq: 0, time: 0, fpHi: 0, fpLo: 0, classUid: 0, activityId: 0, statusId: 0, severityId: 0,
+      actorId: null, ipId: null, sourceId: 0, batchId: null, event: '', raw: GENESIS_HASH,
+    };
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i]!;
+      const event = item.event;
+      const json = canonicalJson(event);
+      const user = event.actor?.user;
+      const name = user?.name ? this.dims.idOf(DIM.actor, user.name) : null;
+      const uid = user?.uid ? this.dims.idOf(DIM.actor, user.uid) : null;
+      const ip = sourceIp(event);
+      const ipId = ip === null ? null : this.dims.idOf(DIM.ip, ip);
+      const stored = BigInt.asIntN(64, item.fp);
+      record.seq = seq + 1;
+      record.time = event.time;
+      record.fpHi = Number(stored >> 32n);
+      record.fpLo = Number(stored & 0xffffffffn);
+      record.classUid = event.class_uid;
+      record.activityId = event.activity_id;
+      record.statusId = event.status_id;
+      record.severityId = event.severity_id;
+      record.actorId = name ?? uid;
+      record.ipId = ipId;
+      record.sourceId = item.sourceId;
+      record.batchId = item.batchId;
+      record.event = json;
+      record.raw = item.raw;
+      const hash = this.hasher.next(prev, record);
+      const info = this.insertEvent.run(
+        record.seq, record.time, stored, record.classUid, record.activityId, record.statusId, record.severityId,
+        record.actorId, ipId, record.sourceId, record.batchId, json, item.raw, hash,
+      );
+      if (info.changes === 0) {
+        duplicateIndexes.push(i);
+        continue;
+      }
+      seq = record.seq;
+      prev = hash;
+      if (record.time < minTime) minTime = record.time;
+      if (record.time > maxTime) maxTime = record.time;
+      if (name !== null) postings.add(DIM.actor, name, seq);
+      if (uid !== null && uid !== name) postings.add(DIM.actor, uid, seq);
+      if (ipId !== null) postings.add(DIM.ip, ipId, seq);
+      postings.add(DIM.classUid, record.classUid, seq);
+      postings.add(DIM.statusId, record.statusId, seq);
+      postings.add(DIM.source, record.sourceId, seq);
+      if (record.batchId !== null) postings.add(DIM.batch, record.batchId, seq);
+      summary.add(record.time, record.statusId, record.actorId, ipId);
+    }
+
+    const inserted = seq - head.seq;
+    if (inserted > 0) {
+      postings.write(this.insertPosting);
+      this.insertChunk.run(chunkFirst, seq, minTime, maxTime, inserted);
+      summary.write(this.upsertSummary);
+    }
+    return {
+      inserted,
+      duplicates: duplicateIndexes.length,
+      firstSeq: inserted > 0 ? chunkFirst : null,
+      lastSeq: inserted > 0 ? seq : null,
+      duplicateIndexes,
+    };
+  }
+}
+
+interface RunnableStatement {
+  run(...params: unknown[]): unknown;
+}
+
+/** One postings list per (dim, key) present in the chunk. */
+class ChunkPostings {
+  private readonly lists = new Map<number, Map<number, PostingsBuilder>>();
+
+  constructor(private readonly chunkFirst: number) {}
+
+  add(dim: number, key: number, seq: number): void {
+    let byKey = this.lists.get(dim);
+    if (!byKey) {
+      byKey = new Map();
+      this.lists.set(dim, byKey);
+    }
+    let list = byKey.get(key);
+    if (!list) {
+      list = new PostingsBuilder(this.chunkFirst);
+      byKey.set(key, list);
+    }
+    list.add(seq);
+  }
+
+  write(statement: RunnableStatement): void {
+    for (const [dim, byKey] of this.lists) {
+      for (const [key, list] of byKey) statement.run(dim, key, this.chunkFirst, list.toBuffer());
+    }
+  }
+}
+
+/** Per-minute outcome totals and failure counts by actor and by IP, accumulated for one chunk. */
+class ChunkSummary {
+  private readonly totals = new Map<number, number>(); // minute * 4 + outcome
+  private readonly failures = new Map<string, number>(); // "minute:dim:key"
+
+  add(time: number, statusId: number, actorId: number | null, ipId: number | null): void {
+    const minute = Math.floor(time / MINUTE_MS);
+    const outcome = outcomeOf(statusId);
+    const key = minute * 4 + outcome;
+    this.totals.set(key, (this.totals.get(key) ?? 0) + 1);
+    if (outcome !== OUTCOME.failure) return;
+    if (actorId !== null) bump(this.failures, `${minute}:${DIM.actor}:${actorId}`);
+    if (ipId !== null) bump(this.failures, `${minute}:${DIM.ip}:${ipId}`);
+  }
+
+  write(statement: RunnableStatement): void {
+    for (const [key, n] of this.totals) {
+      const minute = Math.floor(key / 4);
+      statement.run(minute, key - minute * 4, 0, 0, n);
+    }
+    for (const [key, n] of this.failures) {
+      const [minute, dim, id] = key.split(':').map(Number);
+      statement.run(minute, OUTCOME.failure, dim, id, n);
+    }
+  }
+}
+
+function bump(map: Map<string, number>, key: string): void {
+  map.set(key, (map.get(key) ?? 0) + 1);
+}

@@ -1,0 +1,35 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { openEncryptedDatabase, translateOpenError } from '../vault/database';
+import type { Cipher } from '../../../shared/contract/vault';
+import { verifyRange, type RangeResult } from './verify-range';
+
+/** Input of one verification worker: its own read-only connection and the seq range it re-hashes. */
+export interface VerifyWorkerInput {
+  file: string;
+  key: Uint8Array;
+  cipher: Cipher;
+  nativeBinding?: string;
+  from: number;
+  to: number;
+}
+
+export type VerifyWorkerOutput = { ok: true; result: RangeResult } | { ok: false; code: string; message: string };
+
+function run(input: VerifyWorkerInput): VerifyWorkerOutput {
+  try {
+    const db = openEncryptedDatabase(input.file, Buffer.from(input.key), input.cipher, {
+      readonly: true,
+      ...(input.nativeBinding ? { nativeBinding: input.nativeBinding } : {}),
+    });
+    try {
+      return { ok: true, result: verifyRange(db, input.from, input.to) };
+    } finally {
+      db.close();
+    }
+  } catch (err) {
+    const translated = translateOpenError(err);
+    return { ok: false, code: translated.code, message: translated.message };
+  }
+}
+
+if (parentPort) parentPort.postMessage(run(workerData as VerifyWorkerInput));

@@ -1,0 +1,117 @@
+import type { Db } from '../vault/database';
+import type { Overview } from '../../../shared/contract/events';
+import { DIM, OUTCOME, outcomeOf } from '../chain/dimensions';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+/** Candidate bucket sizes: the smallest giving at most MAX_POINTS points wins. */
+const BUCKETS = [MINUTE, 2 * MINUTE, 5 * MINUTE, 10 * MINUTE, 15 * MINUTE, 30 * MINUTE, HOUR, 2 * HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR, DAY, 2 * DAY, 7 * DAY];
+const MAX_POINTS = 200;
+const TOP = 10;
+
+export function chooseBucket(span: number): number {
+  for (const size of BUCKETS) if (span / size <= MAX_POINTS) return size;
+  return Math.ceil(span / MAX_POINTS / DAY) * DAY;
+}
+
+/**
+ * Events over time by outcome and the most-failing actors and source IPs. Whole minutes come from
+ * event_summary (maintained per appended chunk); only the partial minutes at the range's edges are read
+ * from events, through the time index. So the cost follows the number of minutes, not of events.
+ */
+export function overview(db: Db, range: { since?: number; until?: number }): Overview {
+  const bounds = db.prepare<[], { lo: number | null; hi: number | null }>('SELECT min(time) AS lo, max(time) AS hi FROM events').get();
+  if (!bounds || bounds.lo === null || bounds.hi === null) {
+    return { total: 0, bucketMs: MINUTE, series: [], topFailingActors: [], topFailingIps: [] };
+  }
+  const since = range.since ?? bounds.lo;
+  const until = range.until ?? bounds.hi + 1;
+  if (until <= since) return { total: 0, bucketMs: chooseBucket(0), series: [], topFailingActors: [], topFailingIps: [] };
+  const bucketMs = chooseBucket(until - since);
+  const bucketOf = (time: number) => Math.floor(time / bucketMs) * bucketMs;
+  const counts = new Map<number, [number, number, number]>();
+  const failures = new Map<number, Map<number, number>>([[DIM.actor, new Map()], [DIM.ip, new Map()]]);
+  let total = 0;
+  const addCount = (bucket: number, outcome: number, n: number) => {
+    let c = counts.get(bucket);
+    if (!c) {
+      c = [0, 0, 0];
+      counts.set(bucket, c);
+    }
+    c[outcome] = c[outcome]! + n;
+    total += n;
+  };
+  const addFailure = (dim: number, key: number, n: number) => {
+    const byKey = failures.get(dim);
+    if (byKey) byKey.set(key, (byKey.get(key) ?? 0) + n);
+  };
+
+  // Whole minutes [firstMinute, endMinute) from the summaries, aggregated inside SQLite; only the
+  // partial minutes at the edges are read from events.
+  const firstMinute = Math.ceil(since / MINUTE);
+  const endMinute = Math.floor(until / MINUTE);
+  const edges: Array<[number, number]> = [];
+  const whole = firstMinute < endMinute;
+  if (whole) {
+    const bucketMinutes = bucketMs / MINUTE;
+    const totals = db
+      .prepare<[number, number, number, number, number], { bucket: number; outcome: number; n: number }>(
+        `SELECT (minute - ((minute % ?) + ?) % ?) AS bucket, outcome, sum(n) AS n FROM event_summary
+         WHERE dim = 0 AND outcome IN (0, 1, 2) AND minute >= ? AND minute < ? GROUP BY bucket, outcome`,
+      )
+      .all(bucketMinutes, bucketMinutes, bucketMinutes, firstMinute, endMinute);
+    for (const r of totals) addCount(r.bucket * MINUTE, r.outcome, r.n);
+    // Failure counts per key: one contiguous range of the primary key per dimension, summed here.
+    const perKey = db
+      .prepare<[number, number, number, number], [number, number]>(
+        'SELECT key_id, n FROM event_summary WHERE dim = ? AND outcome = ? AND minute >= ? AND minute < ?',
+      )
+      .raw(true);
+    for (const dim of [DIM.actor, DIM.ip]) {
+      for (const [key, n] of perKey.iterate(dim, OUTCOME.failure, firstMinute, endMinute)) addFailure(dim, key, n);
+    }
+    if (since < firstMinute * MINUTE) edges.push([since, firstMinute * MINUTE]);
+    if (endMinute * MINUTE < until) edges.push([endMinute * MINUTE, until]);
+  } else {
+    edges.push([since, until]);
+  }
+  const edge = db.prepare<[number, number], { time: number; status_id: number; actor_id: number | null; ip_id: number | null }>(
+    'SELECT time, status_id, actor_id, ip_id FROM events WHERE time >= ? AND time < ?',
+  );
+  for (const [from, to] of edges) {
+    for (const r of edge.iterate(from, to)) {
+      const outcome = outcomeOf(r.status_id);
+      addCount(bucketOf(r.time), outcome, 1);
+      if (outcome === OUTCOME.failure) {
+        if (r.actor_id !== null) addFailure(DIM.actor, r.actor_id, 1);
+        if (r.ip_id !== null) addFailure(DIM.ip, r.ip_id, 1);
+      }
+    }
+  }
+  const series: Overview['series'] = [];
+  for (let t = bucketOf(since); t < until; t += bucketMs) {
+    const c = counts.get(t) ?? [0, 0, 0];
+    series.push({ t, success: c[OUTCOME.success], failure: c[OUTCOME.failure], other: c[OUTCOME.other] });
+  }
+  return {
+    total,
+    bucketMs,
+    series,
+    topFailingActors: top(db, failures.get(DIM.actor)!),
+    topFailingIps: top(db, failures.get(DIM.ip)!),
+  };
+}
+
+function top(db: Db, counts: Map<number, number>): Array<{ key: string; count: number }> {
+  // Resolve names only for the ids that can make the list (ties at the cut included), then order by
+  // count and, within a count, by name.
+  const ranked = [...counts].sort((a, b) => b[1] - a[1]);
+  const cut = ranked[TOP - 1]?.[1] ?? 0;
+  const value = db.prepare<[number], { value: string }>('SELECT value FROM dim_values WHERE id = ?');
+  return ranked
+    .filter(([, count]) => count >= cut)
+    .map(([id, count]) => ({ key: value.get(id)?.value ?? `#${id}`, count }))
+    .sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .slice(0, TOP);
+}

@@ -1,0 +1,143 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { EventLog } from '../../../../electron/core/chain/event-log';
+import { appendSelfAuditEvent, ensureSource } from '../../../../electron/core/chain/self-audit';
+import { ChainHasher, GENESIS_HASH, splitFingerprint } from '../../../../electron/core/chain/chain-record';
+import { canonicalJson } from '../../../../electron/core/chain/canonical-json';
+import { decodePostings } from '../../../../electron/core/chain/postings-codec';
+import { verifyChain } from '../../../../electron/core/chain/verify';
+import { createTestVault, makeEvent, newEvent, type TestVault } from './vault-fixture';
+
+let vault: TestVault;
+beforeEach(() => {
+  vault = createTestVault();
+});
+afterEach(() => vault.cleanup());
+
+describe('EventLog.appendChunk', () => {
+  it('numbers events from 1 and chains SHA-256(prev || canonical bytes) from 32 zero bytes', () => {
+    const { db } = vault;
+    const sourceId = ensureSource(db, 'okta');
+    const log = new EventLog(db);
+    const items = [0, 1, 2].map((i) => newEvent(i, sourceId, 7));
+    const result = db.transaction(() => log.appendChunk(items)).immediate();
+    expect(result).toEqual({ inserted: 3, duplicates: 0, firstSeq: 1, lastSeq: 3, duplicateIndexes: [] });
+
+    // Recompute seq 1 by hand from the documented layout.
+    const row = db.prepare('SELECT * FROM events WHERE seq = 1').get() as Record<string, unknown>;
+    const json = canonicalJson(items[0]!.event);
+    expect(row.event).toBe(json);
+    const { fpHi, fpLo, stored } = splitFingerprint(items[0]!.fp);
+    expect(BigInt(db.prepare('SELECT fp FROM events WHERE seq = 1').safeIntegers(true).pluck().get() as bigint)).toBe(stored);
+    const header = Buffer.alloc(1 + 8 * 3 + 8 * 4);
+    header[0] = 1;
+    header.writeBigInt64BE(1n, 1);
+    header.writeBigInt64BE(BigInt(items[0]!.event.time), 9);
+    header.writeInt32BE(fpHi, 17);
+    header.writeUInt32BE(fpLo, 21);
+    header.writeBigInt64BE(3002n, 25);
+    header.writeBigInt64BE(1n, 33);
+    header.writeBigInt64BE(1n, 41);
+    header.writeBigInt64BE(1n, 49);
+    const opt = (v: number | null) => {
+      if (v === null) return Buffer.from([0]);
+      const b = Buffer.alloc(9);
+      b[0] = 1;
+      b.writeBigInt64BE(BigInt(v), 1);
+      return b;
+    };
+    const i64 = (v: number) => {
+      const b = Buffer.alloc(8);
+      b.writeBigInt64BE(BigInt(v));
+      return b;
+    };
+    const u32 = (v: number) => {
+      const b = Buffer.alloc(4);
+      b.writeUInt32BE(v);
+      return b;
+    };
+    const eventBytes = Buffer.from(json, 'utf8');
+    const canonical = Buffer.concat([
+      header, opt(row.actor_id as number), opt(row.ip_id as number), i64(sourceId), opt(7),
+      u32(eventBytes.length), eventBytes, u32(items[0]!.raw.length), items[0]!.raw,
+    ]);
+    const expected = createHash('sha256').update(GENESIS_HASH).update(canonical).digest();
+    expect(Buffer.compare(row.hash as Buffer, expected)).toBe(0);
+    expect(log.head().seq).toBe(3);
+
+    const hasher = new ChainHasher();
+    expect(hasher.canonicalBytes({
+      seq: 1, time: items[0]!.event.time, fpHi, fpLo, classUid: 3002, activityId: 1, statusId: 1, severityId: 1,
+      actorId: row.actor_id as number, ipId: row.ip_id as number, sourceId, batchId: 7, event: eventBytes, raw: items[0]!.raw,
+    }).equals(canonical)).toBe(true);
+  });
+
+  it('refuses to append outside a transaction', () => {
+    const log = new EventLog(vault.db);
+    expect(() => log.appendChunk([newEvent(1, 1, null)])).toThrow(/transaction/);
+  });
+
+  it('ignores duplicates without consuming a seq or breaking the chain', async () => {
+    const { db } = vault;
+    const sourceId = ensureSource(db, 'okta');
+    const log = new EventLog(db);
+    db.transaction(() => log.appendChunk([0, 1, 2].map((i) => newEvent(i, sourceId, 1)))).immediate();
+    const again = db
+      .transaction(() => log.appendChunk([newEvent(1, sourceId, 2), newEvent(3, sourceId, 2), newEvent(3, sourceId, 2), newEvent(2, sourceId, 2)]))
+      .immediate();
+    expect(again).toEqual({ inserted: 1, duplicates: 3, firstSeq: 4, lastSeq: 4, duplicateIndexes: [0, 2, 3] });
+    const allDup = db.transaction(() => log.appendChunk([newEvent(0, sourceId, 3)])).immediate();
+    expect(allDup).toEqual({ inserted: 0, duplicates: 1, firstSeq: null, lastSeq: null, duplicateIndexes: [0] });
+    expect(db.prepare('SELECT group_concat(seq) FROM events').pluck().get()).toBe('1,2,3,4');
+    expect(db.prepare('SELECT count(*) FROM event_chunks').pluck().get()).toBe(2);
+    const report = await verifyChain({ db });
+    expect(report).toMatchObject({ ok: true, count: 4, headSeq: 4, firstBadSeq: null });
+  });
+
+  it('dictionary-encodes actors and IPs once and writes one postings row per key per chunk', () => {
+    const { db } = vault;
+    const sourceId = ensureSource(db, 'okta');
+    const log = new EventLog(db);
+    const items = [0, 1, 2, 3, 4, 5].map((i) => newEvent(i, sourceId, 9, { user: i % 2 ? 'alice' : 'bob', uid: i % 2 ? 'u-a' : 'u-b', ip: '192.0.2.1' }));
+    db.transaction(() => log.appendChunk(items)).immediate();
+    db.transaction(() => log.appendChunk([newEvent(10, sourceId, 9, { user: 'alice', ip: '192.0.2.1' })])).immediate();
+    expect(db.prepare("SELECT count(*) FROM dim_values WHERE value IN ('alice','bob','u-a','u-b','192.0.2.1')").pluck().get()).toBe(5);
+    const alice = db.prepare("SELECT id FROM dim_values WHERE kind = 1 AND value = 'alice'").pluck().get() as number;
+    const rows = db.prepare('SELECT first_seq, seqs FROM postings WHERE dim = 1 AND key_id = ? ORDER BY first_seq').all(alice) as { first_seq: number; seqs: Buffer }[];
+    expect(rows.map((r) => decodePostings(r.first_seq, r.seqs))).toEqual([[2, 4, 6], [7]]);
+  });
+
+  it('appends self-audit events in their own transaction, never deduplicated, under source "attest"', async () => {
+    const { db } = vault;
+    const event = makeEvent(1, { user: 'operator' });
+    const first = appendSelfAuditEvent(db, event);
+    const second = appendSelfAuditEvent(db, event);
+    expect([first, second]).toEqual([1, 2]);
+    expect(db.prepare('SELECT DISTINCT s.name FROM events e JOIN sources s ON s.id = e.source_id').pluck().all()).toEqual(['attest']);
+    const inside = db.transaction(() => appendSelfAuditEvent(db, event)).immediate();
+    expect(inside).toBe(3);
+    expect(ensureSource(db, 'attest')).toBe(ensureSource(db, 'attest'));
+    expect((await verifyChain({ db })).ok).toBe(true);
+  });
+});
+
+describe('EventLog after a rolled-back chunk', () => {
+  it('does not reuse dictionary ids from a transaction that rolled back', () => {
+    const { db } = vault;
+    const sourceId = ensureSource(db, 'okta');
+    const log = new EventLog(db);
+    expect(() =>
+      db.transaction(() => {
+        log.appendChunk([newEvent(1, sourceId, 1, { user: 'ghost', ip: '203.0.113.9' })]);
+        throw new Error('cancelled import');
+      }).immediate(),
+    ).toThrow('cancelled import');
+    // Another writer takes the freed ids for other values.
+    db.prepare("INSERT INTO dim_values (kind, value) VALUES (1, 'someone-else'), (2, '198.18.0.1')").run();
+    db.transaction(() => log.appendChunk([newEvent(2, sourceId, 1, { user: 'ghost', ip: '203.0.113.9' })])).immediate();
+    const row = db
+      .prepare('SELECT a.value AS actor, i.value AS ip FROM events e JOIN dim_values a ON a.id = e.actor_id JOIN dim_values i ON i.id = e.ip_id')
+      .get();
+    expect(row).toEqual({ actor: 'ghost', ip: '203.0.113.9' });
+  });
+});
