@@ -1,0 +1,456 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import type { IngestFormat, IngestSummary } from '../../../shared/contract/events';
+import { AttestError } from '../../../shared/result';
+import { signCheckpoint } from '../chain/checkpoint';
+import { ensureSource } from '../chain/self-audit';
+import { findSignedSourcesByIssuer, getSourceSettings, getSourceSettingsById, type SourceSettings } from '../sources/source-store';
+import type { Db } from '../vault/database';
+import { Fingerprinter } from './fingerprint';
+import { BatchCounters, createBatch, markStaleBatches, type BatchState } from './import-batches';
+import { ChunkCommitter, CHUNK_EVENTS } from './import-chunk';
+import { boundedReason, parseSafely } from './import-parse';
+import type { ParseContext } from './parse-types';
+import { effectiveSyslogDefaults } from './parse-record';
+import { detectFormat } from './detect';
+import { openInput, type OpenedInput } from './read-records';
+import type { RawRecord } from './record';
+import { LineSplitter } from './split/line-splitter';
+import { splitRecords } from './split/split-records';
+import { MAX_JWS_BYTES, SignedBatchVerifier, looksLikeCompactJws, sniffSignedFile, unverifiedPayloadRecords } from './signed-batch';
+
+export interface ImportFileInput {
+  path: string;
+  /** Name shown and recorded for the file (the web host's uploads carry the original name). */
+  name?: string;
+}
+
+export interface ImportProgress {
+  file: string;
+  bytesRead: number;
+  bytesTotal: number;
+  /** Items accounted for so far (events parsed + records quarantined). */
+  events: number;
+  eventsPerSec: number;
+  etaMs: number | null;
+  state: 'running' | 'done' | 'cancelled' | 'failed';
+}
+
+export interface ImportFileOptions {
+  format?: IngestFormat;
+  source?: string;
+  operator: string;
+  /** When given, a checkpoint over the new chain head is signed after the file. */
+  vaultId?: string;
+  /** Checked between chunks: the import stops there, keeping what was committed. */
+  signal?: { readonly aborted: boolean };
+  /** Called at most every progressIntervalMs (default 100 ms) and once at the end. */
+  onProgress?: (progress: ImportProgress) => void;
+  now?: number;
+  chunkEvents?: number;
+  progressIntervalMs?: number;
+}
+
+/** Unsigned input for a source that accepts only signed files: the whole file is refused (nothing read). */
+export const UNSIGNED_REFUSED = 'This source accepts only signed input (compact JWS); the file was not imported.';
+
+/**
+ * Imports one file into the vault, streaming: records are split, parsed, fingerprinted and appended in
+ * chunks of ~10k, each chunk one transaction (events, quarantine rows and batch counters together).
+ *
+ * Accounting, per item: read = imported + duplicates + quarantined, where a parsed record contributes one
+ * item per event it produced and a quarantined record one item. Never throws for bad input or an
+ * unreadable file: the summary's error says what happened. Storage failures (disk full) do end the
+ * import with an error after marking the batch failed; everything committed before stays.
+ */
+export async function importFile(db: Db, file: ImportFileInput, opts: ImportFileOptions): Promise<IngestSummary> {
+  const now = opts.now ?? Date.now();
+  const name = file.name ?? path.basename(file.path);
+  const summary: IngestSummary = {
+    file: name,
+    sha256: '',
+    format: opts.format ?? null,
+    bytes: 0,
+    read: 0,
+    imported: 0,
+    duplicates: 0,
+    quarantined: 0,
+    batchId: null,
+    cancelled: false,
+    error: null,
+  };
+  let plan: ImportPlan;
+  try {
+    const info = await stat(file.path);
+    if (!info.isFile()) throw new AttestError('IO', 'This is not a regular file.');
+    summary.bytes = info.size;
+    plan = await planImport(db, file.path, opts, now);
+  } catch (err) {
+    summary.error = operatorMessage(err, 'The file could not be read');
+    return summary;
+  }
+  try {
+    return await runImport(db, file, opts, now, plan, summary);
+  } catch (err) {
+    // Storage failures outside a chunk (creating or closing the batch): report, never throw.
+    plan.close();
+    summary.error ??= operatorMessage(err, 'The import could not be recorded');
+    return summary;
+  }
+}
+
+async function runImport(db: Db, file: ImportFileInput, opts: ImportFileOptions, now: number, plan: ImportPlan, summary: IngestSummary): Promise<IngestSummary> {
+  const name = summary.file;
+  markStaleBatches(db, now);
+  summary.format = plan.format;
+  const options = { ...plan.options, requestedFormat: opts.format ?? null };
+
+  if (plan.refused) {
+    plan.close();
+    summary.sha256 = await hashFile(file.path).catch(() => '');
+    summary.batchId = createBatch(db, {
+      sourceId: plan.source.id, file: name, bytes: summary.bytes, sha256: summary.sha256, format: plan.format,
+      options, operator: opts.operator, startedAt: now, state: 'refused',
+    });
+    new BatchCounters(db).setState(summary.batchId, 'refused', now);
+    summary.error = plan.refused;
+    return summary;
+  }
+
+  // The file's hash is computed from a second stream over the same bytes, interleaved with the import.
+  const fileHash = hashFile(file.path);
+  fileHash.catch(() => undefined);
+  const batchId = createBatch(db, {
+    sourceId: plan.source.id, file: name, bytes: summary.bytes, sha256: '', format: plan.format,
+    options, operator: opts.operator, startedAt: now,
+  });
+  summary.batchId = batchId;
+  const committer = new ChunkCommitter(db, batchId, opts.chunkEvents ?? CHUNK_EVENTS);
+  const progress = new ProgressReporter(name, summary.bytes, plan.bytesRead, committer, opts.onProgress, opts.progressIntervalMs ?? 100);
+  const notes = new ParseNotes();
+  let state: BatchState = 'done';
+  try {
+    state = await plan.run(committer, batchId, opts.signal, progress, notes);
+  } catch (err) {
+    state = 'failed';
+    summary.error = operatorMessage(err, 'The import stopped');
+  } finally {
+    plan.close();
+  }
+  summary.sha256 = await fileHash.catch(() => '');
+  try {
+    const finalOptions = notes.size > 0 ? { ...options, notes: notes.list() } : options;
+    db.prepare('UPDATE batches SET sha256 = ?, state = ?, finished_at = ?, options = ? WHERE id = ?').run(
+      summary.sha256, state, Date.now(), JSON.stringify(finalOptions), batchId,
+    );
+  } catch (err) {
+    summary.error ??= operatorMessage(err, 'The import could not be finished');
+  }
+  Object.assign(summary, committer.totals);
+  summary.cancelled = state === 'cancelled';
+  progress.final(state === 'done' ? 'done' : state === 'cancelled' ? 'cancelled' : 'failed');
+  if (opts.vaultId) {
+    try {
+      await signCheckpoint(db, opts.vaultId);
+    } catch (err) {
+      summary.error ??= `The events were imported, but the checkpoint could not be signed: ${operatorMessage(err, 'unknown error')}`;
+    }
+  }
+  return summary;
+}
+
+interface ImportPlan {
+  format: IngestFormat;
+  source: SourceSettings;
+  options: Record<string, unknown>;
+  /** Set when the whole file is refused (unsigned input to a signed-only source). */
+  refused: string | null;
+  bytesRead: () => number;
+  run(committer: ChunkCommitter, batchId: number, signal: ImportFileOptions['signal'], progress: ProgressReporter, notes: ParseNotes): Promise<BatchState>;
+  close(): void;
+}
+
+async function planImport(db: Db, filePath: string, opts: ImportFileOptions, now: number): Promise<ImportPlan> {
+  const sniff = await sniffSignedFile(filePath);
+  if (sniff.signed) return planSigned(db, filePath, opts, now, sniff.issuer);
+  const sourceName = opts.source ?? opts.format;
+  const requested = sourceName !== undefined ? getSourceSettings(db, sourceName) : null;
+  const input = await openInput(filePath, { ...(opts.format ? { format: opts.format } : {}), csvMapping: requested?.csvMapping ?? null });
+  const source = resolveSource(db, opts.source ?? input.format, now);
+  const ctx = parseContext(source, now, input.csvHeader);
+  if (input.csvMapping) ctx.csvMapping = input.csvMapping;
+  if (input.csvDelimiter !== undefined) ctx.csvDelimiter = input.csvDelimiter;
+  const options = optionsOf(input.format, source, ctx, { gzip: input.gzip, signed: false });
+  return {
+    format: input.format,
+    source,
+    options,
+    refused: source.signedOnly ? UNSIGNED_REFUSED : null,
+    bytesRead: () => input.bytesRead(),
+    run: (committer, batchId, signal, progress, notes) => runPlain(input, source, batchId, ctx, committer, signal, progress, notes),
+    close: () => void input.close().catch(() => undefined),
+  };
+}
+
+async function runPlain(
+  input: OpenedInput,
+  source: SourceSettings,
+  batchId: number,
+  ctx: ParseContext,
+  committer: ChunkCommitter,
+  signal: ImportFileOptions['signal'],
+  progress: ProgressReporter,
+  notes: ParseNotes,
+): Promise<BatchState> {
+  const format = input.format;
+  const sourceId = source.id;
+  const fingerprinter = new Fingerprinter(source.name);
+  if (signal?.aborted) return 'cancelled';
+  for await (const batch of input.recordBatches) {
+    for (let r = 0; r < batch.length; r++) {
+      const record = batch[r]!;
+      const raw = record.raw;
+      if (record.error !== undefined) {
+        committer.addQuarantine(record.line, raw, boundedReason(record.error));
+      } else {
+        const outcome = parseSafely(format, raw, ctx);
+        if (!outcome.ok) {
+          committer.addQuarantine(record.line, raw, boundedReason(outcome.reason));
+        } else {
+          if (outcome.notes) notes.add(outcome.notes);
+          const events = outcome.events;
+          committer.addEvent({ event: events[0]!, raw, fp: fingerprinter.next(raw), sourceId, batchId }, record.line);
+          for (let i = 1; i < events.length; i++) {
+            committer.addEvent({ event: events[i]!, raw, fp: fingerprinter.compute(raw, fingerprinter.lastOccurrence, i), sourceId, batchId }, record.line);
+          }
+        }
+      }
+      if (committer.full) {
+        committer.commit();
+        if (signal?.aborted) return 'cancelled';
+      }
+    }
+    progress.tick(batch.length);
+  }
+  committer.commit();
+  return 'done';
+}
+
+async function planSigned(db: Db, filePath: string, opts: ImportFileOptions, now: number, issuer: string | null): Promise<ImportPlan> {
+  let source: SourceSettings | null = null;
+  if (opts.source !== undefined) {
+    source = getSourceSettings(db, opts.source);
+    if (!source || source.jwks === null || source.issuer === null) {
+      throw new AttestError('BAD_REQUEST', `The source "${opts.source}" has no JWKS and issuer: register them before importing signed files.`);
+    }
+  } else {
+    const candidates = issuer === null ? [] : findSignedSourcesByIssuer(db, issuer);
+    if (candidates.length !== 1) {
+      throw new AttestError('BAD_REQUEST', 'This file is signed: choose the source whose keys verify it (no single source is registered for its issuer).');
+    }
+    source = candidates[0]!;
+  }
+  const keys = { jwks: source.jwks!, issuer: source.issuer! };
+  const verifier = new SignedBatchVerifier(keys, now);
+  const stream = createReadStream(filePath, { highWaterMark: 1024 * 1024 });
+  let bytes = 0;
+  async function* counted(): AsyncGenerator<Buffer> {
+    for await (const chunk of stream) {
+      bytes += (chunk as Buffer).length;
+      yield chunk as Buffer;
+    }
+  }
+  const records = splitRecords(counted(), new LineSplitter())[Symbol.asyncIterator]();
+  // The payload's format: as requested, else recognised from the first verified record.
+  const first = await records.next();
+  let format: IngestFormat | null = opts.format ?? null;
+  const pending: RawRecord[] = first.done ? [] : [first.value];
+  if (format === null) format = detectSignedFormat(pending[0]);
+  if (format === null) {
+    stream.destroy();
+    throw new AttestError('UNSUPPORTED_FORMAT', "The signed file's payload is in no format Attest recognises: choose the format.");
+  }
+  const resolved = format;
+  const ctx = parseContext(source, now, undefined);
+  const options = optionsOf(resolved, source, ctx, { gzip: false, signed: true });
+  async function* all(): AsyncGenerator<RawRecord> {
+    yield* pending;
+    for (;;) {
+      const r = await records.next();
+      if (r.done) return;
+      yield r.value;
+    }
+  }
+  return {
+    format: resolved,
+    source,
+    options,
+    refused: null,
+    bytesRead: () => bytes,
+    run: (committer, batchId, signal, progress, notes) => runSigned(all(), verifier, resolved, source!, batchId, ctx, committer, signal, progress, notes),
+    close: () => stream.destroy(),
+  };
+}
+
+/** Format of the first line's payload (read unverified, for recognition only: every line is verified). */
+function detectSignedFormat(first: RawRecord | undefined): IngestFormat | null {
+  if (!first || first.error !== undefined) return null;
+  const records = unverifiedPayloadRecords(first.raw);
+  return records && records.length > 0 ? detectFormat(records[0]!) : null;
+}
+
+async function runSigned(
+  records: AsyncIterable<RawRecord>,
+  verifier: SignedBatchVerifier,
+  format: IngestFormat,
+  source: SourceSettings,
+  batchId: number,
+  ctx: ParseContext,
+  committer: ChunkCommitter,
+  signal: ImportFileOptions['signal'],
+  progress: ProgressReporter,
+  notes: ParseNotes,
+): Promise<BatchState> {
+  const fingerprinter = new Fingerprinter(source.name);
+  if (signal?.aborted) return 'cancelled';
+  for await (const record of records) {
+    const raw = record.raw;
+    if (record.error !== undefined || raw.length > MAX_JWS_BYTES) {
+      committer.addQuarantine(record.line, Buffer.from(raw), boundedReason(record.error ?? 'signed record is larger than 64 MiB'));
+    } else if (!looksLikeCompactJws(raw)) {
+      committer.addQuarantine(record.line, raw, source.signedOnly ? 'unsigned input to a signed-only source' : 'not a compact JWS (this file holds signed records)');
+    } else {
+      const verified = await verifier.verify(raw);
+      if (!verified.ok) {
+        committer.addQuarantine(record.line, raw, boundedReason(verified.reason));
+      } else {
+        fingerprinter.next(raw);
+        const occurrence = fingerprinter.lastOccurrence;
+        for (let k = 0; k < verified.records.length; k++) {
+          const outcome = parseSafely(format, verified.records[k]!, ctx);
+          if (!outcome.ok) {
+            committer.addQuarantine(record.line, raw, boundedReason(`signed record ${k + 1}: ${outcome.reason}`));
+            continue;
+          }
+          if (outcome.notes) notes.add(outcome.notes);
+          for (let j = 0; j < outcome.events.length; j++) {
+            committer.addEvent({ event: outcome.events[j]!, raw, fp: fingerprinter.compute(raw, occurrence, j, k), sourceId: source.id, batchId }, record.line);
+          }
+        }
+      }
+    }
+    if (committer.full) {
+      committer.commit();
+      if (signal?.aborted) return 'cancelled';
+    }
+    progress.tick();
+  }
+  committer.commit();
+  return 'done';
+}
+
+function resolveSource(db: Db, name: string, now: number): SourceSettings {
+  const id = ensureSource(db, name, now);
+  const source = getSourceSettingsById(db, id);
+  if (!source) throw new AttestError('INTERNAL', 'The import source could not be recorded.');
+  return source;
+}
+
+/**
+ * Year and zone for timestamps without them: the source's settings, else the parser's defaults (the
+ * current year, rolled back for times that would land in the future, and UTC), recorded in the batch.
+ */
+function parseContext(source: SourceSettings, now: number, csvHeader: string[] | undefined): ParseContext {
+  const ctx: ParseContext = { csvMapping: source.csvMapping, now };
+  if (source.syslogYear !== null) ctx.syslogYear = source.syslogYear;
+  if (source.syslogZone !== null) ctx.syslogZone = source.syslogZone;
+  if (csvHeader) ctx.csvHeader = csvHeader;
+  return ctx;
+}
+
+function optionsOf(format: IngestFormat, source: SourceSettings, ctx: ParseContext, extra: { gzip: boolean; signed: boolean }): Record<string, unknown> {
+  const syslog = effectiveSyslogDefaults(ctx);
+  return {
+    format,
+    source: source.name,
+    syslogYear: syslog.year,
+    syslogYearSource: syslog.yearSource,
+    syslogZone: syslog.zone,
+    syslogZoneSource: syslog.zoneSource,
+    ...(ctx.csvHeader ? { csvHeader: ctx.csvHeader, csvMapping: ctx.csvMapping ?? null, csvDelimiter: ctx.csvDelimiter ?? ',' } : {}),
+    gzip: extra.gzip,
+    signed: extra.signed,
+  };
+}
+
+/** Distinct parser notes (assumed year, replaced bytes...), kept with the batch; bounded. */
+class ParseNotes {
+  private readonly seen = new Set<string>();
+  get size(): number {
+    return this.seen.size;
+  }
+  add(notes: string[]): void {
+    if (this.seen.size >= 20) return;
+    for (const n of notes) if (this.seen.size < 20) this.seen.add(n.slice(0, 300));
+  }
+  list(): string[] {
+    return [...this.seen];
+  }
+}
+
+class ProgressReporter {
+  private readonly started = Date.now();
+  private last = 0;
+  private ticks = 0;
+
+  constructor(
+    private readonly file: string,
+    private readonly bytesTotal: number,
+    private readonly bytesRead: () => number,
+    private readonly committer: ChunkCommitter,
+    private readonly onProgress: ImportFileOptions['onProgress'],
+    private readonly intervalMs: number,
+  ) {}
+
+  /** Called after every record, or every n records. */
+  tick(n = 1): void {
+    if (!this.onProgress) return;
+    this.ticks += n;
+    if (this.ticks < 256) return;
+    this.ticks = 0;
+    const t = Date.now();
+    if (t - this.last < this.intervalMs) return;
+    this.last = t;
+    this.emit('running', t);
+  }
+
+  final(state: ImportProgress['state']): void {
+    if (this.onProgress) this.emit(state, Date.now());
+  }
+
+  private emit(state: ImportProgress['state'], t: number): void {
+    const elapsed = Math.max(1, t - this.started);
+    const bytesRead = Math.min(this.bytesRead(), this.bytesTotal || Number.MAX_SAFE_INTEGER);
+    const events = this.committer.totals.read + this.committer.pendingCount;
+    const etaMs = state !== 'running' ? 0 : bytesRead > 0 && this.bytesTotal > 0 ? Math.round((elapsed * (this.bytesTotal - bytesRead)) / bytesRead) : null;
+    this.onProgress!({ file: this.file, bytesRead, bytesTotal: this.bytesTotal, events, eventsPerSec: Math.round((events * 1000) / elapsed), etaMs, state });
+  }
+}
+
+export async function hashFile(filePath: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(filePath, { highWaterMark: 1024 * 1024 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+function operatorMessage(err: unknown, prefix: string): string {
+  if (err instanceof AttestError) return err.message;
+  const code = (err as { code?: unknown }).code;
+  if (code === 'ENOENT') return `${prefix}: the file does not exist.`;
+  if (code === 'EACCES' || code === 'EPERM') return `${prefix}: permission denied.`;
+  if (code === 'EISDIR') return `${prefix}: this is a folder, not a file.`;
+  if (code === 'SQLITE_FULL') return 'The disk is full: the import stopped; what was committed before stays.';
+  return `${prefix}: ${(err instanceof Error ? err.message : String(err)).slice(0, 200)}`;
+}

@@ -1,0 +1,175 @@
+import { IngestFormatSchema, type IngestFormat } from '../../../shared/contract/events';
+import { AttestError } from '../../../shared/result';
+import type { NewEvent } from '../chain/event-log';
+import { eventLogFor } from '../chain/self-audit';
+import { getSourceSettingsById, type SourceSettings } from '../sources/source-store';
+import type { Db } from '../vault/database';
+import { Fingerprinter, OccurrenceCounter } from './fingerprint';
+import { BatchCounters, getBatch, type BatchRecord } from './import-batches';
+import { boundedReason, parseSafely } from './import-parse';
+import type { ParseContext } from './parse-types';
+import { SignedBatchVerifier } from './signed-batch';
+
+export interface RetryResult {
+  retried: number;
+  imported: number;
+  duplicates: number;
+  stillQuarantined: number;
+}
+
+interface Row {
+  id: number;
+  line: number;
+  reason: string;
+  raw: Buffer;
+  status: string;
+}
+
+type RowOutcome = { ok: true; events: NewEvent[] } | { ok: false; reason: string };
+
+const PAGE = 1000;
+
+/**
+ * Re-processes open quarantine rows with their source's current settings (CSV mapping, syslog year and
+ * zone, JWKS). A row that now parses moves into the event log under the fingerprint the original import
+ * would have given it (so dedup still holds against a later re-import) and is marked resolved; its
+ * batch's counters move with it so read = imported + duplicates + quarantined stays true (a resolved row
+ * that yields n events adds n - 1 to read). Rows that still fail keep their place with the new reason.
+ */
+export async function retryQuarantine(db: Db, filter: { batchId?: number }, operator: string, now: number = Date.now()): Promise<RetryResult> {
+  void operator; // recorded by the caller's self-audit event; the rows keep their original batch
+  const total: RetryResult = { retried: 0, imported: 0, duplicates: 0, stillQuarantined: 0 };
+  const batchIds = (
+    filter.batchId === undefined
+      ? db.prepare(`SELECT DISTINCT batch_id AS id FROM quarantine WHERE status = 'open' ORDER BY batch_id`).all()
+      : db.prepare(`SELECT DISTINCT batch_id AS id FROM quarantine WHERE status = 'open' AND batch_id = ?`).all(filter.batchId)
+  ) as { id: number }[];
+  if (filter.batchId !== undefined && getBatch(db, filter.batchId) === null) {
+    throw new AttestError('NOT_FOUND', `There is no import batch ${filter.batchId}.`);
+  }
+  for (const { id } of batchIds) {
+    const batch = getBatch(db, id);
+    if (!batch) continue;
+    const source = getSourceSettingsById(db, batch.sourceId);
+    if (!source) continue;
+    await retryBatch(db, batch, source, now, total);
+  }
+  return total;
+}
+
+async function retryBatch(db: Db, batch: BatchRecord, source: SourceSettings, now: number, total: RetryResult): Promise<void> {
+  const format = IngestFormatSchema.safeParse(batch.format);
+  const signed = batch.options.signed === true;
+  // The source's current settings win; else what the import used when the operator had set it then.
+  const ctx: ParseContext = { csvMapping: source.csvMapping ?? mappingOption(batch.options.csvMapping), now };
+  const year = source.syslogYear ?? (batch.options.syslogYearSource === 'settings' ? numberOption(batch.options.syslogYear) : undefined);
+  const zone = source.syslogZone ?? (batch.options.syslogZoneSource === 'settings' ? stringOption(batch.options.syslogZone) : undefined);
+  if (year !== undefined) ctx.syslogYear = year;
+  if (zone !== undefined) ctx.syslogZone = zone;
+  const header = batch.options.csvHeader;
+  if (Array.isArray(header) && header.every((h) => typeof h === 'string')) ctx.csvHeader = header as string[];
+  const delimiter = stringOption(batch.options.csvDelimiter);
+  if (delimiter !== undefined) ctx.csvDelimiter = delimiter;
+
+  let blocker: string | null = null;
+  if (!format.success) blocker = `the batch's format "${batch.format.slice(0, 40)}" is not one Attest parses`;
+  else if (!signed && source.signedOnly) blocker = 'unsigned input to a signed-only source';
+  else if (signed && (source.jwks === null || source.issuer === null)) blocker = "the source no longer has a JWKS and issuer to verify signed input";
+  const verifier = signed && !blocker ? new SignedBatchVerifier({ jwks: source.jwks!, issuer: source.issuer! }, now) : null;
+
+  const fingerprinter = new Fingerprinter(source.name);
+  const occurrences = new OccurrenceCounter();
+  const counters = new BatchCounters(db);
+  const resolve = db.prepare(`UPDATE quarantine SET status = 'resolved' WHERE id = ?`);
+  const setReason = db.prepare(`UPDATE quarantine SET reason = ? WHERE id = ?`);
+  const page = db.prepare(`SELECT id, line, reason, raw, status FROM quarantine WHERE batch_id = ? AND id > ? ORDER BY id LIMIT ?`);
+
+  let afterId = 0;
+  let previousLine = -1;
+  let occurrence = 0;
+  for (;;) {
+    const rows = page.all(batch.id, afterId, PAGE) as Row[];
+    if (rows.length === 0) break;
+    afterId = rows[rows.length - 1]!.id;
+    const work: { row: Row; outcome: RowOutcome }[] = [];
+    for (const row of rows) {
+      // Occurrence among identical records of the file. Identical records share their fate (same bytes,
+      // same settings), so counting the quarantined copies counts all copies. A signed line quarantined
+      // for several of its inner records has several rows on the same line: count it once.
+      if (!(signed && row.line === previousLine)) occurrence = occurrences.next(row.raw);
+      previousLine = row.line;
+      if (row.status !== 'open') continue;
+      total.retried++;
+      if (blocker || !format.success) {
+        work.push({ row, outcome: { ok: false, reason: blocker ?? row.reason } });
+        continue;
+      }
+      const outcome = verifier
+        ? await signedEvents(verifier, row.raw, format.data, ctx, fingerprinter, occurrence, batch)
+        : plainEvents(row.raw, format.data, ctx, fingerprinter, occurrence, batch);
+      work.push({ row, outcome });
+    }
+    db.transaction(() => {
+      const events: NewEvent[] = [];
+      let extraRead = 0;
+      let resolved = 0;
+      for (const { row, outcome } of work) {
+        if (outcome.ok) {
+          for (const e of outcome.events) events.push(e);
+          extraRead += outcome.events.length - 1;
+          resolved++;
+          resolve.run(row.id);
+        } else {
+          total.stillQuarantined++;
+          const reason = boundedReason(outcome.reason);
+          if (reason !== row.reason) setReason.run(reason, row.id);
+        }
+      }
+      if (resolved === 0) return;
+      const result = eventLogFor(db).appendChunk(events);
+      counters.addCounts(batch.id, { read: extraRead, imported: result.inserted, duplicates: result.duplicates, quarantined: -resolved }, result.firstSeq, result.lastSeq);
+      total.imported += result.inserted;
+      total.duplicates += result.duplicates;
+    }).immediate();
+  }
+}
+
+function plainEvents(raw: Buffer, format: IngestFormat, ctx: ParseContext, fp: Fingerprinter, occurrence: number, batch: BatchRecord): RowOutcome {
+  const outcome = parseSafely(format, raw, ctx);
+  if (!outcome.ok) return outcome;
+  return {
+    ok: true,
+    events: outcome.events.map((event, i) => ({ event, raw, fp: fp.compute(raw, occurrence, i), sourceId: batch.sourceId, batchId: batch.id })),
+  };
+}
+
+async function signedEvents(
+  verifier: SignedBatchVerifier,
+  raw: Buffer,
+  format: IngestFormat,
+  ctx: ParseContext,
+  fp: Fingerprinter,
+  occurrence: number,
+  batch: BatchRecord,
+): Promise<RowOutcome> {
+  const verified = await verifier.verify(raw);
+  if (!verified.ok) return verified;
+  const events: NewEvent[] = [];
+  for (let k = 0; k < verified.records.length; k++) {
+    const outcome = parseSafely(format, verified.records[k]!, ctx);
+    if (!outcome.ok) return { ok: false, reason: `signed record ${k + 1}: ${outcome.reason}` };
+    outcome.events.forEach((event, j) => events.push({ event, raw, fp: fp.compute(raw, occurrence, j, k), sourceId: batch.sourceId, batchId: batch.id }));
+  }
+  return { ok: true, events };
+}
+
+function numberOption(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isInteger(v) ? v : undefined;
+}
+function mappingOption(v: unknown): Record<string, string> | null {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return null;
+  return Object.values(v).every((x) => typeof x === 'string') ? (v as Record<string, string>) : null;
+}
+function stringOption(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}

