@@ -1,0 +1,211 @@
+import fs from 'node:fs';
+import type { Command } from 'commander';
+import { AttestError } from '../../../shared/result';
+import { IngestFormatSchema, type IngestSummary } from '../../../shared/contract/events';
+import { queryEvents, getEvent } from '../../core/events/event-query';
+import { listQuarantine, exportQuarantine, retryQuarantine } from '../../core/ingest/quarantine';
+import { Credentials } from '../credentials';
+import { fmtInt, type Output } from '../output';
+import { parseFilter, type FilterFlags } from '../parse-filters';
+import { openHost, resolveVaultDir, unlock } from '../session';
+import { runCommand } from '../run-command';
+import { EXIT } from '../exit-codes';
+import { renderProgressLine } from './progress-line';
+import { sanitize } from '../terminal-text';
+
+interface CommonOpts {
+  vault?: string;
+  json?: boolean;
+  passphraseStdin?: boolean;
+}
+
+function printSummary(out: Output, s: IngestSummary): void {
+  const record = {
+    file: s.file,
+    sha256: s.sha256,
+    format: s.format,
+    bytes: s.bytes,
+    read: s.read,
+    imported: s.imported,
+    duplicates: s.duplicates,
+    quarantined: s.quarantined,
+    batchId: s.batchId,
+    cancelled: s.cancelled,
+    error: s.error,
+  };
+  if (out.json) return out.line(record);
+  if (s.error) {
+    process.stdout.write(`${s.file}: NOT IMPORTED — ${s.error}\n`);
+    return;
+  }
+  process.stdout.write(
+    `${s.file}: ${s.format ?? '?'}, ${fmtInt(s.bytes)} bytes, sha256 ${s.sha256}\n` +
+      `  read ${fmtInt(s.read)} = imported ${fmtInt(s.imported)} + duplicates ${fmtInt(s.duplicates)} + quarantined ${fmtInt(s.quarantined)}` +
+      `${s.batchId !== null ? `  (batch ${s.batchId})` : ''}${s.cancelled ? '  CANCELLED: the counts are what was committed' : ''}\n`,
+  );
+}
+
+export function registerIngestCommands(program: Command): void {
+  program
+    .command('ingest <files...>')
+    .description('import audit log files (OCSF, CloudTrail, Okta, ECS, CEF, syslog, CSV; gzip too) into the vault')
+    .option('--vault <dir>', 'vault directory')
+    .option('--format <format>', `force a format: ${IngestFormatSchema.options.join(', ')}`)
+    .option('--source <name>', 'source name the events are recorded under (settings per source: JWKS, CSV mapping, syslog year/zone)')
+    .option('--passphrase-stdin', 'read the passphrase from standard input')
+    .option('--json', 'one JSON object per file')
+    .action((files: string[], opts: CommonOpts & { format?: string; source?: string }) =>
+      runCommand(opts, async (out) => {
+        const format = opts.format === undefined ? undefined : IngestFormatSchema.safeParse(opts.format);
+        if (format && !format.success) throw new AttestError('BAD_REQUEST', `Unknown format "${opts.format}": use one of ${IngestFormatSchema.options.join(', ')}.`);
+        const host = openHost(resolveVaultDir(opts.vault));
+        const showProgress = Boolean(process.stderr.isTTY) && !opts.json;
+        const unsubscribe = host.onPush((msg) => {
+          if (showProgress && msg.type === 'ingest:progress') process.stderr.write(`\r${renderProgressLine(msg.progress)}\u001b[K`);
+        });
+        const onSigint = () => {
+          process.stderr.write('\nCancelling: what was committed stays.\n');
+          host.ingest.cancel(jobId);
+        };
+        let jobId = '';
+        try {
+          await unlock(host, new Credentials({ passphraseStdin: opts.passphraseStdin ?? false }));
+          jobId = host.ingest.start(
+            files.map((f) => ({ path: f })),
+            { ...(format?.success ? { format: format.data } : {}), ...(opts.source ? { source: opts.source } : {}) },
+          );
+          process.once('SIGINT', onSigint);
+          const summaries = await host.ingest.wait(jobId);
+          if (showProgress) process.stderr.write('\r\u001b[K');
+          for (const s of summaries) printSummary(out, s);
+          if (summaries.some((s) => s.error !== null)) process.exitCode = EXIT.failure;
+        } finally {
+          process.removeListener('SIGINT', onSigint);
+          unsubscribe();
+          await host.dispose();
+        }
+      }),
+    );
+
+  program
+    .command('events')
+    .description('list events, newest first (--json: JSON Lines of canonical events)')
+    .option('--vault <dir>', 'vault directory')
+    .option('--since <time>', 'from this time (ISO 8601, epoch ms, or 24h / 7d back)')
+    .option('--until <time>', 'before this time')
+    .option('--class <class>', 'OCSF class number or name (3002, Authentication)')
+    .option('--status <status>', 'success, failure, other, unknown')
+    .option('--actor <user>', 'exact user name or uid')
+    .option('--ip <ip>', 'exact source IP')
+    .option('--source <name>', 'source name')
+    .option('--batch <id>', 'import batch number')
+    .option('--limit <n>', 'at most this many events (0 = all)', '100')
+    .option('--passphrase-stdin', 'read the passphrase from standard input')
+    .option('--json', 'JSON Lines of canonical events')
+    .action((opts: CommonOpts & FilterFlags & { limit: string }) =>
+      runCommand(opts, async (out) => {
+        const filter = parseFilter(opts);
+        const limit = Number(opts.limit);
+        if (!Number.isInteger(limit) || limit < 0) throw new AttestError('BAD_REQUEST', '--limit takes a whole number (0 = all).');
+        const host = openHost(resolveVaultDir(opts.vault));
+        try {
+          await unlock(host, new Credentials({ passphraseStdin: opts.passphraseStdin ?? false }));
+          const db = host.vault.database();
+          let remaining = limit === 0 ? Number.POSITIVE_INFINITY : limit;
+          let beforeSeq: number | undefined;
+          let printed = 0;
+          while (remaining > 0) {
+            const page = queryEvents(db, filter, { limit: Math.min(1000, remaining), ...(beforeSeq !== undefined ? { beforeSeq } : {}) });
+            for (const row of page.rows) {
+              if (out.json) {
+                const detail = getEvent(db, row.seq);
+                out.line({ seq: row.seq, ...detail.event });
+              } else {
+                const when = new Date(row.time).toISOString();
+                const outcome = row.statusId === 1 ? 'success' : row.statusId === 2 ? 'FAILURE' : 'other';
+                process.stdout.write(
+                  `${String(row.seq).padStart(8)}  ${when}  ${String(row.classUid).padEnd(5)} ${outcome.padEnd(8)} ${sanitize(row.actor ?? '-').padEnd(20)} ${sanitize(row.ip ?? '-').padEnd(16)} ${sanitize(row.operation ?? row.message ?? '')}\n`,
+                );
+              }
+              printed++;
+            }
+            remaining -= page.rows.length;
+            if (page.nextBeforeSeq === null || page.rows.length === 0) break;
+            beforeSeq = page.nextBeforeSeq;
+          }
+          if (!out.json) process.stderr.write(`${fmtInt(printed)} event(s).\n`);
+        } finally {
+          await host.dispose();
+        }
+      }),
+    );
+
+  const quarantine = program.command('quarantine').description('records that could not be imported: list, export, retry');
+  quarantine
+    .command('list')
+    .description('list quarantined records with their line numbers and reasons')
+    .option('--vault <dir>', 'vault directory')
+    .option('--batch <id>', 'only this batch')
+    .option('--limit <n>', 'at most this many', '200')
+    .option('--passphrase-stdin', 'read the passphrase from standard input')
+    .option('--json', 'JSON Lines')
+    .action((opts: CommonOpts & { batch?: string; limit: string }) =>
+      runCommand(opts, async (out) => {
+        const host = openHost(resolveVaultDir(opts.vault));
+        try {
+          await unlock(host, new Credentials({ passphraseStdin: opts.passphraseStdin ?? false }));
+          const page = listQuarantine(host.vault.database(), {
+            limit: Math.max(1, Math.min(5000, Number(opts.limit) || 200)),
+            ...(opts.batch ? { batchId: Number(opts.batch) } : {}),
+          });
+          for (const row of page.rows) {
+            if (out.json) out.line(row);
+            else process.stdout.write(`#${row.id}  batch ${row.batchId}  ${sanitize(row.file)}:${row.line}  ${row.status}  ${sanitize(row.reason)}\n    ${sanitize(row.rawText.slice(0, 160))}\n`);
+          }
+          if (!out.json) process.stderr.write(`${fmtInt(page.rows.length)} shown of ${fmtInt(page.total)} quarantined record(s).\n`);
+        } finally {
+          await host.dispose();
+        }
+      }),
+    );
+  quarantine
+    .command('export')
+    .description('export quarantined records as JSON Lines (raw bytes as base64)')
+    .option('--vault <dir>', 'vault directory')
+    .option('--batch <id>', 'only this batch')
+    .option('--out <file>', 'write here instead of standard output')
+    .option('--passphrase-stdin', 'read the passphrase from standard input')
+    .action((opts: CommonOpts & { batch?: string; out?: string }) =>
+      runCommand(opts, async () => {
+        const host = openHost(resolveVaultDir(opts.vault));
+        try {
+          await unlock(host, new Credentials({ passphraseStdin: opts.passphraseStdin ?? false }));
+          const target = opts.out ? fs.createWriteStream(opts.out, { flags: 'wx', mode: 0o600 }) : process.stdout;
+          const count = await exportQuarantine(host.vault.database(), opts.batch ? { batchId: Number(opts.batch) } : {}, target);
+          if (opts.out) await new Promise<void>((resolve, reject) => (target as fs.WriteStream).end((err?: Error | null) => (err ? reject(err) : resolve())));
+          process.stderr.write(`${fmtInt(Number(count ?? 0))} record(s) exported${opts.out ? ` to ${opts.out}` : ''}.\n`);
+        } finally {
+          await host.dispose();
+        }
+      }),
+    );
+  quarantine
+    .command('retry')
+    .description("re-process quarantined records with the source's current settings (after fixing a mapping)")
+    .option('--vault <dir>', 'vault directory')
+    .option('--batch <id>', 'only this batch')
+    .option('--passphrase-stdin', 'read the passphrase from standard input')
+    .option('--json', 'machine-readable output')
+    .action((opts: CommonOpts & { batch?: string }) =>
+      runCommand(opts, async (out) => {
+        const host = openHost(resolveVaultDir(opts.vault));
+        try {
+          await unlock(host, new Credentials({ passphraseStdin: opts.passphraseStdin ?? false }));
+          const r = await retryQuarantine(host.vault.database(), opts.batch ? { batchId: Number(opts.batch) } : {}, host.operator);
+          out.result(r, `Retried ${fmtInt(r.retried)}: imported ${fmtInt(r.imported)}, duplicates ${fmtInt(r.duplicates)}, still quarantined ${fmtInt(r.stillQuarantined)}.`);
+        } finally {
+          await host.dispose();
+        }
+      }),
+    );
+}

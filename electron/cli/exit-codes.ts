@@ -1,0 +1,18 @@
+import type { ErrorCode } from '../../shared/result';
+
+/** The CLI's exit codes (a contract): 0 ok, 1 failure, 2 usage error, 3 authentication failure. */
+export const EXIT = { ok: 0, failure: 1, usage: 2, auth: 3 } as const;
+
+export function exitCodeFor(code: ErrorCode): number {
+  switch (code) {
+    case 'AUTH_FAILED':
+    case 'THROTTLED':
+    case 'KEYCHAIN_UNAVAILABLE':
+    case 'UNAUTHORIZED':
+      return EXIT.auth;
+    case 'BAD_REQUEST':
+      return EXIT.usage;
+    default:
+      return EXIT.failure;
+  }
+}

@@ -1,0 +1,57 @@
+import { AttestError } from '../../shared/result';
+import { OCSF_CLASS_NAMES, STATUS } from '../../shared/domain/canonical-event';
+import type { EventFilter } from '../../shared/contract/events';
+
+export interface FilterFlags {
+  since?: string;
+  until?: string;
+  class?: string;
+  status?: string;
+  actor?: string;
+  ip?: string;
+  source?: string;
+  batch?: string;
+}
+
+const RELATIVE = /^(\d+)(m|h|d)$/;
+const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** A time flag: ISO 8601, epoch milliseconds, or a span back from now such as 24h, 7d, 30m. */
+export function parseTime(flag: string, value: string, now = Date.now()): number {
+  const rel = RELATIVE.exec(value);
+  if (rel) return now - Number(rel[1]) * UNIT_MS[rel[2] as keyof typeof UNIT_MS];
+  if (/^\d{11,}$/.test(value)) return Number(value);
+  const t = Date.parse(value);
+  if (Number.isNaN(t)) throw new AttestError('BAD_REQUEST', `--${flag} "${value}" is not a time: use ISO 8601 (2026-11-01T00:00Z), epoch ms, or 24h / 7d.`);
+  return t;
+}
+
+export function parseClass(value: string): number {
+  if (/^\d+$/.test(value)) return Number(value);
+  const wanted = value.trim().toLowerCase();
+  for (const [uid, name] of Object.entries(OCSF_CLASS_NAMES)) if (name.toLowerCase() === wanted) return Number(uid);
+  throw new AttestError('BAD_REQUEST', `--class "${value}" is not a known OCSF class: give its number (3002) or name (Authentication).`);
+}
+
+export function parseStatus(value: string): number {
+  if (/^\d+$/.test(value)) return Number(value);
+  const id = (STATUS as Record<string, number>)[value.trim().toLowerCase()];
+  if (id === undefined) throw new AttestError('BAD_REQUEST', `--status "${value}" is not an outcome: use success, failure, other or unknown.`);
+  return id;
+}
+
+export function parseFilter(flags: FilterFlags): EventFilter {
+  const filter: EventFilter = {};
+  if (flags.since !== undefined) filter.since = parseTime('since', flags.since);
+  if (flags.until !== undefined) filter.until = parseTime('until', flags.until);
+  if (flags.class !== undefined) filter.classUid = parseClass(flags.class);
+  if (flags.status !== undefined) filter.statusId = parseStatus(flags.status);
+  if (flags.actor !== undefined) filter.actor = flags.actor;
+  if (flags.ip !== undefined) filter.ip = flags.ip;
+  if (flags.source !== undefined) filter.source = flags.source;
+  if (flags.batch !== undefined) {
+    if (!/^\d+$/.test(flags.batch)) throw new AttestError('BAD_REQUEST', '--batch takes a batch number.');
+    filter.batchId = Number(flags.batch);
+  }
+  return filter;
+}

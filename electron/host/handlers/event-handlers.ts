@@ -1,0 +1,58 @@
+import path from 'node:path';
+import type { VaultService } from '../../core/vault/vault-service';
+import type { IngestJobs } from '../../core/ingest/ingest-jobs';
+import { queryEvents, countEvents, getEvent, overview } from '../../core/events/event-query';
+import { listBatches } from '../../core/ingest/batches';
+import { listQuarantine, retryQuarantine } from '../../core/ingest/quarantine';
+import { listSources, saveSource } from '../../core/sources/source-store';
+import { verifyChain } from '../../core/chain/verify';
+import type { Handler } from '../registry';
+
+type EventChannel =
+  | 'events:query'
+  | 'events:count'
+  | 'events:get'
+  | 'events:overview'
+  | 'ingest:start'
+  | 'ingest:cancel'
+  | 'ingest:result'
+  | 'batches:list'
+  | 'quarantine:list'
+  | 'quarantine:retry'
+  | 'sources:list'
+  | 'sources:save'
+  | 'chain:verify';
+
+export interface EventHandlerDeps {
+  vault: VaultService;
+  ingest: IngestJobs;
+  workerDir: string;
+}
+
+/** Events, ingestion, quarantine, sources and chain verification: thin over core services. */
+export function eventHandlers({ vault, ingest, workerDir }: EventHandlerDeps): { [C in EventChannel]: Handler<C> } {
+  const db = () => vault.database();
+  return {
+    'events:query': (req) => queryEvents(db(), req.filter, { limit: req.limit, ...(req.beforeSeq !== undefined ? { beforeSeq: req.beforeSeq } : {}) }),
+    'events:count': (req) => ({ count: countEvents(db(), req.filter) }),
+    'events:get': (req) => getEvent(db(), req.seq),
+    'events:overview': (req) => overview(db(), req),
+    'ingest:start': (req) => ({
+      jobId: ingest.start(req.files, {
+        ...(req.format ? { format: req.format } : {}),
+        ...(req.source ? { source: req.source } : {}),
+      }),
+    }),
+    'ingest:cancel': (req) => ({ cancelled: ingest.cancel(req.jobId) }),
+    'ingest:result': (req) => ingest.result(req.jobId),
+    'batches:list': (req) => listBatches(db(), req.limit),
+    'quarantine:list': (req) => listQuarantine(db(), req),
+    'quarantine:retry': (req, ctx) => retryQuarantine(db(), req, ctx.operator),
+    'sources:list': () => listSources(db()),
+    'sources:save': (req) => saveSource(db(), req),
+    'chain:verify': () => {
+      const { key, cipher, file } = vault.databaseKey();
+      return verifyChain({ db: db(), file, key, cipher }, { workerScript: path.join(workerDir, 'verify-worker.js') });
+    },
+  };
+}

@@ -1,0 +1,132 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { compactVerify, importJWK } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { attest, buildCli, root, tempDir } from './cli-harness';
+
+const PASS = 'ingest test passphrase';
+const env = { ATTEST_PASSPHRASE: PASS };
+const fixtures = path.join(root, 'test', 'fixtures', 'ingest');
+const files = [
+  path.join(fixtures, 'syslog', 'OpenSSH_2k.log'),
+  path.join(fixtures, 'cloudtrail', 'console_login.raw.json'),
+  path.join(fixtures, 'cloudtrail', 'api_call.raw.json'),
+  path.join(fixtures, 'okta', 'authentication.raw.json'),
+  path.join(fixtures, 'ocsf', 'authentication.ocsf.json'),
+];
+
+interface Summary {
+  file: string;
+  sha256: string;
+  format: string;
+  read: number;
+  imported: number;
+  duplicates: number;
+  quarantined: number;
+}
+
+const jsonLines = <T>(text: string): T[] =>
+  text
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as T);
+
+describe('attest CLI: ingest, events, verify, checkpoint', () => {
+  const dir = tempDir('attest-cli-ingest-');
+  const vault = path.join(dir, 'vault');
+  beforeAll(() => {
+    buildCli();
+    expect(attest(['init', '--vault', vault], { env }).code).toBe(0);
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('imports every fixture and accounts for every record', () => {
+    const r = attest(['ingest', '--vault', vault, '--json', ...files], { env });
+    expect(r.code, r.stderr).toBe(0);
+    const summaries = jsonLines<Summary>(r.stdout);
+    expect(summaries).toHaveLength(files.length);
+    for (const s of summaries) {
+      expect(s.sha256).toMatch(/^[0-9a-f]{64}$/);
+      expect(s.read).toBe(s.imported + s.duplicates + s.quarantined);
+      expect(s.read).toBeGreaterThan(0);
+    }
+    expect(summaries.map((s) => s.format)).toEqual(['syslog', 'cloudtrail', 'cloudtrail', 'okta', 'ocsf']);
+    expect(summaries[0]!.read).toBe(2000);
+  });
+
+  it('re-importing the same files adds nothing', () => {
+    const r = attest(['ingest', '--vault', vault, '--json', ...files], { env });
+    expect(r.code).toBe(0);
+    for (const s of jsonLines<Summary>(r.stdout)) {
+      expect(s.imported).toBe(0);
+      expect(s.read).toBe(s.duplicates + s.quarantined);
+    }
+  });
+
+  it('a missing or unrecognisable file exits 1 after processing the others', () => {
+    const junk = path.join(dir, 'junk.bin');
+    fs.writeFileSync(junk, Buffer.from([0x00, 0x01, 0x02, 0xff, 0xfe, 0x00, 0x13]));
+    const r = attest(['ingest', '--vault', vault, '--json', path.join(dir, 'missing.log'), junk, files[4]!], { env });
+    expect(r.code).toBe(1);
+    const out = jsonLines<Summary & { error: string | null }>(r.stdout);
+    expect(out).toHaveLength(3);
+    expect(out[0]!.error).toBeTruthy();
+    expect(out[1]!.error).toBeTruthy();
+    expect(out[2]!.error).toBeNull();
+  });
+
+  it('events --json filters by class, status, actor and IP', () => {
+    const failures = jsonLines<{ class_uid: number; status_id: number; src_endpoint?: { ip?: string }; actor?: { user?: { name?: string } } }>(
+      attest(['events', '--vault', vault, '--json', '--class', 'Authentication', '--status', 'failure', '--limit', '0'], { env }).stdout,
+    );
+    expect(failures.length).toBeGreaterThan(100);
+    for (const e of failures) {
+      expect(e.class_uid).toBe(3002);
+      expect(e.status_id).toBe(2);
+    }
+    const ip = failures.find((e) => e.src_endpoint?.ip)!.src_endpoint!.ip!;
+    const byIp = jsonLines<{ src_endpoint?: { ip?: string } }>(attest(['events', '--vault', vault, '--json', '--ip', ip, '--limit', '0'], { env }).stdout);
+    expect(byIp.length).toBeGreaterThan(0);
+    expect(byIp.every((e) => e.src_endpoint?.ip === ip)).toBe(true);
+    const actor = failures.find((e) => e.actor?.user?.name)!.actor!.user!.name!;
+    const byActor = jsonLines<{ actor?: { user?: { name?: string; uid?: string } } }>(
+      attest(['events', '--vault', vault, '--json', '--actor', actor, '--limit', '0'], { env }).stdout,
+    );
+    expect(byActor.length).toBeGreaterThan(0);
+    expect(byActor.every((e) => e.actor?.user?.name === actor || e.actor?.user?.uid === actor)).toBe(true);
+    const limited = jsonLines(attest(['events', '--vault', vault, '--json', '--limit', '7'], { env }).stdout);
+    expect(limited).toHaveLength(7);
+  });
+
+  it('a bad filter is a usage error', () => {
+    expect(attest(['events', '--vault', vault, '--since', 'yesterday-ish'], { env }).code).toBe(2);
+    expect(attest(['events', '--vault', vault, '--status', 'maybe'], { env }).code).toBe(2);
+  });
+
+  it('verify succeeds and the exported checkpoint verifies with its public key', async () => {
+    const v = attest(['verify', '--vault', vault, '--json'], { env });
+    expect(v.code, v.stderr).toBe(0);
+    const report = JSON.parse(v.stdout) as { ok: boolean; count: number; headHash: string; headSeq: number };
+    expect(report.ok).toBe(true);
+    expect(report.count).toBeGreaterThan(2000);
+    const out = path.join(dir, 'checkpoint.json');
+    expect(attest(['checkpoint', 'export', '--vault', vault, '--out', out], { env }).code).toBe(0);
+    const cp = JSON.parse(fs.readFileSync(out, 'utf8')) as { jws: string; publicJwk: Record<string, string> };
+    const key = await importJWK(cp.publicJwk, 'EdDSA');
+    const { payload } = await compactVerify(cp.jws, key);
+    const claims = JSON.parse(new TextDecoder().decode(payload)) as Record<string, unknown>;
+    expect(JSON.stringify(claims)).toContain(report.headHash.slice(0, 16));
+  });
+
+  it('a flipped byte in the vault file is reported as tampering in one line, not a crash', () => {
+    const file = path.join(vault, 'vault.sqlite');
+    const bytes = fs.readFileSync(file);
+    const at = Math.floor(bytes.length / 2);
+    bytes[at] = bytes[at]! ^ 0x01;
+    fs.writeFileSync(file, bytes);
+    const r = attest(['verify', '--vault', vault], { env });
+    expect(r.code).toBe(1);
+    expect(r.stdout + r.stderr).toMatch(/tamper|altered|integrity/i);
+    expect((r.stdout + r.stderr).trim().split('\n')).toHaveLength(1);
+  });
+});
