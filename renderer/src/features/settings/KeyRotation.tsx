@@ -10,9 +10,12 @@ import { useAction } from '../../components/use-action';
 /** Rotating the key re-encrypts every page: confirm first, and show that work is going on. */
 export function KeyRotation() {
   const api = useApi();
-  const { setStatus } = useVault();
+  const { status, setStatus } = useVault();
   const action = useAction();
   const [confirming, setConfirming] = useState(false);
+  const [passphrase, setPassphrase] = useState('');
+  // The new key is wrapped again for every method, so a vault with a passphrase needs it typed here.
+  const needsPassphrase = status.methods.includes('passphrase');
 
   return (
     <Card title="Encryption key">
@@ -32,16 +35,36 @@ export function KeyRotation() {
         open={confirming}
         title="Rotate the encryption key?"
         confirmLabel="Rotate key"
-        onCancel={() => setConfirming(false)}
+        onCancel={() => {
+          setConfirming(false);
+          setPassphrase('');
+        }}
         onConfirm={() => {
           setConfirming(false);
+          const typed = passphrase;
+          setPassphrase('');
           void action.run(async () => {
-            setStatus(await api.call('vault:rekey', {}));
+            setStatus(await api.call('vault:rekey', needsPassphrase ? { passphrase: typed } : {}));
             return 'The vault now uses a new encryption key.';
           });
         }}
       >
         <p>Attest will re-encrypt every page of the vault. This can take a few minutes for a large vault; keep Attest open until it finishes.</p>
+        {needsPassphrase && (
+          <div className="field">
+            <label className="field-label" htmlFor="rekey-passphrase">
+              Your passphrase (the new key is wrapped with it)
+            </label>
+            <input
+              id="rekey-passphrase"
+              className="input"
+              type="password"
+              autoComplete="current-password"
+              value={passphrase}
+              onChange={(e) => setPassphrase(e.target.value)}
+            />
+          </div>
+        )}
       </ConfirmDialog>
     </Card>
   );

@@ -81,9 +81,21 @@ describe('SettingsPage', () => {
     await user.click(screen.getByRole('button', { name: 'Cancel' }));
     expect(fake.callsTo('vault:rekey')).toEqual([]);
     await user.click(screen.getByRole('button', { name: 'Rotate key…' }));
+    // The vault has a passphrase method: the new key must be wrapped with it, so it is asked for.
+    await user.type(screen.getByLabelText(/Your passphrase/), 'my passphrase');
+    await user.click(screen.getByRole('button', { name: 'Rotate key' }));
+    await waitFor(() => expect(fake.callsTo('vault:rekey')).toEqual([{ passphrase: 'my passphrase' }]));
+    expect(await screen.findByText('The vault now uses a new encryption key.')).toBeTruthy();
+  });
+
+  it('rotates a keychain-only vault without asking for a passphrase', async () => {
+    const keychainOnly = { ...unlocked, methods: ['keychain' as const] };
+    const { fake } = renderWithApi(<SettingsPage />, { 'sources:list': () => [], 'vault:rekey': () => keychainOnly }, { status: keychainOnly });
+    const user = userEvent.setup();
+    await user.click(screen.getByRole('button', { name: 'Rotate key…' }));
+    expect(screen.queryByLabelText(/Your passphrase/)).toBeNull();
     await user.click(screen.getByRole('button', { name: 'Rotate key' }));
     await waitFor(() => expect(fake.callsTo('vault:rekey')).toEqual([{}]));
-    expect(await screen.findByText('The vault now uses a new encryption key.')).toBeTruthy();
   });
 
   it('edits a source CSV mapping and saves it', async () => {
