@@ -16,6 +16,8 @@ export const CanonicalEventSchema = z.object({
   status_detail: z.string().optional(),
   severity_id: z.number().int(),
   message: z.string().optional(),
+  /** How many occurrences this one record stands for (syslog's "message repeated N times"); absent = 1. */
+  count: z.number().int().positive().optional(),
   actor: z
     .object({
       user: z

@@ -6,9 +6,6 @@ import { parseCefText } from './cef';
 import { matchAuth, matchRepeated, type AuthFinding } from './sshd-auth';
 import { parseSyslogHeader, type SyslogHeader } from './syslog-header';
 
-/** "message repeated N times" expands to N events up to this; beyond it one event carries the count. */
-export const MAX_REPEAT_EVENTS = 1000;
-
 /**
  * One syslog line (RFC 5424 or RFC 3164). sshd/PAM authentication lines become OCSF Authentication
  * events; a CEF payload is parsed as CEF; every other line becomes a Base Event with its message.
@@ -27,15 +24,10 @@ export function parseSyslogText(text: string, ctx: ParseContext): ParseOutcome {
   const repeated = matchRepeated(h.msg);
   const auth = matchAuth(h.app, repeated ? repeated.inner : h.msg);
   if (repeated && auth) {
-    // syslogd folded identical lines: each one was an attempt, so each becomes an event.
-    const one = authEvent(h, auth, h.time);
-    const n = Math.min(repeated.count, MAX_REPEAT_EVENTS);
-    const events: CanonicalEvent[] = [];
-    for (let i = 0; i < n; i++) events.push(i === 0 ? one : structuredClone(one));
-    const out: ParseOutcome = { ok: true, events };
-    const extra = repeated.count > MAX_REPEAT_EVENTS ? [`"message repeated ${repeated.count} times" expanded to only ${MAX_REPEAT_EVENTS} events`] : [];
-    if (notes || extra.length > 0) out.notes = [...(notes ?? []), ...extra];
-    return out;
+    // syslogd folded identical lines into one: one record, one event carrying OCSF's `count`, so a file's
+    // records and events stay one to one (read = imported + duplicates + quarantined per line).
+    const event: CanonicalEvent = { ...authEvent(h, auth, h.time), count: repeated.count };
+    return notes ? { ok: true, events: [event], notes } : { ok: true, events: [event] };
   }
   const event = auth ? authEvent(h, auth, h.time) : baseEvent(h, h.time);
   return notes ? { ok: true, events: [event], notes } : { ok: true, events: [event] };

@@ -48,7 +48,7 @@ describe('sshd authentication lines (OpenSSH_2k.log)', async () => {
         if (e.class_uid !== 3002) continue;
         expect([1, 2]).toContain(e.status_id);
         const key = `${e.actor?.user?.name ?? ''}|${e.src_endpoint?.ip ?? e.src_endpoint?.hostname ?? ''}|${e.status_id === 1 ? 'success' : 'failure'}`;
-        fromParser.set(key, (fromParser.get(key) ?? 0) + 1);
+        fromParser.set(key, (fromParser.get(key) ?? 0) + (e.count ?? 1));
       }
     }
     const expected = countWithRegex(file.toString('utf8'));
