@@ -4,6 +4,7 @@ import path from 'node:path';
 import { PassphraseSchema, type Cipher, type UnlockMethod, type VaultStatus } from '../../../shared/contract/vault';
 import { AttestError } from '../../../shared/result';
 import { appendSelfAuditEvent } from '../chain/self-audit';
+import { signCheckpoint } from '../chain/checkpoint';
 import { restoreBackup, writeBackup } from './vault-backup';
 import { systemClock, type Clock } from './clock';
 import { openEncryptedDatabase, translateOpenError, type Db } from './database';
@@ -930,6 +931,13 @@ export class VaultService {
         });
       } catch {
         // Locking must never fail: a vault that cannot record its lock is still locked.
+      }
+      try {
+        // Seal the session: a signed checkpoint of the head as it is at lock, lock event included, so an
+        // exported checkpoint covers everything the operator did, not only the last import.
+        await signCheckpoint(s.db, s.file.vaultId);
+      } catch {
+        /* the chain itself is intact; the next import or lock signs again */
       }
       try {
         s.db.pragma('wal_checkpoint(TRUNCATE)');

@@ -114,8 +114,12 @@ describe('attest CLI: ingest, events, verify, checkpoint', () => {
     const cp = JSON.parse(fs.readFileSync(out, 'utf8')) as { jws: string; publicJwk: Record<string, string> };
     const key = await importJWK(cp.publicJwk, 'EdDSA');
     const { payload } = await compactVerify(cp.jws, key);
-    const claims = JSON.parse(new TextDecoder().decode(payload)) as Record<string, unknown>;
-    expect(JSON.stringify(claims)).toContain(report.headHash.slice(0, 16));
+    const claims = JSON.parse(new TextDecoder().decode(payload)) as { seq: number; head_hash: string; vault_id: string; time: number };
+    expect(claims.head_hash).toMatch(/^[0-9a-f]{64}$/);
+    // Signed when `verify` locked the vault again: it covers everything verified, plus that lock event.
+    expect(claims.seq).toBeGreaterThanOrEqual(report.headSeq);
+    const status = JSON.parse(attest(['status', '--vault', vault, '--json'], { env }).stdout) as { vaultId: string };
+    expect(claims.vault_id).toBe(status.vaultId);
   });
 
   it('a flipped byte in the vault file is reported as tampering in one line, not a crash', () => {
