@@ -30,6 +30,9 @@ export interface AppHost {
   dispose(): Promise<void>;
 }
 
+/** Browser uploads (web host) land here, inside the vault directory, and are removed once imported. */
+export const uploadDirFor = (vaultDir: string): string => path.join(vaultDir, 'uploads');
+
 export function createAppHost(opts: AppHostOptions): AppHost {
   const hub = new PushHub();
   const vault = new VaultService({
@@ -54,7 +57,7 @@ export function createAppHost(opts: AppHostOptions): AppHost {
   });
   const handlers: HandlerTable = {
     ...vaultHandlers(vault),
-    ...eventHandlers({ vault, ingest, workerDir: opts.workerDir }),
+    ...eventHandlers({ vault, ingest, workerDir: opts.workerDir, uploadDir: uploadDirFor(opts.vaultDir) }),
   };
   const registry = new Registry(handlers, {
     isUnlocked: () => vault.isUnlocked,

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { AttestError } from '../../../shared/result';
 import { PassphraseSchema } from '../../../shared/contract/vault';
 import { startWebHost } from '../../host/web-host';
+import { uploadDirFor } from '../../host/create-host';
 import { Credentials, canPrompt } from '../credentials';
 import { openHost, rendererDir, resolveVaultDir } from '../session';
 import { runCommand } from '../run-command';
@@ -42,7 +43,7 @@ export function registerServeCommand(program: Command): void {
           await host.vault.lock('operator');
         }
         const staticDir = fs.existsSync(path.join(rendererDir, 'index.html')) ? rendererDir : null;
-        const uploadDir = path.join(vaultDir, 'uploads');
+        const uploadDir = uploadDirFor(vaultDir);
         const web = await startWebHost({
           registry: host.registry,
           onPush: (listener) => host.onPush(listener),

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import type { VaultService } from '../../core/vault/vault-service';
 import type { IngestJobs } from '../../core/ingest/ingest-jobs';
@@ -27,22 +28,30 @@ export interface EventHandlerDeps {
   vault: VaultService;
   ingest: IngestJobs;
   workerDir: string;
+  /** Uploaded copies inside this folder are deleted once their import job ends. */
+  uploadDir: string;
 }
 
 /** Events, ingestion, quarantine, sources and chain verification: thin over core services. */
-export function eventHandlers({ vault, ingest, workerDir }: EventHandlerDeps): { [C in EventChannel]: Handler<C> } {
+export function eventHandlers({ vault, ingest, workerDir, uploadDir }: EventHandlerDeps): { [C in EventChannel]: Handler<C> } {
   const db = () => vault.database();
   return {
     'events:query': (req) => queryEvents(db(), req.filter, { limit: req.limit, ...(req.beforeSeq !== undefined ? { beforeSeq: req.beforeSeq } : {}) }),
     'events:count': (req) => ({ count: countEvents(db(), req.filter) }),
     'events:get': (req) => getEvent(db(), req.seq),
     'events:overview': (req) => overview(db(), req),
-    'ingest:start': (req) => ({
-      jobId: ingest.start(req.files, {
+    'ingest:start': (req) => {
+      const jobId = ingest.start(req.files, {
         ...(req.format ? { format: req.format } : {}),
         ...(req.source ? { source: req.source } : {}),
-      }),
-    }),
+      });
+      const uploads = req.files.map((f) => path.resolve(f.path)).filter((p) => p.startsWith(path.resolve(uploadDir) + path.sep));
+      if (uploads.length > 0) {
+        const cleanUp = () => uploads.forEach((p) => fs.rm(p, { force: true }, () => undefined));
+        ingest.wait(jobId).then(cleanUp, cleanUp);
+      }
+      return { jobId };
+    },
     'ingest:cancel': (req) => ({ cancelled: ingest.cancel(req.jobId) }),
     'ingest:result': (req) => ingest.result(req.jobId),
     'batches:list': (req) => listBatches(db(), req.limit),

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
@@ -104,6 +105,9 @@ describe.skipIf(!hasChromium)('web: events explorer', () => {
     // Progress reached the page over the push socket, not only by polling.
     const pushes = (socketFrames.get('/ws') ?? []).map((f) => JSON.parse(f) as { type?: string });
     expect(pushes.some((p) => p.type === 'ingest:progress')).toBe(true);
+    // The uploaded copy is removed once imported: the evidence now lives only in the encrypted vault.
+    const uploads = path.join(dirs.vault, 'uploads');
+    await expect.poll(() => (fs.existsSync(uploads) ? fs.readdirSync(uploads) : []), { timeout: 10_000 }).toEqual([]);
     expect(seriousProblems(problems), 'console errors in the page').toEqual([]);
   });
 });
