@@ -41,7 +41,7 @@ const shapes: Record<number, (d: Db) => void> = {
   2: (d) => {
     expect(tables(d)).toEqual(expect.arrayContaining(['event_chunks', 'event_summary']));
     expect(columns(d, 'event_chunks')).toEqual(['first_seq', 'last_seq', 'min_time', 'max_time', 'count']);
-    expect(columns(d, 'event_summary')).toEqual(['minute', 'outcome', 'dim', 'key_id', 'n']);
+    expect(columns(d, 'event_summary')).toEqual(['dim', 'outcome', 'minute', 'key_id', 'n']);
   },
 };
 
