@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import { rendererCsp } from './renderer-csp';
 
 // The web host's security decisions, kept pure so they are testable without a server:
 // the per-launch token, Host/Origin checks (DNS rebinding, cross-site requests) and the headers
@@ -63,17 +64,7 @@ export function isAllowedOrigin(headers: IncomingHttpHeaders, port: number): boo
 
 /** The renderer's CSP with the WebSocket origins of this launch (the app's own, minus nothing). */
 export function contentSecurityPolicy(port: number): string {
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}`,
-    "object-src 'none'",
-    "base-uri 'none'",
-    "frame-ancestors 'none'",
-    "form-action 'self'",
-  ].join('; ');
+  return rendererCsp({ target: 'web', connectSrc: [`ws://127.0.0.1:${port}`, `ws://localhost:${port}`] });
 }
 
 /** Headers on every response, static or API. Deliberately no CORS headers, ever. */

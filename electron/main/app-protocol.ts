@@ -1,36 +1,12 @@
 import path from 'node:path';
 import { readFile as fsReadFile } from 'node:fs/promises';
 import { APP_HOST, APP_RESPONSE_HEADERS, APP_SCHEME } from './security-policy';
+import { contentTypeFor } from '../host/content-types';
 
 // The app:// protocol's request handling, without Electron: index.ts passes `createAppProtocolHandler(...)`
 // to protocol.handle. Only files under the built renderer directory are ever served.
 
 export type AppPathResolution = { ok: true; filePath: string } | { ok: false; status: 400 | 403 | 404 };
-
-const CONTENT_TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.txt': 'text/plain; charset=utf-8',
-  '.wasm': 'application/wasm',
-};
-
-export function contentTypeFor(filePath: string): string {
-  return CONTENT_TYPES[path.extname(filePath).toLowerCase()] ?? 'application/octet-stream';
-}
 
 /**
  * Maps an app:// URL to a file under `rendererRoot`. Refuses (403) any segment that could leave the root

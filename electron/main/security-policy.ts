@@ -1,6 +1,8 @@
 // Pure security decisions of the Electron shell. No electron import: Vitest checks them without Electron,
 // and index.ts/harden.ts only wire them to Electron's hooks.
 
+import { rendererCsp } from '../host/renderer-csp';
+
 /** The privileged custom scheme the app is served from (never file://). */
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'attest';
@@ -11,21 +13,7 @@ export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
  * The Content-Security-Policy header sent with every app:// response. Nothing remote, no inline script,
  * no eval, no plugins, no frames (in either direction), no forms posting anywhere.
  */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "worker-src 'self'",
-  "object-src 'none'",
-  "frame-src 'none'",
-  "child-src 'none'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-].join('; ');
+export const CONTENT_SECURITY_POLICY = rendererCsp({ target: 'desktop', connectSrc: [] });
 
 /** Headers every app:// response carries besides Content-Type. */
 export const APP_RESPONSE_HEADERS: Readonly<Record<string, string>> = {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contentTypeFor, createAppProtocolHandler, resolveAppPath } from '../../../electron/main/app-protocol';
+import { createAppProtocolHandler, resolveAppPath } from '../../../electron/main/app-protocol';
 import { CONTENT_SECURITY_POLICY } from '../../../electron/main/security-policy';
 
 let base: string;
@@ -100,14 +100,5 @@ describe('createAppProtocolHandler', () => {
       readFile: () => Promise.reject(Object.assign(new Error('EIO'), { code: 'EIO' })),
     });
     expect((await failing(new Request('app://attest/index.html'))).status).toBe(500);
-  });
-});
-
-describe('contentTypeFor', () => {
-  it('knows the renderer build outputs and falls back to octet-stream', () => {
-    expect(contentTypeFor('x.css')).toBe('text/css; charset=utf-8');
-    expect(contentTypeFor('x.SVG')).toBe('image/svg+xml');
-    expect(contentTypeFor('x.woff2')).toBe('font/woff2');
-    expect(contentTypeFor('x.unknown')).toBe('application/octet-stream');
   });
 });
