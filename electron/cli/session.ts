@@ -24,6 +24,39 @@ export function openHost(vaultDir: string): AppHost {
   });
 }
 
+/** The options every vault command shares (commander fills them from --vault and --passphrase-stdin). */
+export interface VaultCommandOptions {
+  vault?: string;
+  passphraseStdin?: boolean;
+  /** Only commands that take a new passphrase (unlock-methods add) have --new-passphrase-stdin. */
+  newPassphraseStdin?: boolean;
+}
+
+/** Opens the vault's host for one command body and always disposes of it, whatever the body does. */
+export async function withHost<T>(opts: Pick<VaultCommandOptions, 'vault'>, body: (host: AppHost) => Promise<T>): Promise<T> {
+  const host = openHost(resolveVaultDir(opts.vault));
+  try {
+    return await body(host);
+  } finally {
+    await host.dispose();
+  }
+}
+
+/**
+ * Like withHost, with the vault unlocked first (see unlock). The body gets the same Credentials, so a
+ * passphrase read from stdin for the unlock is not read twice.
+ */
+export async function withUnlockedVault<T>(
+  opts: VaultCommandOptions,
+  body: (host: AppHost, creds: Credentials) => Promise<T>,
+): Promise<T> {
+  return withHost(opts, async (host) => {
+    const creds = new Credentials({ passphraseStdin: opts.passphraseStdin ?? false, newPassphraseStdin: opts.newPassphraseStdin ?? false });
+    await unlock(host, creds);
+    return body(host, creds);
+  });
+}
+
 /**
  * Unlocks for a command: an explicit passphrase (stdin, then environment) wins; otherwise the OS keychain
  * when the vault has it; otherwise a prompt on a terminal.

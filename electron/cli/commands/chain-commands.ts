@@ -3,10 +3,10 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { verifyChain } from '../../core/chain/verify';
 import { exportLatestCheckpoint } from '../../core/chain/checkpoint';
+import { checkHeldCheckpoint } from '../../core/chain/held-checkpoint';
 import { AttestError } from '../../../shared/result';
-import { Credentials } from '../credentials';
 import { fmtInt } from '../output';
-import { openHost, resolveVaultDir, unlock, workerDir } from '../session';
+import { withUnlockedVault, workerDir } from '../session';
 import { runCommand } from '../run-command';
 import { EXIT } from '../exit-codes';
 
@@ -21,25 +21,40 @@ export function registerChainCommands(program: Command): void {
     .command('verify')
     .description('re-compute the whole hash chain and every signed checkpoint; report the first break')
     .option('--vault <dir>', 'vault directory')
+    .option('--checkpoint <file>', 'also prove the chain still passes through this exported checkpoint (held outside the vault)')
     .option('--passphrase-stdin', 'read the passphrase from standard input')
     .option('--json', 'machine-readable output')
-    .action((opts: CommonOpts) =>
+    .action((opts: CommonOpts & { checkpoint?: string }) =>
       runCommand(opts, async (out) => {
-        const host = openHost(resolveVaultDir(opts.vault));
-        try {
-          await unlock(host, new Credentials({ passphraseStdin: opts.passphraseStdin ?? false }));
+        const held = opts.checkpoint === undefined ? undefined : readHeldCheckpoint(opts.checkpoint);
+        await withUnlockedVault(opts, async (host) => {
           const { key, cipher, file } = host.vault.databaseKey();
-          const report = await verifyChain({ db: host.vault.database(), file, key, cipher }, { workerScript: path.join(workerDir, 'verify-worker.js') });
-          out.result(
-            report,
+          const db = host.vault.database();
+          const heldResult = held === undefined ? null : await checkHeldCheckpoint(db, host.vault.vaultId() ?? '', held);
+          const report = await verifyChain(
+            { db, file, key, cipher },
+            {
+              workerScript: path.join(workerDir, 'verify-worker.js'),
+              // Every checkpoint in the vault must also verify under the key the auditor held.
+              ...(heldResult?.ok && heldResult.publicJwk ? { trustedPublicJwk: heldResult.publicJwk } : {}),
+            },
+          );
+          const ok = report.ok && (heldResult === null || heldResult.ok);
+          const lines = [
             report.ok
               ? `Chain verified: ${fmtInt(report.count)} events, head seq ${report.headSeq}, head hash ${report.headHash}, ${report.checkpoints} signed checkpoint(s) valid (${report.ms} ms).`
               : `TAMPERED: ${report.problem ?? 'the chain does not verify'}${report.firstBadSeq !== null ? ` (first bad sequence number: ${report.firstBadSeq})` : ''}`,
-          );
-          if (!report.ok) process.exitCode = EXIT.failure;
-        } finally {
-          await host.dispose();
-        }
+          ];
+          if (heldResult) {
+            lines.push(
+              heldResult.ok
+                ? `Held checkpoint matches: the chain still passes through seq ${heldResult.seq}, head hash ${heldResult.headHash}.`
+                : `HELD CHECKPOINT FAILS: ${heldResult.problem ?? 'it does not match'}`,
+            );
+          }
+          out.result({ ...report, ok, ...(heldResult ? { heldCheckpoint: { ok: heldResult.ok, seq: heldResult.seq, problem: heldResult.problem } } : {}) }, lines);
+          if (!ok) process.exitCode = EXIT.failure;
+        });
       }),
     );
 
@@ -54,9 +69,7 @@ export function registerChainCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action((opts: CommonOpts & { out?: string }) =>
       runCommand(opts, async (out) => {
-        const host = openHost(resolveVaultDir(opts.vault));
-        try {
-          await unlock(host, new Credentials({ passphraseStdin: opts.passphraseStdin ?? false }));
+        await withUnlockedVault(opts, async (host) => {
           const checkpoint = await exportLatestCheckpoint(host.vault.database());
           if (!checkpoint) throw new AttestError('NOT_FOUND', 'No checkpoint yet: one is signed after each import.');
           const text = `${JSON.stringify(checkpoint, null, 2)}\n`;
@@ -66,9 +79,22 @@ export function registerChainCommands(program: Command): void {
           } else {
             process.stdout.write(text);
           }
-        } finally {
-          await host.dispose();
-        }
+        });
       }),
     );
+}
+
+/** The exported checkpoint file as JSON; a missing or garbled file is the operator's input error. */
+function readHeldCheckpoint(file: string): unknown {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new AttestError('IO', `Could not read the checkpoint file ${file}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}.`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new AttestError('BAD_REQUEST', `${file} is not JSON: give the file written by attest checkpoint export.`);
+  }
 }

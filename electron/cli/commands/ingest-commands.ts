@@ -4,10 +4,9 @@ import { AttestError } from '../../../shared/result';
 import { IngestFormatSchema, type IngestSummary } from '../../../shared/contract/events';
 import { queryEvents, getEvent } from '../../core/events/event-query';
 import { listQuarantine, exportQuarantine, retryQuarantine } from '../../core/ingest/quarantine';
-import { Credentials } from '../credentials';
 import { fmtInt, type Output } from '../output';
 import { parseFilter, type FilterFlags } from '../parse-filters';
-import { openHost, resolveVaultDir, unlock } from '../session';
+import { withUnlockedVault } from '../session';
 import { runCommand } from '../run-command';
 import { EXIT } from '../exit-codes';
 import { renderProgressLine } from './progress-line';
@@ -58,32 +57,32 @@ export function registerIngestCommands(program: Command): void {
       runCommand(opts, async (out) => {
         const format = opts.format === undefined ? undefined : IngestFormatSchema.safeParse(opts.format);
         if (format && !format.success) throw new AttestError('BAD_REQUEST', `Unknown format "${opts.format}": use one of ${IngestFormatSchema.options.join(', ')}.`);
-        const host = openHost(resolveVaultDir(opts.vault));
         const showProgress = Boolean(process.stderr.isTTY) && !opts.json;
-        const unsubscribe = host.onPush((msg) => {
-          if (showProgress && msg.type === 'ingest:progress') process.stderr.write(`\r${renderProgressLine(msg.progress)}\u001b[K`);
+        await withUnlockedVault(opts, async (host) => {
+          // Progress pushes only follow ingest.start, so listening from here on misses none.
+          const unsubscribe = host.onPush((msg) => {
+            if (showProgress && msg.type === 'ingest:progress') process.stderr.write(`\r${renderProgressLine(msg.progress)}\u001b[K`);
+          });
+          const onSigint = () => {
+            process.stderr.write('\nCancelling: what was committed stays.\n');
+            host.ingest.cancel(jobId);
+          };
+          let jobId = '';
+          try {
+            jobId = host.ingest.start(
+              files.map((f) => ({ path: f })),
+              { ...(format?.success ? { format: format.data } : {}), ...(opts.source ? { source: opts.source } : {}) },
+            );
+            process.once('SIGINT', onSigint);
+            const summaries = await host.ingest.wait(jobId);
+            if (showProgress) process.stderr.write('\r\u001b[K');
+            for (const s of summaries) printSummary(out, s);
+            if (summaries.some((s) => s.error !== null)) process.exitCode = EXIT.failure;
+          } finally {
+            process.removeListener('SIGINT', onSigint);
+            unsubscribe();
+          }
         });
-        const onSigint = () => {
-          process.stderr.write('\nCancelling: what was committed stays.\n');
-          host.ingest.cancel(jobId);
-        };
-        let jobId = '';
-        try {
-          await unlock(host, new Credentials({ passphraseStdin: opts.passphraseStdin ?? false }));
-          jobId = host.ingest.start(
-            files.map((f) => ({ path: f })),
-            { ...(format?.success ? { format: format.data } : {}), ...(opts.source ? { source: opts.source } : {}) },
-          );
-          process.once('SIGINT', onSigint);
-          const summaries = await host.ingest.wait(jobId);
-          if (showProgress) process.stderr.write('\r\u001b[K');
-          for (const s of summaries) printSummary(out, s);
-          if (summaries.some((s) => s.error !== null)) process.exitCode = EXIT.failure;
-        } finally {
-          process.removeListener('SIGINT', onSigint);
-          unsubscribe();
-          await host.dispose();
-        }
       }),
     );
 
@@ -107,9 +106,7 @@ export function registerIngestCommands(program: Command): void {
         const filter = parseFilter(opts);
         const limit = Number(opts.limit);
         if (!Number.isInteger(limit) || limit < 0) throw new AttestError('BAD_REQUEST', '--limit takes a whole number (0 = all).');
-        const host = openHost(resolveVaultDir(opts.vault));
-        try {
-          await unlock(host, new Credentials({ passphraseStdin: opts.passphraseStdin ?? false }));
+        await withUnlockedVault(opts, async (host) => {
           const db = host.vault.database();
           let remaining = limit === 0 ? Number.POSITIVE_INFINITY : limit;
           let beforeSeq: number | undefined;
@@ -134,9 +131,7 @@ export function registerIngestCommands(program: Command): void {
             beforeSeq = page.nextBeforeSeq;
           }
           if (!out.json) process.stderr.write(`${fmtInt(printed)} event(s).\n`);
-        } finally {
-          await host.dispose();
-        }
+        });
       }),
     );
 
@@ -151,9 +146,7 @@ export function registerIngestCommands(program: Command): void {
     .option('--json', 'JSON Lines')
     .action((opts: CommonOpts & { batch?: string; limit: string }) =>
       runCommand(opts, async (out) => {
-        const host = openHost(resolveVaultDir(opts.vault));
-        try {
-          await unlock(host, new Credentials({ passphraseStdin: opts.passphraseStdin ?? false }));
+        await withUnlockedVault(opts, async (host) => {
           const page = listQuarantine(host.vault.database(), {
             limit: Math.max(1, Math.min(5000, Number(opts.limit) || 200)),
             ...(opts.batch ? { batchId: Number(opts.batch) } : {}),
@@ -163,9 +156,7 @@ export function registerIngestCommands(program: Command): void {
             else process.stdout.write(`#${row.id}  batch ${row.batchId}  ${sanitize(row.file)}:${row.line}  ${row.status}  ${sanitize(row.reason)}\n    ${sanitize(row.rawText.slice(0, 160))}\n`);
           }
           if (!out.json) process.stderr.write(`${fmtInt(page.rows.length)} shown of ${fmtInt(page.total)} quarantined record(s).\n`);
-        } finally {
-          await host.dispose();
-        }
+        });
       }),
     );
   quarantine
@@ -177,16 +168,12 @@ export function registerIngestCommands(program: Command): void {
     .option('--passphrase-stdin', 'read the passphrase from standard input')
     .action((opts: CommonOpts & { batch?: string; out?: string }) =>
       runCommand(opts, async () => {
-        const host = openHost(resolveVaultDir(opts.vault));
-        try {
-          await unlock(host, new Credentials({ passphraseStdin: opts.passphraseStdin ?? false }));
+        await withUnlockedVault(opts, async (host) => {
           const target = opts.out ? fs.createWriteStream(opts.out, { flags: 'wx', mode: 0o600 }) : process.stdout;
           const count = await exportQuarantine(host.vault.database(), opts.batch ? { batchId: Number(opts.batch) } : {}, target);
           if (opts.out) await new Promise<void>((resolve, reject) => (target as fs.WriteStream).end((err?: Error | null) => (err ? reject(err) : resolve())));
           process.stderr.write(`${fmtInt(Number(count ?? 0))} record(s) exported${opts.out ? ` to ${opts.out}` : ''}.\n`);
-        } finally {
-          await host.dispose();
-        }
+        });
       }),
     );
   quarantine
@@ -198,14 +185,10 @@ export function registerIngestCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action((opts: CommonOpts & { batch?: string }) =>
       runCommand(opts, async (out) => {
-        const host = openHost(resolveVaultDir(opts.vault));
-        try {
-          await unlock(host, new Credentials({ passphraseStdin: opts.passphraseStdin ?? false }));
+        await withUnlockedVault(opts, async (host) => {
           const r = await retryQuarantine(host.vault.database(), opts.batch ? { batchId: Number(opts.batch) } : {}, host.operator);
           out.result(r, `Retried ${fmtInt(r.retried)}: imported ${fmtInt(r.imported)}, duplicates ${fmtInt(r.duplicates)}, still quarantined ${fmtInt(r.stillQuarantined)}.`);
-        } finally {
-          await host.dispose();
-        }
+        });
       }),
     );
 }

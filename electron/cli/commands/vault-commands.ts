@@ -4,7 +4,7 @@ import { CipherSchema, PassphraseSchema, UnlockMethodSchema } from '../../../sha
 import { VaultService } from '../../core/vault/vault-service';
 import { Credentials, canPrompt } from '../credentials';
 import { Output } from '../output';
-import { openHost, resolveVaultDir, unlock } from '../session';
+import { resolveVaultDir, unlock, withHost, withUnlockedVault } from '../session';
 import { formatStatus } from './format-status';
 import { runCommand } from '../run-command';
 
@@ -39,17 +39,14 @@ export function registerVaultCommands(program: Command): void {
           throw new AttestError('BAD_REQUEST', 'Choose how to unlock the vault: --passphrase-stdin, ATTEST_PASSPHRASE, --keychain, or run on a terminal.');
         }
         const passphrase = wantsPassphrase ? checkPassphrase(await creds.next('Choose a passphrase: ')) : undefined;
-        const host = openHost(resolveVaultDir(opts.vault));
-        try {
+        await withHost(opts, async (host) => {
           const status = await host.vault.create({
             keychain: Boolean(opts.keychain),
             ...(passphrase !== undefined ? { passphrase } : {}),
             ...(cipher ? { cipher } : {}),
           });
           out.result(status, ['Vault created.', ...formatStatus(status)]);
-        } finally {
-          await host.dispose();
-        }
+        });
       }),
     );
 
@@ -61,8 +58,7 @@ export function registerVaultCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action((opts: VaultOpts) =>
       runCommand(opts, async (out) => {
-        const host = openHost(resolveVaultDir(opts.vault));
-        try {
+        await withHost(opts, async (host) => {
           const before = await host.vault.status({ probeKeychain: true });
           if (!before.exists) {
             throw new AttestError('NO_VAULT', `There is no vault at ${before.path}. Create one with: attest init --vault ${before.path}`);
@@ -77,9 +73,7 @@ export function registerVaultCommands(program: Command): void {
           const unlocked = await unlock(host, creds);
           const report = { ...unlocked, keychain: before.keychain };
           out.result(report, [...formatStatus(report), 'The vault unlocked with the given credentials and was locked again.']);
-        } finally {
-          await host.dispose();
-        }
+        });
       }),
     );
 
@@ -96,18 +90,13 @@ export function registerVaultCommands(program: Command): void {
         runCommand(opts, async (out) => {
           const m = UnlockMethodSchema.safeParse(method);
           if (!m.success) throw new AttestError('BAD_REQUEST', `Unknown unlock method "${method}": use keychain or passphrase.`);
-          const creds = new Credentials({ passphraseStdin: opts.passphraseStdin ?? false, newPassphraseStdin: opts.newPassphraseStdin ?? false });
-          const host = openHost(resolveVaultDir(opts.vault));
-          try {
-            await unlock(host, creds);
+          await withUnlockedVault(opts, async (host, creds) => {
             let status;
             if (action === 'remove') status = await host.vault.removeMethod(m.data);
             else if (m.data === 'keychain') status = await host.vault.addKeychain();
             else status = await host.vault.addPassphrase(checkPassphrase(await creds.next()));
             out.result(status, [`Unlock method ${m.data} ${action === 'add' ? 'added' : 'removed'}.`, ...formatStatus(status)]);
-          } finally {
-            await host.dispose();
-          }
+          });
         }),
       );
   }
@@ -129,14 +118,11 @@ export function registerVaultCommands(program: Command): void {
           throw new AttestError('BAD_REQUEST', 'The current passphrase is needed: --passphrase-stdin, ATTEST_PASSPHRASE, or a terminal.');
         }
         const next = checkPassphrase(await creds.next());
-        const host = openHost(resolveVaultDir(opts.vault));
-        try {
+        await withHost(opts, async (host) => {
           await host.vault.unlockWithPassphrase(current);
           const status = await host.vault.changePassphrase(current, next);
           out.result(status, ['Passphrase changed.', ...formatStatus(status)]);
-        } finally {
-          await host.dispose();
-        }
+        });
       }),
     );
 
@@ -148,19 +134,14 @@ export function registerVaultCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action((opts: VaultOpts) =>
       runCommand(opts, async (out) => {
-        const host = openHost(resolveVaultDir(opts.vault));
-        try {
-          const creds = new Credentials({ passphraseStdin: opts.passphraseStdin ?? false });
-          await unlock(host, creds);
+        await withUnlockedVault(opts, async (host, creds) => {
           // Re-wrapping for every method needs the passphrase too when the keychain unlocked the vault.
           const unlockedWith = await creds.given();
           const needsPassphrase = (await host.vault.status()).methods.includes('passphrase');
           const passphrase = unlockedWith ?? (needsPassphrase ? await creds.current('Passphrase (to re-wrap the new key): ') : null);
           const status = await host.vault.rekey(passphrase !== null ? { passphrase } : {});
           out.result(status, ['Database key rotated.', ...formatStatus(status)]);
-        } finally {
-          await host.dispose();
-        }
+        });
       }),
     );
 
@@ -175,14 +156,10 @@ export function registerVaultCommands(program: Command): void {
       runCommand(opts, async (out) => {
         const minutes = Number(opts.minutes);
         if (!Number.isInteger(minutes) || minutes < 1 || minutes > 1440) throw new AttestError('BAD_REQUEST', '--minutes takes a whole number from 1 to 1440.');
-        const host = openHost(resolveVaultDir(opts.vault));
-        try {
-          await unlock(host, new Credentials({ passphraseStdin: opts.passphraseStdin ?? false }));
+        await withUnlockedVault(opts, async (host) => {
           const status = await host.vault.setAutoLock(minutes);
           out.result(status, [`Auto-lock set to ${minutes} min.`]);
-        } finally {
-          await host.dispose();
-        }
+        });
       }),
     );
 
@@ -195,14 +172,10 @@ export function registerVaultCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action((opts: VaultOpts & { out: string }) =>
       runCommand(opts, async (out) => {
-        const host = openHost(resolveVaultDir(opts.vault));
-        try {
-          await unlock(host, new Credentials({ passphraseStdin: opts.passphraseStdin ?? false }));
+        await withUnlockedVault(opts, async (host) => {
           const result = await host.vault.backup(opts.out);
           out.result(result, [`Backup written: ${result.file}`, `Size        ${result.bytes} bytes`, `SHA-256     ${result.sha256}`]);
-        } finally {
-          await host.dispose();
-        }
+        });
       }),
     );
 

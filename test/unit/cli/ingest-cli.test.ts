@@ -122,6 +122,25 @@ describe('attest CLI: ingest, events, verify, checkpoint', () => {
     expect(claims.vault_id).toBe(status.vaultId);
   });
 
+  it('verify --checkpoint proves the chain still passes through a checkpoint held outside the vault', () => {
+    const held = path.join(dir, 'checkpoint.json');
+    const good = attest(['verify', '--vault', vault, '--checkpoint', held, '--json'], { env });
+    expect(good.code, good.stderr).toBe(0);
+    expect(JSON.parse(good.stdout)).toMatchObject({ ok: true, heldCheckpoint: { ok: true } });
+
+    // A checkpoint whose payload was altered no longer verifies under its key.
+    const forged = JSON.parse(fs.readFileSync(held, 'utf8')) as { jws: string };
+    const [h, p, sig] = forged.jws.split('.');
+    const claims = JSON.parse(Buffer.from(p!, 'base64url').toString('utf8')) as { head_hash: string };
+    claims.head_hash = '0'.repeat(64);
+    forged.jws = [h, Buffer.from(JSON.stringify(claims)).toString('base64url'), sig].join('.');
+    const forgedFile = path.join(dir, 'forged-checkpoint.json');
+    fs.writeFileSync(forgedFile, JSON.stringify(forged));
+    const bad = attest(['verify', '--vault', vault, '--checkpoint', forgedFile], { env });
+    expect(bad.code).toBe(1);
+    expect(bad.stdout + bad.stderr).toMatch(/signature does not verify/);
+  });
+
   it('a flipped byte in the vault file is reported as tampering in one line, not a crash', () => {
     const file = path.join(vault, 'vault.sqlite');
     const bytes = fs.readFileSync(file);
