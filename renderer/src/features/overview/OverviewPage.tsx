@@ -69,11 +69,11 @@ export function OverviewPage() {
           <div className="stat-row">
             <div className="stat">
               <span className="stat-value">{formatNumber(overview.total)}</span>
-              <span className="stat-label">events</span>
+              <span className="stat-label">{overview.total === 1 ? 'event' : 'events'}</span>
             </div>
             <div className="stat">
               <span className="stat-value">{formatNumber(failures)}</span>
-              <span className="stat-label">failures</span>
+              <span className="stat-label">{failures === 1 ? 'failure' : 'failures'}</span>
             </div>
           </div>
           <Card title="Events over time by outcome">

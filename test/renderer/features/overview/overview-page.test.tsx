@@ -38,6 +38,21 @@ describe('OverviewPage', () => {
     expect(screen.getByText('No failures recorded.')).toBeTruthy(); // the IP list is empty
   });
 
+  it('uses the singular for one event and one failure', async () => {
+    renderWithApi(<OverviewPage />, {
+      'events:overview': () => ({
+        total: 1,
+        bucketMs: 60_000,
+        series: [{ t: Date.UTC(2026, 10, 1), success: 0, failure: 1, other: 0 }],
+        topFailingActors: [{ key: 'bob', count: 1 }],
+        topFailingIps: [],
+      }),
+    });
+    expect(await screen.findByText('event')).toBeTruthy();
+    expect(screen.getByText('failure')).toBeTruthy();
+    expect(screen.queryByText('events')).toBeNull();
+  });
+
   it('says plainly when the query fails', async () => {
     const { AttestError } = await import('../../../../shared/result');
     renderWithApi(<OverviewPage />, {
