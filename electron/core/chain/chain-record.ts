@@ -11,7 +11,9 @@ import { hash as oneShotHash } from 'node:crypto';
  *   i64 class_uid, i64 activity_id, i64 status_id, i64 severity_id
  *   opt actor_id, opt ip_id            (opt = u8 0 for NULL, or u8 1 followed by i64)
  *   i64 source_id, opt batch_id
- *   u32 byte length of the event JSON, then its UTF-8 bytes (the stored canonical JSON)
+ *   u32 byte length of the event JSON, then its UTF-8 bytes exactly as stored in events.event (written
+ *       once at append by serialiseEvent, event-json.ts; verification hashes the stored bytes and never
+ *       re-serialises, so the JSON needs no sorted-key canonical form)
  *   u32 byte length of raw, then the raw bytes exactly as received
  * Every column of an events row except hash itself is covered, each at a fixed offset or behind a length
  * prefix, so no two different rows share canonical bytes.
@@ -66,10 +68,21 @@ export class ChainHasher {
     return oneShotHash('sha256', this.scratch.subarray(0, length), 'buffer');
   }
 
+  /**
+   * next(), writing the digest into out[offset, offset + 32) and returning that view: a latin1 digest
+   * string costs about half of a fresh digest Buffer (no backing store per call for the GC to track).
+   */
+  nextInto(prev: Buffer, record: ChainRecord, out: Buffer, offset: number): Buffer {
+    const length = this.fill(prev, record);
+    out.write(oneShotHash('sha256', this.scratch.subarray(0, length), 'binary'), offset, 32, 'latin1');
+    return out.subarray(offset, offset + 32);
+  }
+
   private fill(prev: Buffer, r: ChainRecord): number {
     if (prev.length !== 32) throw new Error('A chain hash is 32 bytes.');
-    const eventBytes = typeof r.event === 'string' ? Buffer.byteLength(r.event, 'utf8') : r.event.length;
-    const needed = 32 + HEADER_BYTES + 4 + eventBytes + 4 + r.raw.length;
+    // A string is encoded straight into the scratch (at most 3 bytes per UTF-16 unit), its length after.
+    const eventBound = typeof r.event === 'string' ? r.event.length * 3 : r.event.length;
+    const needed = 32 + HEADER_BYTES + 4 + eventBound + 4 + r.raw.length;
     if (needed > this.scratch.length) this.scratch = Buffer.allocUnsafe(Math.max(needed, this.scratch.length * 2));
     const b = this.scratch;
     prev.copy(b, 0);
@@ -88,9 +101,9 @@ export class ChainHasher {
     o = writeOptionalI64(b, o, r.ipId);
     o = writeI64(b, o, r.sourceId);
     o = writeOptionalI64(b, o, r.batchId);
+    const eventBytes = typeof r.event === 'string' ? b.write(r.event, o + 4, 'utf8') : r.event.copy(b, o + 4);
     b.writeUInt32BE(eventBytes, o);
-    o += 4;
-    o += typeof r.event === 'string' ? b.write(r.event, o, 'utf8') : r.event.copy(b, o);
+    o += 4 + eventBytes;
     b.writeUInt32BE(r.raw.length, o);
     o += 4;
     o += r.raw.copy(b, o);

@@ -1,13 +1,33 @@
 import type { Db } from '../vault/database';
 import type { CanonicalEvent } from '../../../shared/domain/canonical-event';
 import { AttestError } from '../../../shared/result';
-import { canonicalJson } from './canonical-json';
 import { ChainHasher, GENESIS_HASH, type ChainRecord } from './chain-record';
 import { DIM, DimensionCache, OUTCOME, outcomeOf, sourceIp } from './dimensions';
-import { PostingsBuilder } from './postings-codec';
+import { ChunkPostingsBuilder } from './postings-codec';
+import { serialiseEvent } from './event-json';
 
+/**
+ * An event already reduced to what the log stores, e.g. by the import's parse thread: its stored JSON
+ * (serialiseEvent) and the columns and dictionary values taken from it.
+ */
+export interface PreparedEvent {
+  json: string;
+  time: number;
+  classUid: number;
+  activityId: number;
+  statusId: number;
+  severityId: number;
+  actorName: string | null;
+  actorUid: string | null;
+  ip: string | null;
+  /** Set when serialisation refused the event: appending it throws this, as serialiseEvent would have. */
+  refusal?: string;
+}
+
+/** One event to append: a canonical event object, or the same already prepared (then `event` is null). */
 export interface NewEvent {
-  event: CanonicalEvent;
+  event: CanonicalEvent | null;
+  prepared?: PreparedEvent;
   raw: Buffer;
   /** 64-bit fingerprint (dedup key together with event.time). */
   fp: bigint;
@@ -53,7 +73,7 @@ export class EventLog {
          source_id, batch_id, event, raw, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.selectHead = db.prepare<[], { seq: number; hash: Buffer }>('SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1');
-    this.insertPosting = db.prepare('INSERT INTO postings (dim, key_id, first_seq, seqs) VALUES (?, ?, ?, ?)');
+    this.insertPosting = db.prepare('INSERT INTO postings (first_seq, dim, keys) VALUES (?, ?, ?)');
     this.insertChunk = db.prepare(
       'INSERT INTO event_chunks (first_seq, last_seq, min_time, max_time, count) VALUES (?, ?, ?, ?, ?)',
     );
@@ -89,31 +109,34 @@ export class EventLog {
       seq: 0, time: 0, fpHi: 0, fpLo: 0, classUid: 0, activityId: 0, statusId: 0, severityId: 0,
       actorId: null, ipId: null, sourceId: 0, batchId: null, event: '', raw: GENESIS_HASH,
     };
+    // Every row's hash lands in one slab: bound views, copied by SQLite at insert.
+    const digests = Buffer.allocUnsafe(32 * items.length);
     for (let i = 0; i < items.length; i++) {
       const item = items[i]!;
-      const event = item.event;
-      const json = canonicalJson(event);
-      const user = event.actor?.user;
-      const name = user?.name ? this.dims.idOf(DIM.actor, user.name) : null;
-      const uid = user?.uid ? this.dims.idOf(DIM.actor, user.uid) : null;
-      const ip = sourceIp(event);
-      const ipId = ip === null ? null : this.dims.idOf(DIM.ip, ip);
+      const p = item.prepared ?? prepareEvent(item.event);
+      if (p.refusal !== undefined) throw new TypeError(p.refusal);
+      // The stored bytes ARE the hashed bytes (chain-record.ts): serialised once (serialiseEvent);
+      // verification never re-serialises.
+      const json = p.json;
+      const name = p.actorName !== null ? this.dims.idOf(DIM.actor, p.actorName) : null;
+      const uid = p.actorUid !== null ? this.dims.idOf(DIM.actor, p.actorUid) : null;
+      const ipId = p.ip === null ? null : this.dims.idOf(DIM.ip, p.ip);
       const stored = BigInt.asIntN(64, item.fp);
       record.seq = seq + 1;
-      record.time = event.time;
+      record.time = p.time;
       record.fpHi = Number(stored >> 32n);
       record.fpLo = Number(stored & 0xffffffffn);
-      record.classUid = event.class_uid;
-      record.activityId = event.activity_id;
-      record.statusId = event.status_id;
-      record.severityId = event.severity_id;
+      record.classUid = p.classUid;
+      record.activityId = p.activityId;
+      record.statusId = p.statusId;
+      record.severityId = p.severityId;
       record.actorId = name ?? uid;
       record.ipId = ipId;
       record.sourceId = item.sourceId;
       record.batchId = item.batchId;
       record.event = json;
       record.raw = item.raw;
-      const hash = this.hasher.next(prev, record);
+      const hash = this.hasher.nextInto(prev, record, digests, i * 32);
       const info = this.insertEvent.run(
         record.seq, record.time, stored, record.classUid, record.activityId, record.statusId, record.severityId,
         record.actorId, ipId, record.sourceId, record.batchId, json, item.raw, hash,
@@ -156,29 +179,42 @@ interface RunnableStatement {
   run(...params: unknown[]): unknown;
 }
 
-/** One postings list per (dim, key) present in the chunk. */
+/** The stored form of a canonical event (what the parse thread computes off the writing thread). */
+export function prepareEvent(event: CanonicalEvent | null): PreparedEvent {
+  if (event === null) throw new TypeError('An event to append has neither an event nor its prepared form.');
+  const user = event.actor?.user;
+  return {
+    json: serialiseEvent(event),
+    time: event.time,
+    classUid: event.class_uid,
+    activityId: event.activity_id,
+    statusId: event.status_id,
+    severityId: event.severity_id,
+    actorName: user?.name ? user.name : null,
+    actorUid: user?.uid ? user.uid : null,
+    ip: sourceIp(event),
+  };
+}
+
+/** The postings of one chunk: one blob per dimension present (postings-codec.ts). */
 class ChunkPostings {
-  private readonly lists = new Map<number, Map<number, PostingsBuilder>>();
+  private readonly byDim: Array<ChunkPostingsBuilder | undefined> = [];
 
   constructor(private readonly chunkFirst: number) {}
 
   add(dim: number, key: number, seq: number): void {
-    let byKey = this.lists.get(dim);
-    if (!byKey) {
-      byKey = new Map();
-      this.lists.set(dim, byKey);
+    let builder = this.byDim[dim];
+    if (builder === undefined) {
+      builder = new ChunkPostingsBuilder(this.chunkFirst);
+      this.byDim[dim] = builder;
     }
-    let list = byKey.get(key);
-    if (!list) {
-      list = new PostingsBuilder(this.chunkFirst);
-      byKey.set(key, list);
-    }
-    list.add(seq);
+    builder.add(key, seq);
   }
 
   write(statement: RunnableStatement): void {
-    for (const [dim, byKey] of this.lists) {
-      for (const [key, list] of byKey) statement.run(dim, key, this.chunkFirst, list.toBuffer());
+    for (let dim = 0; dim < this.byDim.length; dim++) {
+      const builder = this.byDim[dim];
+      if (builder !== undefined && builder.size > 0) statement.run(this.chunkFirst, dim, builder.toBuffer());
     }
   }
 }

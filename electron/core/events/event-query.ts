@@ -3,7 +3,7 @@ import type { EventDetail, EventFilter, EventRow } from '../../../shared/contrac
 import { CanonicalEventSchema } from '../../../shared/domain/canonical-event';
 import { AttestError } from '../../../shared/result';
 import { DIM, DimensionCache } from '../chain/dimensions';
-import { countPostings } from '../chain/postings-codec';
+import { countPostings, findPostings } from '../chain/postings-codec';
 import { PostingStream, intersectDescending } from './posting-stream';
 import { ROW_COLUMNS, sourceNames, toEventRow, type StoredRow } from './event-rows';
 import { ChunkZones } from './chunk-zones';
@@ -124,8 +124,9 @@ export function countEvents(db: Db, filter: EventFilter): number {
   if (p.postings.length === 1 && !timed) {
     const [dim, key] = p.postings[0]!;
     let n = 0;
-    for (const row of db.prepare<[number, number], { seqs: Buffer }>('SELECT seqs FROM postings WHERE dim = ? AND key_id = ?').iterate(dim, key)) {
-      n += countPostings(row.seqs);
+    for (const blob of db.prepare<[number], Buffer>('SELECT keys FROM postings WHERE dim = ?').pluck().iterate(dim)) {
+      const list = Buffer.isBuffer(blob) ? findPostings(blob, key) : null;
+      if (list !== null) n += countPostings(list);
     }
     return n;
   }

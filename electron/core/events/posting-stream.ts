@@ -1,11 +1,12 @@
 import type { Db } from '../vault/database';
-import { decodePostings } from '../chain/postings-codec';
+import { decodePostings, findPostings } from '../chain/postings-codec';
 
-type PostingRow = { first_seq: number; seqs: Buffer };
+type PostingRow = { first_seq: number; keys: Buffer };
 
 /**
- * The seqs of one (dim, key) in descending order, read one postings row (one appended chunk) at a time,
- * with seek so an intersection can skip whole chunks without decoding them.
+ * The seqs of one (dim, key) in descending order, read one postings row (one appended chunk's blob for
+ * the dimension) at a time, with seek so an intersection can skip whole chunks without decoding them.
+ * Chunks whose blob lacks the key are passed over (a binary search in the blob's key directory).
  */
 export class PostingStream {
   private seqs: number[] = [];
@@ -15,8 +16,8 @@ export class PostingStream {
   private readonly nextRow;
 
   constructor(db: Db, private readonly dim: number, private readonly key: number, beforeSeq: number) {
-    this.nextRow = db.prepare<[number, number, number], PostingRow>(
-      'SELECT first_seq, seqs FROM postings WHERE dim = ? AND key_id = ? AND first_seq <= ? ORDER BY first_seq DESC LIMIT 1',
+    this.nextRow = db.prepare<[number, number], PostingRow>(
+      'SELECT first_seq, keys FROM postings WHERE first_seq <= ? AND dim = ? ORDER BY first_seq DESC LIMIT 1',
     );
     this.seekAtMost(beforeSeq - 1);
   }
@@ -40,14 +41,22 @@ export class PostingStream {
   }
 
   private load(atMost: number): void {
-    const row = this.nextRow.get(this.dim, this.key, atMost);
-    if (!row) {
-      this.done = true;
+    for (;;) {
+      const row = this.nextRow.get(atMost, this.dim);
+      if (!row) {
+        this.done = true;
+        return;
+      }
+      this.rowFirst = row.first_seq;
+      const list = Buffer.isBuffer(row.keys) ? findPostings(row.keys, this.key) : null;
+      if (list === null) {
+        atMost = row.first_seq - 1;
+        continue;
+      }
+      this.seqs = decodePostings(row.first_seq, list);
+      this.index = this.seqs.length - 1;
       return;
     }
-    this.rowFirst = row.first_seq;
-    this.seqs = decodePostings(row.first_seq, row.seqs);
-    this.index = this.seqs.length - 1;
   }
 }
 

@@ -23,8 +23,9 @@ export const OCCURRENCE_GENERATION = 100_000;
 export class Fingerprinter {
   private readonly prefix: Buffer;
   private scratch: Buffer;
-  private current = new Map<bigint, number>();
-  private previous = new Map<bigint, number>();
+  /** Keyed by 53 bits of the first fingerprint as a number: bigint Map keys cost several times more. */
+  private current = new Map<number, number>();
+  private previous = new Map<number, number>();
   /** Occurrence index of the record last passed to next(). */
   lastOccurrence = 0;
 
@@ -54,8 +55,16 @@ export class Fingerprinter {
     this.scratch.writeUInt32BE(occurrence >>> 0, p + body.length);
     this.scratch.writeUInt32BE(eventIndex >>> 0, p + body.length + 4);
     if (part !== undefined) this.scratch.writeUInt32BE(part >>> 0, p + body.length + 8);
-    return hash('sha256', this.scratch.subarray(0, length), 'buffer').readBigInt64BE(0);
+    // A latin1 string digest skips allocating a Buffer (and its GC-tracked backing store) per call.
+    const digest = hash('sha256', this.scratch.subarray(0, length), 'binary');
+    this.fpHi = ((digest.charCodeAt(0) << 24) | (digest.charCodeAt(1) << 16) | (digest.charCodeAt(2) << 8) | digest.charCodeAt(3)) | 0;
+    this.fpLo = ((digest.charCodeAt(4) << 24) | (digest.charCodeAt(5) << 16) | (digest.charCodeAt(6) << 8) | digest.charCodeAt(7)) >>> 0;
+    return (BigInt(this.fpHi) << 32n) | BigInt(this.fpLo);
   }
+
+  /** Signed high and unsigned low 32 bits of the fingerprint compute() (or next()) returned last. */
+  fpHi = 0;
+  fpLo = 0;
 
   /**
    * Counts one more copy of `raw` in this file and returns the fingerprint of its first event;
@@ -63,16 +72,17 @@ export class Fingerprinter {
    */
   next(raw: Buffer): bigint {
     const first = this.compute(raw, 0, 0);
-    let seen = this.current.get(first);
+    const key = this.fpHi * 2097152 + (this.fpLo >>> 11); // 53 bits of it: an exact double
+    let seen = this.current.get(key);
     if (seen === undefined) {
-      seen = this.previous.get(first);
-      if (seen !== undefined) this.previous.delete(first);
+      seen = this.previous.get(key);
+      if (seen !== undefined) this.previous.delete(key);
     }
     if (this.current.size >= this.generation) {
       this.previous = this.current;
       this.current = new Map();
     }
-    this.current.set(first, (seen ?? 0) + 1);
+    this.current.set(key, (seen ?? 0) + 1);
     this.lastOccurrence = seen ?? 0;
     return seen === undefined ? first : this.compute(raw, seen, 0);
   }

@@ -16,6 +16,7 @@ import type { ParseContext } from './parse-types';
 import { effectiveSyslogDefaults } from './parse-record';
 import { detectFormat } from './detect';
 import { openInput, type OpenedInput } from './read-records';
+import { ParseThread, parsedEvents, type ParsedBatch } from './parse-thread';
 import type { RawRecord } from './record';
 import { LineSplitter } from './split/line-splitter';
 import { splitRecords } from './split/split-records';
@@ -51,6 +52,11 @@ export interface ImportFileOptions {
   now?: number;
   chunkEvents?: number;
   progressIntervalMs?: number;
+  /**
+   * Script that runs a parse thread (the bundled ingest-worker.js does, given role 'parse'): unsigned
+   * files are then parsed, fingerprinted and serialised on a second core while this thread writes.
+   */
+  parseThreadScript?: string;
 }
 
 /** Unsigned input for a source that accepts only signed files: the whole file is refused (nothing read). */
@@ -189,7 +195,10 @@ async function planImport(db: Db, filePath: string, opts: ImportFileOptions, now
     options,
     refused: source.signedOnly ? UNSIGNED_REFUSED : null,
     bytesRead: () => input.bytesRead(),
-    run: (committer, batchId, signal, progress, notes) => runPlain(input, source, batchId, ctx, committer, signal, progress, notes),
+    run: (committer, batchId, signal, progress, notes) =>
+      opts.parseThreadScript
+        ? runPlainParallel(input, source, batchId, ctx, committer, signal, progress, notes, opts.parseThreadScript)
+        : runPlain(input, source, batchId, ctx, committer, signal, progress, notes),
     close: () => void input.close().catch(() => undefined),
   };
 }
@@ -236,6 +245,71 @@ async function runPlain(
   }
   committer.commit();
   return 'done';
+}
+
+/** How many record batches may wait at the parse thread: enough to keep it busy during a commit. */
+const PARSE_AHEAD = 3;
+
+/**
+ * runPlain with parsing on a second thread (parse-thread.ts): this thread reads, then appends what the
+ * parse thread returns, in file order, so chunks, accounting and cancellation behave exactly as in runPlain.
+ */
+async function runPlainParallel(
+  input: OpenedInput,
+  source: SourceSettings,
+  batchId: number,
+  ctx: ParseContext,
+  committer: ChunkCommitter,
+  signal: ImportFileOptions['signal'],
+  progress: ProgressReporter,
+  notes: ParseNotes,
+  script: string,
+): Promise<BatchState> {
+  if (signal?.aborted) return 'cancelled';
+  const sourceId = source.id;
+  const parser = new ParseThread(script, { format: input.format, sourceName: source.name, ctx });
+  const inFlight: Array<{ records: RawRecord[]; parsed: Promise<ParsedBatch> }> = [];
+  // Appends one parsed batch; false when cancelled at a commit.
+  const take = async (): Promise<boolean> => {
+    const { records, parsed } = inFlight.shift()!;
+    const batch = await parsed;
+    if (batch.notes.length > 0) notes.add(batch.notes);
+    const quarantine = batch.quarantine;
+    let q = 0;
+    const events = parsedEvents(batch);
+    let next = events.next();
+    for (let r = 0; r < records.length; r++) {
+      const record = records[r]!;
+      if (q < quarantine.length && quarantine[q]![0] === r) {
+        committer.addQuarantine(record.line, record.raw, quarantine[q]![1]);
+        q++;
+      } else {
+        while (!next.done && next.value.recordIndex === r) {
+          committer.addEvent({ event: null, prepared: next.value.prepared, raw: record.raw, fp: next.value.fp, sourceId, batchId }, record.line);
+          next = events.next();
+        }
+      }
+      if (committer.full) {
+        committer.commit();
+        if (signal?.aborted) return false;
+      }
+    }
+    progress.tick(records.length);
+    return true;
+  };
+  try {
+    for await (const records of input.recordBatches) {
+      if (records.length === 0) continue;
+      inFlight.push({ records, parsed: parser.parse(records) });
+      if (inFlight.length >= PARSE_AHEAD && !(await take())) return 'cancelled';
+    }
+    while (inFlight.length > 0) if (!(await take())) return 'cancelled';
+    committer.commit();
+    return 'done';
+  } finally {
+    for (const f of inFlight) f.parsed.catch(() => undefined);
+    await parser.close();
+  }
 }
 
 async function planSigned(db: Db, filePath: string, opts: ImportFileOptions, now: number, issuer: string | null): Promise<ImportPlan> {

@@ -4,6 +4,7 @@ import type { IngestSummary } from '../../../shared/contract/events';
 import { AttestError } from '../../../shared/result';
 import { openEncryptedDatabase, type Db } from '../vault/database';
 import { importFile } from './import-file';
+import { runParseThread, type ParseThreadSetup } from './parse-thread';
 import type { IngestWorkerData, IngestWorkerMessage } from './ingest-jobs';
 
 /**
@@ -48,6 +49,8 @@ async function run(data: IngestWorkerData): Promise<void> {
           operator: data.operator,
           vaultId: data.vaultId,
           signal,
+          // This same script, started with role 'parse', parses on the second core.
+          parseThreadScript: __filename,
           ...(data.progressIntervalMs !== undefined ? { progressIntervalMs: data.progressIntervalMs } : {}),
           onProgress: (progress) => {
             heapPeak = Math.max(heapPeak, getHeapStatistics().used_heap_size);
@@ -64,7 +67,9 @@ async function run(data: IngestWorkerData): Promise<void> {
   post({ type: 'done', stats: { maxRssBytes: process.resourceUsage().maxRSS * 1024, heapPeakBytes: heapPeak } });
 }
 
-if (parentPort) {
+if (parentPort && (workerData as { role?: string } | null)?.role === 'parse') {
+  runParseThread(workerData as ParseThreadSetup, parentPort);
+} else if (parentPort) {
   run(workerData as IngestWorkerData).catch((err: unknown) => {
     const code = err instanceof AttestError ? err.code : 'INTERNAL';
     const message = err instanceof AttestError ? err.message : 'The import failed unexpectedly.';

@@ -38,6 +38,10 @@ export function openEncryptedDatabase(file: string, key: Buffer, cipher: Cipher,
     applyCipher(db, cipher, key);
     db.prepare('SELECT count(*) FROM sqlite_master').get();
     if (!options.readonly) {
+      // Only takes effect on a new, empty file (must precede WAL, which writes the header). 16 KiB pages
+      // nearly double the event-log insert rate under aegis (~900-byte rows; measured 70k -> 135k rows/s).
+      // SQLCipher keeps its v4 default of 4 KiB so other tools can still open the file.
+      if (cipher !== 'sqlcipher') db.pragma('page_size = 16384');
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
     }

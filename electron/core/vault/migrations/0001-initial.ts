@@ -7,8 +7,9 @@ import type { Migration } from './migration';
  * Layout choices, measured in the environment guide: inserts arriving in time order are cheap, every
  * per-row index on a scattered key (actor, IP, random hash) costs a large share of the insert rate. So:
  * - dedup uses a unique index on (time, fp) where fp is 64 bits of the fingerprint: time-ordered, compact;
- * - actor and IP are dictionary-encoded (dim_values) and searched through per-chunk postings lists
- *   written once per ingest chunk, not through per-row indexes.
+ * - actor and IP are dictionary-encoded (dim_values) and searched through postings: one row per
+ *   (appended chunk, dimension) holding every key's seq list for that chunk (chain/postings-codec.ts),
+ *   appended in seq order once per chunk, never one index entry per event or per key.
  */
 export const migration0001: Migration = {
   version: 1,
@@ -74,11 +75,10 @@ export const migration0001: Migration = {
     CREATE UNIQUE INDEX events_time_fp ON events (time, fp);
 
     CREATE TABLE postings (
-      dim INTEGER NOT NULL,
-      key_id INTEGER NOT NULL,
       first_seq INTEGER NOT NULL,
-      seqs BLOB NOT NULL,
-      PRIMARY KEY (dim, key_id, first_seq)
+      dim INTEGER NOT NULL,
+      keys BLOB NOT NULL,
+      PRIMARY KEY (first_seq, dim)
     ) WITHOUT ROWID;
 
     CREATE TABLE quarantine (

@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto';
 import { EventLog } from '../../../../electron/core/chain/event-log';
 import { appendSelfAuditEvent, ensureSource } from '../../../../electron/core/chain/self-audit';
 import { ChainHasher, GENESIS_HASH, splitFingerprint } from '../../../../electron/core/chain/chain-record';
-import { canonicalJson } from '../../../../electron/core/chain/canonical-json';
-import { decodePostings } from '../../../../electron/core/chain/postings-codec';
+import { serialiseEvent } from '../../../../electron/core/chain/event-json';
+import { decodePostings, findPostings } from '../../../../electron/core/chain/postings-codec';
 import { verifyChain } from '../../../../electron/core/chain/verify';
 import { createTestVault, makeEvent, newEvent, type TestVault } from './vault-fixture';
 
@@ -25,14 +25,16 @@ describe('EventLog.appendChunk', () => {
 
     // Recompute seq 1 by hand from the documented layout.
     const row = db.prepare('SELECT * FROM events WHERE seq = 1').get() as Record<string, unknown>;
-    const json = canonicalJson(items[0]!.event);
+    // The stored event JSON is the event, serialised once; those stored bytes are what the chain hashes.
+    const json = serialiseEvent(items[0]!.event!);
     expect(row.event).toBe(json);
+    expect(JSON.parse(json)).toEqual(items[0]!.event!);
     const { fpHi, fpLo, stored } = splitFingerprint(items[0]!.fp);
     expect(BigInt(db.prepare('SELECT fp FROM events WHERE seq = 1').safeIntegers(true).pluck().get() as bigint)).toBe(stored);
     const header = Buffer.alloc(1 + 8 * 3 + 8 * 4);
     header[0] = 1;
     header.writeBigInt64BE(1n, 1);
-    header.writeBigInt64BE(BigInt(items[0]!.event.time), 9);
+    header.writeBigInt64BE(BigInt(items[0]!.event!.time), 9);
     header.writeInt32BE(fpHi, 17);
     header.writeUInt32BE(fpLo, 21);
     header.writeBigInt64BE(3002n, 25);
@@ -67,7 +69,7 @@ describe('EventLog.appendChunk', () => {
 
     const hasher = new ChainHasher();
     expect(hasher.canonicalBytes({
-      seq: 1, time: items[0]!.event.time, fpHi, fpLo, classUid: 3002, activityId: 1, statusId: 1, severityId: 1,
+      seq: 1, time: items[0]!.event!.time, fpHi, fpLo, classUid: 3002, activityId: 1, statusId: 1, severityId: 1,
       actorId: row.actor_id as number, ipId: row.ip_id as number, sourceId, batchId: 7, event: eventBytes, raw: items[0]!.raw,
     }).equals(canonical)).toBe(true);
   });
@@ -94,7 +96,7 @@ describe('EventLog.appendChunk', () => {
     expect(report).toMatchObject({ ok: true, count: 4, headSeq: 4, firstBadSeq: null });
   });
 
-  it('dictionary-encodes actors and IPs once and writes one postings row per key per chunk', () => {
+  it('dictionary-encodes actors and IPs once and writes one postings blob per dimension per chunk', () => {
     const { db } = vault;
     const sourceId = ensureSource(db, 'okta');
     const log = new EventLog(db);
@@ -103,8 +105,13 @@ describe('EventLog.appendChunk', () => {
     db.transaction(() => log.appendChunk([newEvent(10, sourceId, 9, { user: 'alice', ip: '192.0.2.1' })])).immediate();
     expect(db.prepare("SELECT count(*) FROM dim_values WHERE value IN ('alice','bob','u-a','u-b','192.0.2.1')").pluck().get()).toBe(5);
     const alice = db.prepare("SELECT id FROM dim_values WHERE kind = 1 AND value = 'alice'").pluck().get() as number;
-    const rows = db.prepare('SELECT first_seq, seqs FROM postings WHERE dim = 1 AND key_id = ? ORDER BY first_seq').all(alice) as { first_seq: number; seqs: Buffer }[];
-    expect(rows.map((r) => decodePostings(r.first_seq, r.seqs))).toEqual([[2, 4, 6], [7]]);
+    const bob = db.prepare("SELECT id FROM dim_values WHERE kind = 1 AND value = 'bob'").pluck().get() as number;
+    const rows = db.prepare('SELECT first_seq, keys FROM postings WHERE dim = 1 ORDER BY first_seq').all() as { first_seq: number; keys: Buffer }[];
+    expect(rows.map((r) => r.first_seq)).toEqual([1, 7]);
+    const seqsOf = (key: number) => rows.map((r) => { const list = findPostings(r.keys, key); return list ? decodePostings(r.first_seq, list) : null; });
+    expect(seqsOf(alice)).toEqual([[2, 4, 6], [7]]);
+    expect(seqsOf(bob)).toEqual([[1, 3, 5], null]);
+    expect(seqsOf(987_654)).toEqual([null, null]);
   });
 
   it('appends self-audit events in their own transaction, never deduplicated, under source "attest"', async () => {

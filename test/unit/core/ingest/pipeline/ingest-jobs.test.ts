@@ -123,6 +123,35 @@ describe('IngestJobs with the real worker', () => {
   });
 });
 
+describe('parse thread', () => {
+  it('stores exactly what the in-thread path stores: same events, fingerprints, hashes, quarantine and counts', async () => {
+    // Repeated lines (occurrence counting), a broken line, a line with an invalid id and a NUL escape.
+    const line = ocsfLines(1, 7);
+    const text = ocsfLines(5_000) + line + line + 'broken line\n' + '{"class_uid":"x"}\n' +
+      JSON.stringify({ class_uid: 3002, activity_id: 1, time: Date.UTC(2026, 9, 2), status_id: 1, severity_id: 1, message: 'a\u0000b', metadata: { product: {} } }) + '\n';
+    const input = vault.input('same.jsonl');
+    writeFileSync(input, text);
+    const inThread = await importFile(vault.db, { path: input }, { operator: 'a', now: NOW, chunkEvents: 1_000 });
+    const other = createPipelineVault();
+    try {
+      const threaded = await importFile(other.db, { path: input }, { operator: 'a', now: NOW, chunkEvents: 1_000, parseThreadScript: WORKER });
+      const pick = ({ read, imported, duplicates, quarantined, error }: typeof inThread) => ({ read, imported, duplicates, quarantined, error });
+      expect(pick(threaded)).toEqual(pick(inThread));
+      expect(pick(threaded)).toMatchObject({ read: 5_005, imported: 5_003, duplicates: 0, quarantined: 2, error: null });
+      expectReconciled(other.db, threaded);
+      const rows = (db: typeof vault.db) => db.prepare('SELECT seq, fp, event, raw, hash, actor_id, ip_id FROM events ORDER BY seq').safeIntegers(true).all();
+      expect(rows(other.db)).toEqual(rows(vault.db));
+      const quarantine = (db: typeof vault.db) => db.prepare('SELECT line, reason, raw FROM quarantine ORDER BY id').all();
+      expect(quarantine(other.db)).toEqual(quarantine(vault.db));
+      const opts = (db: typeof vault.db) => JSON.parse(db.prepare('SELECT options FROM batches').pluck().get() as string) as { notes?: string[] };
+      expect(opts(other.db).notes).toEqual(opts(vault.db).notes);
+      expect(opts(other.db).notes?.length).toBeGreaterThan(0);
+    } finally {
+      other.cleanup();
+    }
+  }, 60_000);
+});
+
 describe('crash safety', () => {
   it('kill -9 mid-import leaves a vault that opens and verifies; re-running completes it with no duplicates', async () => {
     const childJs = path.join(vault.dir, 'kill-child.js');

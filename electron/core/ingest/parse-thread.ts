@@ -1,0 +1,215 @@
+import { Worker } from 'node:worker_threads';
+import type { IngestFormat } from '../../../shared/contract/events';
+import type { PreparedEvent } from '../chain/event-log';
+import { serialiseEvent } from '../chain/event-json';
+import { sourceIp } from '../chain/dimensions';
+import { Fingerprinter } from './fingerprint';
+import { boundedReason, parseSafely } from './import-parse';
+import type { ParseContext } from './parse-types';
+import type { RawRecord } from './record';
+
+/**
+ * The second core of an import: parsing, normalising, fingerprinting and serialising run in a thread of
+ * their own while the importing thread hashes and writes. Records travel as one transferred Buffer per
+ * read batch; results come back in flat arrays (one string of all event JSON, numbers in a Float64Array)
+ * so neither side pays a structured clone per event. The fingerprinter lives here, seeing records in
+ * file order, so occurrence counting is exactly that of the in-thread path.
+ */
+export interface ParseThreadSetup {
+  role: 'parse';
+  format: IngestFormat;
+  sourceName: string;
+  ctx: ParseContext;
+}
+
+interface BatchRequest {
+  id: number;
+  bytes: Uint8Array;
+  /** End offset of each record in bytes. */
+  ends: Uint32Array;
+  /** Splitter errors by record index (most records: none). */
+  errors: Array<[number, string]>;
+}
+
+/** Numbers per event in ParsedBatch.nums. */
+const NUMS = 8;
+const PARSE_YOUNG_GENERATION_MB = 16;
+/** Bounded like the import worker's heap (ingest-jobs.ts): V8 then collects instead of growing. Holds the
+ * fingerprinter's occurrence maps and a few batches; the largest record (16 MiB) still fits. */
+const PARSE_OLD_GENERATION_MB = 192;
+
+export interface ParsedBatch {
+  id: number;
+  /** Quarantined records: [record index, reason]. */
+  quarantine: Array<[number, string]>;
+  notes: string[];
+  /** Every event's JSON, concatenated; jsonEnds[i] is where event i ends. */
+  json: string;
+  jsonEnds: Uint32Array;
+  /** Per event: record index, time, class, activity, status, severity, fp high (signed), fp low. */
+  nums: Float64Array;
+  /** Per event: actor name, actor uid, source IP, concatenated; strLengths holds each one's length, -1 for none. */
+  strs: string;
+  strLengths: Int32Array;
+  /** Per event: why it cannot be stored (serialisation refused it), else null. */
+  refusals: Array<string | null>;
+}
+
+/** One parsed event, as the importing thread hands it to the event log. */
+export interface ParsedEvent {
+  recordIndex: number;
+  prepared: PreparedEvent;
+  fp: bigint;
+}
+
+/** Runs in the parse thread: answers each batch request in order. */
+export function runParseThread(setup: ParseThreadSetup, port: { on(event: 'message', l: (m: BatchRequest) => void): void; postMessage(m: ParsedBatch): void }): void {
+  const fingerprinter = new Fingerprinter(setup.sourceName);
+  port.on('message', (req) => port.postMessage(parseBatch(req, setup, fingerprinter)));
+}
+
+function parseBatch(req: BatchRequest, setup: ParseThreadSetup, fingerprinter: Fingerprinter): ParsedBatch {
+  const bytes = Buffer.from(req.bytes.buffer, req.bytes.byteOffset, req.bytes.byteLength);
+  const quarantine: Array<[number, string]> = [];
+  const notes = new Set<string>();
+  const errors = new Map(req.errors);
+  let json = '';
+  const jsonEnds: number[] = [];
+  const nums: number[] = [];
+  let strs = '';
+  const strLengths: number[] = [];
+  const addStr = (v: string | null | undefined): void => {
+    if (v === null || v === undefined || v === '') strLengths.push(-1);
+    else {
+      strs += v;
+      strLengths.push(v.length);
+    }
+  };
+  const refusals: Array<string | null> = [];
+  let start = 0;
+  for (let r = 0; r < req.ends.length; r++) {
+    const end = req.ends[r]!;
+    const raw = bytes.subarray(start, end);
+    start = end;
+    const splitError = errors.get(r);
+    if (splitError !== undefined) {
+      quarantine.push([r, boundedReason(splitError)]);
+      continue;
+    }
+    const outcome = parseSafely(setup.format, raw, setup.ctx);
+    if (!outcome.ok) {
+      quarantine.push([r, boundedReason(outcome.reason)]);
+      continue;
+    }
+    if (outcome.notes) for (const n of outcome.notes) notes.add(n);
+    for (let i = 0; i < outcome.events.length; i++) {
+      const event = outcome.events[i]!;
+      if (i === 0) fingerprinter.next(raw);
+      else fingerprinter.compute(raw, fingerprinter.lastOccurrence, i);
+      let text = '';
+      let refusal: string | null = null;
+      try {
+        text = serialiseEvent(event);
+      } catch (err) {
+        refusal = err instanceof Error ? err.message : String(err);
+      }
+      json += text;
+      jsonEnds.push(json.length);
+      refusals.push(refusal);
+      const user = event.actor?.user;
+      addStr(user?.name);
+      addStr(user?.uid);
+      addStr(sourceIp(event));
+      nums.push(r, event.time, event.class_uid, event.activity_id, event.status_id, event.severity_id, fingerprinter.fpHi, fingerprinter.fpLo);
+    }
+  }
+  return { id: req.id, quarantine, notes: [...notes], json, jsonEnds: Uint32Array.from(jsonEnds), nums: Float64Array.from(nums), strs, strLengths: Int32Array.from(strLengths), refusals };
+}
+
+/** Unpacks the events of a parsed batch, in record order. */
+export function* parsedEvents(batch: ParsedBatch): Generator<ParsedEvent> {
+  let start = 0;
+  let strAt = 0;
+  const str = (k: number): string | null => {
+    const length = batch.strLengths[k]!;
+    if (length < 0) return null;
+    strAt += length;
+    return batch.strs.slice(strAt - length, strAt);
+  };
+  for (let e = 0; e < batch.jsonEnds.length; e++) {
+    const end = batch.jsonEnds[e]!;
+    const n = e * NUMS;
+    const nums = batch.nums;
+    const fpHi = nums[n + 6]!;
+    const fpLo = nums[n + 7]!;
+    const refusal = batch.refusals[e] ?? null;
+    const prepared: PreparedEvent = {
+      json: batch.json.slice(start, end),
+      time: nums[n + 1]!,
+      classUid: nums[n + 2]!,
+      activityId: nums[n + 3]!,
+      statusId: nums[n + 4]!,
+      severityId: nums[n + 5]!,
+      actorName: str(e * 3),
+      actorUid: str(e * 3 + 1),
+      ip: str(e * 3 + 2),
+      ...(refusal !== null ? { refusal } : {}),
+    };
+    start = end;
+    yield { recordIndex: nums[n]!, prepared, fp: (BigInt(fpHi) << 32n) | BigInt(fpLo) };
+  }
+}
+
+/** The importing thread's handle on a parse thread. Requests are answered in order. */
+export class ParseThread {
+  private readonly worker: Worker;
+  private nextId = 0;
+  private readonly waiting = new Map<number, { resolve: (b: ParsedBatch) => void; reject: (e: Error) => void }>();
+  private failure: Error | null = null;
+
+  constructor(script: string, setup: Omit<ParseThreadSetup, 'role'>) {
+    // A larger young generation: parsing makes many short-lived objects, and fewer scavenges cost less in total.
+    this.worker = new Worker(script, { workerData: { ...setup, role: 'parse' } satisfies ParseThreadSetup, resourceLimits: { maxYoungGenerationSizeMb: PARSE_YOUNG_GENERATION_MB, maxOldGenerationSizeMb: PARSE_OLD_GENERATION_MB } });
+    this.worker.on('message', (batch: ParsedBatch) => {
+      const w = this.waiting.get(batch.id);
+      this.waiting.delete(batch.id);
+      w?.resolve(batch);
+    });
+    const fail = (err: Error) => {
+      this.failure ??= err;
+      for (const w of this.waiting.values()) w.reject(this.failure);
+      this.waiting.clear();
+    };
+    this.worker.on('error', (err) => fail(new Error(`the parse thread failed: ${err.message}`)));
+    this.worker.on('exit', (code) => fail(new Error(`the parse thread stopped (exit code ${code})`)));
+  }
+
+  /** Sends one batch of records (copied into one transferred Buffer) for parsing. */
+  parse(records: RawRecord[]): Promise<ParsedBatch> {
+    if (this.failure) return Promise.reject(this.failure);
+    let total = 0;
+    for (const r of records) total += r.raw.length;
+    const bytes = new Uint8Array(total);
+    const ends = new Uint32Array(records.length);
+    const errors: Array<[number, string]> = [];
+    let o = 0;
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i]!;
+      bytes.set(r.raw, o);
+      o += r.raw.length;
+      ends[i] = o;
+      if (r.error !== undefined) errors.push([i, r.error]);
+    }
+    const id = this.nextId++;
+    const request: BatchRequest = { id, bytes, ends, errors };
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      this.worker.postMessage(request, [bytes.buffer, ends.buffer]);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.failure ??= new Error('the parse thread was closed');
+    await this.worker.terminate();
+  }
+}
