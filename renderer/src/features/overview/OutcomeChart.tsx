@@ -6,10 +6,20 @@ import { OUTCOME_COLORS } from './chart-colors';
 const OUTCOME_ORDER = ['success', 'failure', 'other'];
 const dayFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
 const hourFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const dayHourFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+
+/** Axis labels: time of day within one day, date and time across days, the date alone for daily buckets. */
+export function tickFormatFor(overview: Pick<Overview, 'bucketMs' | 'series'>): Intl.DateTimeFormat {
+  if (overview.bucketMs >= 86_400_000) return dayFormat;
+  const first = overview.series[0]?.t ?? 0;
+  const last = overview.series[overview.series.length - 1]?.t ?? 0;
+  return last - first > 86_400_000 ? dayHourFormat : hourFormat;
+}
 
 /** Events per time bucket, stacked by outcome. */
 export function OutcomeChart({ overview }: { overview: Overview }) {
-  const tick = (t: number) => (overview.bucketMs < 86_400_000 ? hourFormat : dayFormat).format(new Date(t));
+  const format = tickFormatFor(overview);
+  const tick = (t: number) => format.format(new Date(t));
   return (
     <div className="chart" role="img" aria-label={`Events over time by outcome, ${overview.series.length} intervals`}>
       <ResponsiveContainer width="100%" height={280}>
