@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 import { AttestError } from '../../../shared/result';
 import { IngestFormatSchema, type IngestSummary } from '../../../shared/contract/events';
-import { queryEvents, getEvent } from '../../core/events/event-query';
+import { queryEvents } from '../../core/events/event-query';
+import { eventJsonLineReader } from '../../core/events/event-json-lines';
 import { listQuarantine, exportQuarantine, retryQuarantine } from '../../core/ingest/quarantine';
 import { fmtInt, type Output } from '../output';
 import { parseFilter, type FilterFlags } from '../parse-filters';
@@ -111,12 +112,13 @@ export function registerIngestCommands(program: Command): void {
           let remaining = limit === 0 ? Number.POSITIVE_INFINITY : limit;
           let beforeSeq: number | undefined;
           let printed = 0;
+          const jsonLine = eventJsonLineReader(db);
           while (remaining > 0) {
             const page = queryEvents(db, filter, { limit: Math.min(1000, remaining), ...(beforeSeq !== undefined ? { beforeSeq } : {}) });
             for (const row of page.rows) {
               if (out.json) {
-                const detail = getEvent(db, row.seq);
-                out.line({ seq: row.seq, ...detail.event });
+                const line = jsonLine(row.seq);
+                if (line !== null) process.stdout.write(`${line}\n`);
               } else {
                 const when = new Date(row.time).toISOString();
                 const outcome = row.statusId === 1 ? 'success' : row.statusId === 2 ? 'FAILURE' : 'other';
