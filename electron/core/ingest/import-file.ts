@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { IngestFormat, IngestSummary } from '../../../shared/contract/events';
 import { AttestError } from '../../../shared/result';
 import { signCheckpoint } from '../chain/checkpoint';
+import { recordImportAudit } from './import-audit';
 import { ensureSource } from '../chain/self-audit';
 import { findSignedSourcesByIssuer, getSourceSettings, getSourceSettingsById, type SourceSettings } from '../sources/source-store';
 import type { Db } from '../vault/database';
@@ -95,6 +96,7 @@ export async function importFile(db: Db, file: ImportFileInput, opts: ImportFile
     plan = await planImport(db, file.path, opts, now);
   } catch (err) {
     summary.error = operatorMessage(err, 'The file could not be read');
+    recordImportAudit(db, summary, opts.operator, 'refused', now);
     return summary;
   }
   try {
@@ -122,6 +124,7 @@ async function runImport(db: Db, file: ImportFileInput, opts: ImportFileOptions,
     });
     new BatchCounters(db).setState(summary.batchId, 'refused', now);
     summary.error = plan.refused;
+    recordImportAudit(db, summary, opts.operator, 'refused', now);
     return summary;
   }
 
@@ -157,6 +160,8 @@ async function runImport(db: Db, file: ImportFileInput, opts: ImportFileOptions,
   Object.assign(summary, committer.totals);
   summary.cancelled = state === 'cancelled';
   progress.final(state === 'done' ? 'done' : state === 'cancelled' ? 'cancelled' : 'failed');
+  // Recorded before the checkpoint so the signed head covers the import's own audit event.
+  recordImportAudit(db, summary, opts.operator, state === 'done' ? 'done' : state === 'cancelled' ? 'cancelled' : 'failed', opts.now ?? Date.now());
   if (opts.vaultId) {
     try {
       await signCheckpoint(db, opts.vaultId);

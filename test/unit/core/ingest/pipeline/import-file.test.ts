@@ -33,6 +33,25 @@ describe('importFile on the shared fixtures', () => {
     expect(again.sha256).toBe(first.sha256);
   });
 
+  it('records each import, and a refused file, as an audit event in the chain, covered by the checkpoint', async () => {
+    const file = path.join(FIXTURES, 'syslog/OpenSSH_2k.log');
+    const s = await importFile(vault.db, { path: file, name: 'ssh.log' }, { operator: 'alice', now: NOW, vaultId: VAULT_ID });
+    const missing = await importFile(vault.db, { path: path.join(vault.dir, 'nope.log') }, { operator: 'alice', now: NOW, vaultId: VAULT_ID });
+    expect(missing.error).toBeTruthy();
+    const audit = vault.db
+      .prepare("SELECT e.seq, e.event FROM events e JOIN sources s ON s.id = e.source_id WHERE s.name = 'attest' ORDER BY e.seq")
+      .all() as { seq: number; event: string }[];
+    const events = audit.map((a) => JSON.parse(a.event) as { class_uid: number; status_id: number; message: string; actor: { user: { name: string } }; api: { operation: string }; unmapped: Record<string, unknown> });
+    expect(events).toHaveLength(2);
+    expect(events[0]).toMatchObject({ class_uid: 3004, status_id: 1, actor: { user: { name: 'alice' } }, api: { operation: 'ingest.import' } });
+    expect(events[0]!.message).toBe(`Imported ssh.log (syslog): read ${s.read} = imported ${s.imported} + duplicates 0 + quarantined ${s.quarantined}.`);
+    expect(events[0]!.unmapped).toMatchObject({ sha256: s.sha256, read: s.read, imported: s.imported });
+    expect(events[1]).toMatchObject({ status_id: 2, api: { operation: 'ingest.import' } });
+    // The checkpoint signed after the import covers its audit event.
+    const checkpointSeq = vault.db.prepare('SELECT max(seq) FROM checkpoints').pluck().get() as number;
+    expect(checkpointSeq).toBe(audit[0]!.seq);
+  });
+
   it('records the batch: file, size, hash, format, options, operator, state, seq range', async () => {
     const file = path.join(FIXTURES, 'syslog/OpenSSH_2k.log');
     const s = await importFile(vault.db, { path: file, name: 'ssh.log' }, { operator: 'alice', now: NOW, vaultId: VAULT_ID });
@@ -52,7 +71,8 @@ describe('importFile on the shared fixtures', () => {
     expect(options.syslogYearSource).toBe('default');
     // A checkpoint covers the new head.
     const cp = vault.db.prepare('SELECT max(seq) AS seq FROM checkpoints').get() as { seq: number };
-    expect(cp.seq).toBe(b.last_seq);
+    // Signed after the import's own audit event, which follows the batch's last event.
+    expect(cp.seq).toBe((b.last_seq as number) + 1);
   });
 });
 

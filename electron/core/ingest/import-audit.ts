@@ -1,0 +1,61 @@
+import type { IngestSummary } from '../../../shared/contract/events';
+import type { CanonicalEvent } from '../../../shared/domain/canonical-event';
+import { STATUS } from '../../../shared/domain/canonical-event';
+import type { Db } from '../vault/database';
+import { appendSelfAuditEvent } from '../chain/self-audit';
+
+export type ImportOutcome = 'done' | 'cancelled' | 'failed' | 'refused';
+
+/**
+ * An import is something the operator did to the vault, so it is an event in the vault's own chain too
+ * (OCSF Entity Management 3004, Create): which file (name, size, SHA-256), in which format, by whom, and
+ * how every record was accounted for. A file that could not be read or recognised is recorded as a failure.
+ */
+export function importAuditEvent(summary: IngestSummary, operator: string, time: number, outcome: ImportOutcome): CanonicalEvent {
+  const ok = outcome === 'done' && summary.error === null;
+  const counts = `read ${summary.read} = imported ${summary.imported} + duplicates ${summary.duplicates} + quarantined ${summary.quarantined}`;
+  const message =
+    outcome === 'refused' || summary.batchId === null
+      ? `Import of ${summary.file} refused: ${summary.error ?? 'not recognised'}`
+      : outcome === 'cancelled'
+        ? `Import of ${summary.file} cancelled; committed: ${counts}.`
+        : ok
+          ? `Imported ${summary.file} (${summary.format ?? 'unknown format'}): ${counts}.`
+          : `Import of ${summary.file} stopped: ${summary.error ?? 'failed'}; committed: ${counts}.`;
+  const details: Record<string, string | number | boolean> = {
+    file: summary.file,
+    bytes: summary.bytes,
+    read: summary.read,
+    imported: summary.imported,
+    duplicates: summary.duplicates,
+    quarantined: summary.quarantined,
+    outcome,
+  };
+  if (summary.sha256) details.sha256 = summary.sha256;
+  if (summary.format) details.format = summary.format;
+  return {
+    class_uid: 3004,
+    class_name: 'Entity Management',
+    activity_id: 1,
+    activity_name: 'Create',
+    time,
+    status_id: ok ? STATUS.success : outcome === 'cancelled' ? STATUS.other : STATUS.failure,
+    status: ok ? 'Success' : outcome === 'cancelled' ? 'Other' : 'Failure',
+    severity_id: ok ? 1 : 2,
+    message,
+    actor: { user: { name: operator } },
+    api: { operation: 'ingest.import', service: { name: 'attest-ingest' } },
+    resources: [{ type: 'import batch', name: summary.file, ...(summary.batchId !== null ? { uid: String(summary.batchId) } : {}) }],
+    metadata: { product: { name: 'Attest', vendor_name: 'Attest' }, version: '1.1.0' },
+    unmapped: details,
+  };
+}
+
+/** Appends the import's audit event; never fails the import (the batch row records it regardless). */
+export function recordImportAudit(db: Db, summary: IngestSummary, operator: string, outcome: ImportOutcome, time = Date.now()): void {
+  try {
+    appendSelfAuditEvent(db, importAuditEvent(summary, operator, time, outcome));
+  } catch {
+    /* the chain stays intact; the batches table still records the import */
+  }
+}
