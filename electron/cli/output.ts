@@ -1,4 +1,5 @@
 import { AttestError, type AppError } from '../../shared/result';
+import { sanitize } from './terminal-text';
 
 /** Where a command writes: human lines or JSON, stdout for results, stderr for diagnostics. */
 export class Output {
@@ -21,7 +22,7 @@ export class Output {
 
   error(error: AppError): void {
     if (this.json) process.stdout.write(`${JSON.stringify({ ok: false, error })}\n`);
-    process.stderr.write(`attest: ${error.message}\n`);
+    process.stderr.write(`attest: ${sanitize(error.message)}\n`);
   }
 }
 

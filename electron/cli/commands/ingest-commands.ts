@@ -35,11 +35,11 @@ function printSummary(out: Output, s: IngestSummary): void {
   };
   if (out.json) return out.line(record);
   if (s.error) {
-    process.stdout.write(`${s.file}: NOT IMPORTED — ${s.error}\n`);
+    process.stdout.write(`${sanitize(s.file)}: NOT IMPORTED — ${sanitize(s.error)}\n`);
     return;
   }
   process.stdout.write(
-    `${s.file}: ${s.format ?? '?'}, ${fmtInt(s.bytes)} bytes, sha256 ${s.sha256}\n` +
+    `${sanitize(s.file)}: ${s.format ?? '?'}, ${fmtInt(s.bytes)} bytes, sha256 ${s.sha256}\n` +
       `  read ${fmtInt(s.read)} = imported ${fmtInt(s.imported)} + duplicates ${fmtInt(s.duplicates)} + quarantined ${fmtInt(s.quarantined)}` +
       `${s.batchId !== null ? `  (batch ${s.batchId})` : ''}${s.cancelled ? '  CANCELLED: the counts are what was committed' : ''}\n`,
   );
@@ -150,8 +150,8 @@ export function registerIngestCommands(program: Command): void {
       runCommand(opts, async (out) => {
         await withUnlockedVault(opts, async (host) => {
           const page = listQuarantine(host.vault.database(), {
-            limit: Math.max(1, Math.min(5000, Number(opts.limit) || 200)),
-            ...(opts.batch ? { batchId: Number(opts.batch) } : {}),
+            limit: parseLimit(opts.limit),
+            ...batchFilter(opts.batch),
           });
           for (const row of page.rows) {
             if (out.json) out.line(row);
@@ -172,7 +172,7 @@ export function registerIngestCommands(program: Command): void {
       runCommand(opts, async () => {
         await withUnlockedVault(opts, async (host) => {
           const target = opts.out ? fs.createWriteStream(opts.out, { flags: 'wx', mode: 0o600 }) : process.stdout;
-          const count = await exportQuarantine(host.vault.database(), opts.batch ? { batchId: Number(opts.batch) } : {}, target);
+          const count = await exportQuarantine(host.vault.database(), batchFilter(opts.batch), target);
           if (opts.out) await new Promise<void>((resolve, reject) => (target as fs.WriteStream).end((err?: Error | null) => (err ? reject(err) : resolve())));
           process.stderr.write(`${fmtInt(Number(count ?? 0))} record(s) exported${opts.out ? ` to ${opts.out}` : ''}.\n`);
         });
@@ -188,9 +188,22 @@ export function registerIngestCommands(program: Command): void {
     .action((opts: CommonOpts & { batch?: string }) =>
       runCommand(opts, async (out) => {
         await withUnlockedVault(opts, async (host) => {
-          const r = await retryQuarantine(host.vault.database(), opts.batch ? { batchId: Number(opts.batch) } : {}, host.operator);
+          const r = await retryQuarantine(host.vault.database(), batchFilter(opts.batch), host.operator);
           out.result(r, `Retried ${fmtInt(r.retried)}: imported ${fmtInt(r.imported)}, duplicates ${fmtInt(r.duplicates)}, still quarantined ${fmtInt(r.stillQuarantined)}.`);
         });
       }),
     );
+}
+
+/** --batch N: a batch number, or a usage error (never a silent NaN that matches nothing). */
+function batchFilter(value: string | undefined): { batchId?: number } {
+  if (value === undefined) return {};
+  if (!/^\d+$/.test(value)) throw new AttestError('BAD_REQUEST', `--batch takes a batch number, not "${sanitize(value)}".`);
+  return { batchId: Number(value) };
+}
+
+function parseLimit(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 5000) throw new AttestError('BAD_REQUEST', '--limit takes a whole number from 1 to 5000.');
+  return n;
 }

@@ -98,9 +98,20 @@ describe('attest CLI: ingest, events, verify, checkpoint', () => {
     expect(limited).toHaveLength(7);
   });
 
+  it('a hostile file name cannot drive the terminal', () => {
+    const evil = path.join(dir, 'evil\u001b]0;PWNED\u0007\u001b[2J\u202e.log');
+    fs.writeFileSync(evil, 'not a log at all \u0000\u0001');
+    const r = attest(['ingest', '--vault', vault, evil], { env });
+    expect(r.code).toBe(1);
+    expect(r.stdout + r.stderr).not.toMatch(/[\u001b\u0007\u202e]/);
+    expect(r.stdout).toMatch(/NOT IMPORTED/);
+  });
+
   it('a bad filter is a usage error', () => {
     expect(attest(['events', '--vault', vault, '--since', 'yesterday-ish'], { env }).code).toBe(2);
     expect(attest(['events', '--vault', vault, '--status', 'maybe'], { env }).code).toBe(2);
+    expect(attest(['quarantine', 'list', '--vault', vault, '--batch', 'abc'], { env }).code).toBe(2);
+    expect(attest(['quarantine', 'list', '--vault', vault, '--limit', 'lots'], { env }).code).toBe(2);
   });
 
   it('verify succeeds and the exported checkpoint verifies with its public key', async () => {
