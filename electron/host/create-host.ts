@@ -56,7 +56,7 @@ export function createAppHost(opts: AppHostOptions): AppHost {
     ...(opts.sqliteNativeBinding ? { nativeBinding: opts.sqliteNativeBinding } : {}),
   });
   const handlers: HandlerTable = {
-    ...vaultHandlers(vault),
+    ...vaultHandlers(vault, opts.vaultDir),
     ...eventHandlers({ vault, ingest, workerDir: opts.workerDir, uploadDir: uploadDirFor(opts.vaultDir) }),
   };
   const registry = new Registry(handlers, {

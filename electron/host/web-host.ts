@@ -75,6 +75,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<RunningWebHost
   const token = newToken();
   const maxRpc = opts.maxRpcBytes ?? DEFAULT_MAX_RPC;
   const uploads = new UploadStore(opts.uploadDir, opts.maxUploadBytes ?? DEFAULT_MAX_UPLOAD);
+  await uploads.purgeLeftovers();
   const staticFiles = opts.staticDir ? new StaticFiles(opts.staticDir) : null;
   const sockets = new PushSockets();
   const logError = (where: string, err: unknown) => {

@@ -60,6 +60,22 @@ export class UploadStore {
     return this.ready;
   }
 
+  /**
+   * Removes uploads a previous run left behind (a killed `attest serve`): they are plaintext copies of
+   * logs whose evidence belongs in the encrypted vault, and nothing will ever import them.
+   */
+  async purgeLeftovers(): Promise<number> {
+    let names: string[];
+    try {
+      names = await fs.promises.readdir(this.dir);
+    } catch {
+      return 0; // no upload area yet
+    }
+    const stale = names.filter((n) => n.startsWith('upload-') && !this.files.has(path.join(this.dir, n)));
+    await Promise.all(stale.map((n) => fs.promises.rm(path.join(this.dir, n), { force: true }).catch(() => undefined)));
+    return stale.length;
+  }
+
   /** Whether a path was produced by this store (and so is inside its directory). */
   owns(file: string): boolean {
     return this.files.has(path.resolve(file));

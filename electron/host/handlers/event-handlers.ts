@@ -8,6 +8,7 @@ import { listQuarantine, retryQuarantine } from '../../core/ingest/quarantine';
 import { listSources, saveSource } from '../../core/sources/source-store';
 import { verifyChain } from '../../core/chain/verify';
 import type { Handler } from '../registry';
+import { AttestError } from '../../../shared/result';
 
 type EventChannel =
   | 'events:query'
@@ -40,7 +41,13 @@ export function eventHandlers({ vault, ingest, workerDir, uploadDir }: EventHand
     'events:count': (req) => ({ count: countEvents(db(), req.filter) }),
     'events:get': (req) => getEvent(db(), req.seq),
     'events:overview': (req) => overview(db(), req),
-    'ingest:start': (req) => {
+    'ingest:start': (req, ctx) => {
+      if (ctx.transport === 'web') {
+        // The page may only import what it uploaded: never an arbitrary path on this machine.
+        const root = path.resolve(uploadDir) + path.sep;
+        const outside = req.files.find((f) => !path.resolve(f.path).startsWith(root));
+        if (outside) throw new AttestError('BAD_REQUEST', 'In the browser, import files by uploading them (drop them on the page or use Choose files).');
+      }
       const jobId = ingest.start(req.files, {
         ...(req.format ? { format: req.format } : {}),
         ...(req.source ? { source: req.source } : {}),
