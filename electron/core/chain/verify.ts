@@ -4,6 +4,7 @@ import type { Db } from '../vault/database';
 import { openEncryptedDatabase, translateOpenError } from '../vault/database';
 import type { Cipher } from '../../../shared/contract/vault';
 import type { VerifyReport } from '../../../shared/contract/events';
+import { checkSearchIndexes } from './index-consistency';
 import { AttestError } from '../../../shared/result';
 import { CHECKPOINT_JWS_TYPE, isCheckpointPayload, publicKeysByKid } from './checkpoint';
 import { verifyRange, type RangeResult } from './verify-range';
@@ -67,16 +68,22 @@ export async function verifyChain(target: VerifyTarget, options: VerifyOptions =
     const headHash = head && Buffer.isBuffer(head.hash) ? head.hash.toString('hex') : '';
 
     let chain: RangeResult;
+    let indexProblem: Problem | null = null;
     if (bounds?.lo !== null && bounds?.lo !== undefined && bounds.lo < 1) {
       chain = { verified: 0, firstBadSeq: bounds.lo, problem: `An event with the impossible seq ${bounds.lo} was inserted.` };
     } else {
-      chain = await verifyEvents(db, target, options, maxSeq);
+      const events = verifyEvents(db, target, options, maxSeq);
+      // Runs on this thread while worker threads hash the chain.
+      indexProblem = safeIndexCheck(db);
+      chain = await events;
     }
 
     const checked = await verifyCheckpoints(db, options, chain.firstBadSeq);
     readEveryOtherPage(db);
     let first: Problem | null = chain.firstBadSeq !== null ? { seq: chain.firstBadSeq, message: chain.problem ?? 'The chain breaks here.' } : null;
     if (checked.problem && (first === null || (checked.problem.seq ?? Infinity) < (first.seq ?? Infinity))) first = checked.problem;
+    // Only meaningful once the events themselves verify: then their JSON is the truth to compare with.
+    if (first === null && indexProblem) first = indexProblem;
     return report({
       ok: first === null,
       count: first === null ? maxSeq : chain.verified,
@@ -219,4 +226,13 @@ function readEveryOtherPage(db: Db): void {
 
 function oneLine(message: string): string {
   return message.replace(/\s+/g, ' ').trim();
+}
+
+/** The dictionary check; a read error here is left to the chain and page checks to report. */
+function safeIndexCheck(db: Db): Problem | null {
+  try {
+    return checkSearchIndexes(db);
+  } catch {
+    return null;
+  }
 }

@@ -57,6 +57,23 @@ describe('verifyChain', () => {
     expect(await verifyChain({ db: vault.db })).toMatchObject({ ok: true, count: 0, headSeq: 0, firstBadSeq: null });
   });
 
+  it('catches a renamed actor or IP dictionary entry (searches would hide events) at the first event using it', async () => {
+    await seed(vault.db);
+    const firstWithActor = vault.db.prepare('SELECT min(seq) FROM events WHERE actor_id IS NOT NULL').pluck().get() as number;
+    const actorId = vault.db.prepare('SELECT actor_id FROM events WHERE seq = ?').pluck().get(firstWithActor) as number;
+    run(vault.db, "UPDATE dim_values SET value = 'someone-else' WHERE id = ?", actorId);
+    const report = await verifyChain({ db: vault.db });
+    expect(report).toMatchObject({ ok: false, firstBadSeq: firstWithActor });
+    expect(report.problem).toMatch(/actor index disagrees/);
+
+    run(vault.db, 'UPDATE dim_values SET value = ? WHERE id = ?', JSON.parse(vault.db.prepare('SELECT event FROM events WHERE seq = ?').pluck().get(firstWithActor) as string).actor.user.name, actorId);
+    expect((await verifyChain({ db: vault.db })).ok).toBe(true);
+    const firstWithIp = vault.db.prepare('SELECT min(seq) FROM events WHERE ip_id IS NOT NULL').pluck().get() as number;
+    run(vault.db, 'UPDATE events SET ip_id = NULL WHERE seq = ?', firstWithIp);
+    // ip_id is also hashed, so the chain itself catches this one.
+    expect((await verifyChain({ db: vault.db })).firstBadSeq).toBe(firstWithIp);
+  });
+
   it('catches an edited event JSON at its seq', async () => {
     await seed(vault.db);
     run(vault.db, "UPDATE events SET event = replace(event, 'login 6', 'login X') WHERE seq = 7");
