@@ -37,14 +37,16 @@ const powerOfTwo = (n: number) => n > 1 && (n & (n - 1)) === 0;
 export const ScryptParamsSchema = z
   .object({
     algorithm: z.literal('scrypt'),
-    // Bounds keep a hand-edited file from asking for gigabytes of memory or minutes of CPU.
-    N: z.number().int().min(2 ** 10).max(2 ** 22).refine(powerOfTwo, 'N must be a power of two'),
-    r: z.number().int().min(1).max(32),
-    p: z.number().int().min(1).max(16),
+    // Bounds keep a hand-edited file (or a hostile backup) from asking for gigabytes of memory or minutes
+    // of CPU: 128·N·r is at most 1 GiB (N=2^20, r=8 or N=2^19, r=16), p at most 4.
+    N: z.number().int().min(2 ** 10).max(2 ** 20).refine(powerOfTwo, 'N must be a power of two'),
+    r: z.number().int().min(1).max(16),
+    p: z.number().int().min(1).max(4),
     keyLength: z.literal(32),
     salt: base64(16, 64),
   })
-  .strict();
+  .strict()
+  .refine((k) => 128 * k.N * k.r <= 2 ** 30, 'scrypt parameters would need more than 1 GiB of memory');
 
 const WrappedKeysSchema = z
   .object({ passphrase: WrappedKeySchema.optional(), keychain: WrappedKeySchema.optional() })

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { VaultStatusSchema } from '../../../../shared/contract/vault';
 import { createMemoryKeyStore, type MemoryKeyStore } from '../../../../electron/core/vault/keystore';
 import { VaultService } from '../../../../electron/core/vault/vault-service';
@@ -167,6 +167,12 @@ describe('VaultService: create, unlock, lock with a passphrase', () => {
     edited.methods.passphrase.kdf.N = 1000; // not a power of two
     fs.writeFileSync(file, JSON.stringify(edited));
     expect((await expectAttestError(vault.unlockWithPassphrase(PASS), 'TAMPERED')).message).toMatch(/methods\.passphrase\.kdf\.N/);
+
+    // A hostile file (or backup) asking scrypt for 16 GiB is refused before any derivation starts.
+    const greedy = JSON.parse(good);
+    Object.assign(greedy.methods.passphrase.kdf, { N: 2 ** 22, r: 32, p: 16 });
+    fs.writeFileSync(file, JSON.stringify(greedy));
+    expect((await expectAttestError(vault.unlockWithPassphrase(PASS), 'TAMPERED')).message).toMatch(/kdf/);
 
     const newer = JSON.parse(good);
     newer.formatVersion = 9;
@@ -428,8 +434,8 @@ describe('VaultService: auto-lock', () => {
     clock.advance(14 * 60_000);
     expect(vault.isUnlocked).toBe(true);
     clock.advance(60_000 + 1);
-    await new Promise((r) => setTimeout(r, 10));
-    expect(vault.isUnlocked).toBe(false);
+    // Locking seals the session with a signed checkpoint (async crypto): wait for it, however slow the machine.
+    await vi.waitFor(() => expect(vault.isUnlocked).toBe(false), { timeout: 10_000 });
     expect(locked).toEqual(['idle']);
     await expectAttestError(() => vault.database(), 'LOCKED');
     expect(clock.pending).toBe(0);
@@ -453,8 +459,7 @@ describe('VaultService: auto-lock', () => {
     expect((await vault.setAutoLock(2)).autoLockMinutes).toBe(2);
     expect(readJson().autoLockMinutes).toBe(2);
     clock.advance(2 * 60_000);
-    await new Promise((r) => setTimeout(r, 10));
-    expect(locked).toEqual(['idle']);
+    await vi.waitFor(() => expect(locked).toEqual(['idle']), { timeout: 10_000 });
     await vault.unlockWithPassphrase(PASS);
     expect((await vault.status()).autoLockMinutes).toBe(2);
     await vault.lock('operator');
