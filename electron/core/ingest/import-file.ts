@@ -222,6 +222,28 @@ async function runPlain(
   const sourceId = source.id;
   const fingerprinter = new Fingerprinter(source.name);
   if (signal?.aborted) return 'cancelled';
+  try {
+    return await plainLoop(input, format, sourceId, batchId, ctx, committer, signal, progress, notes, fingerprinter);
+  } catch (err) {
+    // A read error part-way (truncated gzip, unreadable sector): what was already read and parsed is
+    // committed and counted, so the summary says exactly how far the file got.
+    commitQuietly(committer);
+    throw err;
+  }
+}
+
+async function plainLoop(
+  input: OpenedInput,
+  format: OpenedInput['format'],
+  sourceId: number,
+  batchId: number,
+  ctx: ParseContext,
+  committer: ChunkCommitter,
+  signal: ImportFileOptions['signal'],
+  progress: ProgressReporter,
+  notes: ParseNotes,
+  fingerprinter: Fingerprinter,
+): Promise<BatchState> {
   for await (const batch of input.recordBatches) {
     for (let r = 0; r < batch.length; r++) {
       const record = batch[r]!;
@@ -303,10 +325,21 @@ async function runPlainParallel(
     return true;
   };
   try {
-    for await (const records of input.recordBatches) {
-      if (records.length === 0) continue;
-      inFlight.push({ records, parsed: parser.parse(records) });
-      if (inFlight.length >= PARSE_AHEAD && !(await take())) return 'cancelled';
+    try {
+      for await (const records of input.recordBatches) {
+        if (records.length === 0) continue;
+        inFlight.push({ records, parsed: parser.parse(records) });
+        if (inFlight.length >= PARSE_AHEAD && !(await take())) return 'cancelled';
+      }
+    } catch (err) {
+      // A read error part-way: append what was already read (still at the parse thread), then report.
+      try {
+        while (inFlight.length > 0) if (!(await take())) break;
+      } catch {
+        /* the read error is the one to report */
+      }
+      commitQuietly(committer);
+      throw err;
     }
     while (inFlight.length > 0) if (!(await take())) return 'cancelled';
     committer.commit();
@@ -532,4 +565,13 @@ function operatorMessage(err: unknown, prefix: string): string {
   if (code === 'EISDIR') return `${prefix}: this is a folder, not a file.`;
   if (code === 'SQLITE_FULL') return 'The disk is full: the import stopped; what was committed before stays.';
   return `${prefix}: ${(err instanceof Error ? err.message : String(err)).slice(0, 200)}`;
+}
+
+/** Commits what is pending after a read error; a storage error here must not hide the read error. */
+function commitQuietly(committer: ChunkCommitter): void {
+  try {
+    committer.commit();
+  } catch {
+    /* reported through the read error; the chunk's transaction rolled back as a whole */
+  }
 }

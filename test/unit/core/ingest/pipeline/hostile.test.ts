@@ -1,8 +1,17 @@
 import { writeFileSync } from 'node:fs';
+import { constants as zlibConstants, gunzipSync, gzipSync } from 'node:zlib';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importFile } from '../../../../../electron/core/ingest/import-file';
 import { listQuarantine } from '../../../../../electron/core/ingest/quarantine';
-import { createPipelineVault, expectReconciled, NOW, type PipelineVault } from './pipeline-fixture';
+import { createPipelineVault, expectReconciled, NOW, ocsfLines, type PipelineVault } from './pipeline-fixture';
+
+const ROOT = path.resolve(__dirname, '../../../../..');
+const PARSE_WORKER = path.join(ROOT, 'out/node/ingest-worker.js');
+beforeAll(() => {
+  execFileSync(process.execPath, [path.join(ROOT, 'build/scripts/build.mjs'), '--node', '--quiet'], { cwd: ROOT, stdio: 'inherit' });
+}, 120_000);
 
 let vault: PipelineVault;
 beforeAll(() => {
@@ -113,5 +122,26 @@ describe('hostile corpus', () => {
     writeFileSync(gz, Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0xab, 0x56]));
     const s2 = await importFile(vault.db, { path: gz }, { operator: 'o', now: NOW, format: 'ocsf' });
     expect(s2.read).toBe(s2.imported + s2.duplicates + s2.quarantined);
+  });
+
+  it.each([false, true])('a gzip cut part-way keeps and counts every record read before the cut (parse thread: %s)', async (threaded) => {
+    const lines = ocsfLines(20_000, 500_000);
+    const whole = gzipSync(Buffer.from(lines));
+    const cut = whole.subarray(0, Math.floor(whole.length * 0.6));
+    const file = vault.input(`cut-${threaded}.jsonl.gz`);
+    writeFileSync(file, cut);
+    // What an independent decoder can still read from the cut file: its complete lines.
+    const decodable = gunzipSync(cut, { finishFlush: zlibConstants.Z_SYNC_FLUSH }).toString('utf8');
+    const completeLines = decodable.split('\n').length - 1;
+    expect(completeLines).toBeGreaterThan(5_000);
+    const s = await importFile(vault.db, { path: file }, {
+      operator: 'o', now: NOW, format: 'ocsf', chunkEvents: 50_000, // one chunk: nothing would be committed before the cut
+      ...(threaded ? { parseThreadScript: PARSE_WORKER } : {}),
+    });
+    expect(s.error).toMatch(/gzip|compress|truncat|unexpected end/i);
+    expectReconciled(vault.db, s, { allowError: true });
+    // Every complete line before the cut is accounted for (the cut line itself may be partial).
+    expect(s.read).toBeGreaterThanOrEqual(completeLines - 1);
+    expect(s.read).toBeLessThanOrEqual(completeLines + 1);
   });
 });
