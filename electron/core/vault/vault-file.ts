@@ -202,3 +202,40 @@ export function writeVaultFile(dir: string, file: VaultFile): void {
   const checked = VaultFileSchema.parse(file);
   writeFileAtomic(vaultJsonPath(dir), `${JSON.stringify(checked, null, 2)}\n`, 'vault.json could not be written');
 }
+
+const LOCK_WAIT_MS = 10_000;
+const LOCK_STALE_MS = 30_000;
+
+/**
+ * Runs a read-modify-write of vault.json under a lock file shared by every Attest process on this vault
+ * (CLI runs, the app, `attest serve`), so concurrent failed unlocks are each counted and throttled. A lock
+ * left by a killed process is broken after 30 s.
+ */
+export function withVaultFileLock<T>(dir: string, fn: () => T): T {
+  const lock = path.join(dir, 'vault.json.lock');
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  let fd: number | null = null;
+  while (fd === null) {
+    try {
+      fd = fs.openSync(lock, 'wx', 0o600);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw new AttestError('IO', `The vault's lock file could not be created (${(err as NodeJS.ErrnoException).code ?? 'error'}).`);
+      }
+      try {
+        if (Date.now() - fs.statSync(lock).mtimeMs > LOCK_STALE_MS) fs.rmSync(lock, { force: true });
+      } catch {
+        /* it went away meanwhile */
+      }
+      if (Date.now() > deadline) throw new AttestError('CONFLICT', 'Another Attest process is updating this vault; try again in a moment.');
+      Atomics.wait(pause, 0, 0, 15);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    fs.closeSync(fd);
+    fs.rmSync(lock, { force: true });
+  }
+}

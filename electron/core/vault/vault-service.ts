@@ -34,6 +34,7 @@ import {
   vaultDbPath,
   vaultJsonPath,
   writeVaultFile,
+  withVaultFileLock,
   type VaultFile,
 } from './vault-file';
 
@@ -312,10 +313,9 @@ export class VaultService {
       if (!method) {
         throw new AttestError('BAD_REQUEST', 'This vault has no passphrase: unlock it with the OS keychain.');
       }
-      this.assertNotThrottled(file);
       // Count the attempt before the slow KDF: killing the process mid-attempt must not dodge the counter.
       const attempt: FailedAttempt = { at: new Date(this.clock.now()).toISOString(), method: 'passphrase' };
-      const counted = this.writeFailure(file, attempt, true);
+      const counted = this.countAttempt(attempt, true);
       const kek = await deriveKek(passphrase, method.kdf);
       const key = unwrapKey(method.wrappedKey, kek, file.vaultId, 'passphrase');
       if (!key) {
@@ -480,9 +480,8 @@ export class VaultService {
       const file = this.readOwnFile(s);
       const method = file.methods.passphrase;
       if (!method) throw new AttestError('BAD_REQUEST', 'This vault has no passphrase: add one instead.');
-      this.assertNotThrottled(file);
       const attempt: FailedAttempt = { at: new Date(this.clock.now()).toISOString(), method: 'passphrase' };
-      const counted = this.writeFailure(file, attempt, false);
+      const counted = this.countAttempt(attempt, false);
       const oldKek = await deriveKek(currentPassphrase, method.kdf);
       const check = unwrapKey(method.wrappedKey, oldKek, file.vaultId, 'passphrase');
       zero(oldKek);
@@ -662,6 +661,18 @@ export class VaultService {
         retryAfterMs: wait,
       });
     }
+  }
+
+  /**
+   * Throttle check and failure count as one step under the cross-process lock, on vault.json as it is on
+   * disk now: parallel attempts from several processes are each counted, none slips past the throttle.
+   */
+  private countAttempt(attempt: FailedAttempt, remember: boolean): VaultFile {
+    return withVaultFileLock(this.dir, () => {
+      const current = requireVaultFile(this.dir);
+      this.assertNotThrottled(current);
+      return this.writeFailure(current, attempt, remember);
+    });
   }
 
   /** Persists one more failure (count, time, and, if `remember`, the attempt for the audit log). */
@@ -875,9 +886,8 @@ export class VaultService {
     if (file.methods.passphrase) {
       const m = file.methods.passphrase;
       if (passphrase !== undefined) {
-        this.assertNotThrottled(file);
         const attempt: FailedAttempt = { at: new Date(this.clock.now()).toISOString(), method: 'passphrase' };
-        const counted = this.writeFailure(file, attempt, false);
+        const counted = this.countAttempt(attempt, false);
         const kek = await deriveKek(passphrase, m.kdf);
         if (!opens(m.wrappedKey, kek, 'passphrase')) {
           zero(kek);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { attest, buildCli, tempDir } from './cli-harness';
+import { attest, attestAsync, buildCli, tempDir } from './cli-harness';
 
 const PASS = 'correct horse battery staple';
 
@@ -77,6 +77,22 @@ describe('attest CLI: vault commands', () => {
     const restored = path.join(dir, 'restored');
     expect(attest(['restore', backup, '--vault', restored]).code).toBe(0);
     expect(attest(['status', '--vault', restored], { env: { ATTEST_PASSPHRASE: PASS } }).code).toBe(0);
+  });
+
+  it('parallel wrong passphrases from several processes are each counted, and the sixth is throttled', async () => {
+    const crowded = path.join(dir, 'crowded');
+    expect(attest(['init', '--vault', crowded, '--passphrase-stdin'], { input: `${PASS}\n` }).code).toBe(0);
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => attestAsync(['status', '--vault', crowded, '--passphrase-stdin'], 'not the passphrase\n')),
+    );
+    const wrong = results.filter((r) => /Wrong passphrase/.test(r.stderr));
+    const throttled = results.filter((r) => /Too many failed attempts/.test(r.stderr));
+    expect(results.every((r) => r.code === 3)).toBe(true);
+    expect(wrong).toHaveLength(5);
+    expect(throttled).toHaveLength(3);
+    const stored = JSON.parse(fs.readFileSync(path.join(crowded, 'vault.json'), 'utf8')) as { failedUnlocks: { count: number } };
+    expect(stored.failedUnlocks.count).toBe(5);
+    expect(fs.existsSync(path.join(crowded, 'vault.json.lock'))).toBe(false);
   });
 
   it('keychain init without a keychain says so plainly and exits 3', () => {
