@@ -151,7 +151,7 @@ async function runPipeline(dir: string, input: string, cipher: Cipher, inProcess
     let lastPrint = 0;
     const jobs = new IngestJobs({
       workerScript: path.join(__dirname, 'ingest-worker.js'),
-      openKey: () => ({ key, cipher, file, vaultId: 'bench-vault' }),
+      openKey: () => ({ key: Buffer.from(key), cipher, file, vaultId: 'bench-vault' }), // a copy: the importer zeroes it
       operator: 'bench',
       onProgress: (p) => {
         const t = performance.now();

@@ -38,7 +38,7 @@ export function registerChainCommands(program: Command): void {
               // Every checkpoint in the vault must also verify under the key the auditor held.
               ...(heldResult?.ok && heldResult.publicJwk ? { trustedPublicJwk: heldResult.publicJwk } : {}),
             },
-          );
+          ).finally(() => key.fill(0));
           const ok = report.ok && (heldResult === null || heldResult.ok);
           const lines = [
             report.ok

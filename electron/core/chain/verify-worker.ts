@@ -17,10 +17,18 @@ export type VerifyWorkerOutput = { ok: true; result: RangeResult } | { ok: false
 
 function run(input: VerifyWorkerInput): VerifyWorkerOutput {
   try {
-    const db = openEncryptedDatabase(input.file, Buffer.from(input.key), input.cipher, {
-      readonly: true,
-      ...(input.nativeBinding ? { nativeBinding: input.nativeBinding } : {}),
-    });
+    const key = Buffer.from(input.key);
+    let db;
+    try {
+      db = openEncryptedDatabase(input.file, key, input.cipher, {
+        readonly: true,
+        ...(input.nativeBinding ? { nativeBinding: input.nativeBinding } : {}),
+      });
+    } finally {
+      // The connection holds what it needs; no copy of the key stays in this thread's heap.
+      key.fill(0);
+      input.key.fill(0);
+    }
     try {
       return { ok: true, result: verifyRange(db, input.from, input.to) };
     } finally {

@@ -118,7 +118,9 @@ async function verifyEvents(db: Db, target: VerifyTarget, options: VerifyOptions
       to: Math.min(maxSeq, from + per - 1),
     });
   }
-  const results = await Promise.all(inputs.map((input) => runWorker(options.workerScript!, input)));
+  const results = await Promise.all(inputs.map((input) => runWorker(options.workerScript!, input))).finally(() => {
+    for (const input of inputs) input.key.fill(0); // workerData was cloned into each worker
+  });
   // Ranges are in seq order: the first range with a problem holds the first bad seq.
   let verified = 0;
   for (const result of results) {

@@ -46,7 +46,10 @@ export type IngestWorkerMessage =
 export interface IngestJobsOptions {
   /** Path of the bundled ingest-worker.js. */
   workerScript: string;
-  /** The open vault's key material, asked for when a job starts (throws LOCKED when locked). */
+  /**
+   * The open vault's key material, asked for when a job starts (throws LOCKED when locked). Must return a
+   * fresh copy of the key on every call: the importer zeroes it once the worker has its own.
+   */
   openKey: () => { key: Buffer; cipher: Cipher; file: string; vaultId: string };
   operator: string;
   onProgress: (progress: IngestProgress) => void;
@@ -87,7 +90,7 @@ export class IngestJobs {
   start(files: IngestJobFile[], options: IngestJobOptions = {}): string {
     if (this.disposed) throw new AttestError('INTERNAL', 'The importer has been shut down.');
     if (files.length === 0) throw new AttestError('BAD_REQUEST', 'Choose at least one file to import.');
-    this.opts.openKey(); // a locked vault is refused now (LOCKED), not reported later as a failed job
+    this.opts.openKey().key.fill(0); // a locked vault is refused now (LOCKED), not reported later as a failed job
     let settle!: () => void;
     const settled = new Promise<void>((resolve) => (settle = resolve));
     const job: Job = {
@@ -181,6 +184,7 @@ export class IngestJobs {
   private launch(job: Job): void {
     const vault = this.opts.openKey();
     const key = new Uint8Array(vault.key);
+    vault.key.fill(0); // the worker gets its own copy (zeroed there once its connection is open)
     const data: IngestWorkerData = {
       files: job.files,
       options: job.options,

@@ -66,9 +66,13 @@ export function eventHandlers({ vault, ingest, workerDir, uploadDir }: EventHand
     'quarantine:retry': (req, ctx) => retryQuarantine(db(), req, ctx.operator),
     'sources:list': () => listSources(db()),
     'sources:save': (req) => saveSource(db(), req),
-    'chain:verify': () => {
+    'chain:verify': async () => {
       const { key, cipher, file } = vault.databaseKey();
-      return verifyChain({ db: db(), file, key, cipher }, { workerScript: path.join(workerDir, 'verify-worker.js') });
+      try {
+        return await verifyChain({ db: db(), file, key, cipher }, { workerScript: path.join(workerDir, 'verify-worker.js') });
+      } finally {
+        key.fill(0);
+      }
     },
   };
 }

@@ -28,7 +28,7 @@ afterEach(() => vault.cleanup());
 function jobsFor(onProgress: (p: IngestProgress) => void = () => undefined): IngestJobs {
   return new IngestJobs({
     workerScript: WORKER,
-    openKey: () => ({ key: vault.key, cipher: 'aegis', file: vault.file, vaultId: VAULT_ID }),
+    openKey: () => ({ key: Buffer.from(vault.key), cipher: 'aegis', file: vault.file, vaultId: VAULT_ID }), // a copy: the importer zeroes it
     operator: 'worker-test',
     onProgress,
     progressIntervalMs: 20,
