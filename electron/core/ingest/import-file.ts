@@ -202,28 +202,30 @@ async function planImport(db: Db, filePath: string, opts: ImportFileOptions, now
     bytesRead: () => input.bytesRead(),
     run: (committer, batchId, signal, progress, notes) =>
       opts.parseThreadScript
-        ? runPlainParallel(input, source, batchId, ctx, committer, signal, progress, notes, opts.parseThreadScript)
-        : runPlain(input, source, batchId, ctx, committer, signal, progress, notes),
+        ? runPlainParallel({ input, source, batchId, ctx, committer, signal, progress, notes }, opts.parseThreadScript)
+        : runPlain({ input, source, batchId, ctx, committer, signal, progress, notes }),
     close: () => void input.close().catch(() => undefined),
   };
 }
 
-async function runPlain(
-  input: OpenedInput,
-  source: SourceSettings,
-  batchId: number,
-  ctx: ParseContext,
-  committer: ChunkCommitter,
-  signal: ImportFileOptions['signal'],
-  progress: ProgressReporter,
-  notes: ParseNotes,
-): Promise<BatchState> {
-  const format = input.format;
-  const sourceId = source.id;
+/** Everything one unsigned import works with, shared by the single-thread and parse-thread paths. */
+interface PlainRun {
+  input: OpenedInput;
+  source: SourceSettings;
+  batchId: number;
+  ctx: ParseContext;
+  committer: ChunkCommitter;
+  signal: ImportFileOptions['signal'];
+  progress: ProgressReporter;
+  notes: ParseNotes;
+}
+
+async function runPlain(run: PlainRun): Promise<BatchState> {
+  const { source, committer, signal } = run;
   const fingerprinter = new Fingerprinter(source.name);
   if (signal?.aborted) return 'cancelled';
   try {
-    return await plainLoop(input, format, sourceId, batchId, ctx, committer, signal, progress, notes, fingerprinter);
+    return await plainLoop(run, fingerprinter);
   } catch (err) {
     // A read error part-way (truncated gzip, unreadable sector): what was already read and parsed is
     // committed and counted, so the summary says exactly how far the file got.
@@ -232,18 +234,10 @@ async function runPlain(
   }
 }
 
-async function plainLoop(
-  input: OpenedInput,
-  format: OpenedInput['format'],
-  sourceId: number,
-  batchId: number,
-  ctx: ParseContext,
-  committer: ChunkCommitter,
-  signal: ImportFileOptions['signal'],
-  progress: ProgressReporter,
-  notes: ParseNotes,
-  fingerprinter: Fingerprinter,
-): Promise<BatchState> {
+async function plainLoop(run: PlainRun, fingerprinter: Fingerprinter): Promise<BatchState> {
+  const { input, batchId, ctx, committer, signal, progress, notes } = run;
+  const format = input.format;
+  const sourceId = run.source.id;
   for await (const batch of input.recordBatches) {
     for (let r = 0; r < batch.length; r++) {
       const record = batch[r]!;
@@ -281,17 +275,8 @@ const PARSE_AHEAD = 3;
  * runPlain with parsing on a second thread (parse-thread.ts): this thread reads, then appends what the
  * parse thread returns, in file order, so chunks, accounting and cancellation behave exactly as in runPlain.
  */
-async function runPlainParallel(
-  input: OpenedInput,
-  source: SourceSettings,
-  batchId: number,
-  ctx: ParseContext,
-  committer: ChunkCommitter,
-  signal: ImportFileOptions['signal'],
-  progress: ProgressReporter,
-  notes: ParseNotes,
-  script: string,
-): Promise<BatchState> {
+async function runPlainParallel(run: PlainRun, script: string): Promise<BatchState> {
+  const { input, source, batchId, ctx, committer, signal, progress, notes } = run;
   if (signal?.aborted) return 'cancelled';
   const sourceId = source.id;
   const parser = new ParseThread(script, { format: input.format, sourceName: source.name, ctx });
