@@ -12,6 +12,9 @@ export function Backup() {
   const action = useAction();
   const [outFile, setOutFile] = useState('');
   const [result, setResult] = useState<{ file: string; bytes: number; sha256: string } | null>(null);
+  // In a browser the page may not choose folders on this computer: the host writes the named file into
+  // the backups folder beside the vault and answers with where it went.
+  const inBrowser = api.transportKind === 'web';
 
   function submit(e: FormEvent) {
     e.preventDefault();
@@ -27,9 +30,17 @@ export function Backup() {
       <form className="row" onSubmit={submit} aria-label="Back up the vault">
         <div className="field grow">
           <label className="field-label" htmlFor="backup-path">
-            Backup file (full path on this computer)
+            {inBrowser ? 'Backup file name (saved in the backups folder beside the vault)' : 'Backup file (full path on this computer)'}
           </label>
-          <input id="backup-path" className="input mono" type="text" spellCheck={false} placeholder="/media/usb/attest-backup.vault" value={outFile} onChange={(e) => setOutFile(e.target.value)} />
+          <input
+            id="backup-path"
+            className="input mono"
+            type="text"
+            spellCheck={false}
+            placeholder={inBrowser ? 'attest-backup-2026-11-22.vault' : '/media/usb/attest-backup.vault'}
+            value={outFile}
+            onChange={(e) => setOutFile(e.target.value)}
+          />
         </div>
         <button type="submit" className="btn" disabled={action.busy || !outFile.trim()}>
           {action.busy ? 'Backing up…' : 'Back up'}
