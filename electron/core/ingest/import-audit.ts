@@ -59,3 +59,35 @@ export function recordImportAudit(db: Db, summary: IngestSummary, operator: stri
     /* the chain stays intact; the batches table still records the import */
   }
 }
+
+/** A quarantine retry re-processes records into the chain: who did it and what came of it is recorded too. */
+export function recordRetryAudit(
+  db: Db,
+  result: { retried: number; imported: number; duplicates: number; stillQuarantined: number },
+  operator: string,
+  batchId: number | undefined,
+  time = Date.now(),
+): void {
+  const scope = batchId === undefined ? 'all batches' : `batch ${batchId}`;
+  const event: CanonicalEvent = {
+    class_uid: 3004,
+    class_name: 'Entity Management',
+    activity_id: 3,
+    activity_name: 'Update',
+    time,
+    status_id: STATUS.success,
+    status: 'Success',
+    severity_id: 1,
+    message: `Retried ${result.retried} quarantined record(s) of ${scope}: imported ${result.imported}, duplicates ${result.duplicates}, still quarantined ${result.stillQuarantined}.`,
+    actor: { user: { name: operator } },
+    api: { operation: 'ingest.retryQuarantine', service: { name: 'attest-ingest' } },
+    resources: [{ type: 'quarantine', name: scope, ...(batchId !== undefined ? { uid: String(batchId) } : {}) }],
+    metadata: { product: { name: 'Attest', vendor_name: 'Attest' }, version: '1.1.0' },
+    unmapped: { ...result, ...(batchId !== undefined ? { batch: batchId } : {}) },
+  };
+  try {
+    appendSelfAuditEvent(db, event);
+  } catch {
+    /* the retry's own rows and counters are committed; the chain stays intact */
+  }
+}

@@ -9,6 +9,7 @@ import { BatchCounters, getBatch, type BatchRecord } from './import-batches';
 import { boundedReason, parseSafely } from './import-parse';
 import type { ParseContext } from './parse-types';
 import { SignedBatchVerifier } from './signed-batch';
+import { recordRetryAudit } from './import-audit';
 
 export interface RetryResult {
   retried: number;
@@ -37,7 +38,6 @@ const PAGE = 1000;
  * that yields n events adds n - 1 to read). Rows that still fail keep their place with the new reason.
  */
 export async function retryQuarantine(db: Db, filter: { batchId?: number }, operator: string, now: number = Date.now()): Promise<RetryResult> {
-  void operator; // recorded by the caller's self-audit event; the rows keep their original batch
   const total: RetryResult = { retried: 0, imported: 0, duplicates: 0, stillQuarantined: 0 };
   const batchIds = (
     filter.batchId === undefined
@@ -54,6 +54,8 @@ export async function retryQuarantine(db: Db, filter: { batchId?: number }, oper
     if (!source) continue;
     await retryBatch(db, batch, source, now, total);
   }
+  // The rows keep their original batch; the retry itself is the operator's act, recorded in the chain.
+  if (total.retried > 0) recordRetryAudit(db, total, operator, filter.batchId, now);
   return total;
 }
 

@@ -55,6 +55,14 @@ describe('quarantine after a wrong CSV mapping', () => {
     saveSource(vault.db, { name: 'hr', csvMapping: { time: 'when', 'actor.user.name': 'who', 'src_endpoint.ip': 'ip', status_id: 'result' } });
     const retry = await retryQuarantine(vault.db, { batchId: first.batchId! }, 'olga', NOW);
     expect(retry).toEqual({ retried: 4, imported: 4, duplicates: 0, stillQuarantined: 0 });
+    // The retry is the operator's act: recorded in the vault's own chain.
+    const audit = vault.db
+      .prepare("SELECT e.event FROM events e JOIN sources s ON s.id = e.source_id WHERE s.name = 'attest' AND e.event LIKE '%ingest.retryQuarantine%'")
+      .pluck()
+      .all() as string[];
+    expect(audit.map((e) => JSON.parse(e) as { actor: { user: { name: string } }; message: string })).toEqual([
+      expect.objectContaining({ actor: { user: { name: 'olga' } }, message: `Retried 4 quarantined record(s) of batch ${first.batchId}: imported 4, duplicates 0, still quarantined 0.` }),
+    ]);
     const batch = vault.db.prepare('SELECT read, imported, duplicates, quarantined FROM batches WHERE id = ?').get(first.batchId) as Record<string, number>;
     expect(batch).toEqual({ read: 4, imported: 4, duplicates: 0, quarantined: 0 });
     expect(listQuarantine(vault.db, { batchId: first.batchId!, limit: 10 }).rows.every((r) => r.status === 'resolved')).toBe(true);
