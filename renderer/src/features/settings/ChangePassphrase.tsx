@@ -4,6 +4,7 @@ import { useVault } from '../../app/vault-context';
 import { Card } from '../../components/Card';
 import { ErrorText, Notice } from '../../components/ErrorText';
 import { useAction } from '../../components/use-action';
+import { PasswordField } from '../../components/PasswordField';
 
 export function ChangePassphrase() {
   const api = useApi();
@@ -34,24 +35,9 @@ export function ChangePassphrase() {
   return (
     <Card title="Change passphrase">
       <form className="stack narrow" onSubmit={submit} aria-label="Change passphrase">
-        <div className="field">
-          <label className="field-label" htmlFor="cp-current">
-            Current passphrase
-          </label>
-          <input id="cp-current" className="input" type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} />
-        </div>
-        <div className="field">
-          <label className="field-label" htmlFor="cp-next">
-            New passphrase
-          </label>
-          <input id="cp-next" className="input" type="password" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} />
-        </div>
-        <div className="field">
-          <label className="field-label" htmlFor="cp-confirm">
-            Confirm new passphrase
-          </label>
-          <input id="cp-confirm" className="input" type="password" autoComplete="new-password" value={confirm} onChange={(e) => setConfirm(e.target.value)} />
-        </div>
+        <PasswordField id="cp-current" label="Current passphrase" autoComplete="current-password" value={current} onChange={setCurrent} />
+        <PasswordField id="cp-next" label="New passphrase" autoComplete="new-password" value={next} onChange={setNext} />
+        <PasswordField id="cp-confirm" label="Confirm new passphrase" autoComplete="new-password" value={confirm} onChange={setConfirm} />
         <ErrorText>{formError ?? action.error}</ErrorText>
         {action.done && <Notice tone="success">{action.done}</Notice>}
         <div>

@@ -6,6 +6,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorText, Notice } from '../../components/ErrorText';
 import { ProgressBar } from '../../components/ProgressBar';
 import { useAction } from '../../components/use-action';
+import { PasswordField } from '../../components/PasswordField';
 
 /** Rotating the key re-encrypts every page: confirm first, and show that work is going on. */
 export function KeyRotation() {
@@ -51,19 +52,13 @@ export function KeyRotation() {
       >
         <p>Attest will re-encrypt every page of the vault. This can take a few minutes for a large vault; keep Attest open until it finishes.</p>
         {needsPassphrase && (
-          <div className="field">
-            <label className="field-label" htmlFor="rekey-passphrase">
-              Your passphrase (the new key is wrapped with it)
-            </label>
-            <input
-              id="rekey-passphrase"
-              className="input"
-              type="password"
-              autoComplete="current-password"
-              value={passphrase}
-              onChange={(e) => setPassphrase(e.target.value)}
-            />
-          </div>
+          <PasswordField
+            id="rekey-passphrase"
+            label="Your passphrase (the new key is wrapped with it)"
+            autoComplete="current-password"
+            value={passphrase}
+            onChange={setPassphrase}
+          />
         )}
       </ConfirmDialog>
     </Card>

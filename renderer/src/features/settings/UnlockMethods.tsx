@@ -5,6 +5,7 @@ import { useVault } from '../../app/vault-context';
 import { Card } from '../../components/Card';
 import { ErrorText, Notice } from '../../components/ErrorText';
 import { useAction } from '../../components/use-action';
+import { PasswordField } from '../../components/PasswordField';
 
 const label: Record<UnlockMethod, string> = { keychain: 'OS keychain', passphrase: 'Passphrase' };
 
@@ -76,18 +77,8 @@ export function UnlockMethods() {
       )}
       {!status.methods.includes('passphrase') && (
         <form className="stack narrow" onSubmit={addPassphrase} aria-label="Add a passphrase">
-          <div className="field">
-            <label className="field-label" htmlFor="add-passphrase">
-              New passphrase
-            </label>
-            <input id="add-passphrase" className="input" type="password" autoComplete="new-password" value={newPassphrase} onChange={(e) => setNewPassphrase(e.target.value)} />
-          </div>
-          <div className="field">
-            <label className="field-label" htmlFor="add-passphrase-confirm">
-              Confirm passphrase
-            </label>
-            <input id="add-passphrase-confirm" className="input" type="password" autoComplete="new-password" value={confirm} onChange={(e) => setConfirm(e.target.value)} />
-          </div>
+          <PasswordField id="add-passphrase" label="New passphrase" autoComplete="new-password" value={newPassphrase} onChange={setNewPassphrase} />
+          <PasswordField id="add-passphrase-confirm" label="Confirm passphrase" autoComplete="new-password" value={confirm} onChange={setConfirm} />
           <div>
             <button type="submit" className="btn" disabled={action.busy}>
               Add passphrase

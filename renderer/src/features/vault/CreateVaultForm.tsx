@@ -3,6 +3,7 @@ import type { VaultStatus } from '../../../../shared/contract';
 import { errorMessage } from '../../api';
 import { useApi } from '../../app/api-context';
 import { ErrorText } from '../../components/ErrorText';
+import { PasswordField } from '../../components/PasswordField';
 
 /** Creates the vault with a passphrase, the OS keychain, or both. */
 export function CreateVaultForm({ status, onCreated }: { status: VaultStatus; onCreated: (status: VaultStatus) => void }) {
@@ -36,21 +37,16 @@ export function CreateVaultForm({ status, onCreated }: { status: VaultStatus; on
     <form className="stack" onSubmit={submit} aria-label="Create vault" noValidate>
       <p className="muted">There is no vault here yet. Choose how it will be unlocked. The passphrase cannot be recovered if it is lost.</p>
       <ErrorText id="create-error">{error}</ErrorText>
-      <div className="field">
-        <label htmlFor="create-passphrase" className="field-label">
-          Passphrase
-        </label>
-        <input id="create-passphrase" className="input" type="password" autoComplete="new-password" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} aria-describedby="create-passphrase-hint" autoFocus />
-        <p className="field-hint" id="create-passphrase-hint">
-          At least 8 characters. A few unrelated words are easier to remember than symbols.
-        </p>
-      </div>
-      <div className="field">
-        <label htmlFor="create-confirm" className="field-label">
-          Confirm passphrase
-        </label>
-        <input id="create-confirm" className="input" type="password" autoComplete="new-password" value={confirm} onChange={(e) => setConfirm(e.target.value)} />
-      </div>
+      <PasswordField
+        id="create-passphrase"
+        label="Passphrase"
+        autoComplete="new-password"
+        value={passphrase}
+        onChange={setPassphrase}
+        hint="At least 8 characters. A few unrelated words are easier to remember than symbols."
+        autoFocus
+      />
+      <PasswordField id="create-confirm" label="Confirm passphrase" autoComplete="new-password" value={confirm} onChange={setConfirm} />
       <label className="checkbox">
         <input type="checkbox" checked={useKeychain} disabled={!keychainAvailable} onChange={(e) => setUseKeychain(e.target.checked)} />
         <span>
