@@ -20,19 +20,44 @@ import { hash } from 'node:crypto';
  */
 export const OCCURRENCE_GENERATION = 100_000;
 
+/**
+ * How many times a key was seen before, remembered over two generations of at most `generation` distinct
+ * keys each (the bound documented above): when the current generation fills, it becomes the previous one.
+ */
+class BoundedOccurrences<K> {
+  private current = new Map<K, number>();
+  private previous = new Map<K, number>();
+  constructor(private readonly generation: number) {}
+
+  /** Counts one more sighting of `key`; returns how many came before it (0 for the first). */
+  next(key: K): number {
+    let seen = this.current.get(key);
+    if (seen === undefined) {
+      seen = this.previous.get(key);
+      if (seen !== undefined) this.previous.delete(key);
+    }
+    if (this.current.size >= this.generation) {
+      this.previous = this.current;
+      this.current = new Map();
+    }
+    this.current.set(key, (seen ?? 0) + 1);
+    return seen ?? 0;
+  }
+}
+
 export class Fingerprinter {
   private readonly prefix: Buffer;
   private scratch: Buffer;
   /** Keyed by 53 bits of the first fingerprint as a number: bigint Map keys cost several times more. */
-  private current = new Map<number, number>();
-  private previous = new Map<number, number>();
+  private readonly occurrences: BoundedOccurrences<number>;
   /** Occurrence index of the record last passed to next(). */
   lastOccurrence = 0;
 
   constructor(
     sourceName: string,
-    private readonly generation: number = OCCURRENCE_GENERATION,
+    generation: number = OCCURRENCE_GENERATION,
   ) {
+    this.occurrences = new BoundedOccurrences(generation);
     this.prefix = Buffer.concat([Buffer.from(sourceName, 'utf8'), Buffer.from([0])]);
     this.scratch = Buffer.allocUnsafe(this.prefix.length + 64 * 1024);
     this.prefix.copy(this.scratch, 0);
@@ -73,40 +98,21 @@ export class Fingerprinter {
   next(raw: Buffer): bigint {
     const first = this.compute(raw, 0, 0);
     const key = this.fpHi * 2097152 + (this.fpLo >>> 11); // 53 bits of it: an exact double
-    let seen = this.current.get(key);
-    if (seen === undefined) {
-      seen = this.previous.get(key);
-      if (seen !== undefined) this.previous.delete(key);
-    }
-    if (this.current.size >= this.generation) {
-      this.previous = this.current;
-      this.current = new Map();
-    }
-    this.current.set(key, (seen ?? 0) + 1);
-    this.lastOccurrence = seen ?? 0;
-    return seen === undefined ? first : this.compute(raw, seen, 0);
+    const seen = this.occurrences.next(key);
+    this.lastOccurrence = seen;
+    return seen === 0 ? first : this.compute(raw, seen, 0);
   }
 }
 
 /** Occurrence counting alone (no fingerprint), for re-deriving occurrence indexes of quarantined rows. */
 export class OccurrenceCounter {
-  private current = new Map<string, number>();
-  private previous = new Map<string, number>();
-  constructor(private readonly generation: number = OCCURRENCE_GENERATION) {}
+  private readonly occurrences: BoundedOccurrences<string>;
+  constructor(generation: number = OCCURRENCE_GENERATION) {
+    this.occurrences = new BoundedOccurrences(generation);
+  }
 
   next(raw: Buffer): number {
-    const key = hash('sha256', trimEol(raw), 'base64');
-    let seen = this.current.get(key);
-    if (seen === undefined) {
-      seen = this.previous.get(key);
-      if (seen !== undefined) this.previous.delete(key);
-    }
-    if (this.current.size >= this.generation) {
-      this.previous = this.current;
-      this.current = new Map();
-    }
-    this.current.set(key, (seen ?? 0) + 1);
-    return seen ?? 0;
+    return this.occurrences.next(hash('sha256', trimEol(raw), 'base64'));
   }
 }
 

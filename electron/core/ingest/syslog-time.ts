@@ -1,5 +1,5 @@
 import type { ParseContext } from './parse-types';
-import { wallToUtcMs, zoneResolver, type WallTime } from './time';
+import { parseIsoTime, wallToUtcMs, zoneResolver, type WallTime } from './time';
 
 /** The year and zone applied to timestamps that carry neither, and where each came from. */
 export interface SyslogDefaults {
@@ -76,4 +76,20 @@ export function resolveWallTime(w: Omit<WallTime, 'year'> & { year: number | nul
   if (ms === null) return { ok: false, reason: `the timestamp is not a valid date in ${year}` };
   if (!zoned) notes.push(n.zone);
   return { ok: true, ms, notes };
+}
+
+/**
+ * An ISO 8601 time (time.ts parseIsoTime): with an offset it is already UTC; without one its wall-clock
+ * fields are read in the operator's zone, as for syslog. Null when the text is not ISO 8601.
+ */
+export function resolveIsoTime(text: string, ctx: ParseContext): ResolvedTime | null {
+  const iso = parseIsoTime(text);
+  if (!iso) return null;
+  if (iso.zoned) return { ok: true, ms: iso.ms, notes: [] };
+  const d = new Date(iso.ms);
+  return resolveWallTime(
+    { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds(), ms: d.getUTCMilliseconds() },
+    false,
+    ctx,
+  );
 }

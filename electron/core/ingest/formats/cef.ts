@@ -1,8 +1,8 @@
 import type { CanonicalEvent } from '../../../../shared/domain/canonical-event';
 import { endpoint, MAX_FIELD_CHARS, port, user, withNames } from '../fields';
 import { failed, type ParseContext, type ParseOutcome } from '../parse-types';
-import { resolveWallTime } from '../syslog-time';
-import { implausibleTime, monthNumber, parseIsoTime, zoneResolver } from '../time';
+import { resolveIsoTime, resolveWallTime } from '../syslog-time';
+import { implausibleTime, monthNumber, zoneResolver } from '../time';
 import type { SyslogHeader } from './syslog-header';
 
 const MAX_EXTENSION_KEYS = 500;
@@ -77,17 +77,8 @@ function cefTime(v: string, ctx: ParseContext): { ms: number; notes: string[] } 
     const n = Number(s);
     return n < 1e11 ? { ms: n * 1000, notes: ['the CEF time was read as seconds since 1970'] } : { ms: n, notes: [] };
   }
-  const iso = parseIsoTime(s);
-  if (iso) {
-    if (iso.zoned) return { ms: iso.ms, notes: [] };
-    const d = new Date(iso.ms);
-    const r = resolveWallTime(
-      { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds(), ms: d.getUTCMilliseconds() },
-      false,
-      ctx,
-    );
-    return r.ok ? { ms: r.ms, notes: r.notes } : r.reason;
-  }
+  const iso = resolveIsoTime(s, ctx);
+  if (iso) return iso.ok ? { ms: iso.ms, notes: iso.notes } : iso.reason;
   const m = CEF_TIME.exec(s);
   if (!m) return `the CEF time "${s.slice(0, 40)}" is in no known format`;
   const month = monthNumber(m[1] as string);

@@ -2,8 +2,8 @@ import { OCSF_CLASS_NAMES, type CanonicalEvent } from '../../../../shared/domain
 import { CSV_TARGET_FIELDS, suggestCsvMapping, type CsvFieldKind } from '../csv-mapping';
 import { ACTIVITY_NAMES, endpoint, MAX_FIELD_CHARS, withNames } from '../fields';
 import { failed, type ParseContext, type ParseOutcome } from '../parse-types';
-import { resolveWallTime } from '../syslog-time';
-import { implausibleTime, parseIsoTime } from '../time';
+import { resolveIsoTime } from '../syslog-time';
+import { implausibleTime } from '../time';
 
 const MAX_COLUMNS = 2000;
 const MAX_UNMAPPED_COLUMNS = 200;
@@ -121,16 +121,9 @@ function csvTime(v: string, ctx: ParseContext): { ms: number; notes: string[] } 
   const s = v.trim();
   if (/^\d{10}$/.test(s)) return { ms: Number(s) * 1000, notes: ['the time column was read as seconds since 1970'] };
   if (/^\d{13}$/.test(s)) return { ms: Number(s), notes: [] };
-  const iso = parseIsoTime(s.replace(/^(\d{4})\/(\d{2})\/(\d{2})/, '$1-$2-$3'));
+  const iso = resolveIsoTime(s.replace(/^(\d{4})\/(\d{2})\/(\d{2})/, '$1-$2-$3'), ctx);
   if (!iso) return `the time "${s.slice(0, 40)}" is not ISO 8601 (2024-01-31T12:00:00Z) or epoch seconds/milliseconds`;
-  if (iso.zoned) return { ms: iso.ms, notes: [] };
-  const d = new Date(iso.ms);
-  const r = resolveWallTime(
-    { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds(), ms: d.getUTCMilliseconds() },
-    false,
-    ctx,
-  );
-  return r.ok ? { ms: r.ms, notes: r.notes } : r.reason;
+  return iso.ok ? { ms: iso.ms, notes: iso.notes } : iso.reason;
 }
 
 function setPath(e: Record<string, unknown>, path: string, value: unknown): void {
