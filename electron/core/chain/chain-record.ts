@@ -80,35 +80,42 @@ export class ChainHasher {
 
   private fill(prev: Buffer, r: ChainRecord): number {
     if (prev.length !== 32) throw new Error('A chain hash is 32 bytes.');
-    // A string is encoded straight into the scratch (at most 3 bytes per UTF-16 unit), its length after.
-    const eventBound = typeof r.event === 'string' ? r.event.length * 3 : r.event.length;
-    const needed = 32 + HEADER_BYTES + 4 + eventBound + 4 + r.raw.length;
+    const needed = 32 + recordBound(r);
     if (needed > this.scratch.length) this.scratch = Buffer.allocUnsafe(Math.max(needed, this.scratch.length * 2));
-    const b = this.scratch;
-    prev.copy(b, 0);
-    let o = 32;
-    b[o++] = CHAIN_RECORD_VERSION;
-    o = writeI64(b, o, r.seq);
-    o = writeI64(b, o, r.time);
-    b.writeInt32BE(r.fpHi, o);
-    b.writeUInt32BE(r.fpLo, o + 4);
-    o += 8;
-    o = writeI64(b, o, r.classUid);
-    o = writeI64(b, o, r.activityId);
-    o = writeI64(b, o, r.statusId);
-    o = writeI64(b, o, r.severityId);
-    o = writeOptionalI64(b, o, r.actorId);
-    o = writeOptionalI64(b, o, r.ipId);
-    o = writeI64(b, o, r.sourceId);
-    o = writeOptionalI64(b, o, r.batchId);
-    const eventBytes = typeof r.event === 'string' ? b.write(r.event, o + 4, 'utf8') : r.event.copy(b, o + 4);
-    b.writeUInt32BE(eventBytes, o);
-    o += 4 + eventBytes;
-    b.writeUInt32BE(r.raw.length, o);
-    o += 4;
-    o += r.raw.copy(b, o);
-    return o;
+    prev.copy(this.scratch, 0);
+    return writeRecord(this.scratch, 32, r);
   }
+}
+
+/** An upper bound of the canonical bytes of r (a string event counts 3 bytes per UTF-16 unit). */
+export function recordBound(r: ChainRecord): number {
+  const eventBound = typeof r.event === 'string' ? r.event.length * 3 : r.event.length;
+  return HEADER_BYTES + 4 + eventBound + 4 + r.raw.length;
+}
+
+/** Writes the canonical bytes of r at b[o...] (the caller made room: recordBound) and returns their end. */
+export function writeRecord(b: Buffer, o: number, r: ChainRecord): number {
+  b[o++] = CHAIN_RECORD_VERSION;
+  o = writeI64(b, o, r.seq);
+  o = writeI64(b, o, r.time);
+  b.writeInt32BE(r.fpHi, o);
+  b.writeUInt32BE(r.fpLo, o + 4);
+  o += 8;
+  o = writeI64(b, o, r.classUid);
+  o = writeI64(b, o, r.activityId);
+  o = writeI64(b, o, r.statusId);
+  o = writeI64(b, o, r.severityId);
+  o = writeOptionalI64(b, o, r.actorId);
+  o = writeOptionalI64(b, o, r.ipId);
+  o = writeI64(b, o, r.sourceId);
+  o = writeOptionalI64(b, o, r.batchId);
+  const eventBytes = typeof r.event === 'string' ? b.write(r.event, o + 4, 'utf8') : r.event.copy(b, o + 4);
+  b.writeUInt32BE(eventBytes, o);
+  o += 4 + eventBytes;
+  b.writeUInt32BE(r.raw.length, o);
+  o += 4;
+  o += r.raw.copy(b, o);
+  return o;
 }
 
 function writeI64(b: Buffer, o: number, value: number): number {

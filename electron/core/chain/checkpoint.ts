@@ -1,3 +1,4 @@
+import { chainHead } from './event-log';
 import { CompactSign, calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import type { Db } from '../vault/database';
 import { AttestError } from '../../../shared/result';
@@ -65,8 +66,8 @@ function latestKey(db: Db): KeyRow | undefined {
  * chain (nothing to attest yet).
  */
 export async function signCheckpoint(db: Db, vaultId: string, now: number = Date.now()): Promise<Checkpoint | null> {
-  const head = db.prepare<[], { seq: number; hash: Buffer }>('SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1').get();
-  if (!head) return null;
+  const head = chainHead(db);
+  if (head.seq === 0) return null;
   const latest = latestCheckpointRow(db);
   if (latest && latest.seq >= head.seq) {
     return { seq: latest.seq, headHash: latest.head_hash.toString('hex'), time: latest.time, jws: latest.jws, created: false };

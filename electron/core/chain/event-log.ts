@@ -1,7 +1,8 @@
 import type { Db } from '../vault/database';
 import type { CanonicalEvent } from '../../../shared/domain/canonical-event';
 import { AttestError } from '../../../shared/result';
-import { ChainHasher, GENESIS_HASH, type ChainRecord } from './chain-record';
+import { GENESIS_HASH, type ChainRecord } from './chain-record';
+import { BlockBuilder } from './event-block';
 import { DIM, DimensionCache, OUTCOME, outcomeOf, sourceIp } from './dimensions';
 import { ChunkPostingsBuilder } from './postings-codec';
 import { serialiseEvent } from './event-json';
@@ -11,7 +12,8 @@ import { serialiseEvent } from './event-json';
  * (serialiseEvent) and the columns and dictionary values taken from it.
  */
 export interface PreparedEvent {
-  json: string;
+  /** The stored JSON: a string, or its UTF-8 bytes (as the parse thread hands them over). */
+  json: string | Buffer;
   time: number;
   classUid: number;
   activityId: number;
@@ -53,30 +55,30 @@ const MINUTE_MS = 60_000;
 
 /**
  * The append side of the tamper-evident event log. One instance per connection: it caches dictionary
- * ids. Each appendChunk writes the events (INSERT OR IGNORE on the (time, fp) unique index: a duplicate
- * takes no seq and does not advance the chain), then once per chunk the postings lists, the chunk's
- * zone-map row and the summary counts.
+ * ids. Each appendChunk checks every event's dedup key (time, fp) in event_keys (a duplicate takes no seq
+ * and does not advance the chain), packs the new events into blocks (event-block.ts: one row per up to
+ * BLOCK_MAX_EVENTS events, hashed as they are packed), then once per chunk writes the postings lists and
+ * the summary counts.
  */
 export class EventLog {
-  private readonly hasher = new ChainHasher();
   private readonly dims: DimensionCache;
-  private readonly insertEvent;
+  private readonly builder = new BlockBuilder();
+  private readonly insertKey;
+  private readonly insertBlock;
   private readonly selectHead;
   private readonly insertPosting;
-  private readonly insertChunk;
   private readonly upsertSummary;
 
   constructor(private readonly db: Db) {
     this.dims = new DimensionCache(db);
-    this.insertEvent = db.prepare(
-      `INSERT OR IGNORE INTO events (seq, time, fp, class_uid, activity_id, status_id, severity_id, actor_id, ip_id,
-         source_id, batch_id, event, raw, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    this.insertKey = db.prepare('INSERT OR IGNORE INTO event_keys (time, fp) VALUES (?, ?)');
+    this.insertBlock = db.prepare(
+      'INSERT INTO event_blocks (first_seq, last_seq, min_time, max_time, count, head_hash, data) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
-    this.selectHead = db.prepare<[], { seq: number; hash: Buffer }>('SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1');
+    this.selectHead = db.prepare<[], { seq: number; hash: Buffer }>(
+      'SELECT last_seq AS seq, head_hash AS hash FROM event_blocks ORDER BY first_seq DESC LIMIT 1',
+    );
     this.insertPosting = db.prepare('INSERT INTO postings (first_seq, dim, keys) VALUES (?, ?, ?)');
-    this.insertChunk = db.prepare(
-      'INSERT INTO event_chunks (first_seq, last_seq, min_time, max_time, count) VALUES (?, ?, ?, ?, ?)',
-    );
     this.upsertSummary = db.prepare(
       `INSERT INTO event_summary (minute, outcome, dim, key_id, n) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (dim, outcome, minute, key_id) DO UPDATE SET n = n + excluded.n`,
@@ -84,8 +86,7 @@ export class EventLog {
   }
 
   head(): ChainHead {
-    const row = this.selectHead.get();
-    return row ? { seq: row.seq, hash: row.hash } : { seq: 0, hash: GENESIS_HASH };
+    return readHead(this.selectHead.get());
   }
 
   /** Caller holds an open write transaction (BEGIN IMMEDIATE) — the chain head is read inside it. */
@@ -97,32 +98,36 @@ export class EventLog {
     const head = this.head();
     const chunkFirst = head.seq + 1;
     let seq = head.seq;
-    let prev = head.hash;
     const duplicateIndexes: number[] = [];
     const postings = new ChunkPostings(chunkFirst);
     const summary = new ChunkSummary();
-    let minTime = Number.POSITIVE_INFINITY;
-    let maxTime = Number.NEGATIVE_INFINITY;
+    const builder = this.builder;
+    builder.reset(head.hash);
 
-    // One mutable record for the whole chunk: the hasher copies it out immediately (fewer allocations).
+    // One mutable record for the whole chunk: the builder copies it out immediately (fewer allocations).
     const record: ChainRecord = {
       seq: 0, time: 0, fpHi: 0, fpLo: 0, classUid: 0, activityId: 0, statusId: 0, severityId: 0,
       actorId: null, ipId: null, sourceId: 0, batchId: null, event: '', raw: GENESIS_HASH,
     };
-    // Every row's hash lands in one slab: bound views, copied by SQLite at insert.
-    const digests = Buffer.allocUnsafe(32 * items.length);
     for (let i = 0; i < items.length; i++) {
       const item = items[i]!;
       const p = item.prepared ?? prepareEvent(item.event);
       if (p.refusal !== undefined) throw new TypeError(p.refusal);
-      // The stored bytes ARE the hashed bytes (chain-record.ts): serialised once (serialiseEvent);
-      // verification never re-serialises.
-      const json = p.json;
+      if (!Number.isSafeInteger(p.time)) throw new RangeError('A chained integer column is not a safe integer.');
+      const stored = BigInt.asIntN(64, item.fp);
+      if (this.insertKey.run(p.time, stored).changes === 0) {
+        duplicateIndexes.push(i);
+        continue;
+      }
       const name = p.actorName !== null ? this.dims.idOf(DIM.actor, p.actorName) : null;
       const uid = p.actorUid !== null ? this.dims.idOf(DIM.actor, p.actorUid) : null;
       const ipId = p.ip === null ? null : this.dims.idOf(DIM.ip, p.ip);
-      const stored = BigInt.asIntN(64, item.fp);
-      record.seq = seq + 1;
+      if (builder.full) {
+        const prev = this.writeBlock();
+        builder.reset(prev);
+      }
+      seq++;
+      record.seq = seq;
       record.time = p.time;
       record.fpHi = Number(stored >> 32n);
       record.fpLo = Number(stored & 0xffffffffn);
@@ -134,21 +139,11 @@ export class EventLog {
       record.ipId = ipId;
       record.sourceId = item.sourceId;
       record.batchId = item.batchId;
-      record.event = json;
+      // The stored bytes ARE the hashed bytes (chain-record.ts): serialised once (serialiseEvent);
+      // verification never re-serialises.
+      record.event = p.json;
       record.raw = item.raw;
-      const hash = this.hasher.nextInto(prev, record, digests, i * 32);
-      const info = this.insertEvent.run(
-        record.seq, record.time, stored, record.classUid, record.activityId, record.statusId, record.severityId,
-        record.actorId, ipId, record.sourceId, record.batchId, json, item.raw, hash,
-      );
-      if (info.changes === 0) {
-        duplicateIndexes.push(i);
-        continue;
-      }
-      seq = record.seq;
-      prev = hash;
-      if (record.time < minTime) minTime = record.time;
-      if (record.time > maxTime) maxTime = record.time;
+      builder.append(record);
       if (name !== null) postings.add(DIM.actor, name, seq);
       if (uid !== null && uid !== name) postings.add(DIM.actor, uid, seq);
       if (ipId !== null) postings.add(DIM.ip, ipId, seq);
@@ -161,8 +156,8 @@ export class EventLog {
 
     const inserted = seq - head.seq;
     if (inserted > 0) {
+      if (builder.count > 0) this.writeBlock();
       postings.write(this.insertPosting);
-      this.insertChunk.run(chunkFirst, seq, minTime, maxTime, inserted);
       summary.write(this.upsertSummary);
     }
     return {
@@ -173,6 +168,24 @@ export class EventLog {
       duplicateIndexes,
     };
   }
+
+  /** Stores the builder's block; returns its last hash. */
+  private writeBlock(): Buffer {
+    const b = this.builder.build();
+    this.insertBlock.run(b.firstSeq, b.lastSeq, b.minTime, b.maxTime, b.count, b.headHash, b.data);
+    return b.headHash;
+  }
+}
+
+/** The chain head from the last block row (seq 0 and the genesis hash for an empty log). */
+export function chainHead(db: Db): ChainHead {
+  return readHead(
+    db.prepare<[], { seq: number; hash: Buffer }>('SELECT last_seq AS seq, head_hash AS hash FROM event_blocks ORDER BY first_seq DESC LIMIT 1').get(),
+  );
+}
+
+function readHead(row: { seq: number; hash: Buffer } | undefined): ChainHead {
+  return row ? { seq: row.seq, hash: row.hash } : { seq: 0, hash: GENESIS_HASH };
 }
 
 interface RunnableStatement {

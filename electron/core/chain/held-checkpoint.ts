@@ -1,3 +1,4 @@
+import { blockReaderFor } from '../events/block-reader';
 import { compactVerify, decodeProtectedHeader, importJWK, type JWK } from 'jose';
 import { z } from 'zod';
 import type { Db } from '../vault/database';
@@ -58,7 +59,8 @@ export async function checkHeldCheckpoint(db: Db, vaultId: string, held: unknown
     return fail('The checkpoint payload is not JSON.');
   }
   if (payload.vault_id !== vaultId) return fail(`The checkpoint belongs to vault ${payload.vault_id}, not this one (${vaultId}).`, payload.seq, payload.head_hash);
-  const row = db.prepare<[number], { hash: Buffer }>('SELECT hash FROM events WHERE seq = ?').get(payload.seq);
+  const found = blockReaderFor(db).event(payload.seq);
+  const row = found ? { hash: found.block.hash(found.record) } : null;
   if (!row) return fail(`The vault has no event ${payload.seq} any more: the record was cut back below the held checkpoint.`, payload.seq, payload.head_hash);
   if (row.hash.toString('hex') !== payload.head_hash) {
     return fail(`The chain no longer passes through the held checkpoint: event ${payload.seq} now hashes to a different value.`, payload.seq, payload.head_hash);

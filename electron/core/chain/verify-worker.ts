@@ -1,16 +1,15 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openEncryptedDatabase, translateOpenError } from '../vault/database';
 import type { Cipher } from '../../../shared/contract/vault';
-import { verifyRange, type RangeResult } from './verify-range';
+import { verifyRange, type RangeInput, type RangeResult } from './verify-range';
 
-/** Input of one verification worker: its own read-only connection and the seq range it re-hashes. */
+/** Input of one verification worker: its own read-only connection and the run of blocks it re-hashes. */
 export interface VerifyWorkerInput {
   file: string;
   key: Uint8Array;
   cipher: Cipher;
   nativeBinding?: string;
-  from: number;
-  to: number;
+  range: RangeInput;
 }
 
 export type VerifyWorkerOutput = { ok: true; result: RangeResult } | { ok: false; code: string; message: string };
@@ -30,7 +29,7 @@ function run(input: VerifyWorkerInput): VerifyWorkerOutput {
       input.key.fill(0);
     }
     try {
-      return { ok: true, result: verifyRange(db, input.from, input.to) };
+      return { ok: true, result: verifyRange(db, input.range) };
     } finally {
       db.close();
     }

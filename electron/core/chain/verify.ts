@@ -4,10 +4,11 @@ import type { Db } from '../vault/database';
 import { openEncryptedDatabase, translateOpenError } from '../vault/database';
 import type { Cipher } from '../../../shared/contract/vault';
 import type { VerifyReport } from '../../../shared/contract/events';
-import { checkSearchIndexes } from './index-consistency';
+import { BlockReader } from '../events/block-reader';
+import { GENESIS_HASH } from './chain-record';
 import { AttestError } from '../../../shared/result';
 import { CHECKPOINT_JWS_TYPE, isCheckpointPayload, publicKeysByKid } from './checkpoint';
-import { verifyRange, type RangeResult } from './verify-range';
+import { verifyRange, type RangeInput, type RangeResult } from './verify-range';
 import type { VerifyWorkerInput, VerifyWorkerOutput } from './verify-worker';
 
 /**
@@ -62,28 +63,28 @@ export async function verifyChain(target: VerifyTarget, options: VerifyOptions =
       });
       opened = true;
     }
-    const bounds = db.prepare<[], { lo: number | null; hi: number | null }>('SELECT min(seq) AS lo, max(seq) AS hi FROM events').get();
-    const maxSeq = bounds?.hi ?? 0;
-    const head = maxSeq > 0 ? db.prepare<[number], { hash: Buffer }>('SELECT hash FROM events WHERE seq = ?').get(maxSeq) : undefined;
-    const headHash = head && Buffer.isBuffer(head.hash) ? head.hash.toString('hex') : '';
+    const zones = db
+      .prepare<[], ZoneRow>('SELECT first_seq, last_seq, count, head_hash FROM event_blocks ORDER BY first_seq')
+      .all();
+    const last = zones[zones.length - 1];
+    const maxSeq = last && typeof last.last_seq === 'number' ? last.last_seq : 0;
+    const headHash = last && Buffer.isBuffer(last.head_hash) ? last.head_hash.toString('hex') : '';
 
     let chain: RangeResult;
-    let indexProblem: Problem | null = null;
-    if (bounds?.lo !== null && bounds?.lo !== undefined && bounds.lo < 1) {
-      chain = { verified: 0, firstBadSeq: bounds.lo, problem: `An event with the impossible seq ${bounds.lo} was inserted.` };
+    const firstBlock = zones[0]?.first_seq;
+    if (typeof firstBlock === 'number' && firstBlock < 1) {
+      chain = { verified: 0, firstBadSeq: firstBlock, problem: `An event with the impossible seq ${firstBlock} was inserted.` };
     } else {
-      const events = verifyEvents(db, target, options, maxSeq);
-      // Runs on this thread while worker threads hash the chain.
-      indexProblem = safeIndexCheck(db);
-      chain = await events;
+      chain = await verifyEvents(db, target, options, zones);
     }
-
+    const keys = chain.firstBadSeq === null ? keyCountProblem(db, maxSeq) : null;
     const checked = await verifyCheckpoints(db, options, chain.firstBadSeq);
     readEveryOtherPage(db);
     let first: Problem | null = chain.firstBadSeq !== null ? { seq: chain.firstBadSeq, message: chain.problem ?? 'The chain breaks here.' } : null;
     if (checked.problem && (first === null || (checked.problem.seq ?? Infinity) < (first.seq ?? Infinity))) first = checked.problem;
     // Only meaningful once the events themselves verify: then their JSON is the truth to compare with.
-    if (first === null && indexProblem) first = indexProblem;
+    if (first === null && chain.indexProblem) first = chain.indexProblem;
+    if (first === null && keys) first = keys;
     return report({
       ok: first === null,
       count: first === null ? maxSeq : chain.verified,
@@ -101,33 +102,77 @@ export async function verifyChain(target: VerifyTarget, options: VerifyOptions =
   }
 }
 
-async function verifyEvents(db: Db, target: VerifyTarget, options: VerifyOptions, maxSeq: number): Promise<RangeResult> {
+interface ZoneRow {
+  first_seq: number;
+  last_seq: unknown;
+  count: unknown;
+  head_hash: unknown;
+}
+
+/**
+ * Splits the blocks into runs of about equal event counts, one per thread; each run starts from the
+ * head hash stored in the block before it, which that block's own run proves (verify-range.ts).
+ */
+async function verifyEvents(db: Db, target: VerifyTarget, options: VerifyOptions, zones: ZoneRow[]): Promise<RangeResult> {
+  if (zones.length === 0) return { verified: 0, firstBadSeq: null, problem: null, indexProblem: null };
+  const total = zones.reduce((n, z) => n + (typeof z.count === 'number' && z.count > 0 ? z.count : 0), 0);
   const threads = Math.max(1, options.threads ?? 2);
   const file = target.file ?? (target.db ? target.db.name : undefined);
-  const canSplit = options.workerScript && file && target.key && target.cipher && threads > 1 && maxSeq >= threads * (options.minEventsPerThread ?? MIN_EVENTS_PER_WORKER);
-  if (!canSplit) return verifyRange(db, 1, maxSeq);
-  const per = Math.ceil(maxSeq / threads);
-  const inputs: VerifyWorkerInput[] = [];
-  for (let from = 1; from <= maxSeq; from += per) {
-    inputs.push({
-      file: file!,
-      key: new Uint8Array(target.key!),
-      cipher: target.cipher!,
-      ...(target.nativeBinding ? { nativeBinding: target.nativeBinding } : {}),
-      from,
-      to: Math.min(maxSeq, from + per - 1),
-    });
+  const canSplit = options.workerScript && file && target.key && target.cipher && threads > 1 && total >= threads * (options.minEventsPerThread ?? MIN_EVENTS_PER_WORKER);
+  const runs: RangeInput[] = [];
+  const per = canSplit ? Math.ceil(total / threads) : Number.POSITIVE_INFINITY;
+  let start = 0;
+  let inRun = 0;
+  for (let i = 0; i < zones.length; i++) {
+    const z = zones[i]!;
+    inRun += typeof z.count === 'number' && z.count > 0 ? z.count : 0;
+    if (inRun >= per || i === zones.length - 1) {
+      runs.push(runInput(zones, start, i));
+      start = i + 1;
+      inRun = 0;
+    }
   }
+  if (!canSplit || runs.length === 1) return verifyRange(db, runs[0] ?? runInput(zones, 0, zones.length - 1));
+  const inputs: VerifyWorkerInput[] = runs.map((range) => ({
+    file: file!,
+    key: new Uint8Array(target.key!),
+    cipher: target.cipher!,
+    ...(target.nativeBinding ? { nativeBinding: target.nativeBinding } : {}),
+    range,
+  }));
   const results = await Promise.all(inputs.map((input) => runWorker(options.workerScript!, input))).finally(() => {
     for (const input of inputs) input.key.fill(0); // workerData was cloned into each worker
   });
-  // Ranges are in seq order: the first range with a problem holds the first bad seq.
+  // Runs are in seq order: the first run with a problem holds the first bad seq.
   let verified = 0;
+  let indexProblem: RangeResult['indexProblem'] = null;
   for (const result of results) {
     verified += result.verified;
     if (result.firstBadSeq !== null) return { ...result, verified };
+    if (indexProblem === null && result.indexProblem) indexProblem = result.indexProblem;
   }
-  return { verified, firstBadSeq: null, problem: null };
+  return { verified, firstBadSeq: null, problem: null, indexProblem };
+}
+
+function runInput(zones: ZoneRow[], from: number, to: number): RangeInput {
+  const before = from > 0 ? zones[from - 1] : undefined;
+  const prevHash = before === undefined ? GENESIS_HASH : Buffer.isBuffer(before.head_hash) ? before.head_hash : Buffer.alloc(0);
+  return {
+    fromBlock: zones[from]!.first_seq,
+    toBlock: zones[to]!.first_seq,
+    expectedSeq: before === undefined ? 1 : typeof before.last_seq === 'number' ? before.last_seq + 1 : zones[from]!.first_seq,
+    prevHashHex: prevHash.toString('latin1'),
+  };
+}
+
+/** event_keys holds one dedup key per event ever appended: any other count means it was altered. */
+function keyCountProblem(db: Db, events: number): Problem | null {
+  const keys = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM event_keys').get()?.n ?? 0;
+  if (keys === events) return null;
+  return {
+    seq: null,
+    message: `The duplicate-detection index was altered (${keys} keys for ${events} events): a re-import could add events twice or skip new ones.`,
+  };
 }
 
 function runWorker(script: string, input: VerifyWorkerInput): Promise<RangeResult> {
@@ -162,7 +207,7 @@ async function verifyCheckpoints(
 ): Promise<{ verified: number; problem: Problem | null }> {
   const rows = db.prepare<[], CheckpointRow>('SELECT seq, head_hash, jws FROM checkpoints ORDER BY seq').all();
   const storedKeys = options.trustedPublicJwk ? null : publicKeysByKid(db);
-  const hashAt = db.prepare<[number], { hash: unknown }>('SELECT hash FROM events WHERE seq = ?');
+  const hashAt = hashAtSeq(db);
   let vaultId = options.vaultId ?? null;
   let verified = 0;
   let previousSeq = 0;
@@ -188,9 +233,9 @@ async function verifyCheckpoints(
     }
     if (vaultId === null) vaultId = payload.vault_id;
     if (payload.vault_id !== vaultId) return bad(`The checkpoint at event ${seq} was signed for a different vault.`);
-    const event = hashAt.get(seq);
-    if (!event) return bad(`Event ${seq}, covered by a signed checkpoint, is missing: events were removed from the log.`);
-    if (!Buffer.isBuffer(event.hash) || event.hash.toString('hex') !== payload.head_hash) {
+    const hash = hashAt(seq);
+    if (!hash) return bad(`Event ${seq}, covered by a signed checkpoint, is missing: events were removed from the log.`);
+    if (hash.toString('hex') !== payload.head_hash) {
       return bad(
         `The chain no longer matches the checkpoint signed at event ${seq}: events after ${previousSeq} were rewritten.`,
       );
@@ -201,10 +246,26 @@ async function verifyCheckpoints(
   return { verified, problem: null };
 }
 
+/** The stored hash of an event: a checkpoint usually sits at a block's end (its head hash column). */
+function hashAtSeq(db: Db): (seq: number) => Buffer | null {
+  const atBlockEnd = db.prepare<[number], { head_hash: unknown }>('SELECT head_hash FROM event_blocks WHERE last_seq = ?');
+  const reader = new BlockReader(db);
+  return (seq) => {
+    const row = atBlockEnd.get(seq);
+    if (row && Buffer.isBuffer(row.head_hash)) return row.head_hash;
+    try {
+      const found = reader.event(seq);
+      return found ? found.block.hash(found.record) : null;
+    } catch {
+      return null;
+    }
+  };
+}
+
 /**
  * Reads every b-tree page the chain walk did not (indexes, postings, summaries, dictionaries, ...), so
  * page authentication covers the whole file: a flipped byte anywhere surfaces as SQLITE_CORRUPT here.
- * count(*) walks a whole b-tree; the events table itself was already read row by row.
+ * count(*) walks a whole b-tree; the event blocks were already read by the chain walk.
  */
 function readEveryOtherPage(db: Db): void {
   const objects = db
@@ -214,7 +275,7 @@ function readEveryOtherPage(db: Db): void {
     .all();
   const q = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
   for (const o of objects) {
-    if (o.type === 'table' && o.name === 'events') continue;
+    if (o.type === 'table' && o.name === 'event_blocks') continue;
     const sql = o.type === 'table' ? `SELECT count(*) FROM ${q(o.name)} NOT INDEXED` : `SELECT count(*) FROM ${q(o.tbl_name)} INDEXED BY ${q(o.name)}`;
     try {
       db.prepare(sql).get();
@@ -228,13 +289,4 @@ function readEveryOtherPage(db: Db): void {
 
 function oneLine(message: string): string {
   return message.replace(/\s+/g, ' ').trim();
-}
-
-/** The dictionary check; a read error here is left to the chain and page checks to report. */
-function safeIndexCheck(db: Db): Problem | null {
-  try {
-    return checkSearchIndexes(db);
-  } catch {
-    return null;
-  }
 }

@@ -5,22 +5,28 @@ export interface Zone {
   lastSeq: number;
   minTime: number;
   maxTime: number;
+  count: number;
+  headHash: Buffer;
 }
 
 export type TimeVerdict = 'inside' | 'outside' | 'partial';
 
 /**
- * The zone map (event_chunks): per appended chunk its seq range and time range. Loaded whole: one row
- * per chunk of thousands of events (or per self-audit event), small next to the events themselves.
+ * The zone map: per event block (event_blocks, without its data) its seq range and time range. Loaded
+ * whole: one row per block of up to a thousand events (or per self-audit event), small next to the events.
  */
 export class ChunkZones {
   private constructor(private readonly zones: Zone[]) {}
 
   static load(db: Db): ChunkZones {
     const rows = db
-      .prepare<[], Zone>('SELECT first_seq AS firstSeq, last_seq AS lastSeq, min_time AS minTime, max_time AS maxTime FROM event_chunks ORDER BY first_seq')
+      .prepare<[], Zone>('SELECT first_seq AS firstSeq, last_seq AS lastSeq, min_time AS minTime, max_time AS maxTime, count, head_hash AS headHash FROM event_blocks ORDER BY first_seq')
       .all();
     return new ChunkZones(rows);
+  }
+
+  get all(): readonly Zone[] {
+    return this.zones;
   }
 
   /** Chunks that may hold events in [since, until) below beforeSeq, newest first. */

@@ -5,18 +5,20 @@ import { AttestError } from '../../../shared/result';
 import { DIM, DimensionCache } from '../chain/dimensions';
 import { countPostings, findPostings } from '../chain/postings-codec';
 import { PostingStream, intersectDescending } from './posting-stream';
-import { ROW_COLUMNS, sourceNames, toEventRow, type StoredRow } from './event-rows';
-import { ChunkZones } from './chunk-zones';
+import { sourceNames, toEventRow, type StoredRow } from './event-rows';
+import { ChunkZones, type Zone } from './chunk-zones';
+import { blockReaderFor, storedRow } from './block-reader';
 
 export { overview } from './overview';
 
 /**
  * Reads of the event log for the explorer, the CLI and the web host. Plans, cheapest first:
  * - any of actor / ip / class / status / source / batch: intersect their postings (exact seq lists per
- *   chunk), newest first, and read only the matching rows by primary key; a time range is checked per
- *   chunk through the zone map and per row only in chunks that straddle it;
- * - only a time range: walk the chunks whose time range overlaps it, newest first, scanning each by seq;
- * - nothing: the primary key, newest first.
+ *   chunk), newest first, and read only the blocks holding matches (a page of n rows reads at most n
+ *   blocks); a time range is checked per block through the zone map and per event only in blocks that
+ *   straddle it;
+ * - only a time range: walk the blocks whose time range overlaps it, newest first;
+ * - nothing: the newest blocks.
  * All values reach SQL as bound parameters.
  */
 const MAX_LIMIT = 5000;
@@ -74,36 +76,43 @@ export function queryEvents(
 }
 
 function newest(db: Db, beforeSeq: number, limit: number): StoredRow[] {
-  return db.prepare<[number, number], StoredRow>(`SELECT ${ROW_COLUMNS} FROM events WHERE seq < ? ORDER BY seq DESC LIMIT ?`).all(beforeSeq, limit);
+  return scanZones(db, ChunkZones.load(db).overlappingDescending(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, beforeSeq), beforeSeq, limit, null);
 }
 
 function byTime(db: Db, p: Plan, beforeSeq: number, limit: number): StoredRow[] {
-  const zones = ChunkZones.load(db);
-  const scan = db.prepare<[number, number, number, number, number], StoredRow>(
-    `SELECT ${ROW_COLUMNS} FROM events NOT INDEXED WHERE seq >= ? AND seq <= ? AND time >= ? AND time < ? ORDER BY seq DESC LIMIT ?`,
-  );
   const since = p.since ?? Number.MIN_SAFE_INTEGER;
   const until = p.until ?? Number.MAX_SAFE_INTEGER;
+  return scanZones(db, ChunkZones.load(db).overlappingDescending(since, until, beforeSeq), beforeSeq, limit, p);
+}
+
+/** Rows of the given blocks (newest first), seq below beforeSeq, in the plan's time range when given. */
+function scanZones(db: Db, zones: Iterable<Zone>, beforeSeq: number, limit: number, p: Plan | null): StoredRow[] {
+  const reader = blockReaderFor(db);
   const out: StoredRow[] = [];
-  for (const zone of zones.overlappingDescending(since, until, beforeSeq)) {
-    out.push(...scan.all(zone.firstSeq, Math.min(zone.lastSeq, beforeSeq - 1), since, until, limit - out.length));
-    if (out.length >= limit) break;
+  for (const zone of zones) {
+    const block = reader.block({ first_seq: zone.firstSeq, head_hash: zone.headHash });
+    for (let i = block.records.length - 1; i >= 0; i--) {
+      const r = block.records[i]!;
+      if (r.seq >= beforeSeq || (p !== null && !inTime(p, r.time))) continue;
+      out.push(storedRow(block, r));
+      if (out.length >= limit) return out;
+    }
   }
   return out;
 }
 
 function byPostings(db: Db, p: Plan, beforeSeq: number, limit: number): StoredRow[] {
   const streams = p.postings.map(([dim, key]) => new PostingStream(db, dim, key, beforeSeq));
-  const read = db.prepare<[number], StoredRow>(`SELECT ${ROW_COLUMNS} FROM events WHERE seq = ?`);
+  const reader = blockReaderFor(db);
   const timed = p.since !== null || p.until !== null;
   const zones = timed ? ChunkZones.load(db) : null;
   const out: StoredRow[] = [];
   for (const seq of intersectDescending(streams)) {
     const verdict = zones ? zones.timeVerdict(seq, p.since, p.until) : 'inside';
     if (verdict === 'outside') continue;
-    const row = read.get(seq);
-    if (!row || (verdict === 'partial' && !inTime(p, row.time))) continue;
-    out.push(row);
+    const found = reader.event(seq);
+    if (!found || (verdict === 'partial' && !inTime(p, found.record.time))) continue;
+    out.push(storedRow(found.block, found.record));
     if (out.length >= limit) break;
   }
   return out;
@@ -114,12 +123,18 @@ export function countEvents(db: Db, filter: EventFilter): number {
   if (p.empty) return 0;
   const timed = p.since !== null || p.until !== null;
   if (p.postings.length === 0) {
-    if (!timed) return db.prepare<[], { n: number }>('SELECT count(*) AS n FROM events').get()?.n ?? 0;
-    return (
-      db
-        .prepare<[number, number], { n: number }>('SELECT count(*) AS n FROM events WHERE time >= ? AND time < ?')
-        .get(p.since ?? Number.MIN_SAFE_INTEGER, p.until ?? Number.MAX_SAFE_INTEGER)?.n ?? 0
-    );
+    if (!timed) return db.prepare<[], { n: number }>('SELECT coalesce(sum(count), 0) AS n FROM event_blocks').get()?.n ?? 0;
+    // Whole blocks inside the range count from the zone map; only straddling blocks are read.
+    const reader = blockReaderFor(db);
+    let n = 0;
+    for (const zone of ChunkZones.load(db).overlappingDescending(p.since ?? Number.MIN_SAFE_INTEGER, p.until ?? Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER)) {
+      if (inTime(p, zone.minTime) && inTime(p, zone.maxTime)) {
+        n += zone.count;
+        continue;
+      }
+      for (const r of reader.block({ first_seq: zone.firstSeq, head_hash: zone.headHash }).records) if (inTime(p, r.time)) n++;
+    }
+    return n;
   }
   if (p.postings.length === 1 && !timed) {
     const [dim, key] = p.postings[0]!;
@@ -132,30 +147,24 @@ export function countEvents(db: Db, filter: EventFilter): number {
   }
   const streams = p.postings.map(([dim, key]) => new PostingStream(db, dim, key, Number.MAX_SAFE_INTEGER));
   const zones = timed ? ChunkZones.load(db) : null;
-  const timeOf = db.prepare<[number], { time: number }>('SELECT time FROM events WHERE seq = ?');
+  const reader = blockReaderFor(db);
   let n = 0;
   for (const seq of intersectDescending(streams)) {
     const verdict = zones ? zones.timeVerdict(seq, p.since, p.until) : 'inside';
     if (verdict === 'inside') n++;
     else if (verdict === 'partial') {
-      const row = timeOf.get(seq);
-      if (row && inTime(p, row.time)) n++;
+      const found = reader.event(seq);
+      if (found && inTime(p, found.record.time)) n++;
     }
   }
   return n;
 }
 
 export function getEvent(db: Db, seq: number): EventDetail {
-  const row = db
-    .prepare<[number], StoredRow & { raw: Buffer; hash: Buffer; fp: bigint }>(`SELECT ${ROW_COLUMNS}, raw, hash, fp FROM events WHERE seq = ?`)
-    .safeIntegers(true)
-    .get(seq);
-  if (!row) throw new AttestError('NOT_FOUND', `There is no event ${seq} in this vault.`);
-  const plain: StoredRow = {
-    seq: Number(row.seq), time: Number(row.time), class_uid: Number(row.class_uid), activity_id: Number(row.activity_id),
-    status_id: Number(row.status_id), severity_id: Number(row.severity_id), source_id: Number(row.source_id),
-    batch_id: row.batch_id === null ? null : Number(row.batch_id), event: row.event,
-  };
+  const found = blockReaderFor(db).event(seq);
+  if (!found) throw new AttestError('NOT_FOUND', `There is no event ${seq} in this vault.`);
+  const { block, record } = found;
+  const row = storedRow(block, record);
   let parsed: unknown = null;
   try {
     parsed = JSON.parse(row.event);
@@ -164,13 +173,13 @@ export function getEvent(db: Db, seq: number): EventDetail {
   }
   const event = CanonicalEventSchema.safeParse(parsed);
   if (!event.success) throw new AttestError('TAMPERED', `Event ${seq} cannot be read: its stored content is not a valid event. Run a chain verification.`);
-  const raw = Buffer.isBuffer(row.raw) ? row.raw : Buffer.from(String(row.raw), 'utf8');
+  const raw = block.raw(record);
   return {
-    row: toEventRow(plain, sourceNames(db)),
+    row: toEventRow(row, sourceNames(db)),
     event: event.data,
     rawBase64: raw.toString('base64'),
     rawText: new TextDecoder('utf-8', { fatal: false }).decode(raw),
-    hash: Buffer.isBuffer(row.hash) ? row.hash.toString('hex') : '',
-    fingerprint: BigInt.asUintN(64, BigInt(row.fp)).toString(16).padStart(16, '0'),
+    hash: block.hash(record).toString('hex'),
+    fingerprint: BigInt.asUintN(64, block.fingerprint(record)).toString(16).padStart(16, '0'),
   };
 }

@@ -3,9 +3,6 @@ import type { EventRow } from '../../../shared/contract/events';
 import type { CanonicalEvent } from '../../../shared/domain/canonical-event';
 import { displayActor, sourceIp } from '../chain/dimensions';
 
-/** Columns every row reader selects, in this order. */
-export const ROW_COLUMNS = 'seq, time, class_uid, activity_id, status_id, severity_id, source_id, batch_id, event';
-
 export interface StoredRow {
   seq: number;
   time: number;

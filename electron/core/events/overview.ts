@@ -1,6 +1,8 @@
 import type { Db } from '../vault/database';
 import type { Overview } from '../../../shared/contract/events';
 import { DIM, OUTCOME, outcomeOf } from '../chain/dimensions';
+import { ChunkZones } from './chunk-zones';
+import { blockReaderFor } from './block-reader';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -18,10 +20,10 @@ export function chooseBucket(span: number): number {
 /**
  * Events over time by outcome and the most-failing actors and source IPs. Whole minutes come from
  * event_summary (maintained per appended chunk); only the partial minutes at the range's edges are read
- * from events, through the time index. So the cost follows the number of minutes, not of events.
+ * from the event blocks whose time range overlaps them. So the cost follows the number of minutes, not of events.
  */
 export function overview(db: Db, range: { since?: number; until?: number }): Overview {
-  const bounds = db.prepare<[], { lo: number | null; hi: number | null }>('SELECT min(time) AS lo, max(time) AS hi FROM events').get();
+  const bounds = db.prepare<[], { lo: number | null; hi: number | null }>('SELECT min(min_time) AS lo, max(max_time) AS hi FROM event_blocks').get();
   if (!bounds || bounds.lo === null || bounds.hi === null) {
     return { total: 0, bucketMs: MINUTE, series: [], topFailingActors: [], topFailingIps: [] };
   }
@@ -48,7 +50,7 @@ export function overview(db: Db, range: { since?: number; until?: number }): Ove
   };
 
   // Whole minutes [firstMinute, endMinute) from the summaries, aggregated inside SQLite; only the
-  // partial minutes at the edges are read from events.
+  // partial minutes at the edges are read from the blocks.
   const firstMinute = Math.ceil(since / MINUTE);
   const endMinute = Math.floor(until / MINUTE);
   const edges: Array<[number, number]> = [];
@@ -76,16 +78,18 @@ export function overview(db: Db, range: { since?: number; until?: number }): Ove
   } else {
     edges.push([since, until]);
   }
-  const edge = db.prepare<[number, number], { time: number; status_id: number; actor_id: number | null; ip_id: number | null }>(
-    'SELECT time, status_id, actor_id, ip_id FROM events WHERE time >= ? AND time < ?',
-  );
+  const zones = edges.length > 0 ? ChunkZones.load(db) : null;
+  const reader = blockReaderFor(db);
   for (const [from, to] of edges) {
-    for (const r of edge.iterate(from, to)) {
-      const outcome = outcomeOf(r.status_id);
-      addCount(bucketOf(r.time), outcome, 1);
-      if (outcome === OUTCOME.failure) {
-        if (r.actor_id !== null) addFailure(DIM.actor, r.actor_id, 1);
-        if (r.ip_id !== null) addFailure(DIM.ip, r.ip_id, 1);
+    for (const zone of zones!.overlappingDescending(from, to, Number.MAX_SAFE_INTEGER)) {
+      for (const r of reader.block({ first_seq: zone.firstSeq, head_hash: zone.headHash }).records) {
+        if (r.time < from || r.time >= to) continue;
+        const outcome = outcomeOf(r.statusId);
+        addCount(bucketOf(r.time), outcome, 1);
+        if (outcome === OUTCOME.failure) {
+          if (r.actorId !== null) addFailure(DIM.actor, r.actorId, 1);
+          if (r.ipId !== null) addFailure(DIM.ip, r.ipId, 1);
+        }
       }
     }
   }

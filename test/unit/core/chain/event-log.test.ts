@@ -91,7 +91,7 @@ describe('EventLog.appendChunk', () => {
     const allDup = db.transaction(() => log.appendChunk([newEvent(0, sourceId, 3)])).immediate();
     expect(allDup).toEqual({ inserted: 0, duplicates: 1, firstSeq: null, lastSeq: null, duplicateIndexes: [0] });
     expect(db.prepare('SELECT group_concat(seq) FROM events').pluck().get()).toBe('1,2,3,4');
-    expect(db.prepare('SELECT count(*) FROM event_chunks').pluck().get()).toBe(2);
+    expect(db.prepare('SELECT count(*) FROM event_blocks').pluck().get()).toBe(2);
     const report = await verifyChain({ db });
     expect(report).toMatchObject({ ok: true, count: 4, headSeq: 4, firstBadSeq: null });
   });

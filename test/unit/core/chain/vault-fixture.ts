@@ -6,6 +6,7 @@ import { openEncryptedDatabase, type Db } from '../../../../electron/core/vault/
 import { migrate } from '../../../../electron/core/vault/migrator';
 import type { CanonicalEvent } from '../../../../shared/domain/canonical-event';
 import type { NewEvent } from '../../../../electron/core/chain/event-log';
+import { registerEventsTable } from './stored-events';
 
 /** An encrypted, migrated vault database in a temp dir, with a random key. */
 export interface TestVault {
@@ -25,9 +26,9 @@ export function createTestVault(): TestVault {
     dir,
     file,
     key,
-    db: openEncryptedDatabase(file, key, 'aegis'),
+    db: registerEventsTable(openEncryptedDatabase(file, key, 'aegis'), () => openEncryptedDatabase(file, key, 'aegis', { readonly: true })),
     reopen() {
-      vault.db = openEncryptedDatabase(file, key, 'aegis');
+      vault.db = registerEventsTable(openEncryptedDatabase(file, key, 'aegis'), () => openEncryptedDatabase(file, key, 'aegis', { readonly: true }));
       return vault.db;
     },
     cleanup() {

@@ -146,9 +146,9 @@ describe('getEvent', () => {
     expect(detail.fingerprint).toBe(BigInt.asUintN(64, item.fp).toString(16).padStart(16, '0'));
     expect(detail.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(detail.row.source).toBe('binary');
-    db.prepare('DELETE FROM events WHERE seq = ?').run(result.firstSeq);
+    db.prepare('DELETE FROM event_keys WHERE time = ?').run(item.event!.time);
+    db.prepare('DELETE FROM event_blocks WHERE first_seq = ?').run(result.firstSeq);
     db.prepare("DELETE FROM postings WHERE first_seq = ?").run(result.firstSeq);
-    db.prepare('DELETE FROM event_chunks WHERE first_seq = ?').run(result.firstSeq);
     db.prepare('DELETE FROM event_summary WHERE minute = ?').run(Math.floor((BASE_TIME - 1) / 60_000));
   });
 

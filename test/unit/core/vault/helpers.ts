@@ -7,6 +7,7 @@ import type { Clock } from '../../../../electron/core/vault/clock';
 import type { Db } from '../../../../electron/core/vault/database';
 import { createMemoryKeyStore, type KeyStore } from '../../../../electron/core/vault/keystore';
 import { VaultService, type VaultServiceOptions } from '../../../../electron/core/vault/vault-service';
+import { readStoredEvents } from '../chain/stored-events';
 
 /** Cheap scrypt for tests (the default N=2^17 is exercised once in its own test). */
 export const TEST_SCRYPT = { N: 2 ** 12, r: 8, p: 1 };
@@ -66,12 +67,10 @@ export function makeVault(
 
 /** The self-audit events in the vault, oldest first. */
 export function auditEvents(db: Db): CanonicalEvent[] {
-  return db
-    .prepare<[], { event: string }>(
-      "SELECT e.event FROM events e JOIN sources s ON s.id = e.source_id WHERE s.name = 'attest' ORDER BY e.seq",
-    )
-    .all()
-    .map((r) => JSON.parse(r.event) as CanonicalEvent);
+  const attest = db.prepare<[], { id: number }>("SELECT id FROM sources WHERE name = 'attest'").get()?.id;
+  return readStoredEvents(db)
+    .filter((e) => e.source_id === attest)
+    .map((e) => JSON.parse(e.event) as CanonicalEvent);
 }
 
 export function operations(db: Db): string[] {

@@ -6,6 +6,9 @@ import { openEncryptedDatabase, type Db } from '../../../../electron/core/vault/
 import { migrate, LATEST_SCHEMA_VERSION } from '../../../../electron/core/vault/migrator';
 import { migrations } from '../../../../electron/core/vault/migrations';
 import { PASS, expectAttestError, makeVault, removeDir, tempDir } from './helpers';
+import { ChainHasher, GENESIS_HASH, splitFingerprint } from '../../../../electron/core/chain/chain-record';
+import { verifyChain } from '../../../../electron/core/chain/verify';
+import { readStoredEvents } from '../chain/stored-events';
 
 let root: string;
 let db: Db;
@@ -43,6 +46,13 @@ const shapes: Record<number, (d: Db) => void> = {
     expect(columns(d, 'event_chunks')).toEqual(['first_seq', 'last_seq', 'min_time', 'max_time', 'count']);
     expect(columns(d, 'event_summary')).toEqual(['dim', 'outcome', 'minute', 'key_id', 'n']);
   },
+  3: (d) => {
+    expect(tables(d)).toEqual(expect.arrayContaining(['event_blocks', 'event_keys']));
+    expect(tables(d)).not.toContain('events');
+    expect(tables(d)).not.toContain('event_chunks');
+    expect(columns(d, 'event_blocks')).toEqual(['first_seq', 'last_seq', 'min_time', 'max_time', 'count', 'head_hash', 'data']);
+    expect(columns(d, 'event_keys')).toEqual(['time', 'fp']);
+  },
 };
 
 describe('schema migrations', () => {
@@ -59,7 +69,7 @@ describe('schema migrations', () => {
       const before = tables(db);
       expect(migrate(db, migrations.slice(0, m.version))).toEqual({ from: m.version - 1, to: m.version });
       expect(Number(db.pragma('user_version', { simple: true }))).toBe(m.version);
-      expect(tables(db).length).toBeGreaterThan(before.length);
+      expect(tables(db)).not.toEqual(before);
       shapes[m.version]!(db);
       // Running again is a no-op.
       expect(migrate(db, migrations.slice(0, m.version))).toEqual({ from: m.version, to: m.version });
@@ -67,10 +77,43 @@ describe('schema migrations', () => {
   }
 
   it('runs all pending steps in one transaction: a failing step leaves nothing behind', () => {
-    const broken = [...migrations, { version: migrations.length + 1, name: 'broken', up: 'CREATE TABLE ok_one (x); CREATE TABLE events (x);' }];
+    const broken = [...migrations, { version: migrations.length + 1, name: 'broken', up: 'CREATE TABLE ok_one (x); CREATE TABLE sources (x);' }];
     expect(() => migrate(db, broken)).toThrow();
     expect(Number(db.pragma('user_version', { simple: true }))).toBe(0);
     expect(tables(db)).toEqual([]);
+  });
+
+  it('migration 3 repacks a row-per-event log with its stored hashes: the chain, head and keys are unchanged', async () => {
+    migrate(db, migrations.slice(0, 2));
+    db.prepare("INSERT INTO sources (id, name, created_at) VALUES (1, 'okta', 0)").run();
+    db.prepare("INSERT INTO dim_values (id, kind, value) VALUES (1, 1, 'alice')").run();
+    const insert = db.prepare(
+      `INSERT INTO events (seq, time, fp, class_uid, activity_id, status_id, severity_id, actor_id, ip_id, source_id, batch_id, event, raw, hash)
+       VALUES (?, ?, ?, 3002, 1, 1, 1, ?, NULL, 1, NULL, ?, ?, ?)`,
+    );
+    const hasher = new ChainHasher();
+    let prev = GENESIS_HASH;
+    const count = 2500; // several blocks
+    for (let seq = 1; seq <= count; seq++) {
+      const event = JSON.stringify({ class_uid: 3002, activity_id: 1, time: 1_700_000_000_000 + seq, status_id: 1, severity_id: 1, actor: { user: { name: 'alice' } }, metadata: { product: { name: 'x' } } });
+      const raw = Buffer.from(`line ${seq}`);
+      const fp = BigInt(seq) * 7919n - 5_000_000n; // some negative, as stored fingerprints can be
+      const { fpHi, fpLo } = splitFingerprint(fp);
+      const record = { seq, time: 1_700_000_000_000 + seq, fpHi, fpLo, classUid: 3002, activityId: 1, statusId: 1, severityId: 1, actorId: 1, ipId: null, sourceId: 1, batchId: null, event, raw };
+      const hash = hasher.next(prev, record);
+      insert.run(seq, record.time, fp, 1, event, raw, hash);
+      prev = hash;
+    }
+    // An event altered before the upgrade must stay detectable after it (the migration copies, never re-hashes).
+    db.prepare("UPDATE events SET raw = x'00' WHERE seq = 1700").run();
+    migrate(db);
+    expect(db.prepare('SELECT count(*) FROM event_blocks').pluck().get()).toBeGreaterThan(1);
+    expect(db.prepare('SELECT count(*) FROM event_keys').pluck().get()).toBe(count);
+    const report = await verifyChain({ db });
+    expect(report).toMatchObject({ ok: false, firstBadSeq: 1700, headSeq: count, headHash: prev.toString('hex') });
+    const rows = readStoredEvents(db);
+    expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: count }, (_, i) => i + 1));
+    expect(rows[99]!.fp).toBe(100n * 7919n - 5_000_000n);
   });
 
   it('refuses a vault from a newer version (VAULT_TOO_NEW)', async () => {
