@@ -43,16 +43,16 @@ export interface ParsedBatch {
   /** Quarantined records: [record index, reason]. */
   quarantine: Array<[number, string]>;
   notes: string[];
-  /** Every event's JSON, concatenated; jsonEnds[i] is where event i ends. */
-  json: string;
+  /** Every event's JSON as UTF-8, concatenated; jsonEnds[i] is where event i ends (in bytes). */
+  json: Uint8Array;
   jsonEnds: Uint32Array;
   /** Per event: record index, time, class, activity, status, severity, fp high (signed), fp low. */
   nums: Float64Array;
   /** Per event: actor name, actor uid, source IP, concatenated; strLengths holds each one's length, -1 for none. */
   strs: string;
   strLengths: Int32Array;
-  /** Per event: why it cannot be stored (serialisation refused it), else null. */
-  refusals: Array<string | null>;
+  /** Events serialisation refused: [event index, why]. */
+  refusals: Array<[number, string]>;
 }
 
 /** One parsed event, as the importing thread hands it to the event log. */
@@ -63,9 +63,31 @@ export interface ParsedEvent {
 }
 
 /** Runs in the parse thread: answers each batch request in order. */
-export function runParseThread(setup: ParseThreadSetup, port: { on(event: 'message', l: (m: BatchRequest) => void): void; postMessage(m: ParsedBatch): void }): void {
+export function runParseThread(setup: ParseThreadSetup, port: { on(event: 'message', l: (m: BatchRequest) => void): void; postMessage(m: ParsedBatch, transfer: ArrayBuffer[]): void }): void {
   const fingerprinter = new Fingerprinter(setup.sourceName);
-  port.on('message', (req) => port.postMessage(parseBatch(req, setup, fingerprinter)));
+  port.on('message', (req) => {
+    const batch = parseBatch(req, setup, fingerprinter);
+    port.postMessage(batch, [batch.json.buffer as ArrayBuffer]);
+  });
+}
+
+/** Growable UTF-8 output for the events' JSON of one batch (transferred, so no string crosses threads). */
+class Utf8Out {
+  buf: Buffer;
+  length = 0;
+  constructor(capacity: number) {
+    // Slow: never a slice of the shared pool, since its ArrayBuffer is transferred.
+    this.buf = Buffer.allocUnsafeSlow(Math.max(capacity, 4096));
+  }
+  write(text: string): void {
+    // At most 3 bytes per UTF-16 unit.
+    if (this.length + text.length * 3 > this.buf.length) {
+      const grown = Buffer.allocUnsafeSlow(Math.max(this.buf.length * 2, this.length + text.length * 3));
+      this.buf.copy(grown, 0, 0, this.length);
+      this.buf = grown;
+    }
+    this.length += this.buf.write(text, this.length, 'utf8');
+  }
 }
 
 function parseBatch(req: BatchRequest, setup: ParseThreadSetup, fingerprinter: Fingerprinter): ParsedBatch {
@@ -73,19 +95,21 @@ function parseBatch(req: BatchRequest, setup: ParseThreadSetup, fingerprinter: F
   const quarantine: Array<[number, string]> = [];
   const notes = new Set<string>();
   const errors = new Map(req.errors);
-  let json = '';
-  const jsonEnds: number[] = [];
-  const nums: number[] = [];
+  // Stored JSON is about the size of the raw record: start there.
+  const json = new Utf8Out(bytes.length + 1024);
+  let jsonEnds = new Uint32Array(req.ends.length);
+  let nums = new Float64Array(req.ends.length * NUMS);
+  let events = 0;
   let strs = '';
-  const strLengths: number[] = [];
-  const addStr = (v: string | null | undefined): void => {
-    if (v === null || v === undefined || v === '') strLengths.push(-1);
+  let strLengths = new Int32Array(req.ends.length * 3);
+  const addStr = (k: number, v: string | null | undefined): void => {
+    if (v === null || v === undefined || v === '') strLengths[k] = -1;
     else {
       strs += v;
-      strLengths.push(v.length);
+      strLengths[k] = v.length;
     }
   };
-  const refusals: Array<string | null> = [];
+  const refusals: Array<[number, string]> = [];
   let start = 0;
   for (let r = 0; r < req.ends.length; r++) {
     const end = req.ends[r]!;
@@ -106,30 +130,59 @@ function parseBatch(req: BatchRequest, setup: ParseThreadSetup, fingerprinter: F
       const event = outcome.events[i]!;
       if (i === 0) fingerprinter.next(raw);
       else fingerprinter.compute(raw, fingerprinter.lastOccurrence, i);
-      let text = '';
-      let refusal: string | null = null;
-      try {
-        text = serialiseEvent(event);
-      } catch (err) {
-        refusal = err instanceof Error ? err.message : String(err);
+      if (events === jsonEnds.length) {
+        // A record that yields several events (a JWS batch, a CloudTrail Records file): grow.
+        jsonEnds = grow(jsonEnds, jsonEnds.length * 2);
+        nums = grow(nums, nums.length * 2);
+        strLengths = grow(strLengths, strLengths.length * 2);
       }
-      json += text;
-      jsonEnds.push(json.length);
-      refusals.push(refusal);
+      try {
+        json.write(serialiseEvent(event));
+      } catch (err) {
+        refusals.push([events, err instanceof Error ? err.message : String(err)]);
+      }
+      jsonEnds[events] = json.length;
       const user = event.actor?.user;
-      addStr(user?.name);
-      addStr(user?.uid);
-      addStr(sourceIp(event));
-      nums.push(r, event.time, event.class_uid, event.activity_id, event.status_id, event.severity_id, fingerprinter.fpHi, fingerprinter.fpLo);
+      addStr(events * 3, user?.name);
+      addStr(events * 3 + 1, user?.uid);
+      addStr(events * 3 + 2, sourceIp(event));
+      const n = events * NUMS;
+      nums[n] = r;
+      nums[n + 1] = event.time;
+      nums[n + 2] = event.class_uid;
+      nums[n + 3] = event.activity_id;
+      nums[n + 4] = event.status_id;
+      nums[n + 5] = event.severity_id;
+      nums[n + 6] = fingerprinter.fpHi;
+      nums[n + 7] = fingerprinter.fpLo;
+      events++;
     }
   }
-  return { id: req.id, quarantine, notes: [...notes], json, jsonEnds: Uint32Array.from(jsonEnds), nums: Float64Array.from(nums), strs, strLengths: Int32Array.from(strLengths), refusals };
+  return {
+    id: req.id,
+    quarantine,
+    notes: [...notes],
+    json: new Uint8Array(json.buf.buffer, json.buf.byteOffset, json.length),
+    jsonEnds: jsonEnds.subarray(0, events),
+    nums: nums.subarray(0, events * NUMS),
+    strs,
+    strLengths: strLengths.subarray(0, events * 3),
+    refusals,
+  };
+}
+
+function grow<T extends Uint32Array | Float64Array | Int32Array>(a: T, length: number): T {
+  const out = new (a.constructor as new (n: number) => T)(length);
+  out.set(a);
+  return out;
 }
 
 /** Unpacks the events of a parsed batch, in record order. */
 export function* parsedEvents(batch: ParsedBatch): Generator<ParsedEvent> {
   let start = 0;
   let strAt = 0;
+  const json = Buffer.from(batch.json.buffer, batch.json.byteOffset, batch.json.byteLength);
+  const refusals = new Map(batch.refusals);
   const str = (k: number): string | null => {
     const length = batch.strLengths[k]!;
     if (length < 0) return null;
@@ -142,9 +195,9 @@ export function* parsedEvents(batch: ParsedBatch): Generator<ParsedEvent> {
     const nums = batch.nums;
     const fpHi = nums[n + 6]!;
     const fpLo = nums[n + 7]!;
-    const refusal = batch.refusals[e] ?? null;
+    const refusal = refusals.get(e);
     const prepared: PreparedEvent = {
-      json: batch.json.slice(start, end),
+      json: json.subarray(start, end),
       time: nums[n + 1]!,
       classUid: nums[n + 2]!,
       activityId: nums[n + 3]!,
@@ -153,7 +206,7 @@ export function* parsedEvents(batch: ParsedBatch): Generator<ParsedEvent> {
       actorName: str(e * 3),
       actorUid: str(e * 3 + 1),
       ip: str(e * 3 + 2),
-      ...(refusal !== null ? { refusal } : {}),
+      ...(refusal !== undefined ? { refusal } : {}),
     };
     start = end;
     yield { recordIndex: nums[n]!, prepared, fp: (BigInt(fpHi) << 32n) | BigInt(fpLo) };
