@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: the ingest pipeline's throughput against a plain-SQLite baseline.
  *
- *   node out/node/bench.js [--events N] [--cipher aegis|sqlcipher|both] [--in-process]
+ *   node out/node/bench.js [--events N] [--cipher aegis|sqlcipher|both] [--in-process] [--keep]
+ *   node out/node/bench.js --verify-only FILE   (a vault kept by --keep: verification alone)
  *
  * Generates N OCSF Authentication events as JSON Lines (~400 bytes each: power-law users, a spread of
  * IPs, ~10% failures, time-ordered over a week), imports them into a fresh encrypted vault through the
@@ -9,7 +10,7 @@
  * the baseline, inserts the same lines into an unencrypted table with one prepared statement in large
  * transactions. Prints events/s, the ratio, peak RSS and verify time.
  */
-import { createReadStream, createWriteStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -30,10 +31,12 @@ interface Args {
   /** In-process runs only: events per transaction (tuning). */
   chunk: number | undefined;
   skipBaseline: boolean;
+  /** Only verify this kept vault file (its key in FILE.key, written by --keep), then exit. */
+  verifyOnly: string | null;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { events: 1_000_000, ciphers: ['aegis'], inProcess: false, keep: false, chunk: undefined, skipBaseline: false };
+  const args: Args = { events: 1_000_000, ciphers: ['aegis'], inProcess: false, keep: false, chunk: undefined, skipBaseline: false, verifyOnly: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--events') args.events = Number((argv[++i] ?? '').replace(/[_,]/g, ''));
@@ -44,6 +47,7 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--keep') args.keep = true;
     else if (a === '--chunk') args.chunk = Number(argv[++i]);
     else if (a === '--no-baseline') args.skipBaseline = true;
+    else if (a === '--verify-only') args.verifyOnly = argv[++i] ?? null;
   }
   if (!Number.isInteger(args.events) || args.events < 1) throw new Error('--events needs a positive integer');
   return args;
@@ -125,9 +129,11 @@ interface PipelineResult {
   verifyOk: boolean | null;
 }
 
-async function runPipeline(dir: string, input: string, cipher: Cipher, inProcess: boolean, chunk: number | undefined): Promise<PipelineResult> {
+async function runPipeline(dir: string, input: string, cipher: Cipher, inProcess: boolean, chunk: number | undefined, keepKey = false): Promise<PipelineResult> {
   const file = path.join(dir, `vault-${cipher}.sqlite`);
   const key = randomBytes(32);
+  // --keep: the key beside the kept vault, so its verification can be re-run and profiled on its own.
+  if (keepKey) writeFileSync(`${file}.key`, key.toString('hex'));
   const setup = openEncryptedDatabase(file, key, cipher);
   migrate(setup);
   const rssAtStart = process.memoryUsage().rss;
@@ -219,8 +225,19 @@ async function runBaseline(dir: string, input: string): Promise<{ seconds: numbe
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 const mb = (bytes: number): string => `${Math.round(bytes / (1024 * 1024))} MB`;
 
+/** --verify-only FILE: re-run the chain verification of a vault kept by --keep. */
+async function verifyOnly(file: string, cipher: Cipher): Promise<void> {
+  const key = Buffer.from(readFileSync(`${file}.key`, 'utf8').trim(), 'hex');
+  const verifyWorker = path.join(__dirname, 'verify-worker.js');
+  const v0 = performance.now();
+  const report = await verifyChain({ file, key, cipher }, existsSync(verifyWorker) ? { workerScript: verifyWorker } : {});
+  const seconds = (performance.now() - v0) / 1000;
+  console.log(`verify: ${report.ok ? 'ok' : `FAILED at ${report.firstBadSeq}: ${report.problem}`}, ${fmt(report.count)} events in ${seconds.toFixed(2)} s = ${fmt(Math.round(report.count / seconds))} events/s`);
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  if (args.verifyOnly !== null) return verifyOnly(args.verifyOnly, args.ciphers[0]!);
   const dir = mkdtempSync(path.join(tmpdir(), 'attest-bench-'));
   try {
     const input = path.join(dir, 'events.jsonl');
@@ -230,7 +247,7 @@ async function main(): Promise<void> {
     console.log(`${mb(bytes)} (${Math.round(bytes / args.events)} bytes/event) in ${((performance.now() - g0) / 1000).toFixed(1)} s`);
 
     const results: PipelineResult[] = [];
-    for (const cipher of args.ciphers) results.push(await runPipeline(dir, input, cipher, args.inProcess, args.chunk));
+    for (const cipher of args.ciphers) results.push(await runPipeline(dir, input, cipher, args.inProcess, args.chunk, args.keep));
     const baseline = args.skipBaseline ? { seconds: Number.NaN, rows: 0 } : await runBaseline(dir, input);
 
     const baseRate = baseline.rows / baseline.seconds;
