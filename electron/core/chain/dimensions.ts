@@ -33,6 +33,9 @@ function nonEmpty(value: string | undefined): string | null {
   return value === undefined || value === '' ? null : value;
 }
 
+/** Values cached per dimension kind before the cache starts over (about 100 bytes each). */
+const MAX_CACHED_PER_KIND = 200_000;
+
 /** value -> dim_values.id per kind, filled on demand; only values never seen before are inserted. */
 export class DimensionCache {
   private readonly ids = new Map<number, Map<string, number>>();
@@ -42,7 +45,7 @@ export class DimensionCache {
   private readonly select;
   private readonly byId;
 
-  constructor(db: Db) {
+  constructor(db: Db, private readonly maxCachedPerKind: number = MAX_CACHED_PER_KIND) {
     this.insert = db.prepare<[number, string]>('INSERT INTO dim_values (kind, value) VALUES (?, ?) ON CONFLICT DO NOTHING');
     this.select = db.prepare<[number, string], { id: number }>('SELECT id FROM dim_values WHERE kind = ? AND value = ?');
     this.byId = db.prepare<[number], { kind: number; value: string }>('SELECT kind, value FROM dim_values WHERE id = ?');
@@ -75,6 +78,9 @@ export class DimensionCache {
     }
     const cached = byValue.get(value);
     if (cached !== undefined) return cached;
+    // Bounded: a log with millions of distinct IPs must not grow the importer's heap without limit.
+    // Forgetting is safe (a miss asks the table), and a power-law log refills the hot values at once.
+    if (byValue.size >= this.maxCachedPerKind) byValue.clear();
     // Another connection may have inserted it since: the conflict path reads the existing id.
     // run() rather than RETURNING: no result row to build, the new id is lastInsertRowid.
     const info = this.insert.run(kind, value);

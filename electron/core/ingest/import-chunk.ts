@@ -5,7 +5,7 @@ import { BatchCounters, type BatchCounts } from './import-batches';
 import { QuarantineWriter } from './quarantine';
 
 /** Events per transaction: large enough to amortise the commit, small enough to cancel promptly. */
-export const CHUNK_EVENTS = 10_000;
+export const CHUNK_EVENTS = 4096;
 /** Raw bytes held before a commit regardless of count (a few huge records must not pile up). */
 export const CHUNK_BYTES = 32 * 1024 * 1024;
 

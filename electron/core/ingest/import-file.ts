@@ -269,7 +269,7 @@ async function plainLoop(run: PlainRun, fingerprinter: Fingerprinter): Promise<B
 }
 
 /** How many record batches may wait at the parse thread: enough to keep it busy during a commit. */
-const PARSE_AHEAD = 8;
+const PARSE_AHEAD = 4;
 
 /**
  * runPlain with parsing on a second thread (parse-thread.ts): this thread reads, then appends what the

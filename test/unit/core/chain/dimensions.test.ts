@@ -1,0 +1,27 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DIM, DimensionCache } from '../../../../electron/core/chain/dimensions';
+import { createTestVault, type TestVault } from './vault-fixture';
+
+let vault: TestVault;
+beforeEach(() => {
+  vault = createTestVault();
+});
+afterEach(() => vault.cleanup());
+
+describe('DimensionCache', () => {
+  it('stays bounded per kind and still answers the stored id for every value after starting over', () => {
+    const { db } = vault;
+    const cache = new DimensionCache(db, 3);
+    const values = Array.from({ length: 10 }, (_, i) => `10.0.0.${i}`);
+    const ids = db.transaction(() => values.map((v) => cache.idOf(DIM.ip, v))).immediate();
+    expect(new Set(ids).size).toBe(10);
+    expect(db.prepare('SELECT count(*) FROM dim_values WHERE kind = ?').pluck().get(DIM.ip)).toBe(10);
+    // Every value, cached or forgotten, maps to the id it was stored with; nothing is inserted twice.
+    const again = db.transaction(() => values.map((v) => cache.idOf(DIM.ip, v))).immediate();
+    expect(again).toEqual(ids);
+    for (let i = 0; i < values.length; i++) expect(DimensionCache.find(db, DIM.ip, values[i]!)).toBe(ids[i]);
+    expect(db.prepare('SELECT count(*) FROM dim_values WHERE kind = ?').pluck().get(DIM.ip)).toBe(10);
+    const internal = (cache as unknown as { ids: Map<number, Map<string, number>> }).ids;
+    expect(internal.get(DIM.ip)!.size).toBeLessThanOrEqual(3);
+  });
+});
