@@ -49,8 +49,9 @@ export function splitFingerprint(fp: bigint): { fpHi: number; fpLo: number; stor
 }
 
 /**
- * Computes chain hashes. Holds a scratch buffer so the hot loop (append and verify) allocates only the
- * digest; not shared between threads.
+ * The chain step for one record on its own (SHA-256 of prev and the record's canonical bytes), for callers
+ * that hold rows rather than a block: tests, tools. Appending and verification work on blocks
+ * (event-block.ts, verify-range.ts), which lay the same bytes out so no copy is needed.
  */
 export class ChainHasher {
   private scratch = Buffer.allocUnsafe(4096);

@@ -1,8 +1,8 @@
-import { chainHead } from './event-log';
 import { CompactSign, calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import type { Db } from '../vault/database';
 import { AttestError } from '../../../shared/result';
 import { canonicalJson } from './canonical-json';
+import { chainHead } from './event-log';
 
 /**
  * Signed checkpoints of the chain head. After each import the vault signs

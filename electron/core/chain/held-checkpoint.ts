@@ -1,8 +1,8 @@
-import { blockReaderFor } from '../events/block-reader';
 import { compactVerify, decodeProtectedHeader, importJWK, type JWK } from 'jose';
 import { z } from 'zod';
 import type { Db } from '../vault/database';
 import { CHECKPOINT_JWS_TYPE } from './checkpoint';
+import { blockReaderFor } from '../events/block-reader';
 
 /**
  * A checkpoint someone held outside the laptop (`attest checkpoint export`), checked against the vault:
