@@ -69,16 +69,6 @@ export class ChainHasher {
     return oneShotHash('sha256', this.scratch.subarray(0, length), 'buffer');
   }
 
-  /**
-   * next(), writing the digest into out[offset, offset + 32) and returning that view: a latin1 digest
-   * string costs about half of a fresh digest Buffer (no backing store per call for the GC to track).
-   */
-  nextInto(prev: Buffer, record: ChainRecord, out: Buffer, offset: number): Buffer {
-    const length = this.fill(prev, record);
-    out.write(oneShotHash('sha256', this.scratch.subarray(0, length), 'binary'), offset, 32, 'latin1');
-    return out.subarray(offset, offset + 32);
-  }
-
   private fill(prev: Buffer, r: ChainRecord): number {
     if (prev.length !== 32) throw new Error('A chain hash is 32 bytes.');
     const needed = 32 + recordBound(r);

@@ -1,5 +1,6 @@
 import { hash as oneShotHash } from 'node:crypto';
-import { CHAIN_RECORD_VERSION, recordBound, writeRecord, type ChainRecord } from './chain-record';
+import type { Db } from '../vault/database';
+import { CHAIN_RECORD_VERSION, GENESIS_HASH, recordBound, writeRecord, type ChainRecord } from './chain-record';
 
 /**
  * The event log is stored in blocks (event_blocks rows) of consecutive events, not one row per event:
@@ -106,6 +107,49 @@ export class BlockBuilder {
       data: this.buf.subarray(0, this.end),
       headHash: Buffer.from(this.buf.subarray(this.end - HASH_BYTES, this.end)),
     };
+  }
+}
+
+/** A statement storing built blocks as event_blocks rows (the data is copied: the builder may be reused). */
+export function blockInserter(db: Db): (b: BuiltBlock) => void {
+  const insert = db.prepare(
+    'INSERT INTO event_blocks (first_seq, last_seq, min_time, max_time, count, head_hash, data) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
+  return (b) => {
+    insert.run(b.firstSeq, b.lastSeq, b.minTime, b.maxTime, b.count, b.headHash, b.data);
+  };
+}
+
+/**
+ * Packs rows that already carry their hashes (a migration from the row-per-event layout; tests playing
+ * an attacker) into blocks, in the order given: a seq gap or a full block starts a new block, which
+ * starts from the stored hash of the row before it. Hashes are copied, never recomputed.
+ */
+export class StoredBlockPacker {
+  private readonly builder = new BlockBuilder();
+  private lastSeq: number | null = null;
+  private prev: Buffer = GENESIS_HASH;
+
+  constructor(
+    private readonly write: (b: BuiltBlock) => void,
+    private readonly maxEvents: number = BLOCK_MAX_EVENTS,
+  ) {
+    this.builder.reset(this.prev);
+  }
+
+  add(r: ChainRecord, storedHash: Buffer): void {
+    if ((this.lastSeq !== null && r.seq !== this.lastSeq + 1) || this.builder.full || this.builder.count >= this.maxEvents) {
+      this.finish();
+      this.builder.reset(this.prev);
+    }
+    this.builder.appendStored(r, storedHash);
+    this.prev = storedHash;
+    this.lastSeq = r.seq;
+  }
+
+  /** Writes the block being filled (call once after the last row). */
+  finish(): void {
+    if (this.builder.count > 0) this.write(this.builder.build());
   }
 }
 

@@ -2,7 +2,7 @@ import type { Db } from '../vault/database';
 import type { CanonicalEvent } from '../../../shared/domain/canonical-event';
 import { AttestError } from '../../../shared/result';
 import { GENESIS_HASH, type ChainRecord } from './chain-record';
-import { BlockBuilder } from './event-block';
+import { BlockBuilder, blockInserter } from './event-block';
 import { DIM, DimensionCache, OUTCOME, outcomeOf, sourceIp } from './dimensions';
 import { ChunkPostingsBuilder } from './postings-codec';
 import { serialiseEvent } from './event-json';
@@ -72,9 +72,7 @@ export class EventLog {
   constructor(private readonly db: Db) {
     this.dims = new DimensionCache(db);
     this.insertKey = db.prepare('INSERT OR IGNORE INTO event_keys (time, fp) VALUES (?, ?)');
-    this.insertBlock = db.prepare(
-      'INSERT INTO event_blocks (first_seq, last_seq, min_time, max_time, count, head_hash, data) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    );
+    this.insertBlock = blockInserter(db);
     this.selectHead = db.prepare<[], { seq: number; hash: Buffer }>(
       'SELECT last_seq AS seq, head_hash AS hash FROM event_blocks ORDER BY first_seq DESC LIMIT 1',
     );
@@ -172,7 +170,7 @@ export class EventLog {
   /** Stores the builder's block; returns its last hash. */
   private writeBlock(): Buffer {
     const b = this.builder.build();
-    this.insertBlock.run(b.firstSeq, b.lastSeq, b.minTime, b.maxTime, b.count, b.headHash, b.data);
+    this.insertBlock(b);
     return b.headHash;
   }
 }

@@ -23,6 +23,15 @@ export interface RangeInput {
   expectedSeq: number;
   /** The hash the first of them must start from (hex; the previous block's stored head hash). */
   prevHashHex: string;
+  /** Memory bounds of the dictionary check (tests lower them to exercise the large-dictionary paths). */
+  dictionaryLimits?: DictionaryLimits;
+}
+
+export interface DictionaryLimits {
+  /** Above this many dictionary entries each thread queries per id instead of holding them all. */
+  preload: number;
+  /** Ids remembered as checked; past this the memory starts over (an id is then checked again). */
+  seen: number;
 }
 
 interface BlockRow {
@@ -56,7 +65,7 @@ export function verifyRange(db: Db, input: RangeInput): RangeResult {
       'SELECT first_seq, last_seq, min_time, max_time, count, head_hash, data FROM event_blocks WHERE first_seq >= ? AND first_seq <= ? ORDER BY first_seq',
     )
     .iterate(input.fromBlock, input.toBlock);
-  const dictionary = new DictionaryCheck(db);
+  const dictionary = new DictionaryCheck(db, input.dictionaryLimits ?? DICTIONARY_LIMITS);
   let expected = input.expectedSeq;
   let prev = input.prevHashHex;
   let verified = 0;
@@ -150,14 +159,21 @@ class DictionaryCheck {
   private readonly seenActors = new Set<number>();
   private readonly seenIps = new Set<number>();
   private entries: Map<number, { kind: unknown; value: unknown }> | null = null;
+  private lookup: { get(id: number): { kind: unknown; value: unknown } | undefined } | null = null;
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly limits: DictionaryLimits,
+  ) {}
 
   see(seq: number, actorId: number | null, ipId: number | null, data: Buffer, eventStart: number, eventEnd: number): void {
     if (this.problem !== null) return;
     const newActor = actorId !== null && !this.seenActors.has(actorId);
     const newIp = ipId !== null && !this.seenIps.has(ipId);
     if (!newActor && !newIp) return;
+    // Forgetting what was seen only means checking an id again, never missing one: bounded memory.
+    if (this.seenActors.size >= this.limits.seen) this.seenActors.clear();
+    if (this.seenIps.size >= this.limits.seen) this.seenIps.clear();
     const identity = eventIdentity(data, eventStart, eventEnd);
     if (newActor) {
       this.seenActors.add(actorId);
@@ -177,15 +193,27 @@ class DictionaryCheck {
   }
 
   private matches(id: number, kind: number, expected: string | null): boolean {
-    if (this.entries === null) {
-      this.entries = new Map();
-      for (const [entryId, entryKind, value] of this.db.prepare<[], [number, unknown, unknown]>('SELECT id, kind, value FROM dim_values').raw(true).iterate()) {
-        this.entries.set(entryId, { kind: entryKind, value });
-      }
-    }
-    const entry = this.entries.get(id);
+    const entry = this.entry(id);
     return entry !== undefined && entry.kind === kind && entry.value === expected;
   }
+
+  /** From the dictionary read once, or, for a dictionary too large to hold, one query per id. */
+  private entry(id: number): { kind: unknown; value: unknown } | undefined {
+    if (this.entries === null) {
+      const size = this.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM dim_values').get()?.n ?? 0;
+      this.entries = new Map();
+      if (size <= this.limits.preload) {
+        for (const [entryId, entryKind, value] of this.db.prepare<[], [number, unknown, unknown]>('SELECT id, kind, value FROM dim_values').raw(true).iterate()) {
+          this.entries.set(entryId, { kind: entryKind, value });
+        }
+      } else {
+        this.lookup = this.db.prepare<[number], { kind: unknown; value: unknown }>('SELECT kind, value FROM dim_values WHERE id = ?');
+      }
+    }
+    return this.lookup ? this.lookup.get(id) : this.entries.get(id);
+  }
 }
+
+const DICTIONARY_LIMITS: DictionaryLimits = { preload: 1_000_000, seen: 1_000_000 };
 
 const nonEmpty = (v: string | null): string | null => (v !== null && v !== '' ? v : null);

@@ -1,7 +1,6 @@
 import type { Db } from '../database';
 import type { Migration } from './migration';
-import { GENESIS_HASH } from '../../chain/chain-record';
-import { BlockBuilder } from '../../chain/event-block';
+import { StoredBlockPacker, blockInserter } from '../../chain/event-block';
 
 /**
  * The event log moves from one row per event to blocks of consecutive events (chain/event-block.ts):
@@ -60,18 +59,7 @@ interface OldRow {
 }
 
 function repackEvents(db: Db): void {
-  const insert = db.prepare(
-    'INSERT INTO event_blocks (first_seq, last_seq, min_time, max_time, count, head_hash, data) VALUES (?, ?, ?, ?, ?, ?, ?)',
-  );
-  const builder = new BlockBuilder();
-  let lastSeq = 0;
-  let prev = GENESIS_HASH;
-  builder.reset(prev);
-  const flush = () => {
-    if (builder.count === 0) return;
-    const b = builder.build();
-    insert.run(b.firstSeq, b.lastSeq, b.minTime, b.maxTime, b.count, b.headHash, b.data);
-  };
+  const packer = new StoredBlockPacker(blockInserter(db));
   // Read in pages: better-sqlite3 cannot write on a connection while one of its statements iterates.
   const page = db
     .prepare<[bigint], OldRow>(
@@ -90,16 +78,11 @@ function repackEvents(db: Db): void {
   const rows = allRows();
   const n = (v: bigint | null): number | null => (v === null ? null : Number(v));
   for (const row of rows) {
-    const seq = Number(row.seq);
     const hash = Buffer.isBuffer(row.hash) && row.hash.length === 32 ? row.hash : Buffer.alloc(32);
-    if (seq !== lastSeq + 1 || builder.full) {
-      flush();
-      builder.reset(prev);
-    }
     const fp = BigInt.asIntN(64, row.fp);
-    builder.appendStored(
+    packer.add(
       {
-        seq,
+        seq: Number(row.seq),
         time: Number(row.time),
         fpHi: Number(fp >> 32n),
         fpLo: Number(fp & 0xffffffffn),
@@ -116,8 +99,6 @@ function repackEvents(db: Db): void {
       },
       hash,
     );
-    lastSeq = seq;
-    prev = hash;
   }
-  flush();
+  packer.finish();
 }

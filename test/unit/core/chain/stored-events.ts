@@ -1,6 +1,7 @@
 import type { Db } from '../../../../electron/core/vault/database';
-import { GENESIS_HASH } from '../../../../electron/core/chain/chain-record';
-import { BlockBuilder, DecodedBlock } from '../../../../electron/core/chain/event-block';
+import { DecodedBlock, StoredBlockPacker, blockInserter } from '../../../../electron/core/chain/event-block';
+import { openEncryptedDatabase } from '../../../../electron/core/vault/database';
+import type { Cipher } from '../../../../shared/contract/vault';
 
 /**
  * Test access to the event log as one row per event, the shape tests reason about, over the block
@@ -60,28 +61,12 @@ export function readStoredEvents(db: Db): StoredEvent[] {
  * to match the rows, as a careful attacker would.
  */
 export function writeStoredEvents(db: Db, rows: StoredEvent[], options: { blockEvents?: number } = {}): void {
-  const max = options.blockEvents ?? 1024;
-  const insert = db.prepare(
-    'INSERT INTO event_blocks (first_seq, last_seq, min_time, max_time, count, head_hash, data) VALUES (?, ?, ?, ?, ?, ?, ?)',
-  );
   db.transaction(() => {
     db.prepare('DELETE FROM event_blocks').run();
-    const builder = new BlockBuilder();
-    let prev = GENESIS_HASH;
-    let lastSeq: number | null = null;
-    builder.reset(prev);
-    const flush = () => {
-      if (builder.count === 0) return;
-      const b = builder.build();
-      insert.run(b.firstSeq, b.lastSeq, b.minTime, b.maxTime, b.count, b.headHash, b.data);
-    };
+    const packer = new StoredBlockPacker(blockInserter(db), options.blockEvents);
     for (const row of rows) {
-      if ((lastSeq !== null && row.seq !== lastSeq + 1) || builder.count >= max) {
-        flush();
-        builder.reset(prev);
-      }
       const fp = BigInt.asIntN(64, row.fp);
-      builder.appendStored(
+      packer.add(
         {
           seq: row.seq, time: row.time, fpHi: Number(fp >> 32n), fpLo: Number(fp & 0xffffffffn),
           classUid: row.class_uid, activityId: row.activity_id, statusId: row.status_id, severityId: row.severity_id,
@@ -90,10 +75,8 @@ export function writeStoredEvents(db: Db, rows: StoredEvent[], options: { blockE
         },
         row.hash,
       );
-      prev = row.hash;
-      lastSeq = row.seq;
     }
-    flush();
+    packer.finish();
   })();
 }
 
@@ -130,4 +113,9 @@ export function registerEventsTable(db: Db, openReader: () => Db): Db {
     },
   });
   return db;
+}
+
+/** A test connection with the read-only `events` table registered (see registerEventsTable). */
+export function openWithEventsTable(file: string, key: Buffer, cipher: Cipher): Db {
+  return registerEventsTable(openEncryptedDatabase(file, key, cipher), () => openEncryptedDatabase(file, key, cipher, { readonly: true }));
 }

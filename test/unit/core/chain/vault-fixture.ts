@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { openEncryptedDatabase, type Db } from '../../../../electron/core/vault/database';
+import type { Db } from '../../../../electron/core/vault/database';
 import { migrate } from '../../../../electron/core/vault/migrator';
 import type { CanonicalEvent } from '../../../../shared/domain/canonical-event';
 import type { NewEvent } from '../../../../electron/core/chain/event-log';
-import { registerEventsTable } from './stored-events';
+import { openWithEventsTable } from './stored-events';
 
 /** An encrypted, migrated vault database in a temp dir, with a random key. */
 export interface TestVault {
@@ -26,9 +26,9 @@ export function createTestVault(): TestVault {
     dir,
     file,
     key,
-    db: registerEventsTable(openEncryptedDatabase(file, key, 'aegis'), () => openEncryptedDatabase(file, key, 'aegis', { readonly: true })),
+    db: openWithEventsTable(file, key, 'aegis'),
     reopen() {
-      vault.db = registerEventsTable(openEncryptedDatabase(file, key, 'aegis'), () => openEncryptedDatabase(file, key, 'aegis', { readonly: true }));
+      vault.db = openWithEventsTable(file, key, 'aegis');
       return vault.db;
     },
     cleanup() {

@@ -9,6 +9,7 @@ import { signCheckpoint } from '../../../../electron/core/chain/checkpoint';
 import { ChainHasher, GENESIS_HASH, splitFingerprint, type ChainRecord } from '../../../../electron/core/chain/chain-record';
 import { DecodedBlock } from '../../../../electron/core/chain/event-block';
 import { verifyChain } from '../../../../electron/core/chain/verify';
+import { verifyRange } from '../../../../electron/core/chain/verify-range';
 import { createTestVault, newEvent, type TestVault } from './vault-fixture';
 import { readStoredEvents, tamperEvents, writeStoredEvents, type StoredEvent } from './stored-events';
 
@@ -103,6 +104,20 @@ describe('verifyChain', () => {
     tamperEvent(vault.db, firstWithIp, (r) => ({ ...r, ip_id: null }));
     // ip_id is also hashed, so the chain itself catches this one.
     expect((await verifyChain({ db: vault.db })).firstBadSeq).toBe(firstWithIp);
+  });
+
+  it('catches a renamed dictionary entry too when the dictionary is too large to hold (per-id lookups, bounded memory)', async () => {
+    await seed(vault.db);
+    const firstWithIp = vault.db.prepare('SELECT min(seq) FROM events WHERE ip_id IS NOT NULL').pluck().get() as number;
+    const ipId = vault.db.prepare('SELECT ip_id FROM events WHERE seq = ?').pluck().get(firstWithIp) as number;
+    const lastSeq = vault.db.prepare('SELECT max(last_seq) FROM event_blocks').pluck().get() as number;
+    const whole = { fromBlock: 1, toBlock: lastSeq, expectedSeq: 1, prevHashHex: GENESIS_HASH.toString('latin1'), dictionaryLimits: { preload: 0, seen: 1 } };
+    expect(verifyRange(vault.db, whole)).toMatchObject({ firstBadSeq: null, indexProblem: null });
+    run(vault.db, "UPDATE dim_values SET value = '203.0.113.250' WHERE id = ?", ipId);
+    const result = verifyRange(vault.db, whole);
+    expect(result.firstBadSeq).toBeNull();
+    expect(result.indexProblem).toMatchObject({ seq: firstWithIp });
+    expect(result.indexProblem?.message).toMatch(/source-IP index disagrees/);
   });
 
   it('catches an edited event JSON at its seq', async () => {

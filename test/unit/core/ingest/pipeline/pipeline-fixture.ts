@@ -4,9 +4,9 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
 import type { IngestSummary } from '../../../../../shared/contract/events';
-import { openEncryptedDatabase, type Db } from '../../../../../electron/core/vault/database';
+import type { Db } from '../../../../../electron/core/vault/database';
 import { migrate } from '../../../../../electron/core/vault/migrator';
-import { registerEventsTable } from '../../chain/stored-events';
+import { openWithEventsTable } from '../../chain/stored-events';
 
 export const FIXTURES = path.resolve(__dirname, '../../../../fixtures/ingest');
 export const NOW = Date.UTC(2026, 10, 22, 12, 0, 0);
@@ -32,11 +32,11 @@ export function createPipelineVault(cipher: 'aegis' | 'sqlcipher' = 'aegis'): Pi
     dir,
     file,
     key,
-    db: registerEventsTable(openEncryptedDatabase(file, key, cipher), () => openEncryptedDatabase(file, key, cipher, { readonly: true })),
+    db: openWithEventsTable(file, key, cipher),
     input: (name) => path.join(dir, name),
     reopen() {
       if (vault.db.open) vault.db.close();
-      vault.db = registerEventsTable(openEncryptedDatabase(file, key, cipher), () => openEncryptedDatabase(file, key, cipher, { readonly: true }));
+      vault.db = openWithEventsTable(file, key, cipher);
       return vault.db;
     },
     cleanup() {
