@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { DIM, DimensionCache } from '../../../../electron/core/chain/dimensions';
 import { createTestVault, type TestVault } from './vault-fixture';
 
@@ -23,5 +25,26 @@ describe('DimensionCache', () => {
     expect(db.prepare('SELECT count(*) FROM dim_values WHERE kind = ?').pluck().get(DIM.ip)).toBe(10);
     const internal = (cache as unknown as { ids: Map<number, Map<string, number>> }).ids;
     expect(internal.get(DIM.ip)!.size).toBeLessThanOrEqual(3);
+  });
+
+  it('does not keep the batch strings its values were cut from alive (a cached slice held a whole batch)', () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const { db } = vault;
+    const cache = new DimensionCache(db);
+    gc();
+    const before = getHeapStatistics().used_heap_size;
+    db.transaction(() => {
+      for (let batch = 0; batch < 40; batch++) {
+        // Like a parsed batch's concatenated values: one large string, each value a slice of it.
+        const strs = `${'x'.repeat(1024 * 1024)}user${batch}@example.com`;
+        cache.idOf(DIM.actor, strs.slice(strs.length - `user${batch}@example.com`.length));
+      }
+    }).immediate();
+    gc();
+    const grown = getHeapStatistics().used_heap_size - before;
+    // 40 batch strings of 1 MiB each would be ~40 MB; the 40 cached values are a few kilobytes.
+    expect(grown).toBeLessThan(8 * 1024 * 1024);
+    expect(DimensionCache.find(db, DIM.actor, 'user39@example.com')).not.toBeNull();
   });
 });
