@@ -3,6 +3,7 @@
  *
  *   node out/node/bench.js [--events N] [--cipher aegis|sqlcipher|both] [--in-process] [--keep]
  *   node out/node/bench.js --verify-only FILE   (a vault kept by --keep: verification alone)
+ *   node out/node/bench.js --events N --generate-only FILE   (just the events, e.g. for attest ingest)
  *
  * Generates N OCSF Authentication events as JSON Lines (~400 bytes each: power-law users, a spread of
  * IPs, ~10% failures, time-ordered over a week), imports them into a fresh encrypted vault through the
@@ -33,10 +34,12 @@ interface Args {
   skipBaseline: boolean;
   /** Only verify this kept vault file (its key in FILE.key, written by --keep), then exit. */
   verifyOnly: string | null;
+  /** Only write the generated events to this file (for `attest ingest` by hand), then exit. */
+  generateOnly: string | null;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { events: 1_000_000, ciphers: ['aegis'], inProcess: false, keep: false, chunk: undefined, skipBaseline: false, verifyOnly: null };
+  const args: Args = { events: 1_000_000, ciphers: ['aegis'], inProcess: false, keep: false, chunk: undefined, skipBaseline: false, verifyOnly: null, generateOnly: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--events') args.events = Number((argv[++i] ?? '').replace(/[_,]/g, ''));
@@ -48,6 +51,7 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--chunk') args.chunk = Number(argv[++i]);
     else if (a === '--no-baseline') args.skipBaseline = true;
     else if (a === '--verify-only') args.verifyOnly = argv[++i] ?? null;
+    else if (a === '--generate-only') args.generateOnly = argv[++i] ?? null;
   }
   if (!Number.isInteger(args.events) || args.events < 1) throw new Error('--events needs a positive integer');
   return args;
@@ -238,6 +242,11 @@ async function verifyOnly(file: string, cipher: Cipher): Promise<void> {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   if (args.verifyOnly !== null) return verifyOnly(args.verifyOnly, args.ciphers[0]!);
+  if (args.generateOnly !== null) {
+    const bytes = await generate(args.generateOnly, args.events);
+    console.log(`wrote ${fmt(args.events)} events (${mb(bytes)}) to ${args.generateOnly}`);
+    return;
+  }
   const dir = mkdtempSync(path.join(tmpdir(), 'attest-bench-'));
   try {
     const input = path.join(dir, 'events.jsonl');
