@@ -25,6 +25,13 @@ const COMMA = 0x2c;
 
 class Malformed extends Error {}
 
+/** The member names the scan looks for; every other key is OTHER. */
+const OTHER = 0;
+const KEYS: ReadonlyArray<[string, number]> = [['actor', 1], ['user', 2], ['name', 3], ['uid', 4], ['src_endpoint', 5], ['ip', 6]];
+const [ACTOR, USER, NAME, UID, SRC_ENDPOINT, IP] = [1, 2, 3, 4, 5, 6];
+const KEY_BYTES = KEYS.map(([k, id]) => [Buffer.from(k, 'latin1'), id] as const);
+const KEY_IDS = new Map(KEYS);
+
 class Scanner {
   constructor(
     private readonly b: Buffer,
@@ -118,15 +125,26 @@ class Scanner {
     return null;
   }
 
+  /** A member name as one of the KEYS ids, compared as bytes (no string per key of every event). */
+  key(): number {
+    const t = this.stringToken();
+    if (t.escaped) return KEY_IDS.get(JSON.parse(this.b.toString('utf8', t.start, t.end)) as string) ?? OTHER;
+    const length = t.end - t.start - 2;
+    for (const [bytes, id] of KEY_BYTES) {
+      if (bytes.length === length && this.b.compare(bytes, 0, length, t.start + 1, t.end - 1) === 0) return id;
+    }
+    return OTHER;
+  }
+
   /** Walks an object's members, calling onMember with each key positioned at its value (which it must consume). */
-  object(onMember: (key: string) => void): void {
+  object(onMember: (key: number) => void): void {
     this.expect(LBRACE);
     if (this.peek() === RBRACE) {
       this.p++;
       return;
     }
     for (;;) {
-      const key = this.string();
+      const key = this.key();
       this.expect(COLON);
       onMember(key);
       const c = this.peek();
@@ -137,7 +155,7 @@ class Scanner {
   }
 
   /** Like object() when the value is an object; any other value is skipped and false returned. */
-  objectOrSkip(onMember: (key: string) => void): boolean {
+  objectOrSkip(onMember: (key: number) => void): boolean {
     if (this.peek() !== LBRACE) {
       this.skipValue();
       return false;
@@ -154,23 +172,23 @@ export function eventIdentity(b: Buffer, start: number, end: number): EventIdent
   const out: EventIdentity = { name: null, uid: null, ip: null };
   try {
     s.object((key) => {
-      if (key === 'actor') {
+      if (key === ACTOR) {
         out.name = null;
         out.uid = null;
         s.objectOrSkip((k) => {
-          if (k !== 'user') return s.skipValue();
+          if (k !== USER) return s.skipValue();
           out.name = null;
           out.uid = null;
           s.objectOrSkip((u) => {
-            if (u === 'name') out.name = s.stringOrSkip();
-            else if (u === 'uid') out.uid = s.stringOrSkip();
+            if (u === NAME) out.name = s.stringOrSkip();
+            else if (u === UID) out.uid = s.stringOrSkip();
             else s.skipValue();
           });
         });
-      } else if (key === 'src_endpoint') {
+      } else if (key === SRC_ENDPOINT) {
         out.ip = null;
         s.objectOrSkip((k) => {
-          if (k === 'ip') out.ip = s.stringOrSkip();
+          if (k === IP) out.ip = s.stringOrSkip();
           else s.skipValue();
         });
       } else s.skipValue();

@@ -23,15 +23,13 @@ export interface RangeInput {
   expectedSeq: number;
   /** The hash the first of them must start from (hex; the previous block's stored head hash). */
   prevHashHex: string;
-  /** Memory bounds of the dictionary check (tests lower them to exercise the large-dictionary paths). */
+  /** Batching of the dictionary check (tests lower it to check one id per query). */
   dictionaryLimits?: DictionaryLimits;
 }
 
 export interface DictionaryLimits {
-  /** Above this many dictionary entries each thread queries per id instead of holding them all. */
-  preload: number;
-  /** Ids remembered as checked; past this the memory starts over (an id is then checked again). */
-  seen: number;
+  /** Dictionary ids looked up per query. */
+  batch: number;
 }
 
 interface BlockRow {
@@ -121,7 +119,7 @@ export function verifyRange(db: Db, input: RangeInput): RangeResult {
       const hashStart = eventEnd + 4 + data.readUInt32BE(eventEnd);
       if (hashStart + HASH > data.length) return fail(seq, `Event ${seq} has a malformed column.`);
       const digest = oneShotHash('sha256', data.subarray(p - HASH, hashStart), 'binary');
-      if (digest !== data.toString('latin1', hashStart, hashStart + HASH)) {
+      if (!sameHash(digest, data, hashStart)) {
         return fail(seq, `Event ${seq} does not match its hash: it was altered, or an event before it was replaced.`);
       }
       if (actorId !== null || ipId !== null) dictionary.see(seq, actorId, ipId, data, eventStart, eventEnd);
@@ -144,6 +142,7 @@ export function verifyRange(db: Db, input: RangeInput): RangeResult {
       return fail(expected - 1, `The stored head hash after event ${expected - 1} does not match the event: the chain was rewritten here.`);
     }
   }
+  dictionary.finish();
   return { verified, firstBadSeq: null, problem: null, indexProblem: dictionary.problem };
 }
 
@@ -156,64 +155,80 @@ export function verifyRange(db: Db, input: RangeInput): RangeResult {
  */
 class DictionaryCheck {
   problem: { seq: number; message: string } | null = null;
-  private readonly seenActors = new Set<number>();
-  private readonly seenIps = new Set<number>();
-  private entries: Map<number, { kind: unknown; value: unknown }> | null = null;
-  private lookup: { get(id: number): { kind: unknown; value: unknown } | undefined } | null = null;
+  /** One bit per dictionary id already checked (ids are the table's dense rowids). */
+  private readonly checkedActors: Uint8Array;
+  private readonly checkedIps: Uint8Array;
+  private readonly maxId: number;
+  private pending: Array<{ seq: number; id: number; kind: number; expected: string | null }> = [];
+  private readonly fetch: (ids: number[]) => Array<{ id: number; kind: unknown; value: unknown }>;
 
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly limits: DictionaryLimits,
-  ) {}
+  ) {
+    this.maxId = db.prepare<[], { n: number | null }>('SELECT max(id) AS n FROM dim_values').get()?.n ?? 0;
+    this.checkedActors = new Uint8Array(Math.floor(this.maxId / 8) + 1);
+    this.checkedIps = new Uint8Array(Math.floor(this.maxId / 8) + 1);
+    // Only the entries this range needs, a batch at a time: no copy of the whole dictionary per thread.
+    this.fetch = (ids: number[]) =>
+      db
+        .prepare<number[], { id: number; kind: unknown; value: unknown }>(`SELECT id, kind, value FROM dim_values WHERE id IN (${ids.map(() => '?').join(',')})`)
+        .all(...ids);
+  }
 
   see(seq: number, actorId: number | null, ipId: number | null, data: Buffer, eventStart: number, eventEnd: number): void {
     if (this.problem !== null) return;
-    const newActor = actorId !== null && !this.seenActors.has(actorId);
-    const newIp = ipId !== null && !this.seenIps.has(ipId);
+    const newActor = actorId !== null && this.firstTime(this.checkedActors, actorId);
+    const newIp = ipId !== null && this.firstTime(this.checkedIps, ipId);
     if (!newActor && !newIp) return;
-    // Forgetting what was seen only means checking an id again, never missing one: bounded memory.
-    if (this.seenActors.size >= this.limits.seen) this.seenActors.clear();
-    if (this.seenIps.size >= this.limits.seen) this.seenIps.clear();
     const identity = eventIdentity(data, eventStart, eventEnd);
-    if (newActor) {
-      this.seenActors.add(actorId);
-      // The id is the name's, else the uid's (event-log.ts).
-      const expected = nonEmpty(identity.name) ?? nonEmpty(identity.uid);
-      if (!this.matches(actorId, DIM.actor, expected)) {
-        this.problem = { seq, message: `The actor index disagrees with event ${seq}: searches by actor would give wrong answers (the dictionary was altered).` };
-        return;
-      }
-    }
-    if (newIp) {
-      this.seenIps.add(ipId);
-      if (!this.matches(ipId, DIM.ip, nonEmpty(identity.ip))) {
-        this.problem = { seq, message: `The source-IP index disagrees with event ${seq}: searches by IP would give wrong answers (the dictionary was altered).` };
-      }
-    }
+    // The actor id is the name's, else the uid's (event-log.ts).
+    if (newActor) this.pending.push({ seq, id: actorId, kind: DIM.actor, expected: nonEmpty(identity.name) ?? nonEmpty(identity.uid) });
+    if (newIp) this.pending.push({ seq, id: ipId, kind: DIM.ip, expected: nonEmpty(identity.ip) });
+    if (this.pending.length >= this.limits.batch) this.flush();
   }
 
-  private matches(id: number, kind: number, expected: string | null): boolean {
-    const entry = this.entry(id);
-    return entry !== undefined && entry.kind === kind && entry.value === expected;
+  /** Checks what is still pending (call once after the walk). */
+  finish(): void {
+    if (this.problem === null) this.flush();
   }
 
-  /** From the dictionary read once, or, for a dictionary too large to hold, one query per id. */
-  private entry(id: number): { kind: unknown; value: unknown } | undefined {
-    if (this.entries === null) {
-      const size = this.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM dim_values').get()?.n ?? 0;
-      this.entries = new Map();
-      if (size <= this.limits.preload) {
-        for (const [entryId, entryKind, value] of this.db.prepare<[], [number, unknown, unknown]>('SELECT id, kind, value FROM dim_values').raw(true).iterate()) {
-          this.entries.set(entryId, { kind: entryKind, value });
-        }
-      } else {
-        this.lookup = this.db.prepare<[number], { kind: unknown; value: unknown }>('SELECT kind, value FROM dim_values WHERE id = ?');
-      }
+  private firstTime(checked: Uint8Array, id: number): boolean {
+    // An id outside the table cannot be marked: it is checked (and fails) every time.
+    if (!(id >= 1 && id <= this.maxId)) return true;
+    const byte = Math.floor(id / 8);
+    const bit = 1 << (id % 8);
+    if ((checked[byte]! & bit) !== 0) return false;
+    checked[byte] = checked[byte]! | bit;
+    return true;
+  }
+
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    const entries = new Map<number, { kind: unknown; value: unknown }>();
+    const ids = [...new Set(this.pending.map((p) => p.id))];
+    for (let i = 0; i < ids.length; i += LOOKUP_PARAMS) for (const row of this.fetch(ids.slice(i, i + LOOKUP_PARAMS))) entries.set(row.id, row);
+    // Pending checks are in seq order: the first disagreement is the earliest.
+    for (const p of this.pending) {
+      const entry = entries.get(p.id);
+      if (entry !== undefined && entry.kind === p.kind && entry.value === p.expected) continue;
+      const what = p.kind === DIM.actor ? 'actor' : 'source-IP';
+      const by = p.kind === DIM.actor ? 'actor' : 'IP';
+      this.problem = { seq: p.seq, message: `The ${what} index disagrees with event ${p.seq}: searches by ${by} would give wrong answers (the dictionary was altered).` };
+      break;
     }
-    return this.lookup ? this.lookup.get(id) : this.entries.get(id);
+    this.pending = [];
   }
 }
 
-const DICTIONARY_LIMITS: DictionaryLimits = { preload: 1_000_000, seen: 1_000_000 };
+const DICTIONARY_LIMITS: DictionaryLimits = { batch: 512 };
+/** Ids bound per dictionary query (rowid lookups; SQLite caches the few statement shapes). */
+const LOOKUP_PARAMS = 256;
 
 const nonEmpty = (v: string | null): string | null => (v !== null && v !== '' ? v : null);
+
+/** Whether a latin1 digest string equals the 32 stored bytes at data[at...] (no string made per event). */
+function sameHash(digest: string, data: Buffer, at: number): boolean {
+  for (let i = 0; i < HASH; i++) if (digest.charCodeAt(i) !== data[at + i]) return false;
+  return true;
+}

@@ -106,12 +106,12 @@ describe('verifyChain', () => {
     expect((await verifyChain({ db: vault.db })).firstBadSeq).toBe(firstWithIp);
   });
 
-  it('catches a renamed dictionary entry too when the dictionary is too large to hold (per-id lookups, bounded memory)', async () => {
+  it('catches a renamed dictionary entry when the dictionary is looked up one id per query', async () => {
     await seed(vault.db);
     const firstWithIp = vault.db.prepare('SELECT min(seq) FROM events WHERE ip_id IS NOT NULL').pluck().get() as number;
     const ipId = vault.db.prepare('SELECT ip_id FROM events WHERE seq = ?').pluck().get(firstWithIp) as number;
     const lastSeq = vault.db.prepare('SELECT max(last_seq) FROM event_blocks').pluck().get() as number;
-    const whole = { fromBlock: 1, toBlock: lastSeq, expectedSeq: 1, prevHashHex: GENESIS_HASH.toString('latin1'), dictionaryLimits: { preload: 0, seen: 1 } };
+    const whole = { fromBlock: 1, toBlock: lastSeq, expectedSeq: 1, prevHashHex: GENESIS_HASH.toString('latin1'), dictionaryLimits: { batch: 1 } };
     expect(verifyRange(vault.db, whole)).toMatchObject({ firstBadSeq: null, indexProblem: null });
     run(vault.db, "UPDATE dim_values SET value = '203.0.113.250' WHERE id = ?", ipId);
     const result = verifyRange(vault.db, whole);
