@@ -17,8 +17,17 @@ import { hash as oneShotHash } from 'node:crypto';
  *   u32 byte length of raw, then the raw bytes exactly as received
  * Every column of an events row except hash itself is covered, each at a fixed offset or behind a length
  * prefix, so no two different rows share canonical bytes.
+ *
+ * Version 2 is version 1 for an event whose stored JSON is byte for byte its raw record (an OCSF source
+ * that already writes the canonical model): the same header with u8 version = 2, then ONE length-prefixed
+ * copy of those bytes, which are both the event JSON and the raw record. Storing and hashing them twice
+ * doubled the bytes an import writes and verify reads and hashes. The version byte is hashed, so a
+ * version 1 and a version 2 record never share canonical bytes; writeRecord picks the version, readers
+ * accept both.
  */
 export const CHAIN_RECORD_VERSION = 1;
+/** The record version whose single byte string is both the event JSON and the raw record. */
+export const CHAIN_RECORD_VERSION_RAW_IS_EVENT = 2;
 export const GENESIS_HASH: Buffer = Buffer.alloc(32);
 const HEADER_BYTES = 1 + 8 * 7 + 9 + 9 + 8 + 9;
 const TWO_32 = 4294967296;
@@ -40,6 +49,11 @@ export interface ChainRecord {
   /** The stored event JSON: its UTF-8 bytes, or the string (encoded straight into the hash input). */
   event: Buffer | string;
   raw: Buffer;
+  /**
+   * The record version to write. Left out for new events (version 2 exactly when the event JSON's bytes
+   * equal raw); given when repacking stored rows, which must keep the version they were hashed with.
+   */
+  version?: number;
 }
 
 /** Splits a fingerprint (unsigned or signed 64-bit) into the halves ChainRecord carries. */
@@ -84,8 +98,12 @@ export function recordBound(r: ChainRecord): number {
   return HEADER_BYTES + 4 + eventBound + 4 + r.raw.length;
 }
 
-/** Writes the canonical bytes of r at b[o...] (the caller made room: recordBound) and returns their end. */
+/**
+ * Writes the canonical bytes of r at b[o...] (the caller made room: recordBound) and returns their end:
+ * version 2 when the event JSON's bytes equal the raw bytes, else version 1.
+ */
 export function writeRecord(b: Buffer, o: number, r: ChainRecord): number {
+  const start = o;
   b[o++] = CHAIN_RECORD_VERSION;
   o = writeI64(b, o, r.seq);
   o = writeI64(b, o, r.time);
@@ -102,6 +120,14 @@ export function writeRecord(b: Buffer, o: number, r: ChainRecord): number {
   o = writeOptionalI64(b, o, r.batchId);
   const eventBytes = typeof r.event === 'string' ? b.write(r.event, o + 4, 'utf8') : r.event.copy(b, o + 4);
   b.writeUInt32BE(eventBytes, o);
+  const rawIsEvent = r.version !== CHAIN_RECORD_VERSION && eventBytes === r.raw.length && r.raw.equals(b.subarray(o + 4, o + 4 + eventBytes));
+  if (r.version === CHAIN_RECORD_VERSION_RAW_IS_EVENT && !rawIsEvent) throw new TypeError('A version 2 record needs event JSON equal to its raw bytes.');
+  if (r.version !== undefined && r.version !== CHAIN_RECORD_VERSION && r.version !== CHAIN_RECORD_VERSION_RAW_IS_EVENT) throw new TypeError('Unknown chain record version.');
+  if (rawIsEvent) {
+    // The event JSON is the raw record: version 2 keeps the one copy already written.
+    b[start] = CHAIN_RECORD_VERSION_RAW_IS_EVENT;
+    return o + 4 + eventBytes;
+  }
   o += 4 + eventBytes;
   b.writeUInt32BE(r.raw.length, o);
   o += 4;

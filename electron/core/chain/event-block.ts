@@ -1,6 +1,6 @@
 import { hash as oneShotHash } from 'node:crypto';
 import type { Db } from '../vault/database';
-import { CHAIN_RECORD_VERSION, GENESIS_HASH, recordBound, writeRecord, type ChainRecord } from './chain-record';
+import { CHAIN_RECORD_VERSION, CHAIN_RECORD_VERSION_RAW_IS_EVENT, GENESIS_HASH, recordBound, writeRecord, type ChainRecord } from './chain-record';
 
 /**
  * The event log is stored in blocks (event_blocks rows) of consecutive events, not one row per event:
@@ -10,8 +10,8 @@ import { CHAIN_RECORD_VERSION, GENESIS_HASH, recordBound, writeRecord, type Chai
  * event_blocks.data, for events first_seq..last_seq:
  *   32 bytes   hash of the event before first_seq (32 zero bytes before seq 1)
  *   then per event, in seq order:
- *     its canonical bytes (chain-record.ts, version 1; self-delimiting: fixed header, length-prefixed
- *     event JSON and raw bytes)
+ *     its canonical bytes (chain-record.ts, version 1 or 2; self-delimiting: fixed header, length-prefixed
+ *     event JSON and raw bytes, or in version 2 one length-prefixed string that is both)
  *     32 bytes  its hash = SHA-256(the 32 bytes before the canonical bytes ‖ the canonical bytes)
  * So every event's hash input is one contiguous view of the blob (no copy when appending or verifying),
  * and the chain bytes are exactly those of a row-per-event log: the hashes do not depend on the layout.
@@ -71,6 +71,8 @@ export class BlockBuilder {
    * hashes: recomputing them would launder any tampering that happened before).
    */
   appendStored(r: ChainRecord, storedHash: Buffer): Buffer {
+    // The bytes must be the ones that were hashed: never let writeRecord pick the version.
+    if (r.version === undefined) throw new TypeError('A stored record is repacked with the version it was hashed with.');
     return this.put(r, storedHash);
   }
 
@@ -174,7 +176,8 @@ function readI64(b: Buffer, o: number): number {
 /** Parses the record starting at p (bounds-checked: a malformed block throws BlockFormatError). */
 export function readRecord(b: Buffer, p: number): EventRecord {
   if (p + FIXED_PREFIX + 3 + 8 + 1 + 4 > b.length) throw new BlockFormatError('truncated record');
-  if (b[p] !== CHAIN_RECORD_VERSION) throw new BlockFormatError('unknown record version');
+  const version = b[p];
+  if (version !== CHAIN_RECORD_VERSION && version !== CHAIN_RECORD_VERSION_RAW_IS_EVENT) throw new BlockFormatError('unknown record version');
   let q = p + FIXED_PREFIX;
   const optional = (): number | null => {
     const flag = b[q];
@@ -196,9 +199,13 @@ export function readRecord(b: Buffer, p: number): EventRecord {
   if (q + 4 > b.length) throw new BlockFormatError('truncated record');
   const eventStart = q + 4;
   const eventEnd = eventStart + b.readUInt32BE(q);
-  if (eventEnd + 4 > b.length) throw new BlockFormatError('truncated record');
-  const rawStart = eventEnd + 4;
-  const rawEnd = rawStart + b.readUInt32BE(eventEnd);
+  let rawStart = eventStart;
+  let rawEnd = eventEnd;
+  if (version === CHAIN_RECORD_VERSION) {
+    if (eventEnd + 4 > b.length) throw new BlockFormatError('truncated record');
+    rawStart = eventEnd + 4;
+    rawEnd = rawStart + b.readUInt32BE(eventEnd);
+  }
   if (rawEnd + HASH_BYTES > b.length) throw new BlockFormatError('truncated record');
   return {
     seq: readI64(b, p + 1),
@@ -207,6 +214,7 @@ export function readRecord(b: Buffer, p: number): EventRecord {
     activityId: readI64(b, p + 33),
     statusId: readI64(b, p + 41),
     severityId: readI64(b, p + 49),
+    version,
     actorId,
     ipId,
     sourceId,

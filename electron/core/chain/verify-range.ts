@@ -1,6 +1,6 @@
 import { hash as oneShotHash } from 'node:crypto';
 import type { Db } from '../vault/database';
-import { CHAIN_RECORD_VERSION } from './chain-record';
+import { CHAIN_RECORD_VERSION, CHAIN_RECORD_VERSION_RAW_IS_EVENT } from './chain-record';
 import { eventIdentity } from './event-identity';
 import { DIM } from './dimensions';
 
@@ -44,8 +44,8 @@ interface BlockRow {
 
 const HASH = 32;
 const TWO_32 = 4294967296;
-/** The shortest record: fixed columns, three absent optionals, source id, two empty length-prefixed parts. */
-const RECORD_MIN = 57 + 1 + 1 + 8 + 1 + 4 + 4;
+/** The shortest record: fixed columns, three absent optionals, source id, one empty length-prefixed part. */
+const RECORD_MIN = 57 + 1 + 1 + 8 + 1 + 4;
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
 
 /**
@@ -87,7 +87,8 @@ export function verifyRange(db: Db, input: RangeInput): RangeResult {
     while (p < data.length) {
       // The walk reads only what it checks (seq, time, the dictionary ids, the lengths) from fixed
       // offsets: readRecord's full decode cost a quarter of verification. Bounds as in readRecord.
-      if (p + RECORD_MIN > data.length || data[p] !== CHAIN_RECORD_VERSION) return fail(expected, `Event ${expected} has a malformed column.`);
+      const version = data[p];
+      if (p + RECORD_MIN > data.length || (version !== CHAIN_RECORD_VERSION && version !== CHAIN_RECORD_VERSION_RAW_IS_EVENT)) return fail(expected, `Event ${expected} has a malformed column.`);
       const seq = data.readInt32BE(p + 1) * TWO_32 + data.readUInt32BE(p + 5);
       if (seq > expected) return fail(expected, `Event ${expected} is missing from the log.`);
       if (seq < expected) return fail(expected, `Event ${expected} does not match its hash: an event was inserted before it.`);
@@ -96,13 +97,13 @@ export function verifyRange(db: Db, input: RangeInput): RangeResult {
       let actorId: number | null = null;
       let ipId: number | null = null;
       const actorFlag = data[q];
-      if (actorFlag === 1 && q + 9 + 1 + 8 + 1 + 4 + 4 <= data.length) {
+      if (actorFlag === 1 && q + 9 + 1 + 8 + 1 + 4 <= data.length) {
         actorId = data.readInt32BE(q + 1) * TWO_32 + data.readUInt32BE(q + 5);
         q += 9;
       } else if (actorFlag === 0) q += 1;
       else return fail(seq, `Event ${seq} has a malformed column.`);
       const ipFlag = data[q];
-      if (ipFlag === 1 && q + 9 + 8 + 1 + 4 + 4 <= data.length) {
+      if (ipFlag === 1 && q + 9 + 8 + 1 + 4 <= data.length) {
         ipId = data.readInt32BE(q + 1) * TWO_32 + data.readUInt32BE(q + 5);
         q += 9;
       } else if (ipFlag === 0) q += 1;
@@ -115,8 +116,11 @@ export function verifyRange(db: Db, input: RangeInput): RangeResult {
       if (q + 4 > data.length) return fail(seq, `Event ${seq} has a malformed column.`);
       const eventStart = q + 4;
       const eventEnd = eventStart + data.readUInt32BE(q);
-      if (eventEnd + 4 > data.length) return fail(seq, `Event ${seq} has a malformed column.`);
-      const hashStart = eventEnd + 4 + data.readUInt32BE(eventEnd);
+      let hashStart = eventEnd; // version 2: the event JSON is the raw record, stored once
+      if (version === CHAIN_RECORD_VERSION) {
+        if (eventEnd + 4 > data.length) return fail(seq, `Event ${seq} has a malformed column.`);
+        hashStart = eventEnd + 4 + data.readUInt32BE(eventEnd);
+      }
       if (hashStart + HASH > data.length) return fail(seq, `Event ${seq} has a malformed column.`);
       const digest = oneShotHash('sha256', data.subarray(p - HASH, hashStart), 'binary');
       if (!sameHash(digest, data, hashStart)) {

@@ -1,6 +1,7 @@
 import type { Db } from '../database';
 import type { Migration } from './migration';
 import { StoredBlockPacker, blockInserter } from '../../chain/event-block';
+import { CHAIN_RECORD_VERSION } from '../../chain/chain-record';
 
 /**
  * The event log moves from one row per event to blocks of consecutive events (chain/event-block.ts):
@@ -96,6 +97,8 @@ function repackEvents(db: Db): void {
         batchId: n(row.batch_id),
         event: String(row.event),
         raw: Buffer.isBuffer(row.raw) ? row.raw : Buffer.from(String(row.raw), 'utf8'),
+        // Rows of this layout were all hashed as version 1 records (chain-record.ts).
+        version: CHAIN_RECORD_VERSION,
       },
       hash,
     );

@@ -74,6 +74,32 @@ describe('EventLog.appendChunk', () => {
     }).equals(canonical)).toBe(true);
   });
 
+  it('stores an event whose raw bytes are its stored JSON once, as a version 2 record hashed by hand', () => {
+    const { db } = vault;
+    const sourceId = ensureSource(db, 'ocsf');
+    const log = new EventLog(db);
+    const item = newEvent(0, sourceId, null);
+    const json = Buffer.from(serialiseEvent(item.event!), 'utf8');
+    db.transaction(() => log.appendChunk([{ ...item, raw: json }])).immediate();
+    const row = db.prepare('SELECT * FROM events WHERE seq = 1').get() as Record<string, unknown>;
+    expect(row.event).toBe(json.toString('utf8'));
+    expect((row.raw as Buffer).equals(json)).toBe(true);
+    const { fpHi, fpLo } = splitFingerprint(item.fp);
+    const hasher = new ChainHasher();
+    const v1 = hasher.canonicalBytes({
+      seq: 1, time: item.event!.time, fpHi, fpLo, classUid: 3002, activityId: 1, statusId: 1, severityId: 1,
+      actorId: row.actor_id as number, ipId: row.ip_id as number, sourceId, batchId: null, event: json, raw: json, version: 1,
+    });
+    // Version 2 = version 1 with the version byte 2 and without the second length-prefixed copy.
+    const v2 = Buffer.concat([Buffer.from([2]), v1.subarray(1, v1.length - 4 - json.length)]);
+    expect(v2.subarray(v2.length - json.length).equals(json)).toBe(true);
+    const expected = createHash('sha256').update(GENESIS_HASH).update(v2).digest();
+    expect(Buffer.compare(row.hash as Buffer, expected)).toBe(0);
+    // Forcing a version: 1 keeps both copies, 2 refuses an event that differs from its raw bytes.
+    expect(v1[0]).toBe(1);
+    expect(() => hasher.canonicalBytes({ ...toRecord(item, sourceId), version: 2 })).toThrow(/version 2/);
+  });
+
   it('refuses to append outside a transaction', () => {
     const log = new EventLog(vault.db);
     expect(() => log.appendChunk([newEvent(1, 1, null)])).toThrow(/transaction/);
@@ -148,3 +174,11 @@ describe('EventLog after a rolled-back chunk', () => {
     expect(row).toEqual({ actor: 'ghost', ip: '203.0.113.9' });
   });
 });
+
+function toRecord(item: ReturnType<typeof newEvent>, sourceId: number) {
+  const { fpHi, fpLo } = splitFingerprint(item.fp);
+  return {
+    seq: 1, time: item.event!.time, fpHi, fpLo, classUid: 3002, activityId: 1, statusId: 1, severityId: 1,
+    actorId: null, ipId: null, sourceId, batchId: null, event: serialiseEvent(item.event!), raw: item.raw,
+  };
+}

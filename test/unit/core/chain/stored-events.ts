@@ -25,6 +25,8 @@ export interface StoredEvent {
   event: string;
   raw: Buffer;
   hash: Buffer;
+  /** The chain record version it was hashed as (chain-record.ts): kept when rows are written back. */
+  version: number;
 }
 
 export function readStoredEvents(db: Db): StoredEvent[] {
@@ -48,6 +50,7 @@ export function readStoredEvents(db: Db): StoredEvent[] {
         event: block.eventJson(r),
         raw: block.raw(r),
         hash: block.hash(r),
+        version: r.version ?? 1,
       });
     }
   }
@@ -71,7 +74,7 @@ export function writeStoredEvents(db: Db, rows: StoredEvent[], options: { blockE
           seq: row.seq, time: row.time, fpHi: Number(fp >> 32n), fpLo: Number(fp & 0xffffffffn),
           classUid: row.class_uid, activityId: row.activity_id, statusId: row.status_id, severityId: row.severity_id,
           actorId: row.actor_id, ipId: row.ip_id, sourceId: row.source_id, batchId: row.batch_id,
-          event: row.event, raw: row.raw,
+          event: row.event, raw: row.raw, version: row.version,
         },
         row.hash,
       );

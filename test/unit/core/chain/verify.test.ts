@@ -10,6 +10,7 @@ import { ChainHasher, GENESIS_HASH, splitFingerprint, type ChainRecord } from '.
 import { DecodedBlock } from '../../../../electron/core/chain/event-block';
 import { verifyChain } from '../../../../electron/core/chain/verify';
 import { verifyRange } from '../../../../electron/core/chain/verify-range';
+import { serialiseEvent } from '../../../../electron/core/chain/event-json';
 import { createTestVault, newEvent, type TestVault } from './vault-fixture';
 import { readStoredEvents, tamperEvents, writeStoredEvents, type StoredEvent } from './stored-events';
 
@@ -178,6 +179,66 @@ describe('verifyChain', () => {
     const report = await verifyChain({ db: vault.db });
     expect(report).toMatchObject({ ok: false, firstBadSeq: 3, count: 2 });
     expect(report.problem).toMatch(/Event 3 has a malformed column/);
+  });
+
+  describe('version 2 records (the event JSON is the raw record, stored once)', () => {
+    /** Events 1-10 as in seed; of events 11-20 the even ones arrive as their own canonical JSON. */
+    async function seedMixed(db: Db): Promise<void> {
+      const sourceId = ensureSource(db, 'ocsf');
+      const log = new EventLog(db);
+      db.transaction(() => log.appendChunk(Array.from({ length: 10 }, (_, i) => newEvent(i, sourceId, 1)))).immediate();
+      const items = Array.from({ length: 10 }, (_, k) => {
+        const item = newEvent(10 + k, sourceId, 2);
+        return k % 2 === 0 ? { ...item, raw: Buffer.from(serialiseEvent(item.event!), 'utf8') } : item;
+      });
+      db.transaction(() => log.appendChunk(items)).immediate();
+    }
+
+    it('stores an event whose raw bytes are its JSON once, as version 2, and verifies a mixed log', async () => {
+      await seedMixed(vault.db);
+      const rows = readStoredEvents(vault.db);
+      expect(rows.filter((r) => r.version === 2).map((r) => r.seq)).toEqual([11, 13, 15, 17, 19]);
+      for (const r of rows.filter((x) => x.version === 2)) expect(r.raw.toString('utf8')).toBe(r.event);
+      // One copy: the block holds each version 2 event's bytes once.
+      const block = blockOf(vault.db, 11);
+      const json = Buffer.from(rows.find((r) => r.seq === 11)!.event, 'utf8');
+      expect(block.data.indexOf(json)).toBeGreaterThan(0);
+      expect(block.data.indexOf(json, block.data.indexOf(json) + 1)).toBe(-1);
+      expect(await verifyChain({ db: vault.db })).toMatchObject({ ok: true, count: 20 });
+    });
+
+    it('catches an edited version 2 event (JSON and raw are one string) at its seq', async () => {
+      await seedMixed(vault.db);
+      tamperEvent(vault.db, 13, (r) => {
+        const forged = r.event.replace('login 12', 'login Q');
+        return { ...r, event: forged, raw: Buffer.from(forged, 'utf8') };
+      });
+      const report = await verifyChain({ db: vault.db });
+      expect(report).toMatchObject({ ok: false, firstBadSeq: 13, count: 12 });
+      expect(report.problem).toMatch(/Event 13 does not match its hash/);
+    });
+
+    it('catches a version 2 record rewritten as version 1 with the same content at its seq', async () => {
+      await seedMixed(vault.db);
+      tamperEvent(vault.db, 15, (r) => ({ ...r, version: 1 }));
+      expect(readStoredEvents(vault.db).find((r) => r.seq === 15)!.version).toBe(1);
+      expect(await verifyChain({ db: vault.db })).toMatchObject({ ok: false, firstBadSeq: 15 });
+    });
+
+    it('catches a version byte flipped between 1 and 2 as malformed or altered at its seq', async () => {
+      await seedMixed(vault.db);
+      for (const seq of [12, 17]) {
+        const block = blockOf(vault.db, seq);
+        block.data[block.recordStart] = block.data[block.recordStart] === 1 ? 2 : 1;
+        run(vault.db, 'UPDATE event_blocks SET data = ? WHERE first_seq = ?', block.data, block.firstSeq);
+        const report = await verifyChain({ db: vault.db });
+        expect(report).toMatchObject({ ok: false, firstBadSeq: seq });
+        expect(report.problem).toMatch(new RegExp(`Event ${seq} (has a malformed column|does not match its hash)`));
+        block.data[block.recordStart] = block.data[block.recordStart] === 1 ? 2 : 1;
+        run(vault.db, 'UPDATE event_blocks SET data = ? WHERE first_seq = ?', block.data, block.firstSeq);
+      }
+      expect(await verifyChain({ db: vault.db })).toMatchObject({ ok: true, count: 20 });
+    });
   });
 
   it('catches a deleted event at its seq (gap)', async () => {
@@ -427,6 +488,6 @@ function toChainRecord(r: StoredEvent): ChainRecord {
   const { fpHi, fpLo } = splitFingerprint(r.fp);
   return {
     seq: r.seq, time: r.time, fpHi, fpLo, classUid: r.class_uid, activityId: r.activity_id, statusId: r.status_id, severityId: r.severity_id,
-    actorId: r.actor_id, ipId: r.ip_id, sourceId: r.source_id, batchId: r.batch_id, event: r.event, raw: r.raw,
+    actorId: r.actor_id, ipId: r.ip_id, sourceId: r.source_id, batchId: r.batch_id, event: r.event, raw: r.raw, version: r.version,
   };
 }

@@ -27,6 +27,11 @@ const indexes = (d: Db) =>
   (d.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map(
     (r) => r.name,
   );
+/** Every table's definition, and the meta rows once that table exists: what a migration changes. */
+const schemaAndMeta = (d: Db) => ({
+  schema: d.prepare("SELECT type, name, sql FROM sqlite_master ORDER BY type, name").all(),
+  meta: tables(d).includes('meta') ? d.prepare('SELECT key, value FROM meta ORDER BY key').all() : [],
+});
 const columns = (d: Db, table: string) => (d.pragma(`table_info(${table})`) as { name: string }[]).map((c) => c.name);
 
 /** What each migration adds. A new migration without an entry here fails the first test. */
@@ -53,6 +58,9 @@ const shapes: Record<number, (d: Db) => void> = {
     expect(columns(d, 'event_blocks')).toEqual(['first_seq', 'last_seq', 'min_time', 'max_time', 'count', 'head_hash', 'data']);
     expect(columns(d, 'event_keys')).toEqual(['time', 'fp']);
   },
+  4: (d) => {
+    expect(d.prepare("SELECT value FROM meta WHERE key = 'chain_record_versions'").pluck().get()).toBe('1,2');
+  },
 };
 
 describe('schema migrations', () => {
@@ -66,10 +74,10 @@ describe('schema migrations', () => {
     it(`migration ${m.version} (${m.name}) upgrades a version ${m.version - 1} vault`, () => {
       migrate(db, migrations.slice(0, m.version - 1));
       expect(Number(db.pragma('user_version', { simple: true }))).toBe(m.version - 1);
-      const before = tables(db);
+      const before = schemaAndMeta(db);
       expect(migrate(db, migrations.slice(0, m.version))).toEqual({ from: m.version - 1, to: m.version });
       expect(Number(db.pragma('user_version', { simple: true }))).toBe(m.version);
-      expect(tables(db)).not.toEqual(before);
+      expect(schemaAndMeta(db)).not.toEqual(before);
       shapes[m.version]!(db);
       // Running again is a no-op.
       expect(migrate(db, migrations.slice(0, m.version))).toEqual({ from: m.version, to: m.version });
@@ -96,10 +104,12 @@ describe('schema migrations', () => {
     const count = 2500; // several blocks
     for (let seq = 1; seq <= count; seq++) {
       const event = JSON.stringify({ class_uid: 3002, activity_id: 1, time: 1_700_000_000_000 + seq, status_id: 1, severity_id: 1, actor: { user: { name: 'alice' } }, metadata: { product: { name: 'x' } } });
-      const raw = Buffer.from(`line ${seq}`);
+      // Every third row's raw bytes are its event JSON: hashed as version 1 (the only version then), they
+      // must be repacked as version 1, not stored once as version 2.
+      const raw = seq % 3 === 0 ? Buffer.from(event, 'utf8') : Buffer.from(`line ${seq}`);
       const fp = BigInt(seq) * 7919n - 5_000_000n; // some negative, as stored fingerprints can be
       const { fpHi, fpLo } = splitFingerprint(fp);
-      const record = { seq, time: 1_700_000_000_000 + seq, fpHi, fpLo, classUid: 3002, activityId: 1, statusId: 1, severityId: 1, actorId: 1, ipId: null, sourceId: 1, batchId: null, event, raw };
+      const record = { seq, time: 1_700_000_000_000 + seq, fpHi, fpLo, classUid: 3002, activityId: 1, statusId: 1, severityId: 1, actorId: 1, ipId: null, sourceId: 1, batchId: null, event, raw, version: 1 };
       const hash = hasher.next(prev, record);
       insert.run(seq, record.time, fp, 1, event, raw, hash);
       prev = hash;
@@ -114,6 +124,10 @@ describe('schema migrations', () => {
     const rows = readStoredEvents(db);
     expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: count }, (_, i) => i + 1));
     expect(rows[99]!.fp).toBe(100n * 7919n - 5_000_000n);
+    expect(rows[2]!.version).toBe(1);
+    expect(rows[2]!.raw.toString('utf8')).toBe(rows[2]!.event);
+    // Apart from the event altered before the upgrade, everything verifies.
+    expect(report.count).toBe(1699);
   });
 
   it('refuses a vault from a newer version (VAULT_TOO_NEW)', async () => {
