@@ -5,7 +5,9 @@ import { STATUS } from '../../../shared/domain/canonical-event';
 /**
  * Searchable dimensions. Actor and IP are dictionary-encoded in dim_values (kind = DIM.actor / DIM.ip);
  * the others are small integers used as posting keys directly. Dictionary rows are never deleted or
- * renumbered, which is what lets every EventLog keep an id cache without invalidation.
+ * renumbered, which is what lets every EventLog keep an id cache without invalidation. Each row is
+ * inserted together with the first event carrying its value and records that event's seq (first_seq), so
+ * verification can check every entry against an event of its own (verify-range.ts).
  */
 export const DIM = { actor: 1, ip: 2, classUid: 3, statusId: 4, source: 5, batch: 6 } as const;
 export type Dim = (typeof DIM)[keyof typeof DIM];
@@ -46,7 +48,7 @@ export class DimensionCache {
   private readonly byId;
 
   constructor(db: Db, private readonly maxCachedPerKind: number = MAX_CACHED_PER_KIND) {
-    this.insert = db.prepare<[number, string]>('INSERT INTO dim_values (kind, value) VALUES (?, ?) ON CONFLICT DO NOTHING');
+    this.insert = db.prepare<[number, string, number]>('INSERT INTO dim_values (kind, value, first_seq) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
     this.select = db.prepare<[number, string], { id: number }>('SELECT id FROM dim_values WHERE kind = ? AND value = ?');
     this.byId = db.prepare<[number], { kind: number; value: string }>('SELECT kind, value FROM dim_values WHERE id = ?');
   }
@@ -69,8 +71,11 @@ export class DimensionCache {
     this.inserted = [];
   }
 
-  /** Id of an existing or new value. Must run inside the caller's write transaction. */
-  idOf(kind: number, value: string): number {
+  /**
+   * Id of an existing or new value. Must run inside the caller's write transaction, for the event about
+   * to be appended as `seq`: a new value records it as its first_seq (the event verify checks it against).
+   */
+  idOf(kind: number, value: string, seq: number): number {
     let byValue = this.ids.get(kind);
     if (!byValue) {
       byValue = new Map();
@@ -86,7 +91,7 @@ export class DimensionCache {
     const key = detachedCopy(value);
     // Another connection may have inserted it since: the conflict path reads the existing id.
     // run() rather than RETURNING: no result row to build, the new id is lastInsertRowid.
-    const info = this.insert.run(kind, value);
+    const info = this.insert.run(kind, value, seq);
     let id: number;
     if (info.changes === 1) {
       id = Number(info.lastInsertRowid);

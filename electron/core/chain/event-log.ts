@@ -117,9 +117,10 @@ export class EventLog {
         duplicateIndexes.push(i);
         continue;
       }
-      const name = p.actorName !== null ? this.dims.idOf(DIM.actor, p.actorName) : null;
-      const uid = p.actorUid !== null ? this.dims.idOf(DIM.actor, p.actorUid) : null;
-      const ipId = p.ip === null ? null : this.dims.idOf(DIM.ip, p.ip);
+      // New values are stored with the seq this event is about to get (their first use).
+      const name = p.actorName !== null ? this.dims.idOf(DIM.actor, p.actorName, seq + 1) : null;
+      const uid = p.actorUid !== null ? this.dims.idOf(DIM.actor, p.actorUid, seq + 1) : null;
+      const ipId = p.ip === null ? null : this.dims.idOf(DIM.ip, p.ip, seq + 1);
       if (builder.full) {
         const prev = this.writeBlock();
         builder.reset(prev);

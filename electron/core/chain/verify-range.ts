@@ -23,13 +23,9 @@ export interface RangeInput {
   expectedSeq: number;
   /** The hash the first of them must start from (hex; the previous block's stored head hash). */
   prevHashHex: string;
-  /** Batching of the dictionary check (tests lower it to check one id per query). */
-  dictionaryLimits?: DictionaryLimits;
-}
-
-export interface DictionaryLimits {
-  /** Dictionary ids looked up per query. */
-  batch: number;
+  /** The last seq of the run (the next run starts after it; the last run: Number.MAX_SAFE_INTEGER). The
+   * dictionary entries whose first_seq falls in [expectedSeq, lastSeq] are this run's to check. */
+  lastSeq: number;
 }
 
 interface BlockRow {
@@ -63,7 +59,16 @@ export function verifyRange(db: Db, input: RangeInput): RangeResult {
       'SELECT first_seq, last_seq, min_time, max_time, count, head_hash, data FROM event_blocks WHERE first_seq >= ? AND first_seq <= ? ORDER BY first_seq',
     )
     .iterate(input.fromBlock, input.toBlock);
-  const dictionary = new DictionaryCheck(db, input.dictionaryLimits ?? DICTIONARY_LIMITS);
+  const dictionary = new DictionaryCheck(db, input.expectedSeq, input.lastSeq);
+  try {
+    return walk(blocks, dictionary, input);
+  } finally {
+    // Its statement must not stay open: the connection is busy until it is closed.
+    dictionary.close();
+  }
+}
+
+function walk(blocks: Iterable<BlockRow>, dictionary: DictionaryCheck, input: RangeInput): RangeResult {
   let expected = input.expectedSeq;
   let prev = input.prevHashHex;
   let verified = 0;
@@ -126,7 +131,7 @@ export function verifyRange(db: Db, input: RangeInput): RangeResult {
       if (!sameHash(digest, data, hashStart)) {
         return fail(seq, `Event ${seq} does not match its hash: it was altered, or an event before it was replaced.`);
       }
-      if (actorId !== null || ipId !== null) dictionary.see(seq, actorId, ipId, data, eventStart, eventEnd);
+      if (dictionary.problem === null) dictionary.see(seq, actorId, ipId, data, eventStart, eventEnd);
       if (time < minTime) minTime = time;
       if (time > maxTime) maxTime = time;
       count++;
@@ -146,88 +151,122 @@ export function verifyRange(db: Db, input: RangeInput): RangeResult {
       return fail(expected - 1, `The stored head hash after event ${expected - 1} does not match the event: the chain was rewritten here.`);
     }
   }
-  dictionary.finish();
+  dictionary.finish(expected - 1);
   return { verified, firstBadSeq: null, problem: null, indexProblem: dictionary.problem };
 }
 
 /**
  * The chain covers each event's JSON and its actor_id/ip_id, not the dictionary those ids point into
- * (dim_values), which filters and the Overview search through. Since ids are hashed, every event sharing
- * an id was appended with the same value: checking the first event per id against the dictionary finds
- * any renamed, swapped or removed entry. The dictionary is read once (one scan beats a lookup per id);
- * the event's values come from a targeted scan of its JSON (event-identity.ts).
+ * (dim_values), which filters and the Overview search through. Every entry records the seq of the event
+ * it was inserted with (first_seq, dimensions.ts); since ids are hashed, every event sharing an id was
+ * appended with the same value, so checking each entry against its first_seq event (that event carries
+ * the id and names the value) finds any renamed, swapped or re-kinded entry, and each entry is checked
+ * once, by the run holding its first_seq (checking per run the first event of every id it met did most
+ * ids once per thread and cost a third of verification). Every event's ids must also name entries of the
+ * right kind (a removed entry would hide its events from searches). The whole-table conditions (ids dense,
+ * every first_seq inside the log) are checked once, by dictionaryShapeProblem.
  */
 class DictionaryCheck {
   problem: { seq: number; message: string } | null = null;
-  /** One bit per dictionary id already checked (ids are the table's dense rowids). */
-  private readonly checkedActors: Uint8Array;
-  private readonly checkedIps: Uint8Array;
-  private readonly maxId: number;
-  private pending: Array<{ seq: number; id: number; kind: number; expected: string | null }> = [];
-  private readonly fetch: (ids: number[]) => Array<{ id: number; kind: unknown; value: unknown }>;
+  /** Kind of each dictionary id (0: none): built from one scan of (id, kind). */
+  private readonly kinds: Uint8Array;
+  private readonly entries: Iterator<EntryRow>;
+  private next: EntryRow | null = null;
 
-  constructor(
-    db: Db,
-    private readonly limits: DictionaryLimits,
-  ) {
-    this.maxId = db.prepare<[], { n: number | null }>('SELECT max(id) AS n FROM dim_values').get()?.n ?? 0;
-    this.checkedActors = new Uint8Array(Math.floor(this.maxId / 8) + 1);
-    this.checkedIps = new Uint8Array(Math.floor(this.maxId / 8) + 1);
-    // Only the entries this range needs, a batch at a time: no copy of the whole dictionary per thread.
-    this.fetch = (ids: number[]) =>
-      db
-        .prepare<number[], { id: number; kind: unknown; value: unknown }>(`SELECT id, kind, value FROM dim_values WHERE id IN (${ids.map(() => '?').join(',')})`)
-        .all(...ids);
-  }
-
-  see(seq: number, actorId: number | null, ipId: number | null, data: Buffer, eventStart: number, eventEnd: number): void {
-    if (this.problem !== null) return;
-    const newActor = actorId !== null && this.firstTime(this.checkedActors, actorId);
-    const newIp = ipId !== null && this.firstTime(this.checkedIps, ipId);
-    if (!newActor && !newIp) return;
-    const identity = eventIdentity(data, eventStart, eventEnd);
-    // The actor id is the name's, else the uid's (event-log.ts).
-    if (newActor) this.pending.push({ seq, id: actorId, kind: DIM.actor, expected: nonEmpty(identity.name) ?? nonEmpty(identity.uid) });
-    if (newIp) this.pending.push({ seq, id: ipId, kind: DIM.ip, expected: nonEmpty(identity.ip) });
-    if (this.pending.length >= this.limits.batch) this.flush();
-  }
-
-  /** Checks what is still pending (call once after the walk). */
-  finish(): void {
-    if (this.problem === null) this.flush();
-  }
-
-  private firstTime(checked: Uint8Array, id: number): boolean {
-    // An id outside the table cannot be marked: it is checked (and fails) every time.
-    if (!(id >= 1 && id <= this.maxId)) return true;
-    const byte = Math.floor(id / 8);
-    const bit = 1 << (id % 8);
-    if ((checked[byte]! & bit) !== 0) return false;
-    checked[byte] = checked[byte]! | bit;
-    return true;
-  }
-
-  private flush(): void {
-    if (this.pending.length === 0) return;
-    const entries = new Map<number, { kind: unknown; value: unknown }>();
-    const ids = [...new Set(this.pending.map((p) => p.id))];
-    for (let i = 0; i < ids.length; i += LOOKUP_PARAMS) for (const row of this.fetch(ids.slice(i, i + LOOKUP_PARAMS))) entries.set(row.id, row);
-    // Pending checks are in seq order: the first disagreement is the earliest.
-    for (const p of this.pending) {
-      const entry = entries.get(p.id);
-      if (entry !== undefined && entry.kind === p.kind && entry.value === p.expected) continue;
-      const what = p.kind === DIM.actor ? 'actor' : 'source-IP';
-      const by = p.kind === DIM.actor ? 'actor' : 'IP';
-      this.problem = { seq: p.seq, message: `The ${what} index disagrees with event ${p.seq}: searches by ${by} would give wrong answers (the dictionary was altered).` };
-      break;
+  constructor(db: Db, fromSeq: number, toSeq: number) {
+    const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM dim_values').get()?.n ?? 0;
+    // Ids are dense (dictionaryShapeProblem checks it): the array is bounded by the table's size.
+    this.kinds = new Uint8Array(count + 1);
+    // One plucked id list per kind (the (kind, value) index covers it): a row object per entry cost 4x more.
+    for (const kind of [DIM.actor, DIM.ip]) {
+      for (const id of db.prepare<[number], unknown>('SELECT id FROM dim_values WHERE kind = ?').pluck().all(kind)) {
+        if (isInt(id) && id >= 1 && id <= count) this.kinds[id] = kind;
+      }
     }
-    this.pending = [];
+    this.entries = db
+      .prepare<[number, number], EntryRow>('SELECT id, kind, value, first_seq FROM dim_values WHERE first_seq >= ? AND first_seq <= ? ORDER BY first_seq, id')
+      .iterate(fromSeq, toSeq);
+    this.advance();
+  }
+
+  /** Called for every event of the run, in seq order. */
+  see(seq: number, actorId: number | null, ipId: number | null, data: Buffer, eventStart: number, eventEnd: number): void {
+    if (actorId !== null && this.kinds[actorId] !== DIM.actor) {
+      this.fail(seq, `Event ${seq}'s actor has no entry in the actor index: searches by actor would miss it (the dictionary was altered).`);
+      return;
+    }
+    if (ipId !== null && this.kinds[ipId] !== DIM.ip) {
+      this.fail(seq, `Event ${seq}'s source IP has no entry in the IP index: searches by IP would miss it (the dictionary was altered).`);
+      return;
+    }
+    const entry = this.next;
+    if (entry === null || entry.first_seq !== seq) return;
+    const identity = eventIdentity(data, eventStart, eventEnd);
+    const name = nonEmpty(identity.name);
+    const uid = nonEmpty(identity.uid);
+    for (let e: EntryRow | null = entry; e !== null && e.first_seq === seq; e = this.next) {
+      // The record's actor id is the name's, else the uid's (event-log.ts); a named actor's uid has an
+      // entry of its own (searched through postings), inserted with the same event.
+      const ok =
+        e.kind === DIM.actor
+          ? (e.id === actorId && e.value === (name ?? uid)) || (e.id !== actorId && name !== null && e.value === uid)
+          : e.kind === DIM.ip && e.id === ipId && e.value === nonEmpty(identity.ip);
+      if (!ok) {
+        const what = e.kind === DIM.ip ? 'source-IP' : 'actor';
+        const by = e.kind === DIM.ip ? 'IP' : 'actor';
+        this.fail(seq, `The ${what} index disagrees with event ${seq}: searches by ${by} would give wrong answers (the dictionary was altered).`);
+        return;
+      }
+      this.advance();
+    }
+  }
+
+  /** After the walk: an entry left over claims a first event this run never reached. */
+  finish(lastWalkedSeq: number): void {
+    if (this.problem === null && this.next !== null && this.next.first_seq <= lastWalkedSeq) {
+      this.fail(this.next.first_seq, `The index entry ${this.next.id} does not match event ${this.next.first_seq}: the dictionary was altered.`);
+    }
+  }
+
+  close(): void {
+    this.entries.return?.();
+    this.next = null;
+  }
+
+  private advance(): void {
+    const r = this.entries.next();
+    this.next = r.done ? null : r.value;
+  }
+
+  private fail(seq: number, message: string): void {
+    this.problem = { seq, message };
+    this.close();
   }
 }
 
-const DICTIONARY_LIMITS: DictionaryLimits = { batch: 512 };
-/** Ids bound per dictionary query (rowid lookups; SQLite caches the few statement shapes). */
-const LOOKUP_PARAMS = 256;
+interface EntryRow {
+  id: unknown;
+  kind: unknown;
+  value: unknown;
+  first_seq: number;
+}
+
+/**
+ * Whole-dictionary conditions behind DictionaryCheck: ids are 1..n with no gaps (rows are never deleted,
+ * so a gap is a removed entry), and every entry's first_seq names an event of the log (an entry pointed
+ * outside it would never be checked).
+ */
+export function dictionaryShapeProblem(db: Db, headSeq: number): string | null {
+  const shape = db.prepare<[], { n: number; lo: unknown; hi: unknown }>('SELECT count(*) AS n, min(id) AS lo, max(id) AS hi FROM dim_values').get();
+  if (shape && shape.n > 0 && (shape.lo !== 1 || shape.hi !== shape.n)) {
+    return `Entries were removed from the actor/IP index (${shape.n} entries numbered ${String(shape.lo)}–${String(shape.hi)}): searches would miss events.`;
+  }
+  const stray = db
+    .prepare<[number], { n: number }>('SELECT count(*) AS n FROM dim_values WHERE first_seq IS NULL OR first_seq < 1 OR first_seq > ?')
+    .get(headSeq)?.n ?? 0;
+  if (stray > 0) return `${stray} actor/IP index entr${stray === 1 ? 'y names' : 'ies name'} no event of the log: the dictionary was altered.`;
+  return null;
+}
 
 const nonEmpty = (v: string | null): string | null => (v !== null && v !== '' ? v : null);
 

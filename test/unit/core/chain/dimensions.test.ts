@@ -15,11 +15,11 @@ describe('DimensionCache', () => {
     const { db } = vault;
     const cache = new DimensionCache(db, 3);
     const values = Array.from({ length: 10 }, (_, i) => `10.0.0.${i}`);
-    const ids = db.transaction(() => values.map((v) => cache.idOf(DIM.ip, v))).immediate();
+    const ids = db.transaction(() => values.map((v) => cache.idOf(DIM.ip, v, 1))).immediate();
     expect(new Set(ids).size).toBe(10);
     expect(db.prepare('SELECT count(*) FROM dim_values WHERE kind = ?').pluck().get(DIM.ip)).toBe(10);
     // Every value, cached or forgotten, maps to the id it was stored with; nothing is inserted twice.
-    const again = db.transaction(() => values.map((v) => cache.idOf(DIM.ip, v))).immediate();
+    const again = db.transaction(() => values.map((v) => cache.idOf(DIM.ip, v, 1))).immediate();
     expect(again).toEqual(ids);
     for (let i = 0; i < values.length; i++) expect(DimensionCache.find(db, DIM.ip, values[i]!)).toBe(ids[i]);
     expect(db.prepare('SELECT count(*) FROM dim_values WHERE kind = ?').pluck().get(DIM.ip)).toBe(10);
@@ -38,7 +38,7 @@ describe('DimensionCache', () => {
       for (let batch = 0; batch < 40; batch++) {
         // Like a parsed batch's concatenated values: one large string, each value a slice of it.
         const strs = `${'x'.repeat(1024 * 1024)}user${batch}@example.com`;
-        cache.idOf(DIM.actor, strs.slice(strs.length - `user${batch}@example.com`.length));
+        cache.idOf(DIM.actor, strs.slice(strs.length - `user${batch}@example.com`.length), 1);
       }
     }).immediate();
     gc();

@@ -107,18 +107,73 @@ describe('verifyChain', () => {
     expect((await verifyChain({ db: vault.db })).firstBadSeq).toBe(firstWithIp);
   });
 
-  it('catches a renamed dictionary entry when the dictionary is looked up one id per query', async () => {
-    await seed(vault.db);
-    const firstWithIp = vault.db.prepare('SELECT min(seq) FROM events WHERE ip_id IS NOT NULL').pluck().get() as number;
-    const ipId = vault.db.prepare('SELECT ip_id FROM events WHERE seq = ?').pluck().get(firstWithIp) as number;
-    const lastSeq = vault.db.prepare('SELECT max(last_seq) FROM event_blocks').pluck().get() as number;
-    const whole = { fromBlock: 1, toBlock: lastSeq, expectedSeq: 1, prevHashHex: GENESIS_HASH.toString('latin1'), dictionaryLimits: { batch: 1 } };
-    expect(verifyRange(vault.db, whole)).toMatchObject({ firstBadSeq: null, indexProblem: null });
-    run(vault.db, "UPDATE dim_values SET value = '203.0.113.250' WHERE id = ?", ipId);
-    const result = verifyRange(vault.db, whole);
-    expect(result.firstBadSeq).toBeNull();
-    expect(result.indexProblem).toMatchObject({ seq: firstWithIp });
-    expect(result.indexProblem?.message).toMatch(/source-IP index disagrees/);
+  describe('the actor/IP dictionary, each entry checked against the event it was inserted with (first_seq)', () => {
+    const firstSeqOf = (db: Db, id: number) => db.prepare('SELECT first_seq FROM dim_values WHERE id = ?').pluck().get(id) as number;
+    const twoRuns = (db: Db) => {
+      const lastSeq = db.prepare('SELECT max(last_seq) FROM event_blocks').pluck().get() as number;
+      const runs = readStoredEvents(db);
+      const tenth = runs.find((r) => r.seq === 10)!;
+      return [
+        { fromBlock: 1, toBlock: 1, expectedSeq: 1, prevHashHex: GENESIS_HASH.toString('latin1'), lastSeq: 10 },
+        { fromBlock: 11, toBlock: lastSeq, expectedSeq: 11, prevHashHex: tenth.hash.toString('latin1'), lastSeq: Number.MAX_SAFE_INTEGER },
+      ];
+    };
+
+    it('records each new value with the seq of the event that brought it', async () => {
+      await seed(vault.db);
+      const rows = vault.db.prepare('SELECT e.seq, e.actor_id, e.ip_id FROM events e ORDER BY e.seq').all() as { seq: number; actor_id: number; ip_id: number }[];
+      const first = new Map<number, number>();
+      for (const r of rows) for (const id of [r.actor_id, r.ip_id]) if (!first.has(id)) first.set(id, r.seq);
+      for (const [id, seq] of first) expect(firstSeqOf(vault.db, id)).toBe(seq);
+    });
+
+    it('checks each entry in the run holding its first event only, and catches a rename there', async () => {
+      await seed(vault.db);
+      reblock(vault.db, 10); // blocks 1-10 and 11-20, one per run
+      const [early, late] = twoRuns(vault.db);
+      expect(verifyRange(vault.db, early!)).toMatchObject({ firstBadSeq: null, indexProblem: null });
+      expect(verifyRange(vault.db, late!)).toMatchObject({ firstBadSeq: null, indexProblem: null });
+      // user0..user4 and 10.0.0.0..6 all first appear in 1-10: rename one, only the early run sees it.
+      const ipId = vault.db.prepare('SELECT ip_id FROM events WHERE seq = 3').pluck().get() as number;
+      run(vault.db, "UPDATE dim_values SET value = '203.0.113.250' WHERE id = ?", ipId);
+      expect(verifyRange(vault.db, early!).indexProblem).toMatchObject({ seq: 3, message: expect.stringMatching(/source-IP index disagrees/) });
+      expect(verifyRange(vault.db, late!).indexProblem).toBeNull();
+      const report = await verifyChain({ db: vault.db });
+      expect(report).toMatchObject({ ok: false, firstBadSeq: 3 });
+    });
+
+    const tamperings: [string, (db: Db, ids: { actor: number; ip: number }) => void, RegExp][] = [
+      ['an entry pointed past the head (so no run checks it)', (db, ids) => run(db, 'UPDATE dim_values SET first_seq = 999 WHERE id = ?', ids.actor), /names no event of the log/],
+      ['an entry with no first_seq', (db, ids) => run(db, 'UPDATE dim_values SET first_seq = NULL WHERE id = ?', ids.ip), /names no event of the log/],
+      ['an entry pointed at an event that does not carry it', (db, ids) => run(db, 'UPDATE dim_values SET first_seq = 2 WHERE id = ?', ids.actor), /actor index disagrees with event 2/],
+      ['an entry re-kinded from IP to actor', (db, ids) => run(db, 'UPDATE dim_values SET kind = 1 WHERE id = ?', ids.ip), /source IP has no entry in the IP index/],
+      ['the last entry deleted', (db) => run(db, 'DELETE FROM dim_values WHERE id = (SELECT max(id) FROM dim_values)'), /has no entry in the (actor|IP) index/],
+      ['an entry in the middle deleted', (db, ids) => run(db, 'DELETE FROM dim_values WHERE id = ?', ids.actor), /Entries were removed from the actor\/IP index/],
+    ];
+    it.each(tamperings)('catches %s', async (_name, tamper, message) => {
+      await seed(vault.db);
+      const ids = vault.db.prepare('SELECT actor_id AS actor, ip_id AS ip FROM events WHERE seq = 1').get() as { actor: number; ip: number };
+      tamper(vault.db, ids);
+      const report = await verifyChain({ db: vault.db });
+      expect(report.ok).toBe(false);
+      expect(report.problem).toMatch(message);
+    });
+
+    it('accepts an entry moved to a later event carrying the same value (every such event names it)', async () => {
+      await seed(vault.db);
+      const actorId = vault.db.prepare('SELECT actor_id FROM events WHERE seq = 1').pluck().get() as number; // user0: events 1, 6, 11, 16
+      run(vault.db, 'UPDATE dim_values SET first_seq = 16 WHERE id = ?', actorId);
+      expect(await verifyChain({ db: vault.db })).toMatchObject({ ok: true, count: 20 });
+    });
+
+    it('checks a named actor\'s uid entry against the uid of its first event', async () => {
+      const sourceId = ensureSource(vault.db, 'okta');
+      const log = new EventLog(vault.db);
+      vault.db.transaction(() => log.appendChunk([0, 1, 2].map((i) => newEvent(i, sourceId, 1, { uid: `uid-${i}` })))).immediate();
+      expect(await verifyChain({ db: vault.db })).toMatchObject({ ok: true, count: 3 });
+      run(vault.db, "UPDATE dim_values SET value = 'uid-forged' WHERE value = 'uid-1'");
+      expect(await verifyChain({ db: vault.db })).toMatchObject({ ok: false, firstBadSeq: 2, problem: expect.stringMatching(/actor index disagrees with event 2/) });
+    });
   });
 
   it('catches an edited event JSON at its seq', async () => {
@@ -419,6 +474,39 @@ describe('verifyChain', () => {
     expect(await both()).toMatchObject({ ok: false, firstBadSeq: 15_001, count: 15_000 });
     reblock(db, 1_000, (rows) => rows.filter((r) => r.seq !== 9_001));
     expect(await both()).toMatchObject({ ok: false, firstBadSeq: 9_001, count: 9_000 });
+  });
+
+  it('threads check each dictionary entry in the run holding its first event, and agree with one thread', async () => {
+    const { db } = vault;
+    const sourceId = ensureSource(db, 'okta');
+    const log = new EventLog(db);
+    // The first 10,000 events name 5 users; the next 20,000 each name a new one (entries first used late).
+    for (let c = 0; c < 3; c++) {
+      const items = Array.from({ length: 10_000 }, (_, i) => {
+        const n = c * 10_000 + i;
+        return newEvent(n, sourceId, c, c === 0 ? {} : { user: `late-${n}` });
+      });
+      db.transaction(() => log.appendChunk(items)).immediate();
+    }
+    reblock(db, 1_000);
+    const target = { db, key: vault.key, cipher: 'aegis' as const };
+    const threads = { workerScript, threads: 2, minEventsPerThread: 1_000 };
+    const both = async () => {
+      const one = await verifyChain({ db });
+      const two = await verifyChain(target, threads);
+      expect({ ...two, ms: 0 }).toEqual({ ...one, ms: 0 });
+      return two;
+    };
+    expect(await both()).toMatchObject({ ok: true, count: 30_000 });
+    for (const seq of [3, 12_345, 27_001]) {
+      const actorId = db.prepare('SELECT actor_id FROM events WHERE seq = ?').pluck().get(seq) as number;
+      const value = db.prepare('SELECT value FROM dim_values WHERE id = ?').pluck().get(actorId) as string;
+      const first = db.prepare('SELECT first_seq FROM dim_values WHERE id = ?').pluck().get(actorId) as number;
+      run(db, "UPDATE dim_values SET value = 'renamed' WHERE id = ?", actorId);
+      expect(await both()).toMatchObject({ ok: false, firstBadSeq: first, problem: expect.stringMatching(/actor index disagrees/) });
+      run(db, 'UPDATE dim_values SET value = ? WHERE id = ?', value, actorId);
+    }
+    expect(await both()).toMatchObject({ ok: true, count: 30_000 });
   });
 
   it('threads agree with one thread on block-level tampering in the second thread\'s range', async () => {

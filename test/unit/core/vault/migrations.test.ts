@@ -60,6 +60,8 @@ const shapes: Record<number, (d: Db) => void> = {
   },
   4: (d) => {
     expect(d.prepare("SELECT value FROM meta WHERE key = 'chain_record_versions'").pluck().get()).toBe('1,2');
+    expect(columns(d, 'dim_values')).toEqual(['id', 'kind', 'value', 'first_seq']);
+    expect(indexes(d)).toContain('dim_values_first_seq');
   },
 };
 
