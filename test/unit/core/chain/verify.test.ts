@@ -489,14 +489,7 @@ describe('verifyChain', () => {
       db.transaction(() => log.appendChunk(items)).immediate();
     }
     reblock(db, 1_000);
-    const target = { db, key: vault.key, cipher: 'aegis' as const };
-    const threads = { workerScript, threads: 2, minEventsPerThread: 1_000 };
-    const both = async () => {
-      const one = await verifyChain({ db });
-      const two = await verifyChain(target, threads);
-      expect({ ...two, ms: 0 }).toEqual({ ...one, ms: 0 });
-      return two;
-    };
+    const both = () => threadedAgreesWithSingle(db);
     expect(await both()).toMatchObject({ ok: true, count: 30_000 });
     for (const seq of [3, 12_345, 27_001]) {
       const actorId = db.prepare('SELECT actor_id FROM events WHERE seq = ?').pluck().get(seq) as number;
@@ -515,14 +508,7 @@ describe('verifyChain', () => {
     const log = new EventLog(db);
     db.transaction(() => log.appendChunk(Array.from({ length: 4_000 }, (_, i) => newEvent(i, sourceId, 1)))).immediate();
     reblock(db, 500);
-    const target = { db, key: vault.key, cipher: 'aegis' as const };
-    const threads = { workerScript, threads: 2, minEventsPerThread: 1_000 };
-    const both = async () => {
-      const one = await verifyChain({ db });
-      const two = await verifyChain(target, threads);
-      expect({ ...two, ms: 0 }).toEqual({ ...one, ms: 0 });
-      return two;
-    };
+    const both = () => threadedAgreesWithSingle(db);
     expect(await both()).toMatchObject({ ok: true, count: 4_000 });
     // The last block of the first thread's range: its stored head hash is what the second thread starts from.
     run(db, 'UPDATE event_blocks SET head_hash = ? WHERE first_seq = 1501', Buffer.alloc(32, 7));
@@ -569,6 +555,14 @@ function rehashFrom(db: Db, from: number): void {
       return { ...r, hash: prev };
     });
   });
+}
+
+/** Verifies with one thread and with two (blocks split across workers); both reports must agree. */
+async function threadedAgreesWithSingle(db: Db): Promise<Awaited<ReturnType<typeof verifyChain>>> {
+  const one = await verifyChain({ db });
+  const two = await verifyChain({ db, key: vault.key, cipher: 'aegis' }, { workerScript, threads: 2, minEventsPerThread: 1_000 });
+  expect({ ...two, ms: 0 }).toEqual({ ...one, ms: 0 });
+  return two;
 }
 
 /** A stored row as the chain hashes it (chain-record.ts). */
