@@ -2,6 +2,7 @@ import { hash as oneShotHash } from 'node:crypto';
 import type { Db } from '../vault/database';
 import { CHAIN_RECORD_VERSION, CHAIN_RECORD_VERSION_RAW_IS_EVENT } from './chain-record';
 import { eventIdentity } from './event-identity';
+import { importRecordOf, type ImportRecord } from './verify-imports';
 import { DIM } from './dimensions';
 
 /** Outcome of re-hashing one contiguous run of blocks. */
@@ -12,6 +13,8 @@ export interface RangeResult {
   problem: string | null;
   /** The first dictionary disagreement in the range (meaningful only when the chain verifies). */
   indexProblem?: { seq: number; message: string } | null;
+  /** Import audit events met in the range, for checking the batches and quarantine (verify-imports.ts). */
+  imports?: ImportRecord[];
 }
 
 /** Which blocks to walk, and what the chain must look like where they start. */
@@ -23,6 +26,8 @@ export interface RangeInput {
   expectedSeq: number;
   /** The hash the first of them must start from (hex; the previous block's stored head hash). */
   prevHashHex: string;
+  /** Source id of Attest's own audit events (null: none yet): their import records are collected. */
+  auditSourceId?: number | null;
   /** The last seq of the run (the next run starts after it; the last run: Number.MAX_SAFE_INTEGER). The
    * dictionary entries whose first_seq falls in [expectedSeq, lastSeq] are this run's to check. */
   lastSeq: number;
@@ -72,6 +77,8 @@ function walk(blocks: Iterable<BlockRow>, dictionary: DictionaryCheck, input: Ra
   let expected = input.expectedSeq;
   let prev = input.prevHashHex;
   let verified = 0;
+  const imports: ImportRecord[] = [];
+  const auditSource = input.auditSourceId ?? null;
   const fail = (seq: number, problem: string): RangeResult => ({ verified, firstBadSeq: seq, problem, indexProblem: null });
   for (const row of blocks) {
     const first = row.first_seq;
@@ -113,7 +120,8 @@ function walk(blocks: Iterable<BlockRow>, dictionary: DictionaryCheck, input: Ra
         q += 9;
       } else if (ipFlag === 0) q += 1;
       else return fail(seq, `Event ${seq} has a malformed column.`);
-      q += 8; // source_id
+      const sourceId = q + 8 <= data.length ? data.readInt32BE(q) * TWO_32 + data.readUInt32BE(q + 4) : null;
+      q += 8;
       const batchFlag = data[q];
       if (batchFlag === 1) q += 9;
       else if (batchFlag === 0) q += 1;
@@ -132,6 +140,10 @@ function walk(blocks: Iterable<BlockRow>, dictionary: DictionaryCheck, input: Ra
         return fail(seq, `Event ${seq} does not match its hash: it was altered, or an event before it was replaced.`);
       }
       if (dictionary.problem === null) dictionary.see(seq, actorId, ipId, data, eventStart, eventEnd);
+      if (auditSource !== null && sourceId === auditSource) {
+        const record = importRecordOf(seq, data.toString('utf8', eventStart, eventEnd));
+        if (record !== null) imports.push(record);
+      }
       if (time < minTime) minTime = time;
       if (time > maxTime) maxTime = time;
       count++;
@@ -152,7 +164,7 @@ function walk(blocks: Iterable<BlockRow>, dictionary: DictionaryCheck, input: Ra
     }
   }
   dictionary.finish(expected - 1);
-  return { verified, firstBadSeq: null, problem: null, indexProblem: dictionary.problem };
+  return { verified, firstBadSeq: null, problem: null, indexProblem: dictionary.problem, imports };
 }
 
 /**

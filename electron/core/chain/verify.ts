@@ -9,6 +9,8 @@ import { GENESIS_HASH } from './chain-record';
 import { AttestError } from '../../../shared/result';
 import { CHECKPOINT_JWS_TYPE, isCheckpointPayload, publicKeysByKid } from './checkpoint';
 import { dictionaryShapeProblem, verifyRange, type RangeInput, type RangeResult } from './verify-range';
+import { importsProblem, type ImportRecord } from './verify-imports';
+import { SELF_AUDIT_SOURCE } from './self-audit';
 import type { VerifyWorkerInput, VerifyWorkerOutput } from './verify-worker';
 
 /**
@@ -79,6 +81,7 @@ export async function verifyChain(target: VerifyTarget, options: VerifyOptions =
     }
     const keys = chain.firstBadSeq === null ? keyCountProblem(db, maxSeq) : null;
     const dictionaryShape = chain.firstBadSeq === null ? dictionaryShapeProblem(db, maxSeq) : null;
+    const history = chain.firstBadSeq === null ? importsProblem(db, chain.imports ?? []) : null;
     const checked = await verifyCheckpoints(db, options, chain.firstBadSeq);
     readEveryOtherPage(db);
     let first: Problem | null = chain.firstBadSeq !== null ? { seq: chain.firstBadSeq, message: chain.problem ?? 'The chain breaks here.' } : null;
@@ -86,6 +89,7 @@ export async function verifyChain(target: VerifyTarget, options: VerifyOptions =
     // Only meaningful once the events themselves verify: then their JSON is the truth to compare with.
     if (first === null && dictionaryShape !== null) first = { seq: null, message: dictionaryShape };
     if (first === null && chain.indexProblem) first = chain.indexProblem;
+    if (first === null && history) first = history;
     if (first === null && keys) first = keys;
     return report({
       ok: first === null,
@@ -122,6 +126,8 @@ async function verifyEvents(db: Db, target: VerifyTarget, options: VerifyOptions
   const file = target.file ?? (target.db ? target.db.name : undefined);
   const canSplit = options.workerScript && file && target.key && target.cipher && threads > 1 && total >= threads * (options.minEventsPerThread ?? MIN_EVENTS_PER_WORKER);
   const runs: RangeInput[] = [];
+  const auditSource = db.prepare<[string], { id: unknown }>('SELECT id FROM sources WHERE name = ?').get(SELF_AUDIT_SOURCE);
+  const auditSourceId = typeof auditSource?.id === 'number' ? auditSource.id : null;
   const costs = canSplit ? blockCosts(db, zones) : zones.map(() => 0);
   const per = canSplit ? Math.ceil(costs.reduce((a, b) => a + b, 0) / threads) : Number.POSITIVE_INFINITY;
   let start = 0;
@@ -129,12 +135,12 @@ async function verifyEvents(db: Db, target: VerifyTarget, options: VerifyOptions
   for (let i = 0; i < zones.length; i++) {
     inRun += costs[i]!;
     if (inRun >= per || i === zones.length - 1) {
-      runs.push(runInput(zones, start, i));
+      runs.push(runInput(zones, start, i, auditSourceId));
       start = i + 1;
       inRun = 0;
     }
   }
-  if (!canSplit || runs.length === 1) return verifyRange(db, runs[0] ?? runInput(zones, 0, zones.length - 1));
+  if (!canSplit || runs.length === 1) return verifyRange(db, runs[0] ?? runInput(zones, 0, zones.length - 1, auditSourceId));
   const inputs: VerifyWorkerInput[] = runs.map((range) => ({
     file: file!,
     key: new Uint8Array(target.key!),
@@ -148,12 +154,14 @@ async function verifyEvents(db: Db, target: VerifyTarget, options: VerifyOptions
   // Runs are in seq order: the first run with a problem holds the first bad seq.
   let verified = 0;
   let indexProblem: RangeResult['indexProblem'] = null;
+  const imports: ImportRecord[] = [];
   for (const result of results) {
     verified += result.verified;
     if (result.firstBadSeq !== null) return { ...result, verified };
     if (indexProblem === null && result.indexProblem) indexProblem = result.indexProblem;
+    if (result.imports) imports.push(...result.imports);
   }
-  return { verified, firstBadSeq: null, problem: null, indexProblem };
+  return { verified, firstBadSeq: null, problem: null, indexProblem, imports };
 }
 
 /** Dictionary checks cost about twice as much as re-hashing an event (bench profile): the split's weight. */
@@ -173,7 +181,7 @@ function blockCosts(db: Db, zones: ZoneRow[]): number[] {
   });
 }
 
-function runInput(zones: ZoneRow[], from: number, to: number): RangeInput {
+function runInput(zones: ZoneRow[], from: number, to: number, auditSourceId: number | null): RangeInput {
   const before = from > 0 ? zones[from - 1] : undefined;
   const end = zones[to]!.last_seq;
   const prevHash = before === undefined ? GENESIS_HASH : Buffer.isBuffer(before.head_hash) ? before.head_hash : Buffer.alloc(0);
@@ -183,6 +191,7 @@ function runInput(zones: ZoneRow[], from: number, to: number): RangeInput {
     expectedSeq: before === undefined ? 1 : typeof before.last_seq === 'number' ? before.last_seq + 1 : zones[from]!.first_seq,
     prevHashHex: prevHash.toString('latin1'),
     // The runs partition the seqs, so each dictionary entry is checked by exactly one of them.
+    auditSourceId,
     lastSeq: to === zones.length - 1 || typeof end !== 'number' ? Number.MAX_SAFE_INTEGER : end,
   };
 }

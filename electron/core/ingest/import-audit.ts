@@ -3,15 +3,17 @@ import type { CanonicalEvent } from '../../../shared/domain/canonical-event';
 import { STATUS } from '../../../shared/domain/canonical-event';
 import type { Db } from '../vault/database';
 import { appendSelfAuditEvent } from '../chain/self-audit';
+import { quarantineDigest, type QuarantineDigest } from './quarantine-digest';
 
 export type ImportOutcome = 'done' | 'cancelled' | 'failed' | 'refused';
 
 /**
  * An import is something the operator did to the vault, so it is an event in the vault's own chain too
- * (OCSF Entity Management 3004, Create): which file (name, size, SHA-256), in which format, by whom, and
- * how every record was accounted for. A file that could not be read or recognised is recorded as a failure.
+ * (OCSF Entity Management 3004, Create): which file (name, size, SHA-256), in which format, by whom, how
+ * every record was accounted for, and a digest of its quarantined records (quarantine-digest.ts). A file
+ * that could not be read or recognised is recorded as a failure. verify checks batches against these.
  */
-export function importAuditEvent(summary: IngestSummary, operator: string, time: number, outcome: ImportOutcome): CanonicalEvent {
+export function importAuditEvent(summary: IngestSummary, operator: string, time: number, outcome: ImportOutcome, quarantine?: QuarantineDigest): CanonicalEvent {
   const ok = outcome === 'done' && summary.error === null;
   const counts = `read ${summary.read} = imported ${summary.imported} + duplicates ${summary.duplicates} + quarantined ${summary.quarantined}`;
   const message =
@@ -33,6 +35,11 @@ export function importAuditEvent(summary: IngestSummary, operator: string, time:
   };
   if (summary.sha256) details.sha256 = summary.sha256;
   if (summary.format) details.format = summary.format;
+  if (quarantine) {
+    // The quarantine as it stands now, so verify can tell if a rejected line is later removed or altered.
+    details.quarantine_rows = quarantine.rows;
+    details.quarantine_sha256 = quarantine.sha256;
+  }
   return {
     class_uid: 3004,
     class_name: 'Entity Management',
@@ -54,7 +61,11 @@ export function importAuditEvent(summary: IngestSummary, operator: string, time:
 /** Appends the import's audit event; never fails the import (the batch row records it regardless). */
 export function recordImportAudit(db: Db, summary: IngestSummary, operator: string, outcome: ImportOutcome, time = Date.now()): void {
   try {
-    appendSelfAuditEvent(db, importAuditEvent(summary, operator, time, outcome));
+    // One transaction: the digest is of exactly the rows present when the event is chained.
+    db.transaction(() => {
+      const quarantine = summary.batchId !== null ? quarantineDigest(db, summary.batchId) : undefined;
+      appendSelfAuditEvent(db, importAuditEvent(summary, operator, time, outcome, quarantine));
+    }).immediate();
   } catch {
     /* the chain stays intact; the batches table still records the import */
   }

@@ -13,25 +13,16 @@ import { verifyRange } from '../../../../electron/core/chain/verify-range';
 import { serialiseEvent } from '../../../../electron/core/chain/event-json';
 import { createTestVault, newEvent, type TestVault } from './vault-fixture';
 import { readStoredEvents, tamperEvents, writeStoredEvents, type StoredEvent } from './stored-events';
+import { buildVerifyWorker } from './verify-worker-build';
 
 let vault: TestVault;
-let workerDir: string;
 let workerScript: string;
+let disposeWorker: () => void;
 
 beforeAll(async () => {
-  // The worker runs as plain JS, as in the shipped build: bundle it the way build.mjs does.
-  // Under node_modules/.cache so the bundle resolves the native module the way out/node/ does.
-  const cache = path.resolve(__dirname, '../../../../node_modules/.cache');
-  mkdirSync(cache, { recursive: true });
-  workerDir = mkdtempSync(path.join(cache, 'attest-verify-worker-'));
-  workerScript = path.join(workerDir, 'verify-worker.js');
-  await build({
-    entryPoints: [path.resolve(__dirname, '../../../../electron/core/chain/verify-worker.ts')],
-    bundle: true, platform: 'node', format: 'cjs', target: 'node20', packages: 'external', outfile: workerScript, logLevel: 'error',
-    absWorkingDir: path.resolve(__dirname, '../../../..'),
-  });
+  ({ script: workerScript, dispose: disposeWorker } = await buildVerifyWorker());
 });
-afterAll(() => rmSync(workerDir, { recursive: true, force: true }));
+afterAll(() => disposeWorker());
 beforeEach(() => {
   vault = createTestVault();
 });

@@ -1,0 +1,75 @@
+import { writeFileSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { importFile } from '../../../../electron/core/ingest/import-file';
+import { retryQuarantine } from '../../../../electron/core/ingest/quarantine';
+import { verifyChain } from '../../../../electron/core/chain/verify';
+import { createPipelineVault, NOW, ocsfLines, type PipelineVault } from '../ingest/pipeline/pipeline-fixture';
+import { buildVerifyWorker } from './verify-worker-build';
+
+let vault: PipelineVault;
+beforeEach(() => {
+  vault = createPipelineVault();
+});
+afterEach(() => vault.cleanup());
+let worker: Awaited<ReturnType<typeof buildVerifyWorker>>;
+beforeAll(async () => {
+  worker = await buildVerifyWorker();
+});
+afterAll(() => worker.dispose());
+
+/** Imports 6 good OCSF lines and 3 rejected ones; returns the batch id and the seq of its audit event. */
+async function importWithQuarantine(name = 'mixed.jsonl', first = 0): Promise<{ batchId: number; auditSeq: number }> {
+  const file = vault.input(name);
+  const bad = ['{"class_uid": "not a number"}', '{not json', '{"class_uid":3002,"activity_id":1,"time":"yesterday"}'];
+  const good = ocsfLines(6, first).trimEnd().split('\n');
+  writeFileSync(file, [good[0], bad[0], good[1], good[2], bad[1], good[3], good[4], bad[2], good[5]].join('\n') + '\n');
+  const summary = await importFile(vault.db, { path: file }, { operator: 'olga', now: NOW });
+  expect(summary).toMatchObject({ read: 9, imported: 6, quarantined: 3, error: null });
+  const audit = vault.db
+    .prepare("SELECT e.seq, e.event FROM events e JOIN sources s ON s.id = e.source_id WHERE s.name = 'attest' AND e.event LIKE '%ingest.import%' ORDER BY e.seq DESC")
+    .get() as { seq: number; event: string };
+  const details = (JSON.parse(audit.event) as { unmapped: Record<string, unknown> }).unmapped;
+  expect(details).toMatchObject({ quarantine_rows: 3, quarantine_sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+  return { batchId: summary.batchId!, auditSeq: audit.seq };
+}
+
+const run = (sql: string, ...params: unknown[]) => vault.db.prepare(sql).run(...params);
+
+describe('verify holds batches and their quarantine to the chained import record', () => {
+  it('accepts an untouched import, and one whose quarantine was retried (rows resolved, reasons reworded)', async () => {
+    const { batchId } = await importWithQuarantine();
+    expect(await verifyChain({ db: vault.db })).toMatchObject({ ok: true });
+    await retryQuarantine(vault.db, { batchId }, 'olga', NOW);
+    run("UPDATE quarantine SET reason = 'reworded by a retry' WHERE batch_id = ?", batchId);
+    expect(await verifyChain({ db: vault.db })).toMatchObject({ ok: true });
+  });
+
+  const tamperings: [string, (batchId: number) => void, RegExp][] = [
+    ['a rejected line deleted', (b) => run('DELETE FROM quarantine WHERE id = (SELECT min(id) FROM quarantine WHERE batch_id = ?)', b), /quarantine of batch \d+ \(mixed.jsonl\), recorded by event \d+ was altered: it holds 2 rejected record\(s\), 3 were recorded/],
+    ['a rejected line\'s bytes edited', (b) => run("UPDATE quarantine SET raw = CAST('{}' AS BLOB) WHERE id = (SELECT max(id) FROM quarantine WHERE batch_id = ?)", b), /line number or bytes changed/],
+    ['a rejected line renumbered', (b) => run('UPDATE quarantine SET line = line + 1 WHERE id = (SELECT max(id) FROM quarantine WHERE batch_id = ?)', b), /line number or bytes changed/],
+    ['a rejected line moved to another batch', (b) => run('UPDATE quarantine SET batch_id = ? WHERE id = (SELECT max(id) FROM quarantine WHERE batch_id = ?)', b + 1000, b), /holds 2 rejected record/],
+    ['the batch\'s file renamed', (b) => run("UPDATE batches SET file = 'other.jsonl' WHERE id = ?", b), /its file name no longer match/],
+    ['the batch\'s SHA-256 replaced', (b) => run("UPDATE batches SET sha256 = 'ab' WHERE id = ?", b), /its SHA-256 no longer match/],
+  ];
+  it.each(tamperings)('catches %s, at the audit event that recorded the import', async (_name, tamper, message) => {
+    const { batchId, auditSeq } = await importWithQuarantine();
+    vault.db.pragma('foreign_keys = OFF'); // an attacker is not bound by them
+    tamper(batchId);
+    const report = await verifyChain({ db: vault.db });
+    expect(report).toMatchObject({ ok: false, firstBadSeq: auditSeq });
+    expect(report.problem).toMatch(message);
+  });
+
+  it('collects the import records from every verification thread', async () => {
+    await importWithQuarantine('a.jsonl', 0);
+    await importWithQuarantine('b.jsonl', 100);
+    const { batchId, auditSeq } = await importWithQuarantine('c.jsonl', 200);
+    const threaded = () => verifyChain({ db: vault.db, key: vault.key, cipher: 'aegis' }, { workerScript: worker.script, threads: 2, minEventsPerThread: 1 });
+    expect(await threaded()).toMatchObject({ ok: true });
+    run('DELETE FROM quarantine WHERE id = (SELECT min(id) FROM quarantine WHERE batch_id = ?)', batchId);
+    const single = await verifyChain({ db: vault.db });
+    expect(single).toMatchObject({ ok: false, firstBadSeq: auditSeq });
+    expect({ ...(await threaded()), ms: 0 }).toEqual({ ...single, ms: 0 });
+  });
+});
