@@ -138,6 +138,9 @@ export const VerifyReportSchema = z.object({
   firstBadSeq: z.number().int().nullable(),
   problem: z.string().nullable(),
   ms: z.number().int(),
+  /** What was checked: 'full' adds the search index (postings), the Overview's counts and the import
+   * history to 'chain' (hashes, checkpoints, block index, actor/IP dictionary, dedup keys). */
+  scope: z.enum(['full', 'chain']),
 });
 export type VerifyReport = z.infer<typeof VerifyReportSchema>;
 

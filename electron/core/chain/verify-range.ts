@@ -3,6 +3,8 @@ import type { Db } from '../vault/database';
 import { CHAIN_RECORD_VERSION, CHAIN_RECORD_VERSION_RAW_IS_EVENT } from './chain-record';
 import { eventIdentity } from './event-identity';
 import { importRecordOf, type ImportRecord } from './verify-imports';
+import { PostingsCheck } from './verify-postings';
+import { SummaryTally, type SummaryTallyData } from './verify-summary';
 import { DIM } from './dimensions';
 
 /** Outcome of re-hashing one contiguous run of blocks. */
@@ -15,6 +17,8 @@ export interface RangeResult {
   indexProblem?: { seq: number; message: string } | null;
   /** Import audit events met in the range, for checking the batches and quarantine (verify-imports.ts). */
   imports?: ImportRecord[];
+  /** The range's per-minute counts, merged across threads and compared with event_summary (verify-summary.ts). */
+  summary?: SummaryTallyData;
 }
 
 /** Which blocks to walk, and what the chain must look like where they start. */
@@ -26,6 +30,9 @@ export interface RangeInput {
   expectedSeq: number;
   /** The hash the first of them must start from (hex; the previous block's stored head hash). */
   prevHashHex: string;
+  /** Also check the postings and tally the per-minute counts (verify-postings.ts, verify-summary.ts);
+   * default true. */
+  checkIndexes?: boolean;
   /** Source id of Attest's own audit events (null: none yet): their import records are collected. */
   auditSourceId?: number | null;
   /** The last seq of the run (the next run starts after it; the last run: Number.MAX_SAFE_INTEGER). The
@@ -65,15 +72,28 @@ export function verifyRange(db: Db, input: RangeInput): RangeResult {
     )
     .iterate(input.fromBlock, input.toBlock);
   const dictionary = new DictionaryCheck(db, input.expectedSeq, input.lastSeq);
+  let postings: PostingsCheck | null = null;
   try {
-    return walk(blocks, dictionary, input);
+    const indexes = input.checkIndexes ?? true;
+    postings = indexes ? new PostingsCheck(db, input.expectedSeq, input.lastSeq, dictionary.kinds) : null;
+    return walk(blocks, { dictionary, postings, summary: indexes ? new SummaryTally() : null }, input);
   } finally {
-    // Its statement must not stay open: the connection is busy until it is closed.
+    // Their statements must not stay open: the connection is busy until they are closed.
     dictionary.close();
+    postings?.close();
   }
 }
 
-function walk(blocks: Iterable<BlockRow>, dictionary: DictionaryCheck, input: RangeInput): RangeResult {
+/** What verify checks besides the chain, fed each event as the walk verifies it. */
+interface DerivedChecks {
+  dictionary: DictionaryCheck;
+  /** Null when the range checks the chain only. */
+  postings: PostingsCheck | null;
+  summary: SummaryTally | null;
+}
+
+function walk(blocks: Iterable<BlockRow>, checks: DerivedChecks, input: RangeInput): RangeResult {
+  const { dictionary, postings, summary } = checks;
   let expected = input.expectedSeq;
   let prev = input.prevHashHex;
   let verified = 0;
@@ -123,8 +143,11 @@ function walk(blocks: Iterable<BlockRow>, dictionary: DictionaryCheck, input: Ra
       const sourceId = q + 8 <= data.length ? data.readInt32BE(q) * TWO_32 + data.readUInt32BE(q + 4) : null;
       q += 8;
       const batchFlag = data[q];
-      if (batchFlag === 1) q += 9;
-      else if (batchFlag === 0) q += 1;
+      let batchId: number | null = null;
+      if (batchFlag === 1 && q + 9 <= data.length) {
+        batchId = data.readInt32BE(q + 1) * TWO_32 + data.readUInt32BE(q + 5);
+        q += 9;
+      } else if (batchFlag === 0) q += 1;
       else return fail(seq, `Event ${seq} has a malformed column.`);
       if (q + 4 > data.length) return fail(seq, `Event ${seq} has a malformed column.`);
       const eventStart = q + 4;
@@ -140,6 +163,14 @@ function walk(blocks: Iterable<BlockRow>, dictionary: DictionaryCheck, input: Ra
         return fail(seq, `Event ${seq} does not match its hash: it was altered, or an event before it was replaced.`);
       }
       if (dictionary.problem === null) dictionary.see(seq, actorId, ipId, data, eventStart, eventEnd);
+      if (postings !== null && summary !== null) {
+        const statusId = data.readInt32BE(p + 41) * TWO_32 + data.readUInt32BE(p + 45);
+        if (postings.problem === null) {
+          const classUid = data.readInt32BE(p + 25) * TWO_32 + data.readUInt32BE(p + 29);
+          postings.see(seq, actorId, ipId, classUid, statusId, sourceId ?? -1, batchId);
+        }
+        summary.add(time, statusId, actorId, ipId);
+      }
       if (auditSource !== null && sourceId === auditSource) {
         const record = importRecordOf(seq, data.toString('utf8', eventStart, eventEnd));
         if (record !== null) imports.push(record);
@@ -164,7 +195,9 @@ function walk(blocks: Iterable<BlockRow>, dictionary: DictionaryCheck, input: Ra
     }
   }
   dictionary.finish(expected - 1);
-  return { verified, firstBadSeq: null, problem: null, indexProblem: dictionary.problem, imports };
+  postings?.finish(expected - 1);
+  const indexProblem = [dictionary.problem, postings?.problem ?? null].filter((x) => x !== null).sort((a, b) => a.seq - b.seq)[0] ?? null;
+  return { verified, firstBadSeq: null, problem: null, indexProblem, imports, ...(summary !== null ? { summary: summary.data() } : {}) };
 }
 
 /**
@@ -181,7 +214,7 @@ function walk(blocks: Iterable<BlockRow>, dictionary: DictionaryCheck, input: Ra
 class DictionaryCheck {
   problem: { seq: number; message: string } | null = null;
   /** Kind of each dictionary id (0: none): built from one scan of (id, kind). */
-  private readonly kinds: Uint8Array;
+  readonly kinds: Uint8Array;
   private readonly entries: Iterator<EntryRow>;
   private next: EntryRow | null = null;
 
@@ -196,7 +229,7 @@ class DictionaryCheck {
       }
     }
     this.entries = db
-      .prepare<[number, number], EntryRow>('SELECT id, kind, value, first_seq FROM dim_values WHERE first_seq >= ? AND first_seq <= ? ORDER BY first_seq, id')
+      .prepare<[number, number], EntryRow>('SELECT id, kind, value, first_seq FROM dim_values WHERE first_seq >= ? AND first_seq <= ? ORDER BY first_seq')
       .iterate(fromSeq, toSeq);
     this.advance();
   }

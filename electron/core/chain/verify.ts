@@ -10,6 +10,7 @@ import { AttestError } from '../../../shared/result';
 import { CHECKPOINT_JWS_TYPE, isCheckpointPayload, publicKeysByKid } from './checkpoint';
 import { dictionaryShapeProblem, verifyRange, type RangeInput, type RangeResult } from './verify-range';
 import { importsProblem, type ImportRecord } from './verify-imports';
+import { SummaryComparison, type SummaryTallyData } from './verify-summary';
 import { SELF_AUDIT_SOURCE } from './self-audit';
 import type { VerifyWorkerInput, VerifyWorkerOutput } from './verify-worker';
 
@@ -40,6 +41,12 @@ export interface VerifyOptions {
   vaultId?: string;
   /** Below this many events per thread, threads cost more than they save (default 50,000). */
   minEventsPerThread?: number;
+  /**
+   * Check the chain only (hashes, checkpoints, block index, dictionary, dedup keys), not the data derived
+   * from it for searching and charts (postings, per-minute counts) nor the import history: about 40%
+   * faster on a large vault. The report's scope says which was done.
+   */
+  chainOnly?: boolean;
 }
 
 /** Below this many events, starting threads costs more than it saves. */
@@ -52,7 +59,8 @@ interface Problem {
 
 export async function verifyChain(target: VerifyTarget, options: VerifyOptions = {}): Promise<VerifyReport> {
   const started = Date.now();
-  const report = (fields: Omit<VerifyReport, 'ms'>): VerifyReport => ({ ...fields, ms: Date.now() - started });
+  const scope = options.chainOnly ? 'chain' : 'full';
+  const report = (fields: Omit<VerifyReport, 'ms' | 'scope'>): VerifyReport => ({ ...fields, ms: Date.now() - started, scope });
   const empty = { count: 0, headSeq: 0, headHash: '', checkpoints: 0 };
   let db = target.db;
   let opened = false;
@@ -72,16 +80,23 @@ export async function verifyChain(target: VerifyTarget, options: VerifyOptions =
     const maxSeq = last && typeof last.last_seq === 'number' ? last.last_seq : 0;
     const headHash = last && Buffer.isBuffer(last.head_hash) ? last.head_hash.toString('hex') : '';
 
-    let chain: RangeResult;
+    let chain: ChainResult;
+    const summary = options.chainOnly ? null : new SummaryComparison();
     const firstBlock = zones[0]?.first_seq;
     if (typeof firstBlock === 'number' && firstBlock < 1) {
       chain = { verified: 0, firstBadSeq: firstBlock, problem: `An event with the impossible seq ${firstBlock} was inserted.` };
     } else {
-      chain = await verifyEvents(db, target, options, zones);
+      chain = await verifyEvents(db, target, options, zones, summary);
     }
     const keys = chain.firstBadSeq === null ? keyCountProblem(db, maxSeq) : null;
     const dictionaryShape = chain.firstBadSeq === null ? dictionaryShapeProblem(db, maxSeq) : null;
-    const history = chain.firstBadSeq === null ? importsProblem(db, chain.imports ?? []) : null;
+    const derived = chain.firstBadSeq === null && !options.chainOnly;
+    const history = derived ? importsProblem(db, chain.imports ?? []) : null;
+    let charts: string | null = null;
+    if (derived && summary !== null) {
+      for (const tally of chain.summaries ?? []) summary.addTally(tally);
+      charts = summary.problem();
+    }
     const checked = await verifyCheckpoints(db, options, chain.firstBadSeq);
     readEveryOtherPage(db);
     let first: Problem | null = chain.firstBadSeq !== null ? { seq: chain.firstBadSeq, message: chain.problem ?? 'The chain breaks here.' } : null;
@@ -90,6 +105,7 @@ export async function verifyChain(target: VerifyTarget, options: VerifyOptions =
     if (first === null && dictionaryShape !== null) first = { seq: null, message: dictionaryShape };
     if (first === null && chain.indexProblem) first = chain.indexProblem;
     if (first === null && history) first = history;
+    if (first === null && charts !== null) first = { seq: null, message: charts };
     if (first === null && keys) first = keys;
     return report({
       ok: first === null,
@@ -108,6 +124,11 @@ export async function verifyChain(target: VerifyTarget, options: VerifyOptions =
   }
 }
 
+/** The whole chain's result: the runs' results merged, with every run's per-minute tally. */
+interface ChainResult extends RangeResult {
+  summaries?: SummaryTallyData[];
+}
+
 interface ZoneRow {
   first_seq: number;
   last_seq: unknown;
@@ -119,28 +140,39 @@ interface ZoneRow {
  * Splits the blocks into runs of about equal event counts, one per thread; each run starts from the
  * head hash stored in the block before it, which that block's own run proves (verify-range.ts).
  */
-async function verifyEvents(db: Db, target: VerifyTarget, options: VerifyOptions, zones: ZoneRow[]): Promise<RangeResult> {
-  if (zones.length === 0) return { verified: 0, firstBadSeq: null, problem: null, indexProblem: null };
+async function verifyEvents(db: Db, target: VerifyTarget, options: VerifyOptions, zones: ZoneRow[], summary: SummaryComparison | null): Promise<ChainResult> {
+  if (zones.length === 0) {
+    summary?.loadTable(db); // no events: any count in the Overview's table is forged
+    return { verified: 0, firstBadSeq: null, problem: null, indexProblem: null };
+  }
   const total = zones.reduce((n, z) => n + (typeof z.count === 'number' && z.count > 0 ? z.count : 0), 0);
   const threads = Math.max(1, options.threads ?? 2);
   const file = target.file ?? (target.db ? target.db.name : undefined);
   const canSplit = options.workerScript && file && target.key && target.cipher && threads > 1 && total >= threads * (options.minEventsPerThread ?? MIN_EVENTS_PER_WORKER);
   const runs: RangeInput[] = [];
+  const checkIndexes = !options.chainOnly;
   const auditSource = db.prepare<[string], { id: unknown }>('SELECT id FROM sources WHERE name = ?').get(SELF_AUDIT_SOURCE);
   const auditSourceId = typeof auditSource?.id === 'number' ? auditSource.id : null;
   const costs = canSplit ? blockCosts(db, zones) : zones.map(() => 0);
   const per = canSplit ? Math.ceil(costs.reduce((a, b) => a + b, 0) / threads) : Number.POSITIVE_INFINITY;
   let start = 0;
   let inRun = 0;
+  // A run ends only where an appended chunk ends: each run checks whole chunks' postings (verify-postings.ts).
+  const chunkStarts = canSplit && checkIndexes ? new Set(db.prepare<[], number>('SELECT DISTINCT first_seq FROM postings').pluck().all()) : new Set<number>();
   for (let i = 0; i < zones.length; i++) {
     inRun += costs[i]!;
-    if (inRun >= per || i === zones.length - 1) {
-      runs.push(runInput(zones, start, i, auditSourceId));
+    const canEnd = !checkIndexes || chunkStarts.has(zones[i + 1]?.first_seq ?? Number.NaN);
+    if ((inRun >= per && canEnd) || i === zones.length - 1) {
+      runs.push(runInput(zones, start, i, checkIndexes ? auditSourceId : null, checkIndexes));
       start = i + 1;
       inRun = 0;
     }
   }
-  if (!canSplit || runs.length === 1) return verifyRange(db, runs[0] ?? runInput(zones, 0, zones.length - 1, auditSourceId));
+  if (!canSplit || runs.length === 1) {
+    summary?.loadTable(db);
+    const one = verifyRange(db, runs[0] ?? runInput(zones, 0, zones.length - 1, checkIndexes ? auditSourceId : null, checkIndexes));
+    return { ...one, summaries: one.summary ? [one.summary] : [] };
+  }
   const inputs: VerifyWorkerInput[] = runs.map((range) => ({
     file: file!,
     key: new Uint8Array(target.key!),
@@ -148,20 +180,26 @@ async function verifyEvents(db: Db, target: VerifyTarget, options: VerifyOptions
     ...(target.nativeBinding ? { nativeBinding: target.nativeBinding } : {}),
     range,
   }));
-  const results = await Promise.all(inputs.map((input) => runWorker(options.workerScript!, input))).finally(() => {
+  const running = Promise.all(inputs.map((input) => runWorker(options.workerScript!, input))).finally(() => {
     for (const input of inputs) input.key.fill(0); // workerData was cloned into each worker
   });
+  running.catch(() => undefined); // awaited below; should the table read throw, it is not left unobserved
+  // The main thread is idle while the threads walk: read the Overview's table meanwhile.
+  summary?.loadTable(db);
+  const results = await running;
   // Runs are in seq order: the first run with a problem holds the first bad seq.
   let verified = 0;
   let indexProblem: RangeResult['indexProblem'] = null;
   const imports: ImportRecord[] = [];
+  const summaries: SummaryTallyData[] = [];
   for (const result of results) {
     verified += result.verified;
     if (result.firstBadSeq !== null) return { ...result, verified };
     if (indexProblem === null && result.indexProblem) indexProblem = result.indexProblem;
     if (result.imports) imports.push(...result.imports);
+    if (result.summary) summaries.push(result.summary);
   }
-  return { verified, firstBadSeq: null, problem: null, indexProblem, imports };
+  return { verified, firstBadSeq: null, problem: null, indexProblem, imports, summaries };
 }
 
 /** Dictionary checks cost about twice as much as re-hashing an event (bench profile): the split's weight. */
@@ -181,7 +219,7 @@ function blockCosts(db: Db, zones: ZoneRow[]): number[] {
   });
 }
 
-function runInput(zones: ZoneRow[], from: number, to: number, auditSourceId: number | null): RangeInput {
+function runInput(zones: ZoneRow[], from: number, to: number, auditSourceId: number | null, checkIndexes: boolean): RangeInput {
   const before = from > 0 ? zones[from - 1] : undefined;
   const end = zones[to]!.last_seq;
   const prevHash = before === undefined ? GENESIS_HASH : Buffer.isBuffer(before.head_hash) ? before.head_hash : Buffer.alloc(0);
@@ -192,6 +230,7 @@ function runInput(zones: ZoneRow[], from: number, to: number, auditSourceId: num
     prevHashHex: prevHash.toString('latin1'),
     // The runs partition the seqs, so each dictionary entry is checked by exactly one of them.
     auditSourceId,
+    checkIndexes,
     lastSeq: to === zones.length - 1 || typeof end !== 'number' ? Number.MAX_SAFE_INTEGER : end,
   };
 }

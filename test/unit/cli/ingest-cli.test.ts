@@ -117,9 +117,13 @@ describe('attest CLI: ingest, events, verify, checkpoint', () => {
   it('verify succeeds and the exported checkpoint verifies with its public key', async () => {
     const v = attest(['verify', '--vault', vault, '--json'], { env });
     expect(v.code, v.stderr).toBe(0);
-    const report = JSON.parse(v.stdout) as { ok: boolean; count: number; headHash: string; headSeq: number };
+    const report = JSON.parse(v.stdout) as { ok: boolean; count: number; headHash: string; headSeq: number; scope: string };
     expect(report.ok).toBe(true);
     expect(report.count).toBeGreaterThan(2000);
+    expect(report.scope).toBe('full');
+    const chainOnly = attest(['verify', '--vault', vault, '--chain-only'], { env });
+    expect(chainOnly.code, chainOnly.stderr).toBe(0);
+    expect(chainOnly.stdout).toMatch(/Chain verified: .* \(chain only: search index, Overview counts and import history not checked\)/);
     const out = path.join(dir, 'checkpoint.json');
     expect(attest(['checkpoint', 'export', '--vault', vault, '--out', out], { env }).code).toBe(0);
     const cp = JSON.parse(fs.readFileSync(out, 'utf8')) as { jws: string; publicJwk: Record<string, string> };

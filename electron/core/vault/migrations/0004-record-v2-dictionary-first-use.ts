@@ -23,7 +23,9 @@ export const migration0004: Migration = {
       ALTER TABLE dim_values ADD COLUMN first_seq INTEGER;
     `);
     backfillFirstSeq(db);
-    db.exec('CREATE INDEX dim_values_first_seq ON dim_values (first_seq)');
+    // Covering (kind and value ride along; the id is in every index): verify streams each thread's
+    // entries in first_seq order without a table lookup per entry, which had cost 4-5 µs each.
+    db.exec('CREATE INDEX dim_values_first_seq ON dim_values (first_seq, kind, value)');
   },
 };
 

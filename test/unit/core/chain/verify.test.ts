@@ -445,7 +445,8 @@ describe('verifyChain', () => {
     expect(single).toMatchObject({ ok: true, count: 30_000 });
     expect({ ...threaded, ms: 0 }).toEqual({ ...single, ms: 0 });
 
-    // Blocks of 1,000 events, so the two threads split the chain at 15,000 | 15,001.
+    // Blocks of 1,000 events. Runs end where an appended chunk ends (their postings are checked whole), so
+    // the two threads split the chain at the chunk boundary past the halfway cost: 20,000 | 20,001.
     reblock(db, 1_000);
     const both = async () => {
       const one = await verifyChain({ db });
@@ -455,14 +456,14 @@ describe('verifyChain', () => {
     };
     expect(await both()).toMatchObject({ ok: true, count: 30_000, checkpoints: 1 });
     const blocks = () => db.prepare('SELECT first_seq FROM event_blocks ORDER BY first_seq').pluck().all() as number[];
-    expect(blocks()).toContain(15_001);
+    expect(blocks()).toContain(20_001);
 
     reblock(db, 1_000, (rows) => rows.map((r) => (r.seq === 25_001 || r.seq === 28_001 ? { ...r, status_id: 2 } : r)));
     expect(await both()).toMatchObject({ ok: false, firstBadSeq: 25_001, count: 25_000 });
     // A break on the first row of the second thread's range.
-    reblock(db, 1_000, (rows) => rows.map((r) => (r.seq === 15_001 ? { ...r, raw: Buffer.from([0]) } : r)));
-    expect(blocks()).toContain(15_001);
-    expect(await both()).toMatchObject({ ok: false, firstBadSeq: 15_001, count: 15_000 });
+    reblock(db, 1_000, (rows) => rows.map((r) => (r.seq === 20_001 ? { ...r, raw: Buffer.from([0]) } : r)));
+    expect(blocks()).toContain(20_001);
+    expect(await both()).toMatchObject({ ok: false, firstBadSeq: 20_001, count: 20_000 });
     reblock(db, 1_000, (rows) => rows.filter((r) => r.seq !== 9_001));
     expect(await both()).toMatchObject({ ok: false, firstBadSeq: 9_001, count: 9_000 });
   });
@@ -497,7 +498,8 @@ describe('verifyChain', () => {
     const { db } = vault;
     const sourceId = ensureSource(db, 'okta');
     const log = new EventLog(db);
-    db.transaction(() => log.appendChunk(Array.from({ length: 4_000 }, (_, i) => newEvent(i, sourceId, 1)))).immediate();
+    // Two appended chunks, 1-2000 and 2001-4000: the threads split where the first ends.
+    for (const from of [0, 2_000]) db.transaction(() => log.appendChunk(Array.from({ length: 2_000 }, (_, i) => newEvent(from + i, sourceId, 1)))).immediate();
     reblock(db, 500);
     const both = () => threadedAgreesWithSingle(db);
     expect(await both()).toMatchObject({ ok: true, count: 4_000 });

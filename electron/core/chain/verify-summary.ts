@@ -1,0 +1,126 @@
+import type { Db } from '../vault/database';
+import { DIM, OUTCOME, outcomeOf } from './dimensions';
+
+/**
+ * The Overview's charts read event_summary (per-minute counts by outcome, and failures per actor and per
+ * IP), written at import time (event-log.ts). verify tallies the same counts from the chained events
+ * (each thread its own range) and compares the merged tally with the table, so a chart cannot be made to
+ * hide failures that the chain still holds.
+ */
+const MINUTE_MS = 60_000;
+
+/** One thread's tally, flattened for the trip back from a worker. */
+export interface SummaryTallyData {
+  /** minute, outcome, n; repeated. */
+  totals: number[];
+  /** minute, dim, key, n; repeated. */
+  failures: number[];
+}
+
+export class SummaryTally {
+  private readonly totals = new Map<number, number>(); // minute * 4 + outcome
+  /** minute * 4 + dim -> key id -> failures (numeric keys: string keys cost most of this check). */
+  private readonly failures = new Map<number, Map<number, number>>();
+  /** The total being counted (consecutive events mostly share their minute and outcome). */
+  private runKey = Number.NaN;
+  private runCount = 0;
+
+  add(time: number, statusId: number, actorId: number | null, ipId: number | null): void {
+    const minute = Math.floor(time / MINUTE_MS);
+    const outcome = outcomeOf(statusId);
+    const key = minute * 4 + outcome;
+    if (key === this.runKey) this.runCount++;
+    else {
+      this.flushRun();
+      this.runKey = key;
+      this.runCount = 1;
+    }
+    if (outcome !== OUTCOME.failure) return;
+    if (actorId !== null) bumpNested(this.failures, minute * 4 + DIM.actor, actorId, 1);
+    if (ipId !== null) bumpNested(this.failures, minute * 4 + DIM.ip, ipId, 1);
+  }
+
+  data(): SummaryTallyData {
+    this.flushRun();
+    const totals: number[] = [];
+    for (const [key, n] of this.totals) {
+      const minute = Math.floor(key / 4);
+      totals.push(minute, key - minute * 4, n);
+    }
+    const failures: number[] = [];
+    for (const [outer, byKey] of this.failures) {
+      const minute = Math.floor(outer / 4);
+      for (const [id, n] of byKey) failures.push(minute, outer - minute * 4, id, n);
+    }
+    return { totals, failures };
+  }
+
+  private flushRun(): void {
+    if (this.runCount > 0) this.totals.set(this.runKey, (this.totals.get(this.runKey) ?? 0) + this.runCount);
+    this.runCount = 0;
+  }
+}
+
+/**
+ * event_summary held against the threads' tallies. The table is read while the threads walk the chain
+ * (loadTable: the main thread is idle then, and reading ~200,000 rows costs as much as a thread's whole
+ * postings check), then each thread's tally is added in and any difference reported.
+ */
+export class SummaryComparison {
+  /** dim * 4 + outcome -> minute -> key id -> [stored n, tallied n]. */
+  private readonly counts = new Map<number, Map<number, Map<number, [number, number]>>>();
+  private malformed: string | null = null;
+
+  loadTable(db: Db): void {
+    const rows = db.prepare<[], unknown[]>('SELECT dim, outcome, minute, key_id, n FROM event_summary').raw(true);
+    for (const [dim, outcome, minute, key, n] of rows.iterate() as IterableIterator<unknown[]>) {
+      if (![dim, outcome, minute, key, n].every((v) => typeof v === 'number' && Number.isSafeInteger(v))) {
+        this.malformed ??= describe(dim, outcome, minute, Number.NaN, 0);
+        continue;
+      }
+      this.entry(dim as number, outcome as number, minute as number, key as number)[0] += n as number;
+    }
+  }
+
+  addTally(t: SummaryTallyData): void {
+    for (let i = 0; i < t.totals.length; i += 3) this.entry(0, t.totals[i + 1]!, t.totals[i]!, 0)[1] += t.totals[i + 2]!;
+    for (let i = 0; i < t.failures.length; i += 4) this.entry(t.failures[i + 1]!, OUTCOME.failure, t.failures[i]!, t.failures[i + 2]!)[1] += t.failures[i + 3]!;
+  }
+
+  /** The first difference between the table and the tallies, or null. */
+  problem(): string | null {
+    if (this.malformed !== null) return this.malformed;
+    for (const [dimOutcome, byMinute] of this.counts) {
+      for (const [minute, byKey] of byMinute) {
+        for (const [stored, tallied] of byKey.values()) {
+          if (stored === tallied) continue;
+          const dim = Math.floor(dimOutcome / 4);
+          return describe(dim, dimOutcome - dim * 4, minute, stored, tallied);
+        }
+      }
+    }
+    return null;
+  }
+
+  private entry(dim: number, outcome: number, minute: number, key: number): [number, number] {
+    let byMinute = this.counts.get(dim * 4 + outcome);
+    if (byMinute === undefined) this.counts.set(dim * 4 + outcome, (byMinute = new Map()));
+    let byKey = byMinute.get(minute);
+    if (byKey === undefined) byMinute.set(minute, (byKey = new Map()));
+    let pair = byKey.get(key);
+    if (pair === undefined) byKey.set(key, (pair = [0, 0]));
+    return pair;
+  }
+}
+
+function describe(dim: unknown, outcome: unknown, minute: unknown, stored: number, want: number): string {
+  const at = typeof minute === 'number' && Number.isSafeInteger(minute) && Math.abs(minute) < 1e10 ? new Date(minute * MINUTE_MS).toISOString().slice(0, 16).replace('T', ' ') + ' UTC' : 'an unknown minute';
+  const what = dim === 0 ? (outcome === OUTCOME.failure ? 'failed events' : outcome === OUTCOME.success ? 'successful events' : 'other events') : dim === DIM.actor ? 'failures by one actor' : dim === DIM.ip ? 'failures from one IP' : 'counts of an unknown kind';
+  return `The Overview's per-minute counts were altered: ${what} at ${at} are recorded as ${Number.isNaN(stored) ? 'a malformed value' : stored}, the chain holds ${want}. Its charts would misreport them.`;
+}
+
+function bumpNested(map: Map<number, Map<number, number>>, outer: number, inner: number, n: number): void {
+  let byKey = map.get(outer);
+  if (byKey === undefined) map.set(outer, (byKey = new Map()));
+  byKey.set(inner, (byKey.get(inner) ?? 0) + n);
+}

@@ -1,0 +1,133 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Db } from '../../../../electron/core/vault/database';
+import { EventLog } from '../../../../electron/core/chain/event-log';
+import { ensureSource } from '../../../../electron/core/chain/self-audit';
+import { DIM } from '../../../../electron/core/chain/dimensions';
+import { ChunkPostingsBuilder, decodePostings } from '../../../../electron/core/chain/postings-codec';
+import { verifyChain } from '../../../../electron/core/chain/verify';
+import { createTestVault, newEvent, type TestVault } from './vault-fixture';
+import { buildVerifyWorker } from './verify-worker-build';
+
+let vault: TestVault;
+beforeEach(() => {
+  vault = createTestVault();
+});
+afterEach(() => vault.cleanup());
+let worker: Awaited<ReturnType<typeof buildVerifyWorker>>;
+beforeAll(async () => {
+  worker = await buildVerifyWorker();
+});
+afterAll(() => worker.dispose());
+
+/** Two appended chunks (1-30, 31-60); every third event fails; even events carry a uid beside the name. */
+function seed(db: Db): void {
+  const sourceId = ensureSource(db, 'okta');
+  const log = new EventLog(db);
+  for (const from of [0, 30]) {
+    const items = Array.from({ length: 30 }, (_, k) => {
+      const i = from + k;
+      return newEvent(i, sourceId, from === 0 ? 1 : 2, { statusId: i % 3 === 0 ? 2 : 1, ...(i % 2 === 0 ? { uid: `uid-${i % 4}` } : {}) });
+    });
+    db.transaction(() => log.appendChunk(items)).immediate();
+  }
+}
+
+/** A chunk's list of one dimension as key -> seqs, and a writer for an edited one (re-encoded as the log does). */
+function readLists(db: Db, firstSeq: number, dim: number): Map<number, number[]> {
+  const blob = db.prepare('SELECT keys FROM postings WHERE first_seq = ? AND dim = ?').pluck().get(firstSeq, dim) as Buffer;
+  const n = blob.readUInt32BE(0);
+  const head = 4 + n * 12;
+  const lists = new Map<number, number[]>();
+  let start = 0;
+  for (let k = 0; k < n; k++) {
+    const key = Number(blob.readBigInt64BE(4 + k * 12));
+    const end = blob.readUInt32BE(4 + k * 12 + 8);
+    lists.set(key, decodePostings(firstSeq, blob.subarray(head + start, head + end)));
+    start = end;
+  }
+  return lists;
+}
+
+function writeLists(db: Db, firstSeq: number, dim: number, lists: Map<number, number[]>): void {
+  const builder = new ChunkPostingsBuilder(firstSeq);
+  for (const [key, seqs] of lists) for (const seq of seqs) builder.add(key, seq);
+  db.prepare('UPDATE postings SET keys = ? WHERE first_seq = ? AND dim = ?').run(builder.toBuffer(), firstSeq, dim);
+}
+
+function editLists(db: Db, firstSeq: number, dim: number, edit: (lists: Map<number, number[]>) => void): void {
+  const lists = readLists(db, firstSeq, dim);
+  edit(lists);
+  writeLists(db, firstSeq, dim, lists);
+}
+
+const actorOf = (db: Db, seq: number) => db.prepare('SELECT actor_id FROM events WHERE seq = ?').pluck().get(seq) as number;
+const ipOf = (db: Db, seq: number) => db.prepare('SELECT ip_id FROM events WHERE seq = ?').pluck().get(seq) as number;
+const remove = (list: number[] | undefined, seq: number) => list?.splice(list.indexOf(seq), 1);
+
+describe('verify checks the search index (postings) against the chained events', () => {
+  it('accepts the index as written, lists re-encoded unchanged included', async () => {
+    seed(vault.db);
+    for (const dim of [DIM.actor, DIM.ip, DIM.classUid, DIM.statusId, DIM.source, DIM.batch]) editLists(vault.db, 31, dim, () => undefined);
+    expect(await verifyChain({ db: vault.db })).toMatchObject({ ok: true, count: 60 });
+  });
+
+  const tamperings: [string, (db: Db) => void, RegExp, number][] = [
+    ['an event removed from its actor\'s list', (db) => editLists(db, 31, DIM.actor, (l) => remove(l.get(actorOf(db, 40)), 40)), /actor index of events 31–60 no longer matches them/, 31],
+    ['an event moved to another IP\'s list', (db) => editLists(db, 1, DIM.ip, (l) => {
+      remove(l.get(ipOf(db, 5)), 5);
+      l.get(ipOf(db, 6))!.push(5);
+      l.get(ipOf(db, 6))!.sort((a, b) => a - b);
+    }), /IP index of events 1–30/, 1],
+    ['a failure relabelled as a success in the outcome lists', (db) => editLists(db, 1, DIM.statusId, (l) => {
+      remove(l.get(2), 1);
+      l.get(1)!.unshift(1);
+    }), /outcome index of events 1–30/, 1],
+    ['a whole list of a chunk deleted', (db) => db.prepare('DELETE FROM postings WHERE first_seq = 31 AND dim = ?').run(DIM.classUid), /class index of events 31–60/, 31],
+    ['a chunk\'s lists deleted (its events unsearchable)', (db) => db.prepare('DELETE FROM postings WHERE first_seq = 31').run(), /Event 31 is missing from the search index|index of events 1–60/, 1],
+    ['a list added for a chunk that does not exist', (db) => db.prepare('INSERT INTO postings (first_seq, dim, keys) SELECT 45, dim, keys FROM postings WHERE first_seq = 31 AND dim = ?').run(DIM.source), /index of events 31–44/, 31],
+    ['a list for events after the last one', (db) => db.prepare('INSERT INTO postings (first_seq, dim, keys) SELECT 61, dim, keys FROM postings WHERE first_seq = 31 AND dim = ?').run(DIM.source), /events from 61 on that are not in the log/, 61],
+    ['an event listed under an IP entry as its uid', (db) => editLists(db, 1, DIM.actor, (l) => l.set(ipOf(db, 3), [3])), /event 3 under an actor it does not name/, 1],
+    ['a list of an unknown kind', (db) => db.prepare('INSERT INTO postings (first_seq, dim, keys) SELECT 1, 9, keys FROM postings WHERE first_seq = 1 AND dim = ?').run(DIM.source), /list of an unknown kind/, 1],
+    ['a malformed list', (db) => db.prepare("UPDATE postings SET keys = x'0000000500' WHERE first_seq = 1 AND dim = ?").run(DIM.batch), /search index of events 1–30 was altered \(a truncated list\)/, 1],
+  ];
+  it.each(tamperings)('catches %s', async (_name, tamper, message, seq) => {
+    seed(vault.db);
+    tamper(vault.db);
+    const report = await verifyChain({ db: vault.db });
+    expect(report).toMatchObject({ ok: false, firstBadSeq: seq });
+    expect(report.problem).toMatch(message);
+  });
+});
+
+describe('verify of the search index and counts across threads', () => {
+  it('splits where a chunk ends, and each thread reports what one thread would', async () => {
+    seed(vault.db);
+    const threaded = () => verifyChain({ db: vault.db, key: vault.key, cipher: 'aegis' }, { workerScript: worker.script, threads: 2, minEventsPerThread: 1 });
+    expect(await threaded()).toMatchObject({ ok: true, count: 60 });
+    editLists(vault.db, 31, DIM.actor, (l) => remove(l.get(actorOf(vault.db, 50)), 50));
+    const single = await verifyChain({ db: vault.db });
+    expect(single).toMatchObject({ ok: false, firstBadSeq: 31 });
+    expect({ ...(await threaded()), ms: 0 }).toEqual({ ...single, ms: 0 });
+    editLists(vault.db, 31, DIM.actor, (l) => l.get(actorOf(vault.db, 50))!.push(50) && l.get(actorOf(vault.db, 50))!.sort((a, b) => a - b));
+    vault.db.prepare('UPDATE event_summary SET n = n + 1 WHERE dim = 0 AND minute = (SELECT max(minute) FROM event_summary WHERE dim = 0) AND outcome = 0').run();
+    const charts = await verifyChain({ db: vault.db });
+    expect(charts.problem).toMatch(/per-minute counts were altered/);
+    expect({ ...(await threaded()), ms: 0 }).toEqual({ ...charts, ms: 0 });
+  });
+});
+
+describe('verify checks the Overview\'s per-minute counts against the chained events', () => {
+  const tamperings: [string, string][] = [
+    ['a per-minute total lowered', 'UPDATE event_summary SET n = n - 1 WHERE dim = 0 AND rowid = rowid AND minute = (SELECT min(minute) FROM event_summary WHERE dim = 0) AND outcome = 0'],
+    ['an actor\'s failures of a minute deleted', `DELETE FROM event_summary WHERE dim = ${DIM.actor} AND minute = (SELECT min(minute) FROM event_summary WHERE dim = ${DIM.actor})`],
+    ['failures added for an IP that had none', `INSERT INTO event_summary (dim, outcome, minute, key_id, n) SELECT ${DIM.ip}, 1, minute, 999999, 3 FROM event_summary LIMIT 1`],
+  ];
+  it.each(tamperings)('catches %s', async (_name, sql) => {
+    seed(vault.db);
+    expect(await verifyChain({ db: vault.db })).toMatchObject({ ok: true });
+    expect(vault.db.prepare(sql.replace(' AND rowid = rowid', '')).run().changes).toBeGreaterThan(0);
+    const report = await verifyChain({ db: vault.db });
+    expect(report).toMatchObject({ ok: false, firstBadSeq: null });
+    expect(report.problem).toMatch(/Overview's per-minute counts were altered/);
+  });
+});
