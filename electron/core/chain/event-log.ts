@@ -12,8 +12,9 @@ import { serialiseEvent } from './event-json';
  * (serialiseEvent) and the columns and dictionary values taken from it.
  */
 export interface PreparedEvent {
-  /** The stored JSON: a string, or its UTF-8 bytes (as the parse thread hands them over). */
-  json: string | Buffer;
+  /** The stored JSON: a string, or its UTF-8 bytes (as the parse thread hands them over), or null when
+   * it is byte for byte the raw record (stored once: a version 2 record, chain-record.ts). */
+  json: string | Buffer | null;
   time: number;
   classUid: number;
   activityId: number;
@@ -140,7 +141,7 @@ export class EventLog {
       record.batchId = item.batchId;
       // The stored bytes ARE the hashed bytes (chain-record.ts): serialised once (serialiseEvent);
       // verification never re-serialises.
-      record.event = p.json;
+      record.event = p.json ?? item.raw;
       record.raw = item.raw;
       builder.append(record);
       if (name !== null) postings.add(DIM.actor, name, seq);

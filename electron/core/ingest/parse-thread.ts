@@ -46,6 +46,8 @@ export interface ParsedBatch {
   /** Every event's JSON as UTF-8, concatenated; jsonEnds[i] is where event i ends (in bytes). */
   json: Uint8Array;
   jsonEnds: Uint32Array;
+  /** 1 where the event's JSON is byte for byte its raw record (then it is not in json: no copy travels). */
+  rawIsJson: Uint8Array;
   /** Per event: record index, time, class, activity, status, severity, fp high (signed), fp low. */
   nums: Float64Array;
   /** Per event: actor name, actor uid, source IP, concatenated; strLengths holds each one's length, -1 for none. */
@@ -98,6 +100,7 @@ function parseBatch(req: BatchRequest, setup: ParseThreadSetup, fingerprinter: F
   // Stored JSON is about the size of the raw record: start there.
   const json = new Utf8Out(bytes.length + 1024);
   let jsonEnds = new Uint32Array(req.ends.length);
+  let rawIsJson = new Uint8Array(req.ends.length);
   let nums = new Float64Array(req.ends.length * NUMS);
   let events = 0;
   let strs = '';
@@ -133,11 +136,14 @@ function parseBatch(req: BatchRequest, setup: ParseThreadSetup, fingerprinter: F
       if (events === jsonEnds.length) {
         // A record that yields several events (a JWS batch, a CloudTrail Records file): grow.
         jsonEnds = grow(jsonEnds, jsonEnds.length * 2);
+        rawIsJson = grow(rawIsJson, rawIsJson.length * 2);
         nums = grow(nums, nums.length * 2);
         strLengths = grow(strLengths, strLengths.length * 2);
       }
       try {
-        json.write(serialiseEvent(event));
+        const text = serialiseEvent(event);
+        if (outcome.events.length === 1 && isRawRecord(text, raw)) rawIsJson[events] = 1;
+        else json.write(text);
       } catch (err) {
         refusals.push([events, err instanceof Error ? err.message : String(err)]);
       }
@@ -164,6 +170,7 @@ function parseBatch(req: BatchRequest, setup: ParseThreadSetup, fingerprinter: F
     notes: [...notes],
     json: new Uint8Array(json.buf.buffer, json.buf.byteOffset, json.length),
     jsonEnds: jsonEnds.subarray(0, events),
+    rawIsJson: rawIsJson.subarray(0, events),
     nums: nums.subarray(0, events * NUMS),
     strs,
     strLengths: strLengths.subarray(0, events * 3),
@@ -171,7 +178,16 @@ function parseBatch(req: BatchRequest, setup: ParseThreadSetup, fingerprinter: F
   };
 }
 
-function grow<T extends Uint32Array | Float64Array | Int32Array>(a: T, length: number): T {
+/**
+ * Whether text's UTF-8 bytes are exactly raw (an OCSF source writing the canonical form). Checked as ASCII:
+ * equal lengths, no character above 0x7f, and raw read as latin1 equal to text; a record with other
+ * characters just travels as JSON bytes, and the log still stores it once (chain-record.ts compares).
+ */
+function isRawRecord(text: string, raw: Buffer): boolean {
+  return text.length === raw.length && Buffer.byteLength(text, 'utf8') === text.length && raw.toString('latin1') === text;
+}
+
+function grow<T extends Uint32Array | Float64Array | Int32Array | Uint8Array>(a: T, length: number): T {
   const out = new (a.constructor as new (n: number) => T)(length);
   out.set(a);
   return out;
@@ -197,7 +213,7 @@ export function* parsedEvents(batch: ParsedBatch): Generator<ParsedEvent> {
     const fpLo = nums[n + 7]!;
     const refusal = refusals.get(e);
     const prepared: PreparedEvent = {
-      json: json.subarray(start, end),
+      json: batch.rawIsJson[e] === 1 ? null : json.subarray(start, end),
       time: nums[n + 1]!,
       classUid: nums[n + 2]!,
       activityId: nums[n + 3]!,

@@ -2,6 +2,7 @@ import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
+import { readStoredEvents } from '../../chain/stored-events';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { IngestProgress } from '../../../../../shared/contract/events';
 import { IngestJobs } from '../../../../../electron/core/ingest/ingest-jobs';
@@ -127,8 +128,13 @@ describe('parse thread', () => {
   it('stores exactly what the in-thread path stores: same events, fingerprints, hashes, quarantine and counts', async () => {
     // Repeated lines (occurrence counting), a broken line, a line with an invalid id and a NUL escape.
     const line = ocsfLines(1, 7);
+    // Lines already in Attest's canonical form are stored once, as version 2 records: ASCII ones travel from
+    // the parse thread without a copy, one with non-ASCII text travels as bytes for the log to compare.
+    const canonical = (day: number, message: string) =>
+      JSON.stringify({ class_uid: 3002, class_name: 'Authentication', activity_id: 1, activity_name: 'Logon', time: Date.UTC(2026, 9, day), status_id: 1, status: 'Success', severity_id: 1, message, metadata: { product: {} } }) + '\n';
     const text = ocsfLines(5_000) + line + line + 'broken line\n' + '{"class_uid":"x"}\n' +
-      JSON.stringify({ class_uid: 3002, activity_id: 1, time: Date.UTC(2026, 9, 2), status_id: 1, severity_id: 1, message: 'a\u0000b', metadata: { product: {} } }) + '\n';
+      JSON.stringify({ class_uid: 3002, activity_id: 1, time: Date.UTC(2026, 9, 2), status_id: 1, severity_id: 1, message: 'a\u0000b', metadata: { product: {} } }) + '\n' +
+      canonical(3, 'Zugriff für Jörg') + canonical(4, 'plain') + canonical(5, 'also plain');
     const input = vault.input('same.jsonl');
     writeFileSync(input, text);
     const inThread = await importFile(vault.db, { path: input }, { operator: 'a', now: NOW, chunkEvents: 1_000 });
@@ -137,12 +143,14 @@ describe('parse thread', () => {
       const threaded = await importFile(other.db, { path: input }, { operator: 'a', now: NOW, chunkEvents: 1_000, parseThreadScript: WORKER });
       const pick = ({ read, imported, duplicates, quarantined, error }: typeof inThread) => ({ read, imported, duplicates, quarantined, error });
       expect(pick(threaded)).toEqual(pick(inThread));
-      expect(pick(threaded)).toMatchObject({ read: 5_005, imported: 5_003, duplicates: 0, quarantined: 2, error: null });
+      expect(pick(threaded)).toMatchObject({ read: 5_008, imported: 5_006, duplicates: 0, quarantined: 2, error: null });
       expectReconciled(other.db, threaded);
       // The import's own audit event carries a random fingerprint: compare the imported events.
       const rows = (db: typeof vault.db) =>
         db.prepare('SELECT seq, fp, event, raw, hash, actor_id, ip_id FROM events WHERE batch_id IS NOT NULL ORDER BY seq').safeIntegers(true).all();
       expect(rows(other.db)).toEqual(rows(vault.db));
+      const once = readStoredEvents(other.db).filter((e) => e.batch_id !== null && e.version === 2);
+      expect(once.map((e) => JSON.parse(e.event) as { message: string }).map((e) => e.message)).toEqual(['Zugriff für Jörg', 'plain', 'also plain']);
       const quarantine = (db: typeof vault.db) => db.prepare('SELECT line, reason, raw FROM quarantine ORDER BY id').all();
       expect(quarantine(other.db)).toEqual(quarantine(vault.db));
       const opts = (db: typeof vault.db) => JSON.parse(db.prepare('SELECT options FROM batches').pluck().get() as string) as { notes?: string[] };
