@@ -63,55 +63,59 @@ export class SummaryTally {
 
 /**
  * event_summary held against the threads' tallies. The table is read while the threads walk the chain
- * (loadTable: the main thread is idle then, and reading ~200,000 rows costs as much as a thread's whole
- * postings check), then each thread's tally is added in and any difference reported.
+ * (loadTable: the main thread is idle then, and reading ~200,000 rows per million events costs as much as
+ * a thread's whole postings check), then each thread's tally is subtracted and any count left over
+ * reported. Held as one small integer per row (stored minus tallied): ~40 bytes per row, where a pair per
+ * row had cost ~350.
  */
 export class SummaryComparison {
-  /** dim * 4 + outcome -> minute -> key id -> [stored n, tallied n]. */
-  private readonly counts = new Map<number, Map<number, Map<number, [number, number]>>>();
+  /** dim * 4 + outcome -> minute -> key id -> stored n minus tallied n. */
+  private readonly diffs = new Map<number, Map<number, Map<number, number>>>();
   private malformed: string | null = null;
+  private db: Db | null = null;
 
   loadTable(db: Db): void {
+    this.db = db;
     const rows = db.prepare<[], unknown[]>('SELECT dim, outcome, minute, key_id, n FROM event_summary').raw(true);
     for (const [dim, outcome, minute, key, n] of rows.iterate() as IterableIterator<unknown[]>) {
-      if (![dim, outcome, minute, key, n].every((v) => typeof v === 'number' && Number.isSafeInteger(v))) {
+      if (!(isInt(dim) && isInt(outcome) && isInt(minute) && isInt(key) && isInt(n))) {
         this.malformed ??= describe(dim, outcome, minute, Number.NaN, 0);
         continue;
       }
-      this.entry(dim as number, outcome as number, minute as number, key as number)[0] += n as number;
+      this.add(dim, outcome, minute, key, n);
     }
   }
 
   addTally(t: SummaryTallyData): void {
-    for (let i = 0; i < t.totals.length; i += 3) this.entry(0, t.totals[i + 1]!, t.totals[i]!, 0)[1] += t.totals[i + 2]!;
-    for (let i = 0; i < t.failures.length; i += 4) this.entry(t.failures[i + 1]!, OUTCOME.failure, t.failures[i]!, t.failures[i + 2]!)[1] += t.failures[i + 3]!;
+    for (let i = 0; i < t.totals.length; i += 3) this.add(0, t.totals[i + 1]!, t.totals[i]!, 0, -t.totals[i + 2]!);
+    for (let i = 0; i < t.failures.length; i += 4) this.add(t.failures[i + 1]!, OUTCOME.failure, t.failures[i]!, t.failures[i + 2]!, -t.failures[i + 3]!);
   }
 
   /** The first difference between the table and the tallies, or null. */
   problem(): string | null {
     if (this.malformed !== null) return this.malformed;
-    for (const [dimOutcome, byMinute] of this.counts) {
+    for (const [dimOutcome, byMinute] of this.diffs) {
       for (const [minute, byKey] of byMinute) {
-        for (const [stored, tallied] of byKey.values()) {
-          if (stored === tallied) continue;
+        for (const [key, diff] of byKey) {
+          if (diff === 0) continue;
           const dim = Math.floor(dimOutcome / 4);
-          return describe(dim, dimOutcome - dim * 4, minute, stored, tallied);
+          const outcome = dimOutcome - dim * 4;
+          const stored = this.db?.prepare<number[], { n: number }>('SELECT n FROM event_summary WHERE dim = ? AND outcome = ? AND minute = ? AND key_id = ?').get(dim, outcome, minute, key)?.n ?? 0;
+          return describe(dim, outcome, minute, stored, stored - diff);
         }
       }
     }
     return null;
   }
 
-  private entry(dim: number, outcome: number, minute: number, key: number): [number, number] {
-    let byMinute = this.counts.get(dim * 4 + outcome);
-    if (byMinute === undefined) this.counts.set(dim * 4 + outcome, (byMinute = new Map()));
-    let byKey = byMinute.get(minute);
-    if (byKey === undefined) byMinute.set(minute, (byKey = new Map()));
-    let pair = byKey.get(key);
-    if (pair === undefined) byKey.set(key, (pair = [0, 0]));
-    return pair;
+  private add(dim: number, outcome: number, minute: number, key: number, n: number): void {
+    let byMinute = this.diffs.get(dim * 4 + outcome);
+    if (byMinute === undefined) this.diffs.set(dim * 4 + outcome, (byMinute = new Map()));
+    bumpNested(byMinute, minute, key, n);
   }
 }
+
+const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
 
 function describe(dim: unknown, outcome: unknown, minute: unknown, stored: number, want: number): string {
   const at = typeof minute === 'number' && Number.isSafeInteger(minute) && Math.abs(minute) < 1e10 ? new Date(minute * MINUTE_MS).toISOString().slice(0, 16).replace('T', ' ') + ' UTC' : 'an unknown minute';
