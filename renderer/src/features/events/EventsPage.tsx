@@ -11,21 +11,26 @@ import { ImportPanel } from './ImportPanel';
 import { QuarantineList } from './QuarantineList';
 import { useEventPages } from './use-event-pages';
 
-/** The events explorer (#/events) and the quarantine list (#/events/quarantine?batch=N). */
+/**
+ * The events explorer (#/events, or #/events/SEQ with that event's detail open, as verify links to the
+ * first bad event) and the quarantine list (#/events/quarantine?batch=N).
+ */
 export function EventsPage({ route }: { route: Route }) {
   if (route.segments[1] === 'quarantine') {
     const batch = route.params.get('batch');
     const batchId = batch !== null && /^\d+$/.test(batch) ? Number(batch) : undefined;
     return <QuarantineList batchId={batchId} />;
   }
-  return <EventsExplorer />;
+  const seq = route.segments[1];
+  const open = seq !== undefined && /^[1-9]\d{0,15}$/.test(seq) ? Number(seq) : null;
+  return <EventsExplorer key={open ?? 'list'} initialSeq={open} />;
 }
 
-function EventsExplorer() {
+function EventsExplorer({ initialSeq }: { initialSeq: number | null }) {
   const api = useApi();
   const [filter, setFilter] = useState<EventFilter>({});
   const pages = useEventPages(api, filter);
-  const [selected, setSelected] = useState<number | null>(null);
+  const [selected, setSelected] = useState<number | null>(initialSeq);
   const tableRef = useRef<HTMLDivElement>(null);
   const { reload, loadMore } = pages;
 

@@ -9,6 +9,7 @@ import { formatNumber } from '../../components/format';
 import { OutcomeChart } from './OutcomeChart';
 import { OVERVIEW_RANGES, rangeRequest, type OverviewRangeId } from './overview-ranges';
 import { TopFailuresChart } from './TopFailuresChart';
+import { IntegrityCard } from '../integrity/IntegrityCard';
 
 /** What the vault holds, from events:overview only: an empty vault shows an empty state, never a sample chart. */
 export function OverviewPage() {
@@ -76,6 +77,7 @@ export function OverviewPage() {
               <span className="stat-label">{failures === 1 ? 'failure' : 'failures'}</span>
             </div>
           </div>
+          <IntegrityCard events={range === 'all' ? overview.total : null} />
           <Card title="Events over time by outcome">
             <OutcomeChart overview={overview} />
           </Card>

@@ -124,6 +124,18 @@ describe('EventsPage', () => {
     await waitFor(() => expect(fake.callsTo('events:query')).toContainEqual({ filter: {}, beforeSeq: 501, limit: 500 }));
   });
 
+  it('opens an event named in the address (#/events/SEQ, as verify links to the first bad event)', async () => {
+    const { fake } = renderWithApi(<EventsPage route={parseRoute('#/events/42')} />, {
+      'events:count': () => ({ count: 100 }),
+      'events:query': () => ({ rows: [eventRow(100)], nextBeforeSeq: null }),
+      'events:get': ({ seq }) => eventDetail(eventRow(seq), '{"raw":42}'),
+      'sources:list': () => [],
+    });
+    const panel = await screen.findByRole('complementary', { name: 'Event details' });
+    expect(await within(panel).findByText('{"raw":42}')).toBeTruthy();
+    expect(fake.callsTo('events:get')).toEqual([{ seq: 42 }]);
+  });
+
   it('applies filters from the filter bar', async () => {
     const { fake } = renderWithApi(<EventsPage route={parseRoute('#/events')} />, {
       'events:count': () => ({ count: 0 }),
