@@ -1,6 +1,6 @@
 import type { Db } from '../database';
 import type { Migration } from './migration';
-import { DecodedBlock } from '../../chain/event-block';
+import { DecodedBlock, type EventRecord } from '../../chain/event-block';
 import { eventIdentity } from '../../chain/event-identity';
 import { DIM } from '../../chain/dimensions';
 
@@ -12,7 +12,7 @@ import { DIM } from '../../chain/dimensions';
  *   and reporting tampering; the meta row tells tools outside Attest which record versions to expect.
  * - Each dictionary entry records the seq of the first event carrying its value (dim_values.first_seq),
  *   so verification checks every entry once against that event (chain/verify-range.ts). Existing entries
- *   are filled in from the log: the first event naming each value, as the writer would have recorded it.
+ *   are filled in from the log (backfillFirstSeq): an event that carries each.
  */
 export const migration0004: Migration = {
   version: 4,
@@ -29,30 +29,45 @@ export const migration0004: Migration = {
   },
 };
 
+/**
+ * Sets first_seq from the log in two passes over its blocks, with memory bounded by the dictionary's
+ * size, not its text: first the ids each event record carries (one number per id), then, for the entries
+ * no record carries (a named actor's uid: the record holds the name's id), the first event naming them.
+ */
 function backfillFirstSeq(db: Db): void {
-  const firstByValue = [new Map<string, number>(), new Map<string, number>(), new Map<string, number>()];
-  const note = (kind: number, value: string | null, seq: number) => {
-    if (value === null || value === '') return;
-    const seen = firstByValue[kind]!;
-    if (!seen.has(value)) seen.set(value, seq);
-  };
-  // Read in pages: better-sqlite3 cannot write on a connection while one of its statements iterates.
+  const maxId = db.prepare<[], { n: number | null }>('SELECT max(id) AS n FROM dim_values').get()?.n ?? 0;
+  if (maxId === 0) return;
+  const first = new Float64Array(maxId + 1);
+  forEachRecord(db, (block, r) => {
+    for (const id of [r.actorId, r.ipId]) if (id !== null && id >= 1 && id <= maxId && first[id] === 0) first[id] = r.seq;
+  });
+  const update = db.prepare('UPDATE dim_values SET first_seq = ? WHERE id = ?');
+  for (let id = 1; id <= maxId; id++) if (first[id] !== 0) update.run(first[id], id);
+
+  const uids = new Map<string, number>();
+  for (const row of db.prepare<[number], { id: number; value: string }>('SELECT id, value FROM dim_values WHERE first_seq IS NULL AND kind = ?').all(DIM.actor)) {
+    uids.set(row.value, row.id);
+  }
+  if (uids.size === 0) return;
+  forEachRecord(db, (block, r) => {
+    const uid = eventIdentity(block.data, r.eventStart, r.eventEnd).uid;
+    const id = uid === null ? undefined : uids.get(uid);
+    if (id !== undefined && first[id] === 0) first[id] = r.seq;
+  });
+  for (const id of uids.values()) if (first[id] !== 0) update.run(first[id], id);
+}
+
+/** Every stored event record in seq order, read a few blocks at a time (no statement stays open). */
+function forEachRecord(db: Db, visit: (block: DecodedBlock, r: EventRecord) => void): void {
   const page = db.prepare<[number], { first_seq: number; data: Buffer }>('SELECT first_seq, data FROM event_blocks WHERE first_seq > ? ORDER BY first_seq LIMIT 16');
   let after = Number.MIN_SAFE_INTEGER;
   for (;;) {
     const rows = page.all(after);
-    if (rows.length === 0) break;
+    if (rows.length === 0) return;
     for (const row of rows) {
       const block = new DecodedBlock(row.data, row.first_seq);
-      for (const r of block.records) {
-        const identity = eventIdentity(block.data, r.eventStart, r.eventEnd);
-        note(DIM.actor, identity.name, r.seq);
-        note(DIM.actor, identity.uid, r.seq);
-        note(DIM.ip, identity.ip, r.seq);
-      }
+      for (const r of block.records) visit(block, r);
     }
     after = rows[rows.length - 1]!.first_seq;
   }
-  const update = db.prepare('UPDATE dim_values SET first_seq = ? WHERE kind = ? AND value = ?');
-  for (const kind of [DIM.actor, DIM.ip]) for (const [value, seq] of firstByValue[kind]!) update.run(seq, kind, value);
 }

@@ -9,6 +9,9 @@ import { PASS, expectAttestError, makeVault, removeDir, tempDir } from './helper
 import { ChainHasher, GENESIS_HASH, splitFingerprint } from '../../../../electron/core/chain/chain-record';
 import { verifyChain } from '../../../../electron/core/chain/verify';
 import { readStoredEvents } from '../chain/stored-events';
+import { EventLog } from '../../../../electron/core/chain/event-log';
+import { ensureSource } from '../../../../electron/core/chain/self-audit';
+import { newEvent } from '../chain/vault-fixture';
 
 let root: string;
 let db: Db;
@@ -130,6 +133,22 @@ describe('schema migrations', () => {
     expect(rows[2]!.raw.toString('utf8')).toBe(rows[2]!.event);
     // Apart from the event altered before the upgrade, everything verifies.
     expect(report.count).toBe(1699);
+  });
+
+  it('migration 4 fills in each dictionary entry\'s first event from the log, uids included, and the vault verifies', async () => {
+    migrate(db);
+    const sourceId = ensureSource(db, 'okta');
+    const log = new EventLog(db);
+    const items = Array.from({ length: 3000 }, (_, i) => newEvent(i, sourceId, 1, { user: `user${i % 40}`, ip: `10.1.${i % 9}.${i % 250}`, ...(i % 3 === 0 ? { uid: `uid-${i % 60}` } : {}) }));
+    for (let i = 0; i < items.length; i += 1000) db.transaction(() => log.appendChunk(items.slice(i, i + 1000))).immediate();
+    const written = db.prepare('SELECT id, first_seq FROM dim_values ORDER BY id').all();
+    expect(written.length).toBeGreaterThan(40 + 60);
+    // Back to schema 3: no first_seq, no marker.
+    db.exec(`DROP INDEX dim_values_first_seq; ALTER TABLE dim_values DROP COLUMN first_seq; DELETE FROM meta WHERE key = 'chain_record_versions';`);
+    db.pragma('user_version = 3');
+    expect(migrate(db)).toEqual({ from: 3, to: LATEST_SCHEMA_VERSION });
+    expect(db.prepare('SELECT id, first_seq FROM dim_values ORDER BY id').all()).toEqual(written);
+    expect(await verifyChain({ db })).toMatchObject({ ok: true, count: 3000 });
   });
 
   it('refuses a vault from a newer version (VAULT_TOO_NEW)', async () => {
