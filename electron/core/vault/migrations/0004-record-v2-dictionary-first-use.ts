@@ -2,7 +2,8 @@ import type { Db } from '../database';
 import type { Migration } from './migration';
 import { DecodedBlock, type EventRecord } from '../../chain/event-block';
 import { eventIdentity } from '../../chain/event-identity';
-import { DIM } from '../../chain/dimensions';
+import { DIM, OUTCOME } from '../../chain/dimensions';
+import { SummaryTally } from '../../chain/verify-summary';
 
 /**
  * Two changes that verification relies on:
@@ -13,6 +14,9 @@ import { DIM } from '../../chain/dimensions';
  * - Each dictionary entry records the seq of the first event carrying its value (dim_values.first_seq),
  *   so verification checks every entry once against that event (chain/verify-range.ts). Existing entries
  *   are filled in from the log (backfillFirstSeq): an event that carries each.
+ * - event_summary (the Overview's counts) is rebuilt from the log: migration 2 created it empty, so a vault
+ *   that held events before it undercounted them in every chart, and verify now holds the table to the
+ *   chain.
  */
 export const migration0004: Migration = {
   version: 4,
@@ -26,6 +30,7 @@ export const migration0004: Migration = {
     // Covering (kind and value ride along; the id is in every index): verify streams each thread's
     // entries in first_seq order without a table lookup per entry, which had cost 4-5 µs each.
     db.exec('CREATE INDEX dim_values_first_seq ON dim_values (first_seq, kind, value)');
+    rebuildSummary(db);
   },
 };
 
@@ -70,4 +75,27 @@ function forEachRecord(db: Db, visit: (block: DecodedBlock, r: EventRecord) => v
     }
     after = rows[rows.length - 1]!.first_seq;
   }
+}
+
+/** Recounts event_summary from every event, as the writer counts each appended chunk (event-log.ts). */
+function rebuildSummary(db: Db): void {
+  db.exec('DELETE FROM event_summary');
+  const upsert = db.prepare(
+    `INSERT INTO event_summary (minute, outcome, dim, key_id, n) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (dim, outcome, minute, key_id) DO UPDATE SET n = n + excluded.n`,
+  );
+  let tally = new SummaryTally();
+  let pending = 0;
+  const flush = () => {
+    const { totals, failures } = tally.data();
+    for (let i = 0; i < totals.length; i += 3) upsert.run(totals[i], totals[i + 1], 0, 0, totals[i + 2]);
+    for (let i = 0; i < failures.length; i += 4) upsert.run(failures[i], OUTCOME.failure, failures[i + 1], failures[i + 2], failures[i + 3]);
+    tally = new SummaryTally();
+    pending = 0;
+  };
+  forEachRecord(db, (_block, r) => {
+    tally.add(r.time, r.statusId, r.actorId, r.ipId);
+    if (++pending >= 65_536) flush(); // bounded memory: counts are added, so partial tallies sum up
+  });
+  flush();
 }

@@ -135,19 +135,26 @@ describe('schema migrations', () => {
     expect(report.count).toBe(1699);
   });
 
-  it('migration 4 fills in each dictionary entry\'s first event from the log, uids included, and the vault verifies', async () => {
+  it('migration 4 fills in each dictionary entry\'s first event and recounts the Overview from the log, and the vault verifies', async () => {
     migrate(db);
     const sourceId = ensureSource(db, 'okta');
     const log = new EventLog(db);
-    const items = Array.from({ length: 3000 }, (_, i) => newEvent(i, sourceId, 1, { user: `user${i % 40}`, ip: `10.1.${i % 9}.${i % 250}`, ...(i % 3 === 0 ? { uid: `uid-${i % 60}` } : {}) }));
+    const items = Array.from({ length: 3000 }, (_, i) => newEvent(i, sourceId, 1, { user: `user${i % 40}`, ip: `10.1.${i % 9}.${i % 250}`, statusId: i % 4 === 0 ? 2 : 1, ...(i % 3 === 0 ? { uid: `uid-${i % 60}` } : {}) }));
     for (let i = 0; i < items.length; i += 1000) db.transaction(() => log.appendChunk(items.slice(i, i + 1000))).immediate();
     const written = db.prepare('SELECT id, first_seq FROM dim_values ORDER BY id').all();
     expect(written.length).toBeGreaterThan(40 + 60);
-    // Back to schema 3: no first_seq, no marker.
-    db.exec(`DROP INDEX dim_values_first_seq; ALTER TABLE dim_values DROP COLUMN first_seq; DELETE FROM meta WHERE key = 'chain_record_versions';`);
+    const summary = () => db.prepare('SELECT * FROM event_summary ORDER BY dim, outcome, minute, key_id').all();
+    const counted = summary();
+    expect(counted.length).toBeGreaterThan(100);
+    // Back to schema 3: no first_seq, no marker, and (as migration 2 left vaults that already held events)
+    // the Overview's counts missing the older events.
+    db.exec(`DROP INDEX dim_values_first_seq; ALTER TABLE dim_values DROP COLUMN first_seq; DELETE FROM meta WHERE key = 'chain_record_versions';
+             DELETE FROM event_summary WHERE minute < (SELECT max(minute) FROM event_summary) - 10;`);
     db.pragma('user_version = 3');
+    expect(summary()).not.toEqual(counted);
     expect(migrate(db)).toEqual({ from: 3, to: LATEST_SCHEMA_VERSION });
     expect(db.prepare('SELECT id, first_seq FROM dim_values ORDER BY id').all()).toEqual(written);
+    expect(summary()).toEqual(counted);
     expect(await verifyChain({ db })).toMatchObject({ ok: true, count: 3000 });
   });
 
