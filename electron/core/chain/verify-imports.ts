@@ -15,6 +15,9 @@ export interface ImportRecord {
   bytes: number | null;
   sha256: string | null;
   format: string | null;
+  /** Who ran it (the event's actor) and how it ended (done, cancelled, failed, refused). */
+  operator: string | null;
+  outcome: string | null;
   /** Absent in audit events written before the quarantine digest existed. */
   quarantineRows: number | null;
   quarantineSha256: string | null;
@@ -44,6 +47,8 @@ export function importRecordOf(seq: number, json: string): ImportRecord | null {
     bytes: int(d.bytes),
     sha256: text(d.sha256),
     format: text(d.format),
+    operator: isObject(event.actor) && isObject(event.actor.user) ? text(event.actor.user.name) : null,
+    outcome: text(d.outcome),
     quarantineRows: int(d.quarantine_rows),
     quarantineSha256: text(d.quarantine_sha256),
   };
@@ -51,7 +56,9 @@ export function importRecordOf(seq: number, json: string): ImportRecord | null {
 
 /** The first batch (in chain order) whose rows disagree with its chained import record. */
 export function importsProblem(db: Db, records: ImportRecord[]): { seq: number; message: string } | null {
-  const batch = db.prepare<[number], { file: unknown; bytes: unknown; sha256: unknown; format: unknown }>('SELECT file, bytes, sha256, format FROM batches WHERE id = ?');
+  const batch = db.prepare<[number], { file: unknown; bytes: unknown; sha256: unknown; format: unknown; operator: unknown; state: unknown }>(
+    'SELECT file, bytes, sha256, format, operator, state FROM batches WHERE id = ?',
+  );
   for (const r of [...records].sort((a, b) => a.seq - b.seq)) {
     const at = `batch ${r.batchId}${r.file !== null ? ` (${r.file})` : ''}, recorded by event ${r.seq}`;
     const row = batch.get(r.batchId);
@@ -61,6 +68,9 @@ export function importsProblem(db: Db, records: ImportRecord[]): { seq: number; 
     if (r.bytes !== null && row.bytes !== r.bytes) changed.push('size');
     if (r.sha256 !== null && row.sha256 !== r.sha256) changed.push('SHA-256');
     if (r.format !== null && row.format !== r.format) changed.push('format');
+    if (r.operator !== null && row.operator !== r.operator) changed.push('operator');
+    // The batch's state is what the recorded outcome says (a failed import's batch says failed).
+    if (r.outcome !== null && row.state !== r.outcome) changed.push('outcome');
     if (changed.length > 0) return { seq: r.seq, message: `The import history of ${at} was altered: its ${changed.join(', ')} no longer match what was recorded.` };
     if (r.quarantineRows === null || r.quarantineSha256 === null) continue;
     const now = quarantineDigest(db, r.batchId);

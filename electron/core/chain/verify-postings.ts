@@ -12,7 +12,8 @@ import { DIM } from './dimensions';
  * class, status, source, batch, IP, and the actor id each event carries. Rather than re-encode every list
  * (about a third of verify's time), both sides are reduced to a count and a 32-bit sum of a keyed mix
  * of (key, seq), the keys drawn at random per verification, so a forged list cannot be made to match
- * without knowing them. A named actor's uid has postings of its own that the chain cannot tell
+ * without knowing them. Rows outside every chunk (first_seq below 1 or past the head) are refused by
+ * postingsShapeProblem. A named actor's uid has postings of its own that the chain cannot tell
  * (the record carries one actor id): those are checked for form only — an actor entry, at most one per
  * event, never the event's own actor id.
  */
@@ -22,6 +23,8 @@ export class PostingsCheck {
   private nextRow: PostingsRow | null = null;
   private readonly k1: number;
   private readonly k2: number;
+  private readonly k3: number;
+  private readonly k4: number;
   /** The segment being walked: its first seq, its stored rows, and what its events imply per dim. */
   private segStart = -1;
   private segRows: PostingsRow[] = [];
@@ -32,13 +35,20 @@ export class PostingsCheck {
   private secondary = new Uint8Array(4096);
 
   constructor(db: Db, fromSeq: number, toSeq: number, private readonly kinds: Uint8Array) {
-    const keys = randomBytes(8);
+    const keys = randomBytes(16);
     this.k1 = keys.readInt32LE(0);
     this.k2 = keys.readInt32LE(4);
+    this.k3 = keys.readInt32LE(8);
+    this.k4 = keys.readInt32LE(12);
     this.rows = db
       .prepare<[number, number], PostingsRow>('SELECT first_seq, dim, keys FROM postings WHERE first_seq >= ? AND first_seq <= ? ORDER BY first_seq, dim')
       .iterate(fromSeq, toSeq);
-    this.advance();
+    try {
+      this.advance();
+    } catch (err) {
+      this.close();
+      throw err;
+    }
   }
 
   /** Called for every event of the run, in seq order (after its hash verified). */
@@ -126,7 +136,8 @@ export class PostingsCheck {
       const e = 4 + k * 12;
       const key = blob.readInt32BE(e) * 4294967296 + blob.readUInt32BE(e + 4);
       const listEnd = blob.readUInt32BE(e + 8);
-      if (key <= lastKey || listEnd < listStart || head + listEnd > blob.length) return 'a malformed list';
+      // The writer stores safe integers only; a larger key would alias another once read as a number.
+      if (!Number.isSafeInteger(key) || key <= lastKey || listEnd < listStart || head + listEnd > blob.length) return 'a malformed list';
       lastKey = key;
       let seq = start;
       let gap = 0;
@@ -162,15 +173,14 @@ export class PostingsCheck {
   }
 
   /**
-   * A keyed mix of (key, seq) into 32 bits (murmur3's finaliser over a keyed combination of both). Keys
-   * and seqs beyond 32 bits fold their high words in.
+   * A keyed mix of (key, seq) into 32 bits: murmur3's finaliser applied after each word is folded in with
+   * its own secret, so no difference in one word can be cancelled by a chosen difference in another
+   * without knowing the secrets. Words beyond 32 bits (and negative keys) take two more rounds.
    */
   private mix(key: number, seq: number): number {
-    let a = key;
-    let b = seq;
-    if (a >= 4294967296 || a < 0) a = (a >>> 0) ^ Math.imul(Math.floor(a / 4294967296), 0x9e3779b1);
-    if (b >= 4294967296) b = (b >>> 0) ^ Math.imul(Math.floor(b / 4294967296), 0x85ebca77);
-    return fmix((Math.imul(a ^ this.k1, 0xcc9e2d51) + Math.imul(b ^ this.k2, 0x1b873593)) | 0);
+    const h = fmix(fmix(key ^ this.k1) ^ seq ^ this.k2);
+    if (key >= 0 && key < 4294967296 && seq < 4294967296) return h;
+    return fmix(fmix(h ^ Math.floor(key / 4294967296) ^ this.k3) ^ Math.floor(seq / 4294967296) ^ this.k4);
   }
 
   private grow(): void {
@@ -229,4 +239,12 @@ class Lanes {
     for (let d = 0; d < 8; d++) if (this.count[d] !== other.count[d] || this.sum[d] !== other.sum[d]) return d;
     return null;
   }
+}
+
+/** Postings rows no run would read: a first_seq that is not an event of the log. */
+export function postingsShapeProblem(db: Db, headSeq: number): string | null {
+  const stray = db
+    .prepare<[number], { n: number }>("SELECT count(*) AS n FROM postings WHERE typeof(first_seq) <> 'integer' OR first_seq < 1 OR first_seq > ?")
+    .get(headSeq)?.n ?? 0;
+  return stray > 0 ? `The search index holds ${stray} list${stray === 1 ? '' : 's'} for events that are not in the log: filters could show events that do not exist.` : null;
 }

@@ -66,20 +66,24 @@ const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSaf
  * (DictionaryCheck below explains why).
  */
 export function verifyRange(db: Db, input: RangeInput): RangeResult {
-  const blocks = db
-    .prepare<[number, number], BlockRow>(
-      'SELECT first_seq, last_seq, min_time, max_time, count, head_hash, data FROM event_blocks WHERE first_seq >= ? AND first_seq <= ? ORDER BY first_seq',
-    )
-    .iterate(input.fromBlock, input.toBlock);
-  const dictionary = new DictionaryCheck(db, input.expectedSeq, input.lastSeq);
+  let dictionary: DictionaryCheck | null = null;
   let postings: PostingsCheck | null = null;
+  let blocks: IterableIterator<BlockRow> | null = null;
   try {
+    dictionary = new DictionaryCheck(db, input.expectedSeq, input.lastSeq);
     const indexes = input.checkIndexes ?? true;
     postings = indexes ? new PostingsCheck(db, input.expectedSeq, input.lastSeq, dictionary.kinds) : null;
+    blocks = db
+      .prepare<[number, number], BlockRow>(
+        'SELECT first_seq, last_seq, min_time, max_time, count, head_hash, data FROM event_blocks WHERE first_seq >= ? AND first_seq <= ? ORDER BY first_seq',
+      )
+      .iterate(input.fromBlock, input.toBlock);
     return walk(blocks, { dictionary, postings, summary: indexes ? new SummaryTally() : null }, input);
   } finally {
-    // Their statements must not stay open: the connection is busy until they are closed.
-    dictionary.close();
+    // No statement may stay open, whatever threw: the connection (the app's own, single-threaded) is busy
+    // until each is closed.
+    blocks?.return?.();
+    dictionary?.close();
     postings?.close();
   }
 }
@@ -171,7 +175,9 @@ function walk(blocks: Iterable<BlockRow>, checks: DerivedChecks, input: RangeInp
         }
         summary.add(time, statusId, actorId, ipId);
       }
-      if (auditSource !== null && sourceId === auditSource) {
+      // Attest's own events never carry a batch; an imported line always does, so one that merely claims
+      // to come from source "attest" cannot pose as an import record.
+      if (auditSource !== null && sourceId === auditSource && batchId === null) {
         const record = importRecordOf(seq, data.toString('utf8', eventStart, eventEnd));
         if (record !== null) imports.push(record);
       }
@@ -231,7 +237,12 @@ class DictionaryCheck {
     this.entries = db
       .prepare<[number, number], EntryRow>('SELECT id, kind, value, first_seq FROM dim_values WHERE first_seq >= ? AND first_seq <= ? ORDER BY first_seq')
       .iterate(fromSeq, toSeq);
-    this.advance();
+    try {
+      this.advance();
+    } catch (err) {
+      this.close();
+      throw err;
+    }
   }
 
   /** Called for every event of the run, in seq order. */

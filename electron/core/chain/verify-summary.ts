@@ -82,6 +82,12 @@ export class SummaryComparison {
         this.malformed ??= describe(dim, outcome, minute, Number.NaN, 0);
         continue;
       }
+      // Only the rows the writer makes: totals (dim 0, any outcome, key 0), failures per actor or IP.
+      const known = dim === 0 ? outcome >= 0 && outcome <= 2 && key === 0 : (dim === DIM.actor || dim === DIM.ip) && outcome === OUTCOME.failure && key >= 1;
+      if (!known) {
+        this.malformed ??= describe(Number.NaN, outcome, minute, n, 0);
+        continue;
+      }
       this.add(dim, outcome, minute, key, n);
     }
   }

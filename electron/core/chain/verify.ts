@@ -11,6 +11,7 @@ import { CHECKPOINT_JWS_TYPE, isCheckpointPayload, publicKeysByKid } from './che
 import { dictionaryShapeProblem, verifyRange, type RangeInput, type RangeResult } from './verify-range';
 import { importsProblem, type ImportRecord } from './verify-imports';
 import { SummaryComparison, type SummaryTallyData } from './verify-summary';
+import { postingsShapeProblem } from './verify-postings';
 import { SELF_AUDIT_SOURCE } from './self-audit';
 import type { VerifyWorkerInput, VerifyWorkerOutput } from './verify-worker';
 
@@ -91,6 +92,7 @@ export async function verifyChain(target: VerifyTarget, options: VerifyOptions =
     const keys = chain.firstBadSeq === null ? keyCountProblem(db, maxSeq) : null;
     const dictionaryShape = chain.firstBadSeq === null ? dictionaryShapeProblem(db, maxSeq) : null;
     const derived = chain.firstBadSeq === null && !options.chainOnly;
+    const postingsShape = derived ? postingsShapeProblem(db, maxSeq) : null;
     const history = derived ? importsProblem(db, chain.imports ?? []) : null;
     let charts: string | null = null;
     if (derived && summary !== null) {
@@ -104,6 +106,7 @@ export async function verifyChain(target: VerifyTarget, options: VerifyOptions =
     // Only meaningful once the events themselves verify: then their JSON is the truth to compare with.
     if (first === null && dictionaryShape !== null) first = { seq: null, message: dictionaryShape };
     if (first === null && chain.indexProblem) first = chain.indexProblem;
+    if (first === null && postingsShape !== null) first = { seq: null, message: postingsShape };
     if (first === null && history) first = history;
     if (first === null && charts !== null) first = { seq: null, message: charts };
     if (first === null && keys) first = keys;

@@ -28,7 +28,10 @@ export function quarantineDigest(db: Db, batchId: number): QuarantineDigest {
     const batch = page.all(batchId, after, PAGE);
     for (const row of batch) {
       const raw = Buffer.isBuffer(row.raw) ? row.raw : Buffer.from(String(row.raw), 'utf8');
-      header.writeBigInt64BE(BigInt(Math.trunc(Number(row.line))), 0);
+      const line = Number(row.line);
+      // The importer writes whole line numbers only: anything else was edited in, and must not match.
+      if (!Number.isSafeInteger(line) || typeof row.line !== 'number') hash.update(`malformed line ${String(row.line)}|`);
+      header.writeBigInt64BE(BigInt(Number.isSafeInteger(line) ? line : 0), 0);
       header.writeUInt32BE(raw.length, 8);
       hash.update(header).update(raw);
       rows++;

@@ -66,7 +66,9 @@ function VerifyResult({ report }: { report: VerifyReport }) {
       </p>
       {report.firstBadSeq !== null && (
         <p>
-          First bad event: <a href={`#/events/${report.firstBadSeq}`}>#{formatNumber(report.firstBadSeq)}</a>; {formatNumber(report.count)} events before it verified.
+          First bad event: <a href={`#/events/${report.firstBadSeq}`}>#{formatNumber(report.firstBadSeq)}</a>
+          {/* count is the events whose hashes held up to the break; for an index problem it is all of them. */}
+          {report.count === report.firstBadSeq - 1 ? `; the ${formatNumber(report.count)} events before it verified.` : '.'}
         </p>
       )}
     </div>

@@ -36,6 +36,17 @@ describe('IntegrityCard', () => {
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain('The record does not verify. Event 7 does not match its hash');
     expect(within(alert).getByRole('link', { name: '#7' }).getAttribute('href')).toBe('#/events/7');
+    expect(alert.textContent).toContain('the 6 events before it verified');
+  });
+
+  it('does not claim the events before an index problem were the only ones verified', async () => {
+    renderWithApi(<IntegrityCard events={null} />, {
+      'chain:verify': () => ({ ...REPORT, ok: false, count: 1_000, firstBadSeq: 31, problem: 'The actor index of events 31–60 no longer matches them.' }),
+    });
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Verify now' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('First bad event: #31.');
+    expect(alert.textContent).not.toContain('before it verified');
   });
 
   it('shows an error the host returns, and can run again', async () => {

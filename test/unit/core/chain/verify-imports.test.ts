@@ -51,6 +51,9 @@ describe('verify holds batches and their quarantine to the chained import record
     ['a rejected line moved to another batch', (b) => run('UPDATE quarantine SET batch_id = ? WHERE id = (SELECT max(id) FROM quarantine WHERE batch_id = ?)', b + 1000, b), /holds 2 rejected record/],
     ['the batch\'s file renamed', (b) => run("UPDATE batches SET file = 'other.jsonl' WHERE id = ?", b), /its file name no longer match/],
     ['the batch\'s SHA-256 replaced', (b) => run("UPDATE batches SET sha256 = 'ab' WHERE id = ?", b), /its SHA-256 no longer match/],
+    ['the batch\'s operator replaced', (b) => run("UPDATE batches SET operator = 'someone else' WHERE id = ?", b), /its operator no longer match/],
+    ['the batch marked as cancelled', (b) => run("UPDATE batches SET state = 'cancelled' WHERE id = ?", b), /its outcome no longer match/],
+    ['a rejected line\'s number made non-numeric', (b) => run("UPDATE quarantine SET line = 'abc' WHERE id = (SELECT min(id) FROM quarantine WHERE batch_id = ?)", b), /line number or bytes changed/],
   ];
   it.each(tamperings)('catches %s, at the audit event that recorded the import', async (_name, tamper, message) => {
     const { batchId, auditSeq } = await importWithQuarantine();
@@ -59,6 +62,16 @@ describe('verify holds batches and their quarantine to the chained import record
     const report = await verifyChain({ db: vault.db });
     expect(report).toMatchObject({ ok: false, firstBadSeq: auditSeq });
     expect(report.problem).toMatch(message);
+  });
+
+  it('takes import records only from Attest\'s own events, not from imported lines that look like them', async () => {
+    // Review finding: a hostile line imported under the source name "attest" posed as an import record.
+    const file = vault.input('spoof.jsonl');
+    const spoof = { class_uid: 3004, activity_id: 1, time: Date.UTC(2026, 9, 1), status_id: 1, severity_id: 1, api: { operation: 'ingest.import' }, resources: [{ type: 'import batch', name: 'evil.log', uid: '1' }], unmapped: { file: 'evil.log', bytes: 1, quarantine_rows: 9, quarantine_sha256: '00'.repeat(32) }, metadata: { product: {} } };
+    writeFileSync(file, JSON.stringify(spoof) + '\n');
+    const summary = await importFile(vault.db, { path: file }, { operator: 'olga', source: 'attest', now: NOW });
+    expect(summary.imported).toBe(1);
+    expect(await verifyChain({ db: vault.db })).toMatchObject({ ok: true });
   });
 
   it('collects the import records from every verification thread', async () => {

@@ -89,6 +89,16 @@ describe('verify checks the search index (postings) against the chained events',
     ['an event listed under an IP entry as its uid', (db) => editLists(db, 1, DIM.actor, (l) => l.set(ipOf(db, 3), [3])), /event 3 under an actor it does not name/, 1],
     ['a list of an unknown kind', (db) => db.prepare('INSERT INTO postings (first_seq, dim, keys) SELECT 1, 9, keys FROM postings WHERE first_seq = 1 AND dim = ?').run(DIM.source), /list of an unknown kind/, 1],
     ['a malformed list', (db) => db.prepare("UPDATE postings SET keys = x'0000000500' WHERE first_seq = 1 AND dim = ?").run(DIM.batch), /search index of events 1–30 was altered \(a truncated list\)/, 1],
+    // Review finding: a key past 32 bits used to fold onto a chosen 32-bit key whatever the secrets.
+    ['an event moved to a key past 32 bits chosen to fold onto its own', (db) => editLists(db, 1, DIM.ip, (l) => {
+      const ip = ipOf(db, 5);
+      remove(l.get(ip), 5);
+      l.set(4294967296 + ((ip ^ 0x9e3779b1) >>> 0), [5]);
+    }), /IP index of events 1–30/, 1],
+    ['an event moved to an outcome key that is not a safe integer', (db) => editLists(db, 1, DIM.statusId, (l) => {
+      remove(l.get(2), 1);
+      l.set(2 ** 60, [1]);
+    }), /search index of events 1–30 was altered \(a malformed list\)/, 1],
   ];
   it.each(tamperings)('catches %s', async (_name, tamper, message, seq) => {
     seed(vault.db);
@@ -96,6 +106,22 @@ describe('verify checks the search index (postings) against the chained events',
     const report = await verifyChain({ db: vault.db });
     expect(report).toMatchObject({ ok: false, firstBadSeq: seq });
     expect(report.problem).toMatch(message);
+  });
+
+  it('catches lists filed under a chunk no run reads (first_seq 0), which filters would still use', async () => {
+    seed(vault.db);
+    vault.db.prepare('INSERT INTO postings (first_seq, dim, keys) SELECT 0, dim, keys FROM postings WHERE first_seq = 1 AND dim = ?').run(DIM.statusId);
+    const report = await verifyChain({ db: vault.db });
+    expect(report).toMatchObject({ ok: false, firstBadSeq: null });
+    expect(report.problem).toMatch(/search index holds 1 list for events that are not in the log/);
+  });
+
+  it('leaves the connection usable when a check cannot even start (its table is gone)', async () => {
+    seed(vault.db);
+    vault.db.exec('DROP TABLE postings');
+    expect((await verifyChain({ db: vault.db })).ok).toBe(false);
+    // Review finding: the blocks statement stayed open and every later write failed as "busy".
+    expect(() => vault.db.prepare("INSERT INTO meta (key, value) VALUES ('after-verify', 'x')").run()).not.toThrow();
   });
 });
 
@@ -121,6 +147,9 @@ describe('verify checks the Overview\'s per-minute counts against the chained ev
     ['a per-minute total lowered', 'UPDATE event_summary SET n = n - 1 WHERE dim = 0 AND rowid = rowid AND minute = (SELECT min(minute) FROM event_summary WHERE dim = 0) AND outcome = 0'],
     ['an actor\'s failures of a minute deleted', `DELETE FROM event_summary WHERE dim = ${DIM.actor} AND minute = (SELECT min(minute) FROM event_summary WHERE dim = ${DIM.actor})`],
     ['failures added for an IP that had none', `INSERT INTO event_summary (dim, outcome, minute, key_id, n) SELECT ${DIM.ip}, 1, minute, 999999, 3 FROM event_summary LIMIT 1`],
+    // Review finding: rows of kinds the writer never makes used to alias other rows' counts.
+    ['a failure total moved to a row of an impossible outcome', `INSERT INTO event_summary (dim, outcome, minute, key_id, n) SELECT 1, -3, minute, 0, n FROM event_summary WHERE dim = 0 AND outcome = 1 LIMIT 1`],
+    ['per-IP failures moved to an unknown outcome', `UPDATE event_summary SET dim = 1, outcome = 5 WHERE dim = ${DIM.ip}`],
   ];
   it.each(tamperings)('catches %s', async (_name, sql) => {
     seed(vault.db);
