@@ -116,3 +116,15 @@ export class DimensionCache {
 export function detachedCopy(value: string): string {
   return (' ' + value).slice(1);
 }
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * A value as the dictionary reads back: SQLite receives a lone UTF-16 surrogate (which a hostile log can
+ * carry in JSON as \ud800) as its three CESU-8 bytes (ED A0 80), and decoding those bytes yields three
+ * U+FFFD, as the WHATWG decoder replaces each byte of an invalid sequence. Whatever compares an event's
+ * value with the dictionary's compares this form.
+ */
+export function dictionaryForm(value: string): string {
+  return value.replace(LONE_SURROGATE, '\ufffd\ufffd\ufffd');
+}

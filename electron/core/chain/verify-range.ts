@@ -5,7 +5,7 @@ import { eventIdentity } from './event-identity';
 import { importRecordOf, type ImportRecord } from './verify-imports';
 import { PostingsCheck } from './verify-postings';
 import { SummaryTally, type SummaryTallyData } from './verify-summary';
-import { DIM } from './dimensions';
+import { DIM, dictionaryForm } from './dimensions';
 
 /** Outcome of re-hashing one contiguous run of blocks. */
 export interface RangeResult {
@@ -258,15 +258,15 @@ class DictionaryCheck {
     const entry = this.next;
     if (entry === null || entry.first_seq !== seq) return;
     const identity = eventIdentity(data, eventStart, eventEnd);
-    const name = nonEmpty(identity.name);
-    const uid = nonEmpty(identity.uid);
+    const name = stored(identity.name);
+    const uid = stored(identity.uid);
     for (let e: EntryRow | null = entry; e !== null && e.first_seq === seq; e = this.next) {
       // The record's actor id is the name's, else the uid's (event-log.ts); a named actor's uid has an
       // entry of its own (searched through postings), inserted with the same event.
       const ok =
         e.kind === DIM.actor
           ? (e.id === actorId && e.value === (name ?? uid)) || (e.id !== actorId && name !== null && e.value === uid)
-          : e.kind === DIM.ip && e.id === ipId && e.value === nonEmpty(identity.ip);
+          : e.kind === DIM.ip && e.id === ipId && e.value === stored(identity.ip);
       if (!ok) {
         const what = e.kind === DIM.ip ? 'source-IP' : 'actor';
         const by = e.kind === DIM.ip ? 'IP' : 'actor';
@@ -324,7 +324,8 @@ export function dictionaryShapeProblem(db: Db, headSeq: number): string | null {
   return null;
 }
 
-const nonEmpty = (v: string | null): string | null => (v !== null && v !== '' ? v : null);
+/** An event's value in the form the dictionary stores it (dimensions.ts), or null when it has none. */
+const stored = (v: string | null): string | null => (v !== null && v !== '' ? dictionaryForm(v) : null);
 
 /** Whether a latin1 digest string equals the 32 stored bytes at data[at...] (no string made per event). */
 function sameHash(digest: string, data: Buffer, at: number): boolean {

@@ -2,7 +2,7 @@ import type { Db } from '../database';
 import type { Migration } from './migration';
 import { DecodedBlock, type EventRecord } from '../../chain/event-block';
 import { eventIdentity } from '../../chain/event-identity';
-import { DIM, OUTCOME } from '../../chain/dimensions';
+import { DIM, OUTCOME, dictionaryForm } from '../../chain/dimensions';
 import { SummaryTally } from '../../chain/verify-summary';
 
 /**
@@ -56,7 +56,7 @@ function backfillFirstSeq(db: Db): void {
   if (uids.size === 0) return;
   forEachRecord(db, (block, r) => {
     const uid = eventIdentity(block.data, r.eventStart, r.eventEnd).uid;
-    const id = uid === null ? undefined : uids.get(uid);
+    const id = uid === null ? undefined : uids.get(dictionaryForm(uid));
     if (id !== undefined && first[id] === 0) first[id] = r.seq;
   });
   for (const id of uids.values()) if (first[id] !== 0) update.run(first[id], id);

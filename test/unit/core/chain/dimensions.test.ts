@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { DIM, DimensionCache } from '../../../../electron/core/chain/dimensions';
+import { DIM, DimensionCache, dictionaryForm } from '../../../../electron/core/chain/dimensions';
 import { createTestVault, type TestVault } from './vault-fixture';
 
 let vault: TestVault;
@@ -46,5 +46,15 @@ describe('DimensionCache', () => {
     // 40 batch strings of 1 MiB each would be ~40 MB; the 40 cached values are a few kilobytes.
     expect(grown).toBeLessThan(8 * 1024 * 1024);
     expect(DimensionCache.find(db, DIM.actor, 'user39@example.com')).not.toBeNull();
+  });
+});
+
+describe('dictionaryForm', () => {
+  it('is exactly what the dictionary reads back for values with lone surrogates, and leaves others alone', () => {
+    const values = ['mallory\ud800', 'x\udc01y', '\ud83d\ude00 pair', 'plain', '\udfff\ud800'];
+    vault.db.transaction(() => values.forEach((v, i) => vault.db.prepare('INSERT INTO dim_values (kind, value, first_seq) VALUES (1, ?, ?)').run(v, i + 1))).immediate();
+    const back = vault.db.prepare('SELECT value FROM dim_values ORDER BY id').pluck().all();
+    expect(back).toEqual(values.map(dictionaryForm));
+    expect(dictionaryForm('\ud83d\ude00 pair')).toBe('\ud83d\ude00 pair');
   });
 });

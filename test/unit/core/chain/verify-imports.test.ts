@@ -74,6 +74,19 @@ describe('verify holds batches and their quarantine to the chained import record
     expect(await verifyChain({ db: vault.db })).toMatchObject({ ok: true });
   });
 
+  it('verifies a log whose actor and IP values hold lone surrogates (stored by SQLite as U+FFFD)', async () => {
+    // Review finding: one such line made every later verify report the dictionary as altered.
+    const file = vault.input('surrogates.jsonl');
+    const line = (i: number, name: string) =>
+      JSON.stringify({ class_uid: 3002, activity_id: 1, time: Date.UTC(2026, 9, 1) + i, status_id: 2, severity_id: 1, actor: { user: { name, uid: `${name}-uid` } }, src_endpoint: { ip: `${name}-ip` }, metadata: { product: {} } });
+    writeFileSync(file, [line(1, 'mallory\ud800'), line(2, 'mallory\udc01'), line(3, 'plain')].join('\n') + '\n');
+    const summary = await importFile(vault.db, { path: file }, { operator: 'olga', now: NOW });
+    expect(summary).toMatchObject({ imported: 3, error: null });
+    const report = await verifyChain({ db: vault.db });
+    expect(report.problem).toBeNull();
+    expect(report).toMatchObject({ ok: true });
+  });
+
   it('collects the import records from every verification thread', async () => {
     await importWithQuarantine('a.jsonl', 0);
     await importWithQuarantine('b.jsonl', 100);
