@@ -65,14 +65,23 @@ export async function verifyChain(target: VerifyTarget, options: VerifyOptions =
   const empty = { count: 0, headSeq: 0, headHash: '', checkpoints: 0 };
   let db = target.db;
   let opened = false;
+  let snapshot = false;
   try {
-    if (!db) {
-      if (!target.file || !target.key || !target.cipher) throw new AttestError('INTERNAL', 'Verification needs a vault to read.');
+    // A connection of its own when it can (the app's may write meanwhile, and must not be held in a read
+    // transaction), read inside one transaction: an import committing while verify runs is outside the
+    // snapshot, not reported as events or index entries the chain does not hold. The threads read only
+    // the seqs of this snapshot.
+    if (target.file && target.key && target.cipher) {
       db = openEncryptedDatabase(target.file, target.key, target.cipher, {
         readonly: true,
         ...(target.nativeBinding ? { nativeBinding: target.nativeBinding } : {}),
       });
       opened = true;
+    }
+    if (!db) throw new AttestError('INTERNAL', 'Verification needs a vault to read.');
+    if (!db.inTransaction) {
+      db.exec('BEGIN');
+      snapshot = true;
     }
     const zones = db
       .prepare<[], ZoneRow>('SELECT first_seq, last_seq, count, head_hash FROM event_blocks ORDER BY first_seq')
@@ -123,6 +132,13 @@ export async function verifyChain(target: VerifyTarget, options: VerifyOptions =
     const translated = err instanceof AttestError ? err : translateOpenError(err);
     return report({ ok: false, ...empty, firstBadSeq: null, problem: oneLine(translated.message) });
   } finally {
+    if (snapshot && db?.open && db.inTransaction) {
+      try {
+        db.exec('ROLLBACK'); // a read transaction: nothing to keep, and a damaged file must not throw here
+      } catch {
+        /* the report already says what is wrong */
+      }
+    }
     if (opened) db?.close();
   }
 }
@@ -231,10 +247,12 @@ function runInput(zones: ZoneRow[], from: number, to: number, auditSourceId: num
     toBlock: zones[to]!.first_seq,
     expectedSeq: before === undefined ? 1 : typeof before.last_seq === 'number' ? before.last_seq + 1 : zones[from]!.first_seq,
     prevHashHex: prevHash.toString('latin1'),
-    // The runs partition the seqs, so each dictionary entry is checked by exactly one of them.
     auditSourceId,
     checkIndexes,
-    lastSeq: to === zones.length - 1 || typeof end !== 'number' ? Number.MAX_SAFE_INTEGER : end,
+    // The runs partition the seqs of the snapshot, so each dictionary entry is checked by exactly one of
+    // them; what lies past its head (an import committing meanwhile) is no run's. Entries and postings
+    // that name seqs past the head are reported by the whole-table checks, in the snapshot.
+    lastSeq: typeof end === 'number' ? end : Number.MAX_SAFE_INTEGER,
   };
 }
 
