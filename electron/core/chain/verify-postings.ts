@@ -32,9 +32,20 @@ export class PostingsCheck {
   private readonly expected = new Lanes();
   private readonly stored = new Lanes();
   private actorIds = new Float64Array(4096);
-  private secondary = new Uint8Array(4096);
+  /** Per event of the segment: the id its uid posting lists it under (-1: none). */
+  private secondary = new Float64Array(4096);
 
-  constructor(db: Db, fromSeq: number, toSeq: number, private readonly kinds: Uint8Array) {
+  /** Next unread pair in uidClaims. */
+  private claimAt = 0;
+
+  constructor(
+    db: Db,
+    fromSeq: number,
+    toSeq: number,
+    private readonly kinds: Uint8Array,
+    /** (seq, id) pairs the dictionary check adds as it goes: each event must list that id as its uid. */
+    private readonly uidClaims: readonly number[] = [],
+  ) {
     const keys = randomBytes(16);
     this.k1 = keys.readInt32LE(0);
     this.k2 = keys.readInt32LE(4);
@@ -105,7 +116,7 @@ export class PostingsCheck {
     const end = this.segEnd;
     const where = `events ${start}–${end}`;
     this.stored.reset();
-    this.secondary.fill(0, 0, end - start + 1);
+    this.secondary.fill(-1, 0, end - start + 1);
     for (const row of this.segRows) {
       const dim = row.dim;
       if (!(dim === DIM.actor || dim === DIM.ip || dim === DIM.classUid || dim === DIM.statusId || dim === DIM.source || dim === DIM.batch)) {
@@ -115,6 +126,18 @@ export class PostingsCheck {
       const message = Buffer.isBuffer(row.keys) ? this.readBlob(dim, row.keys, start, end) : 'a malformed list';
       if (message !== null) {
         this.fail(start, `The search index of ${where} was altered (${message}): filters could miss or misplace them.`);
+        return;
+      }
+    }
+    // Each uid entry first used in this segment: its event must list it as its uid.
+    const claims = this.uidClaims;
+    while (this.claimAt < claims.length && claims[this.claimAt]! <= end) {
+      const seq = claims[this.claimAt]!;
+      const id = claims[this.claimAt + 1]!;
+      this.claimAt += 2;
+      if (seq < start) continue;
+      if (this.secondary[seq - start] !== id) {
+        this.fail(start, `The actor index of ${where} no longer matches them: the uid entry ${id} is not listed under event ${seq}, which it was inserted with. Searches by uid could miss events.`);
         return;
       }
     }
@@ -159,8 +182,8 @@ export class PostingsCheck {
         if (dim === DIM.actor && this.actorIds[seq - start] !== key) {
           // A named actor's uid (event-log.ts): form only, see above.
           const j = seq - start;
-          if (this.kinds[key] !== DIM.actor || this.secondary[j] === 1 || this.actorIds[j] === -1) return `event ${seq} under an actor it does not name`;
-          this.secondary[j] = 1;
+          if (this.kinds[key] !== DIM.actor || this.secondary[j] !== -1 || this.actorIds[j] === -1) return `event ${seq} under an actor it does not name`;
+          this.secondary[j] = key;
           continue;
         }
         this.stored.add(dim, this.mix(key, seq));
@@ -187,7 +210,7 @@ export class PostingsCheck {
     const ids = new Float64Array(this.actorIds.length * 2);
     ids.set(this.actorIds);
     this.actorIds = ids;
-    this.secondary = new Uint8Array(ids.length);
+    this.secondary = new Float64Array(ids.length);
   }
 
   private advance(): void {

@@ -72,7 +72,7 @@ export function verifyRange(db: Db, input: RangeInput): RangeResult {
   try {
     dictionary = new DictionaryCheck(db, input.expectedSeq, input.lastSeq);
     const indexes = input.checkIndexes ?? true;
-    postings = indexes ? new PostingsCheck(db, input.expectedSeq, input.lastSeq, dictionary.kinds) : null;
+    postings = indexes ? new PostingsCheck(db, input.expectedSeq, input.lastSeq, dictionary.kinds, dictionary.uidClaims) : null;
     blocks = db
       .prepare<[number, number], BlockRow>(
         'SELECT first_seq, last_seq, min_time, max_time, count, head_hash, data FROM event_blocks WHERE first_seq >= ? AND first_seq <= ? ORDER BY first_seq',
@@ -221,6 +221,8 @@ class DictionaryCheck {
   problem: { seq: number; message: string } | null = null;
   /** Kind of each dictionary id (0: none): built from one scan of (id, kind). */
   readonly kinds: Uint8Array;
+  /** (seq, id) pairs, in seq order: uid entries whose first event must list them as its uid posting. */
+  readonly uidClaims: number[] = [];
   private readonly entries: Iterator<EntryRow>;
   private next: EntryRow | null = null;
 
@@ -263,10 +265,14 @@ class DictionaryCheck {
     for (let e: EntryRow | null = entry; e !== null && e.first_seq === seq; e = this.next) {
       // The record's actor id is the name's, else the uid's (event-log.ts); a named actor's uid has an
       // entry of its own (searched through postings), inserted with the same event.
+      const asUid = e.kind === DIM.actor && e.id !== actorId && name !== null && e.value === uid;
       const ok =
         e.kind === DIM.actor
-          ? (e.id === actorId && e.value === (name ?? uid)) || (e.id !== actorId && name !== null && e.value === uid)
+          ? (e.id === actorId && e.value === (name ?? uid)) || asUid
           : e.kind === DIM.ip && e.id === ipId && e.value === stored(identity.ip);
+      // The chain cannot tie a uid entry's id to its event; the event's own uid posting can, so the
+      // postings check holds that event to listing this id as its uid (verify-postings.ts).
+      if (asUid) this.uidClaims.push(seq, e.id as number);
       if (!ok) {
         const what = e.kind === DIM.ip ? 'source-IP' : 'actor';
         const by = e.kind === DIM.ip ? 'IP' : 'actor';

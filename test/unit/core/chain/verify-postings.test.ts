@@ -1,11 +1,11 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../../../electron/core/vault/database';
-import { EventLog } from '../../../../electron/core/chain/event-log';
+import { EventLog, type NewEvent } from '../../../../electron/core/chain/event-log';
 import { ensureSource } from '../../../../electron/core/chain/self-audit';
 import { DIM } from '../../../../electron/core/chain/dimensions';
 import { ChunkPostingsBuilder, decodePostings } from '../../../../electron/core/chain/postings-codec';
 import { verifyChain } from '../../../../electron/core/chain/verify';
-import { createTestVault, newEvent, type TestVault } from './vault-fixture';
+import { createTestVault, makeEvent, newEvent, type TestVault } from './vault-fixture';
 import { openWithEventsTable } from './stored-events';
 import { buildVerifyWorker } from './verify-worker-build';
 
@@ -123,6 +123,32 @@ describe('verify checks the search index (postings) against the chained events',
     expect((await verifyChain({ db: vault.db })).ok).toBe(false);
     // Review finding: the blocks statement stayed open and every later write failed as "busy".
     expect(() => vault.db.prepare("INSERT INTO meta (key, value) VALUES ('after-verify', 'x')").run()).not.toThrow();
+  });
+});
+
+describe('uid entries, which the chain cannot tie to their ids', () => {
+  it('catches two uid entries swapped (values and first events) so a search by uid shows someone else\'s events', async () => {
+    // Review finding: both entries passed the dictionary check, since it never tied a uid entry's id to
+    // its event; the event's own uid posting does.
+    const { db } = vault;
+    const sourceId = ensureSource(db, 'okta');
+    const log = new EventLog(db);
+    const at = (i: number, user: { name?: string; uid?: string }): NewEvent => {
+      const event = makeEvent(i);
+      event.actor = { user };
+      return { event, raw: Buffer.from(`raw ${i}`), fp: BigInt(i + 1) * 7919n, sourceId, batchId: 1 };
+    };
+    db.transaction(() => log.appendChunk([at(1, { name: 'Bob Smith', uid: 'bob' }), at(2, { uid: 'bob' }), at(3, { name: 'alice', uid: 'u1' })])).immediate();
+    expect(await verifyChain({ db })).toMatchObject({ ok: true });
+    const entry = (value: string) => db.prepare('SELECT id, first_seq FROM dim_values WHERE kind = 1 AND value = ?').get(value) as { id: number; first_seq: number };
+    const bob = entry('bob');
+    const u1 = entry('u1');
+    db.prepare("UPDATE dim_values SET value = 'swap' WHERE id = ?").run(bob.id);
+    db.prepare("UPDATE dim_values SET value = 'bob', first_seq = ? WHERE id = ?").run(bob.first_seq, u1.id);
+    db.prepare("UPDATE dim_values SET value = 'u1', first_seq = ? WHERE id = ?").run(u1.first_seq, bob.id);
+    const report = await verifyChain({ db });
+    expect(report).toMatchObject({ ok: false, firstBadSeq: 1 });
+    expect(report.problem).toMatch(/uid entry \d+ is not listed under event 1/);
   });
 });
 
