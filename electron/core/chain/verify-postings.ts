@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../vault/database';
 import { DIM } from './dimensions';
+import { ReadAhead } from './read-ahead';
 
 /**
  * The postings lists (postings-codec.ts) are what every filter of the explorer and `attest events` reads:
@@ -19,8 +20,7 @@ import { DIM } from './dimensions';
  */
 export class PostingsCheck {
   problem: { seq: number; message: string } | null = null;
-  private readonly rows: Iterator<PostingsRow>;
-  private nextRow: PostingsRow | null = null;
+  private readonly rows: ReadAhead<PostingsRow>;
   private readonly k1: number;
   private readonly k2: number;
   private readonly k3: number;
@@ -51,20 +51,16 @@ export class PostingsCheck {
     this.k2 = keys.readInt32LE(4);
     this.k3 = keys.readInt32LE(8);
     this.k4 = keys.readInt32LE(12);
-    this.rows = db
-      .prepare<[number, number], PostingsRow>('SELECT first_seq, dim, keys FROM postings WHERE first_seq >= ? AND first_seq <= ? ORDER BY first_seq, dim')
-      .iterate(fromSeq, toSeq);
-    try {
-      this.advance();
-    } catch (err) {
-      this.close();
-      throw err;
-    }
+    this.rows = new ReadAhead(
+      db
+        .prepare<[number, number], PostingsRow>('SELECT first_seq, dim, keys FROM postings WHERE first_seq >= ? AND first_seq <= ? ORDER BY first_seq, dim')
+        .iterate(fromSeq, toSeq),
+    );
   }
 
   /** Called for every event of the run, in seq order (after its hash verified). */
   see(seq: number, actorId: number | null, ipId: number | null, classUid: number, statusId: number, sourceId: number, batchId: number | null): void {
-    if (this.nextRow !== null && this.nextRow.first_seq === seq) this.startSegment(seq);
+    if (this.rows.current !== null && this.rows.current.first_seq === seq) this.startSegment(seq);
     else if (this.segStart < 0) {
       this.fail(seq, `Event ${seq} is missing from the search index: filters would never show it.`);
       return;
@@ -86,16 +82,15 @@ export class PostingsCheck {
   /** After the walk: closes the last segment; rows left over name events the run never reached. */
   finish(lastWalkedSeq: number): void {
     if (this.problem === null && this.segStart >= 0) this.closeSegment();
-    if (this.problem === null && this.nextRow !== null && this.nextRow.first_seq <= lastWalkedSeq + 1) {
-      this.fail(this.nextRow.first_seq, `The search index lists events from ${this.nextRow.first_seq} on that are not in the log.`);
-    } else if (this.problem === null && this.nextRow !== null) {
+    if (this.problem === null && this.rows.current !== null && this.rows.current.first_seq <= lastWalkedSeq + 1) {
+      this.fail(this.rows.current.first_seq, `The search index lists events from ${this.rows.current.first_seq} on that are not in the log.`);
+    } else if (this.problem === null && this.rows.current !== null) {
       this.fail(lastWalkedSeq, `The search index lists events after ${lastWalkedSeq}, the last event of the log.`);
     }
   }
 
   close(): void {
-    this.rows.return?.();
-    this.nextRow = null;
+    this.rows.close();
   }
 
   private startSegment(seq: number): void {
@@ -104,9 +99,9 @@ export class PostingsCheck {
     this.segStart = seq;
     this.segEnd = seq - 1;
     this.segRows = [];
-    while (this.nextRow !== null && this.nextRow.first_seq === seq) {
-      this.segRows.push(this.nextRow);
-      this.advance();
+    while (this.rows.current !== null && this.rows.current.first_seq === seq) {
+      this.segRows.push(this.rows.current);
+      this.rows.advance();
     }
     this.expected.reset();
   }
@@ -211,11 +206,6 @@ export class PostingsCheck {
     ids.set(this.actorIds);
     this.actorIds = ids;
     this.secondary = new Float64Array(ids.length);
-  }
-
-  private advance(): void {
-    const r = this.rows.next();
-    this.nextRow = r.done ? null : r.value;
   }
 
   private fail(seq: number, message: string): void {

@@ -4,6 +4,7 @@ import { CHAIN_RECORD_VERSION, CHAIN_RECORD_VERSION_RAW_IS_EVENT } from './chain
 import { eventIdentity } from './event-identity';
 import { importRecordOf, type ImportRecord } from './verify-imports';
 import { PostingsCheck } from './verify-postings';
+import { ReadAhead } from './read-ahead';
 import { SummaryTally, type SummaryTallyData } from './verify-summary';
 import { DIM, dictionaryForm } from './dimensions';
 
@@ -223,8 +224,7 @@ class DictionaryCheck {
   readonly kinds: Uint8Array;
   /** (seq, id) pairs, in seq order: uid entries whose first event must list them as its uid posting. */
   readonly uidClaims: number[] = [];
-  private readonly entries: Iterator<EntryRow>;
-  private next: EntryRow | null = null;
+  private readonly entries: ReadAhead<EntryRow>;
 
   constructor(db: Db, fromSeq: number, toSeq: number) {
     const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM dim_values').get()?.n ?? 0;
@@ -236,15 +236,11 @@ class DictionaryCheck {
         if (isInt(id) && id >= 1 && id <= count) this.kinds[id] = kind;
       }
     }
-    this.entries = db
-      .prepare<[number, number], EntryRow>('SELECT id, kind, value, first_seq FROM dim_values WHERE first_seq >= ? AND first_seq <= ? ORDER BY first_seq')
-      .iterate(fromSeq, toSeq);
-    try {
-      this.advance();
-    } catch (err) {
-      this.close();
-      throw err;
-    }
+    this.entries = new ReadAhead(
+      db
+        .prepare<[number, number], EntryRow>('SELECT id, kind, value, first_seq FROM dim_values WHERE first_seq >= ? AND first_seq <= ? ORDER BY first_seq')
+        .iterate(fromSeq, toSeq),
+    );
   }
 
   /** Called for every event of the run, in seq order. */
@@ -257,12 +253,12 @@ class DictionaryCheck {
       this.fail(seq, `Event ${seq}'s source IP has no entry in the IP index: searches by IP would miss it (the dictionary was altered).`);
       return;
     }
-    const entry = this.next;
+    const entry = this.entries.current;
     if (entry === null || entry.first_seq !== seq) return;
     const identity = eventIdentity(data, eventStart, eventEnd);
     const name = stored(identity.name);
     const uid = stored(identity.uid);
-    for (let e: EntryRow | null = entry; e !== null && e.first_seq === seq; e = this.next) {
+    for (let e: EntryRow | null = entry; e !== null && e.first_seq === seq; e = this.entries.current) {
       // The record's actor id is the name's, else the uid's (event-log.ts); a named actor's uid has an
       // entry of its own (searched through postings), inserted with the same event.
       const asUid = e.kind === DIM.actor && e.id !== actorId && name !== null && e.value === uid;
@@ -279,25 +275,20 @@ class DictionaryCheck {
         this.fail(seq, `The ${what} index disagrees with event ${seq}: searches by ${by} would give wrong answers (the dictionary was altered).`);
         return;
       }
-      this.advance();
+      this.entries.advance();
     }
   }
 
   /** After the walk: an entry left over claims a first event this run never reached. */
   finish(lastWalkedSeq: number): void {
-    if (this.problem === null && this.next !== null && this.next.first_seq <= lastWalkedSeq) {
-      this.fail(this.next.first_seq, `The index entry ${this.next.id} does not match event ${this.next.first_seq}: the dictionary was altered.`);
+    const left = this.entries.current;
+    if (this.problem === null && left !== null && left.first_seq <= lastWalkedSeq) {
+      this.fail(left.first_seq, `The index entry ${String(left.id)} does not match event ${left.first_seq}: the dictionary was altered.`);
     }
   }
 
   close(): void {
-    this.entries.return?.();
-    this.next = null;
-  }
-
-  private advance(): void {
-    const r = this.entries.next();
-    this.next = r.done ? null : r.value;
+    this.entries.close();
   }
 
   private fail(seq: number, message: string): void {
