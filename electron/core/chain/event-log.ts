@@ -3,8 +3,9 @@ import type { CanonicalEvent } from '../../../shared/domain/canonical-event';
 import { AttestError } from '../../../shared/result';
 import { GENESIS_HASH, type ChainRecord } from './chain-record';
 import { BlockBuilder, blockInserter } from './event-block';
-import { DIM, DimensionCache, OUTCOME, outcomeOf, sourceIp } from './dimensions';
+import { DIM, DimensionCache, sourceIp } from './dimensions';
 import { ChunkPostingsBuilder } from './postings-codec';
+import { SUMMARY_UPSERT_SQL, SummaryTally, writeSummaryTally } from './summary-tally';
 import { serialiseEvent } from './event-json';
 
 /**
@@ -52,8 +53,6 @@ export interface ChainHead {
   hash: Buffer;
 }
 
-const MINUTE_MS = 60_000;
-
 /**
  * The append side of the tamper-evident event log. One instance per connection: it caches dictionary
  * ids. Each appendChunk checks every event's dedup key (time, fp) in event_keys (a duplicate takes no seq
@@ -78,10 +77,7 @@ export class EventLog {
       'SELECT last_seq AS seq, head_hash AS hash FROM event_blocks ORDER BY first_seq DESC LIMIT 1',
     );
     this.insertPosting = db.prepare('INSERT INTO postings (first_seq, dim, keys) VALUES (?, ?, ?)');
-    this.upsertSummary = db.prepare(
-      `INSERT INTO event_summary (minute, outcome, dim, key_id, n) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (dim, outcome, minute, key_id) DO UPDATE SET n = n + excluded.n`,
-    );
+    this.upsertSummary = db.prepare(SUMMARY_UPSERT_SQL);
   }
 
   head(): ChainHead {
@@ -99,7 +95,7 @@ export class EventLog {
     let seq = head.seq;
     const duplicateIndexes: number[] = [];
     const postings = new ChunkPostings(chunkFirst);
-    const summary = new ChunkSummary();
+    const summary = new SummaryTally();
     const builder = this.builder;
     builder.reset(head.hash);
 
@@ -158,7 +154,7 @@ export class EventLog {
     if (inserted > 0) {
       if (builder.count > 0) this.writeBlock();
       postings.write(this.insertPosting);
-      summary.write(this.upsertSummary);
+      writeSummaryTally(this.upsertSummary, summary.data());
     }
     return {
       inserted,
@@ -230,35 +226,4 @@ class ChunkPostings {
       if (builder !== undefined && builder.size > 0) statement.run(this.chunkFirst, dim, builder.toBuffer());
     }
   }
-}
-
-/** Per-minute outcome totals and failure counts by actor and by IP, accumulated for one chunk. */
-class ChunkSummary {
-  private readonly totals = new Map<number, number>(); // minute * 4 + outcome
-  private readonly failures = new Map<string, number>(); // "minute:dim:key"
-
-  add(time: number, statusId: number, actorId: number | null, ipId: number | null): void {
-    const minute = Math.floor(time / MINUTE_MS);
-    const outcome = outcomeOf(statusId);
-    const key = minute * 4 + outcome;
-    this.totals.set(key, (this.totals.get(key) ?? 0) + 1);
-    if (outcome !== OUTCOME.failure) return;
-    if (actorId !== null) bump(this.failures, `${minute}:${DIM.actor}:${actorId}`);
-    if (ipId !== null) bump(this.failures, `${minute}:${DIM.ip}:${ipId}`);
-  }
-
-  write(statement: RunnableStatement): void {
-    for (const [key, n] of this.totals) {
-      const minute = Math.floor(key / 4);
-      statement.run(minute, key - minute * 4, 0, 0, n);
-    }
-    for (const [key, n] of this.failures) {
-      const [minute, dim, id] = key.split(':').map(Number);
-      statement.run(minute, OUTCOME.failure, dim, id, n);
-    }
-  }
-}
-
-function bump(map: Map<string, number>, key: string): void {
-  map.set(key, (map.get(key) ?? 0) + 1);
 }

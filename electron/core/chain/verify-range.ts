@@ -5,7 +5,7 @@ import { eventIdentity } from './event-identity';
 import { importRecordOf, type ImportRecord } from './verify-imports';
 import { PostingsCheck } from './verify-postings';
 import { ReadAhead } from './read-ahead';
-import { SummaryTally, type SummaryTallyData } from './verify-summary';
+import { SummaryTally, type SummaryTallyData } from './summary-tally';
 import { DIM, dictionaryForm } from './dimensions';
 
 /** Outcome of re-hashing one contiguous run of blocks. */
@@ -62,9 +62,10 @@ const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSaf
  * runs can be checked independently (one per worker thread) and still prove the whole chain: each run
  * checks that its blocks link to one another and that its last block's stored head hash is the hash its
  * data ends with, which is what the next run starts from. Also checks each block's zone-map columns
- * against its events (a wrong time range or count would hide events from filters) and, for the first
- * event carrying each actor or IP dictionary id, that the dictionary still names what the event says
- * (DictionaryCheck below explains why).
+ * against its events (a wrong time range or count would hide events from filters), the dictionary
+ * entries first used in the run (DictionaryCheck below), and unless the run checks the chain only, the
+ * postings of its chunks (verify-postings.ts), its per-minute tally (summary-tally.ts) and the import
+ * records among Attest's own events (verify-imports.ts).
  */
 export function verifyRange(db: Db, input: RangeInput): RangeResult {
   let dictionary: DictionaryCheck | null = null;

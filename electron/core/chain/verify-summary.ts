@@ -1,5 +1,8 @@
 import type { Db } from '../vault/database';
-import { DIM, OUTCOME, outcomeOf } from './dimensions';
+import { DIM, OUTCOME } from './dimensions';
+import { bumpNested, type SummaryTallyData } from './summary-tally';
+
+export type { SummaryTallyData } from './summary-tally';
 
 /**
  * The Overview's charts read event_summary (per-minute counts by outcome, and failures per actor and per
@@ -8,58 +11,6 @@ import { DIM, OUTCOME, outcomeOf } from './dimensions';
  * hide failures that the chain still holds.
  */
 const MINUTE_MS = 60_000;
-
-/** One thread's tally, flattened for the trip back from a worker. */
-export interface SummaryTallyData {
-  /** minute, outcome, n; repeated. */
-  totals: number[];
-  /** minute, dim, key, n; repeated. */
-  failures: number[];
-}
-
-export class SummaryTally {
-  private readonly totals = new Map<number, number>(); // minute * 4 + outcome
-  /** minute * 4 + dim -> key id -> failures (numeric keys: string keys cost most of this check). */
-  private readonly failures = new Map<number, Map<number, number>>();
-  /** The total being counted (consecutive events mostly share their minute and outcome). */
-  private runKey = Number.NaN;
-  private runCount = 0;
-
-  add(time: number, statusId: number, actorId: number | null, ipId: number | null): void {
-    const minute = Math.floor(time / MINUTE_MS);
-    const outcome = outcomeOf(statusId);
-    const key = minute * 4 + outcome;
-    if (key === this.runKey) this.runCount++;
-    else {
-      this.flushRun();
-      this.runKey = key;
-      this.runCount = 1;
-    }
-    if (outcome !== OUTCOME.failure) return;
-    if (actorId !== null) bumpNested(this.failures, minute * 4 + DIM.actor, actorId, 1);
-    if (ipId !== null) bumpNested(this.failures, minute * 4 + DIM.ip, ipId, 1);
-  }
-
-  data(): SummaryTallyData {
-    this.flushRun();
-    const totals: number[] = [];
-    for (const [key, n] of this.totals) {
-      const minute = Math.floor(key / 4);
-      totals.push(minute, key - minute * 4, n);
-    }
-    const failures: number[] = [];
-    for (const [outer, byKey] of this.failures) {
-      const minute = Math.floor(outer / 4);
-      for (const [id, n] of byKey) failures.push(minute, outer - minute * 4, id, n);
-    }
-    return { totals, failures };
-  }
-
-  private flushRun(): void {
-    if (this.runCount > 0) this.totals.set(this.runKey, (this.totals.get(this.runKey) ?? 0) + this.runCount);
-    this.runCount = 0;
-  }
-}
 
 /**
  * event_summary held against the threads' tallies. The table is read while the threads walk the chain
@@ -129,8 +80,3 @@ function describe(dim: unknown, outcome: unknown, minute: unknown, stored: numbe
   return `The Overview's per-minute counts were altered: ${what} at ${at} are recorded as ${Number.isNaN(stored) ? 'a malformed value' : stored}, the chain holds ${want}. Its charts would misreport them.`;
 }
 
-function bumpNested(map: Map<number, Map<number, number>>, outer: number, inner: number, n: number): void {
-  let byKey = map.get(outer);
-  if (byKey === undefined) map.set(outer, (byKey = new Map()));
-  byKey.set(inner, (byKey.get(inner) ?? 0) + n);
-}

@@ -156,8 +156,9 @@ interface ZoneRow {
 }
 
 /**
- * Splits the blocks into runs of about equal event counts, one per thread; each run starts from the
- * head hash stored in the block before it, which that block's own run proves (verify-range.ts).
+ * Splits the blocks into runs of about equal work (events plus weighted dictionary entries, blockCosts),
+ * one per thread, ending only where an appended chunk ends; each run starts from the head hash stored in
+ * the block before it, which that block's own run proves (verify-range.ts).
  */
 async function verifyEvents(db: Db, target: VerifyTarget, options: VerifyOptions, zones: ZoneRow[], summary: SummaryComparison | null): Promise<ChainResult> {
   if (zones.length === 0) {

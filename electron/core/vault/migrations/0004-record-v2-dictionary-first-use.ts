@@ -2,8 +2,8 @@ import type { Db } from '../database';
 import type { Migration } from './migration';
 import { DecodedBlock, type EventRecord } from '../../chain/event-block';
 import { eventIdentity } from '../../chain/event-identity';
-import { DIM, OUTCOME, dictionaryForm } from '../../chain/dimensions';
-import { SummaryTally } from '../../chain/verify-summary';
+import { DIM, dictionaryForm } from '../../chain/dimensions';
+import { SUMMARY_UPSERT_SQL, SummaryTally, writeSummaryTally } from '../../chain/summary-tally';
 
 /**
  * Two changes that verification relies on:
@@ -80,22 +80,17 @@ function forEachRecord(db: Db, visit: (block: DecodedBlock, r: EventRecord) => v
 /** Recounts event_summary from every event, as the writer counts each appended chunk (event-log.ts). */
 function rebuildSummary(db: Db): void {
   db.exec('DELETE FROM event_summary');
-  const upsert = db.prepare(
-    `INSERT INTO event_summary (minute, outcome, dim, key_id, n) VALUES (?, ?, ?, ?, ?)
-     ON CONFLICT (dim, outcome, minute, key_id) DO UPDATE SET n = n + excluded.n`,
-  );
+  const upsert = db.prepare(SUMMARY_UPSERT_SQL);
   let tally = new SummaryTally();
   let pending = 0;
-  const flush = () => {
-    const { totals, failures } = tally.data();
-    for (let i = 0; i < totals.length; i += 3) upsert.run(totals[i], totals[i + 1], 0, 0, totals[i + 2]);
-    for (let i = 0; i < failures.length; i += 4) upsert.run(failures[i], OUTCOME.failure, failures[i + 1], failures[i + 2], failures[i + 3]);
-    tally = new SummaryTally();
-    pending = 0;
-  };
   forEachRecord(db, (_block, r) => {
     tally.add(r.time, r.statusId, r.actorId, r.ipId);
-    if (++pending >= 65_536) flush(); // bounded memory: counts are added, so partial tallies sum up
+    if (++pending >= 65_536) {
+      // Bounded memory: rows are summed, so partial tallies add up.
+      writeSummaryTally(upsert, tally.data());
+      tally = new SummaryTally();
+      pending = 0;
+    }
   });
-  flush();
+  writeSummaryTally(upsert, tally.data());
 }
