@@ -5,7 +5,8 @@ import type { Db } from '../vault/database';
 import { appendSelfAuditEvent } from '../chain/self-audit';
 import { quarantineDigest, type QuarantineDigest } from './quarantine-digest';
 
-export type ImportOutcome = 'done' | 'cancelled' | 'failed' | 'refused';
+/** How an import ended; 'interrupted': its process died mid-import (stale-batches.ts records it later). */
+export type ImportOutcome = 'done' | 'cancelled' | 'failed' | 'refused' | 'interrupted';
 
 /**
  * An import is something the operator did to the vault, so it is an event in the vault's own chain too
@@ -21,6 +22,8 @@ export function importAuditEvent(summary: IngestSummary, operator: string, time:
       ? `Import of ${summary.file} refused: ${summary.error ?? 'not recognised'}`
       : outcome === 'cancelled'
         ? `Import of ${summary.file} cancelled; committed: ${counts}.`
+        : outcome === 'interrupted'
+          ? `Import of ${summary.file} was interrupted: the process importing it stopped before it finished; committed: ${counts}. Import the file again to add the rest.`
         : ok
           ? `Imported ${summary.file} (${summary.format ?? 'unknown format'}): ${counts}.`
           : `Import of ${summary.file} stopped: ${summary.error ?? 'failed'}; committed: ${counts}.`;

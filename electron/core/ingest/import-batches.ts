@@ -1,4 +1,5 @@
 import type { Db } from '../vault/database';
+import { currentImporter } from './stale-batches';
 
 /** Lifecycle of a row in `batches`. 'interrupted': left 'running' by a process that died mid-import. */
 export type BatchState = 'running' | 'done' | 'cancelled' | 'failed' | 'interrupted' | 'refused';
@@ -37,20 +38,14 @@ export interface BatchRecord extends BatchCounts {
 export function createBatch(db: Db, batch: NewBatch): number {
   const info = db
     .prepare(
-      `INSERT INTO batches (source_id, file, bytes, sha256, format, options, operator, started_at, state)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO batches (source_id, file, bytes, sha256, format, options, operator, started_at, state, importer)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
-    .run(batch.sourceId, batch.file, batch.bytes, batch.sha256, batch.format, JSON.stringify(batch.options), batch.operator, batch.startedAt, batch.state ?? 'running');
+    .run(
+      batch.sourceId, batch.file, batch.bytes, batch.sha256, batch.format, JSON.stringify(batch.options), batch.operator, batch.startedAt,
+      batch.state ?? 'running', currentImporter(),
+    );
   return Number(info.lastInsertRowid);
-}
-
-/**
- * Marks batches a killed process left 'running' as 'interrupted'. Assumes one importer per vault at a
- * time (IngestJobs runs its jobs one after another); their committed chunks stay, and re-running the
- * import creates a new batch whose duplicates are recognised by fingerprint.
- */
-export function markStaleBatches(db: Db, now: number): number {
-  return db.prepare(`UPDATE batches SET state = 'interrupted', finished_at = ? WHERE state = 'running'`).run(now).changes;
 }
 
 export function getBatch(db: Db, id: number): BatchRecord | null {

@@ -217,6 +217,11 @@ describe('crash safety', () => {
     expect(eventCount(db)).toBe(N);
     const states = (db.prepare('SELECT state FROM batches ORDER BY id').all() as { state: string }[]).map((r) => r.state);
     expect(states).toEqual(['interrupted', 'done']);
+    // The interrupted import is in the chain with what it had committed, like every other import.
+    const interrupted = readStoredEvents(db)
+      .map((e) => JSON.parse(e.event) as { unmapped?: { outcome?: string; imported?: number } })
+      .filter((e) => e.unmapped?.outcome === 'interrupted');
+    expect(interrupted.map((e) => e.unmapped?.imported)).toEqual([before]);
     expect((await verifyChain({ db })).ok).toBe(true);
   });
 });
