@@ -4,6 +4,7 @@ import { registerServeCommand } from './commands/serve-command';
 import { registerIngestCommands } from './commands/ingest-commands';
 import { registerChainCommands } from './commands/chain-commands';
 import { EXIT } from './exit-codes';
+import { watchStdout } from './stdout-state';
 
 /** `attest`: the command-line face of the same engine the app and the web host use. */
 function buildProgram(): Command {
@@ -23,6 +24,7 @@ function buildProgram(): Command {
 }
 
 async function main(): Promise<void> {
+  watchStdout();
   const program = buildProgram();
   try {
     await program.parseAsync(process.argv);

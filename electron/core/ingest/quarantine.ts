@@ -61,6 +61,8 @@ export async function exportQuarantine(db: Db, filter: { batchId?: number }, out
     const page = selectPage(db, filter.batchId, afterId, 1000);
     if (page.length === 0) break;
     for (const r of page) {
+      // A destination its reader closed (a pipe into `head`) takes no more: stop, with what was written.
+      if (out.destroyed) return count;
       const row = toRow(r);
       const line = JSON.stringify({
         id: row.id,
@@ -73,10 +75,12 @@ export async function exportQuarantine(db: Db, filter: { batchId?: number }, out
         rawBase64: row.rawBase64,
       });
       if (!out.write(line + '\n')) await new Promise<void>((resolve, reject) => {
-        const onDrain = (): void => { out.off('error', onError); resolve(); };
-        const onError = (err: Error): void => { out.off('drain', onDrain); reject(err); };
+        const onDrain = (): void => { out.off('error', onError); out.off('close', onDrain); resolve(); };
+        const onError = (err: Error): void => { out.off('drain', onDrain); out.off('close', onDrain); reject(err); };
         out.once('drain', onDrain);
         out.once('error', onError);
+        // Closed while waiting: no drain will come (the destroyed check above then ends the export).
+        out.once('close', onDrain);
       });
       count++;
     }

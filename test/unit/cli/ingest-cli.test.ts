@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { compactVerify, importJWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { attest, buildCli, root, tempDir } from './cli-harness';
+import { spawn } from 'node:child_process';
+import os from 'node:os';
+import { attest, buildCli, cliBundle, root, tempDir } from './cli-harness';
 
 const PASS = 'ingest test passphrase';
 const env = { ATTEST_PASSPHRASE: PASS };
@@ -105,6 +107,21 @@ describe('attest CLI: ingest, events, verify, checkpoint', () => {
     expect(r.code).toBe(1);
     expect(r.stdout + r.stderr).not.toMatch(/[\u001b\u0007\u202e]/);
     expect(r.stdout).toMatch(/NOT IMPORTED/);
+  });
+
+  it('a reader that stops early (`| head -1`) ends the listing quietly, with no stack trace', async () => {
+    // More output than a pipe holds, so the CLI is still writing when the reader goes away.
+    const child = spawn(process.execPath, [cliBundle, 'events', '--vault', vault, '--json', '--limit', '0'], {
+      env: { PATH: process.env.PATH, HOME: os.tmpdir(), LANG: 'C.UTF-8', ...env } as NodeJS.ProcessEnv,
+    });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const first = await new Promise<string>((resolve) => child.stdout.once('data', (c: Buffer) => resolve(c.toString())));
+    child.stdout.destroy(); // as `head -1` exits after its line
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(JSON.parse(first.split('\n')[0]!)).toHaveProperty('seq');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 
   it('a bad filter is a usage error', () => {
