@@ -13,6 +13,8 @@ interface PendingQuarantine {
   line: number;
   raw: Buffer;
   reason: string;
+  /** The fingerprint its first event would have had (fingerprint.ts), or null (no dedup). */
+  fp: bigint | null;
 }
 
 /**
@@ -61,8 +63,12 @@ export class ChunkCommitter {
     this.rawBytes += item.raw.length;
   }
 
-  addQuarantine(line: number, raw: Buffer, reason: string): void {
-    this.quarantined.push({ line, raw, reason });
+  /**
+   * A record for quarantine. With its fingerprint, a record already in quarantine (the same line of the
+   * same file, imported before) counts as a duplicate instead of being quarantined again.
+   */
+  addQuarantine(line: number, raw: Buffer, reason: string, fp: bigint | null): void {
+    this.quarantined.push({ line, raw, reason, fp });
     this.rawBytes += raw.length;
   }
 
@@ -85,12 +91,16 @@ export class ChunkCommitter {
 
   private write(result: AppendResult, extraQuarantine: PendingQuarantine[] | null): void {
     const quarantine = extraQuarantine ? this.quarantined.concat(extraQuarantine) : this.quarantined;
-    for (const q of quarantine) this.quarantine.insert(this.batchId, q.line, q.reason, q.raw);
+    let known = 0;
+    for (const q of quarantine) {
+      if (q.fp !== null && this.quarantine.holds(q.fp)) known++;
+      else this.quarantine.insert(this.batchId, q.line, q.reason, q.raw, q.fp);
+    }
     const delta: BatchCounts = {
       read: this.events.length + this.quarantined.length,
       imported: result.inserted,
-      duplicates: result.duplicates,
-      quarantined: quarantine.length,
+      duplicates: result.duplicates + known,
+      quarantined: quarantine.length - known,
     };
     this.counters.addCounts(this.batchId, delta, result.firstSeq, result.lastSeq);
     this.totals.read += delta.read;
@@ -116,7 +126,7 @@ export class ChunkCommitter {
         if (r.lastSeq !== null) total.lastSeq = r.lastSeq;
       } catch (err) {
         if (isStorageFailure(err)) throw err;
-        refused.push({ line: this.lines[i] ?? 0, raw: item.raw, reason: `the event could not be stored: ${describe(err)}` });
+        refused.push({ line: this.lines[i] ?? 0, raw: item.raw, reason: `the event could not be stored: ${describe(err)}`, fp: null });
       }
     }
     // Refused events become quarantine rows but stay counted once in read (they were counted as events).

@@ -18,7 +18,7 @@ import type { ParseContext } from './parse-types';
 import { effectiveSyslogDefaults } from './parse-record';
 import { detectFormat } from './detect';
 import { openInput, type OpenedInput } from './read-records';
-import { ParseThread, parsedEvents, type ParsedBatch } from './parse-thread';
+import { joinFingerprint, ParseThread, parsedEvents, type ParsedBatch } from './parse-thread';
 import type { RawRecord } from './record';
 import { LineSplitter } from './split/line-splitter';
 import { splitRecords } from './split/split-records';
@@ -244,11 +244,11 @@ async function plainLoop(run: PlainRun, fingerprinter: Fingerprinter): Promise<B
       const record = batch[r]!;
       const raw = record.raw;
       if (record.error !== undefined) {
-        committer.addQuarantine(record.line, raw, boundedReason(record.error));
+        committer.addQuarantine(record.line, raw, boundedReason(record.error), fingerprinter.next(raw));
       } else {
         const outcome = parseSafely(format, raw, ctx);
         if (!outcome.ok) {
-          committer.addQuarantine(record.line, raw, boundedReason(outcome.reason));
+          committer.addQuarantine(record.line, raw, boundedReason(outcome.reason), fingerprinter.next(raw));
         } else {
           if (outcome.notes) notes.add(outcome.notes);
           const events = outcome.events;
@@ -294,7 +294,8 @@ async function runPlainParallel(run: PlainRun, script: string): Promise<BatchSta
     for (let r = 0; r < records.length; r++) {
       const record = records[r]!;
       if (q < quarantine.length && quarantine[q]![0] === r) {
-        committer.addQuarantine(record.line, record.raw, quarantine[q]![1]);
+        const [, reason, fpHi, fpLo] = quarantine[q]!;
+        committer.addQuarantine(record.line, record.raw, reason, joinFingerprint(fpHi, fpLo));
         q++;
       } else {
         while (!next.done && next.value.recordIndex === r) {
@@ -416,20 +417,20 @@ async function runSigned(
   for await (const record of records) {
     const raw = record.raw;
     if (record.error !== undefined || raw.length > MAX_JWS_BYTES) {
-      committer.addQuarantine(record.line, Buffer.from(raw), boundedReason(record.error ?? 'signed record is larger than 64 MiB'));
+      committer.addQuarantine(record.line, Buffer.from(raw), boundedReason(record.error ?? 'signed record is larger than 64 MiB'), fingerprinter.next(raw));
     } else if (!looksLikeCompactJws(raw)) {
-      committer.addQuarantine(record.line, raw, source.signedOnly ? 'unsigned input to a signed-only source' : 'not a compact JWS (this file holds signed records)');
+      committer.addQuarantine(record.line, raw, source.signedOnly ? 'unsigned input to a signed-only source' : 'not a compact JWS (this file holds signed records)', fingerprinter.next(raw));
     } else {
       const verified = await verifier.verify(raw);
       if (!verified.ok) {
-        committer.addQuarantine(record.line, raw, boundedReason(verified.reason));
+        committer.addQuarantine(record.line, raw, boundedReason(verified.reason), fingerprinter.next(raw));
       } else {
         fingerprinter.next(raw);
         const occurrence = fingerprinter.lastOccurrence;
         for (let k = 0; k < verified.records.length; k++) {
           const outcome = parseSafely(format, verified.records[k]!, ctx);
           if (!outcome.ok) {
-            committer.addQuarantine(record.line, raw, boundedReason(`signed record ${k + 1}: ${outcome.reason}`));
+            committer.addQuarantine(record.line, raw, boundedReason(`signed record ${k + 1}: ${outcome.reason}`), fingerprinter.compute(raw, occurrence, 0, k));
             continue;
           }
           if (outcome.notes) notes.add(outcome.notes);

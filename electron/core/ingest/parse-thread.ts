@@ -40,8 +40,9 @@ const PARSE_OLD_GENERATION_MB = 192;
 
 export interface ParsedBatch {
   id: number;
-  /** Quarantined records: [record index, reason]. */
-  quarantine: Array<[number, string]>;
+  /** Quarantined records: [record index, reason, fp high (signed), fp low]: the fingerprint its first event
+   * would have had, so a re-import recognises a line already in quarantine. */
+  quarantine: Array<[number, string, number, number]>;
   notes: string[];
   /** Every event's JSON as UTF-8, concatenated; jsonEnds[i] is where event i ends (in bytes). */
   json: Uint8Array;
@@ -94,7 +95,12 @@ class Utf8Out {
 
 function parseBatch(req: BatchRequest, setup: ParseThreadSetup, fingerprinter: Fingerprinter): ParsedBatch {
   const bytes = Buffer.from(req.bytes.buffer, req.bytes.byteOffset, req.bytes.byteLength);
-  const quarantine: Array<[number, string]> = [];
+  const quarantine: Array<[number, string, number, number]> = [];
+  const toQuarantine = (r: number, raw: Buffer, reason: string): void => {
+    // Counted like any record, so occurrences of identical lines stay those of the file.
+    fingerprinter.next(raw);
+    quarantine.push([r, boundedReason(reason), fingerprinter.fpHi, fingerprinter.fpLo]);
+  };
   const notes = new Set<string>();
   const errors = new Map(req.errors);
   // Stored JSON is about the size of the raw record: start there.
@@ -120,12 +126,12 @@ function parseBatch(req: BatchRequest, setup: ParseThreadSetup, fingerprinter: F
     start = end;
     const splitError = errors.get(r);
     if (splitError !== undefined) {
-      quarantine.push([r, boundedReason(splitError)]);
+      toQuarantine(r, raw, splitError);
       continue;
     }
     const outcome = parseSafely(setup.format, raw, setup.ctx);
     if (!outcome.ok) {
-      quarantine.push([r, boundedReason(outcome.reason)]);
+      toQuarantine(r, raw, outcome.reason);
       continue;
     }
     if (outcome.notes) for (const n of outcome.notes) notes.add(n);
@@ -225,8 +231,13 @@ export function* parsedEvents(batch: ParsedBatch): Generator<ParsedEvent> {
       ...(refusal !== undefined ? { refusal } : {}),
     };
     start = end;
-    yield { recordIndex: nums[n]!, prepared, fp: (BigInt(fpHi) << 32n) | BigInt(fpLo) };
+    yield { recordIndex: nums[n]!, prepared, fp: joinFingerprint(fpHi, fpLo) };
   }
+}
+
+/** A fingerprint from its signed high and unsigned low 32 bits (as they cross the thread boundary). */
+export function joinFingerprint(fpHi: number, fpLo: number): bigint {
+  return (BigInt(fpHi) << 32n) | BigInt(fpLo);
 }
 
 /** The importing thread's handle on a parse thread. Requests are answered in order. */

@@ -22,11 +22,20 @@ interface QuarantineDbRow {
 
 export class QuarantineWriter {
   private readonly stmt;
+  private readonly known;
   constructor(db: Db) {
-    this.stmt = db.prepare('INSERT INTO quarantine (batch_id, line, reason, raw) VALUES (?, ?, ?, ?)');
+    this.stmt = db.prepare('INSERT INTO quarantine (batch_id, line, reason, raw, fp) VALUES (?, ?, ?, ?, ?)');
+    this.known = db.prepare<[bigint], { one: number }>('SELECT 1 AS one FROM quarantine WHERE fp = ? LIMIT 1');
   }
-  insert(batchId: number, line: number, reason: string, raw: Buffer): void {
-    this.stmt.run(batchId, line, reason, raw);
+
+  /** Whether a record with this fingerprint is already in quarantine (an earlier import of the same lines). */
+  holds(fp: bigint): boolean {
+    return this.known.get(BigInt.asIntN(64, fp)) !== undefined;
+  }
+
+  /** fp: the fingerprint the record's first event would have had; null where there is none. */
+  insert(batchId: number, line: number, reason: string, raw: Buffer, fp: bigint | null): void {
+    this.stmt.run(batchId, line, reason, raw, fp === null ? null : BigInt.asIntN(64, fp));
   }
 }
 

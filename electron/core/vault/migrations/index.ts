@@ -3,7 +3,7 @@ import { migration0001 } from './0001-initial';
 import { migration0002 } from './0002-event-summaries';
 import { migration0003 } from './0003-event-blocks';
 import { migration0004 } from './0004-record-v2-dictionary-first-use';
-import { migration0005 } from './0005-batch-importer';
+import { migration0005 } from './0005-import-keys';
 
 /** Ordered list of every schema migration. Append only; never edit a released one. */
 export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005];

@@ -20,7 +20,8 @@ afterAll(() => worker.dispose());
 /** Imports 6 good OCSF lines and 3 rejected ones; returns the batch id and the seq of its audit event. */
 async function importWithQuarantine(name = 'mixed.jsonl', first = 0): Promise<{ batchId: number; auditSeq: number }> {
   const file = vault.input(name);
-  const bad = ['{"class_uid": "not a number"}', '{not json', '{"class_uid":3002,"activity_id":1,"time":"yesterday"}'];
+  // Lines of their own per file: a line already in quarantine from another file of the source is a duplicate.
+  const bad = [`{"class_uid": "not a number", "n": ${first}}`, `{not json ${first}`, `{"class_uid":3002,"activity_id":1,"time":"yesterday","n":${first}}`];
   const good = ocsfLines(6, first).trimEnd().split('\n');
   writeFileSync(file, [good[0], bad[0], good[1], good[2], bad[1], good[3], good[4], bad[2], good[5]].join('\n') + '\n');
   const summary = await importFile(vault.db, { path: file }, { operator: 'olga', now: NOW });

@@ -68,6 +68,8 @@ const shapes: Record<number, (d: Db) => void> = {
   },
   5: (d) => {
     expect(columns(d, 'batches')).toContain('importer');
+    expect(columns(d, 'quarantine')).toContain('fp');
+    expect(indexes(d)).toContain('quarantine_fp');
   },
 };
 

@@ -37,6 +37,18 @@ function jobsFor(onProgress: (p: IngestProgress) => void = () => undefined): Ing
 }
 
 describe('IngestJobs with the real worker', () => {
+  it('a re-import through the parse thread counts lines already in quarantine as duplicates', async () => {
+    const file = vault.input('bad.jsonl');
+    writeFileSync(file, ocsfLines(50) + 'broken line\n' + 'broken line\n' + '[1,2\n');
+    const jobs = jobsFor();
+    const [first] = await jobs.wait(jobs.start([{ path: file }]));
+    expect(first).toMatchObject({ read: 53, imported: 50, quarantined: 3, duplicates: 0 });
+    const [again] = await jobs.wait(jobs.start([{ path: file }]));
+    expect(again).toMatchObject({ read: 53, imported: 0, quarantined: 0, duplicates: 53 });
+    for (const s of [first!, again!]) expectReconciled(vault.db, s);
+    expect((vault.db.prepare('SELECT count(*) AS n FROM quarantine').get() as { n: number }).n).toBe(3);
+  });
+
   it('imports several files, reports progress and a summary per file', async () => {
     const a = vault.input('a.jsonl');
     const b = vault.input('b.jsonl');

@@ -29,6 +29,29 @@ async function exportToString(filter: { batchId?: number }): Promise<string[]> {
   return Buffer.concat(chunks).toString('utf8').split('\n').filter((l) => l.length > 0);
 }
 
+describe('quarantine on re-import', () => {
+  it('importing the same file again counts its quarantined lines as duplicates and adds no quarantine rows', async () => {
+    const file = vault.input('mixed.jsonl');
+    // A bad line repeated: both copies are quarantined the first time (a file that repeats a line keeps
+    // every copy), and neither a second time.
+    writeFileSync(file, ocsfLines(3) + 'not json\n' + '{"broken": \n' + 'not json\n');
+    const first = await importFile(vault.db, { path: file }, { operator: 'olga', now: NOW });
+    expectReconciled(vault.db, first);
+    expect(first).toMatchObject({ read: 6, imported: 3, quarantined: 3, duplicates: 0 });
+    const rows = () => listQuarantine(vault.db, { limit: 100 }).total;
+    expect(rows()).toBe(3);
+    const again = await importFile(vault.db, { path: file }, { operator: 'olga', now: NOW });
+    expectReconciled(vault.db, again);
+    expect(again).toMatchObject({ read: 6, imported: 0, quarantined: 0, duplicates: 6 });
+    expect(rows()).toBe(3);
+    // One more copy of the bad line in a longer file is new: it is quarantined.
+    writeFileSync(file, ocsfLines(3) + 'not json\n' + '{"broken": \n' + 'not json\n' + 'not json\n');
+    const longer = await importFile(vault.db, { path: file }, { operator: 'olga', now: NOW });
+    expect(longer).toMatchObject({ read: 7, imported: 0, quarantined: 1, duplicates: 6 });
+    expect(rows()).toBe(4);
+  });
+});
+
 describe('quarantine after a wrong CSV mapping', () => {
   it('lists, exports, and after the mapping is fixed, retries into the log with dedup intact', async () => {
     const file = vault.input('people.csv');

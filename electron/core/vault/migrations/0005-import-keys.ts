@@ -1,0 +1,21 @@
+import type { Migration } from './migration';
+
+/**
+ * Two keys that make re-running an import safe:
+ * - batches.importer names the process running an import ("pid@host"). A batch left 'running' is marked
+ *   'interrupted' (and that is chained as an audit event) only once its importer is gone: before, any new
+ *   import marked every running batch interrupted, including one another process was still writing.
+ *   Batches from before this column have no importer and are judged as before.
+ * - quarantine.fp is the fingerprint the record's first event would have had (source, raw bytes, occurrence
+ *   in its file; ingest/fingerprint.ts): importing the same file again counts a line already in quarantine
+ *   as a duplicate instead of quarantining it a second time. Rows from before have none and match nothing.
+ */
+export const migration0005: Migration = {
+  version: 5,
+  name: 'import-keys',
+  up: `
+    ALTER TABLE batches ADD COLUMN importer TEXT;
+    ALTER TABLE quarantine ADD COLUMN fp INTEGER;
+    CREATE INDEX quarantine_fp ON quarantine (fp) WHERE fp IS NOT NULL;
+  `,
+};
