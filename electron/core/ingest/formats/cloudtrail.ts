@@ -59,6 +59,8 @@ export function parseCloudTrail(v: JsonObject, ctx: ParseContext): ParseOutcome 
   const identity = obj(v.userIdentity);
   let name = str(identity?.userName);
   if (name === undefined && identity) name = str(at(identity, 'sessionContext', 'sessionIssuer', 'userName'));
+  // An AWS service acting on its own (userIdentity.type AWSService) has no principal: the service is the actor.
+  if (name === undefined && identity) name = str(identity.invokedBy);
   const e: CanonicalEvent = {
     class_uid: classUid,
     activity_id: activityId,
@@ -98,6 +100,11 @@ export function parseCloudTrail(v: JsonObject, ctx: ParseContext): ParseOutcome 
     const val = str(v[key]);
     if (val !== undefined) unmapped[key] = val;
   }
+  const invokedBy = str(identity?.invokedBy);
+  if (invokedBy !== undefined) unmapped.invokedBy = invokedBy;
+  // A caller from another account: cloud.account is the account the call was made in (recipient).
+  const callerAccount = str(identity?.accountId);
+  if (callerAccount !== undefined && callerAccount !== account) unmapped.callerAccountId = callerAccount;
   const mfa = str(at(v, 'additionalEventData', 'MFAUsed'));
   if (mfa !== undefined) unmapped.MFAUsed = mfa;
   if (Object.keys(unmapped).length > 0) e.unmapped = unmapped;

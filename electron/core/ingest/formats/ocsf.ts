@@ -71,7 +71,11 @@ export function parseOcsf(v: JsonObject, ctx: ParseContext): ParseOutcome {
   const message = str(v.message);
   if (message !== undefined) e.message = message;
 
-  const u = obj(at(v, 'actor', 'user'));
+  let u = obj(at(v, 'actor', 'user'));
+  // In Authentication (3002) `user` is the account being logged on to; a Windows failed logon's actor is a
+  // placeholder ("-", "NULL SID"). Then the account is who the event is about: it is what filters find.
+  const target = classUid === 3002 ? obj(v.user) : undefined;
+  if (target && (str(target.name) !== undefined || str(target.uid) !== undefined) && (!u || (placeholder(str(u.name)) && noAccount(str(u.uid))))) u = target;
   if (u) {
     const user: { name?: string; uid?: string; type?: string } = {};
     const name = str(u.name);
@@ -125,19 +129,22 @@ export function parseOcsf(v: JsonObject, ctx: ParseContext): ParseOutcome {
     if (uid !== undefined) e.metadata.uid = uid;
   }
   const cloud = obj(v.cloud);
-  if (cloud) {
+  // The account as OCSF 1.x writes it (cloud.account), as 0.99/1.0 did (cloud.account_uid), or, failing
+  // both, the acting user's (actor.user.account, or account_uid before 1.0).
+  const accountUid =
+    str(at(v, 'cloud', 'account', 'uid')) ?? str(cloud?.account_uid) ?? str(at(v, 'actor', 'user', 'account', 'uid')) ?? str(at(v, 'actor', 'user', 'account_uid'));
+  if (cloud || accountUid !== undefined) {
     const c: NonNullable<CanonicalEvent['cloud']> = {};
-    const account = obj(cloud.account);
-    if (account) {
+    const account = cloud ? obj(cloud.account) : undefined;
+    if (account || accountUid !== undefined) {
       c.account = {};
-      const uid = str(account.uid);
-      if (uid !== undefined) c.account.uid = uid;
-      const name = str(account.name);
+      if (accountUid !== undefined) c.account.uid = accountUid;
+      const name = account ? str(account.name) : undefined;
       if (name !== undefined) c.account.name = name;
     }
-    const region = str(cloud.region);
+    const region = cloud ? str(cloud.region) : undefined;
     if (region !== undefined) c.region = region;
-    const provider = str(cloud.provider);
+    const provider = cloud ? str(cloud.provider) : undefined;
     if (provider !== undefined) c.provider = provider;
     e.cloud = c;
   }
@@ -149,7 +156,18 @@ export function parseOcsf(v: JsonObject, ctx: ParseContext): ParseOutcome {
 function ocsfEndpoint(v: unknown): CanonicalEvent['src_endpoint'] | undefined {
   const o = obj(v);
   if (!o) return undefined;
-  return endpoint(str(o.ip), port(o.port), str(o.hostname));
+  const ip = str(o.ip);
+  return endpoint(placeholder(ip) ? undefined : ip, port(o.port), str(o.hostname));
+}
+
+/** A user id that names nobody: none, a placeholder, or Windows' NULL SID. */
+function noAccount(uid: string | undefined): boolean {
+  return placeholder(uid) || uid === 'NULL SID' || uid === 'S-1-0-0';
+}
+
+/** A value a source writes for "none" (Windows writes "-"). */
+function placeholder(value: string | undefined): boolean {
+  return value === undefined || value === '-' || value.trim() === '';
 }
 
 function statusFromText(v: unknown): number {

@@ -59,7 +59,11 @@ export function parseOkta(v: JsonObject, ctx: ParseContext): ParseOutcome {
   const reason = str(at(v, 'outcome', 'reason'));
   if (reason !== undefined) e.status_detail = reason;
   const actor = obj(v.actor);
-  const u = user(str(actor?.displayName) ?? str(actor?.alternateId), str(actor?.id), str(actor?.type));
+  // Okta names a sign-in by someone it does not know "unknown": the login they typed (alternateId) is
+  // then the only name the event has, and the one an officer searches for.
+  const displayName = str(actor?.displayName);
+  const name = displayName === undefined || displayName.toLowerCase() === 'unknown' ? (str(actor?.alternateId) ?? displayName) : displayName;
+  const u = user(name, str(actor?.id), str(actor?.type));
   if (u) e.actor = u;
   const src = endpoint(str(at(v, 'client', 'ipAddress')));
   if (src) e.src_endpoint = src;

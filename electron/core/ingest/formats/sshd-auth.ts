@@ -20,9 +20,16 @@ export interface AuthFinding {
 /** Longer messages are never authentication lines; skipping them keeps the regexes linear and cheap. */
 const MAX_AUTH_MESSAGE = 2048;
 
-const FAILED = /^Failed (\S+) for (invalid user )?(.*) from (\S+) port (\d{1,5})(?: ssh\d?)?\s*$/;
+// "illegal user" is how OpenSSH before 3.9 said "invalid user".
+const FAILED = /^Failed (\S+) for ((?:invalid|illegal) user )?(.*) from (\S+) port (\d{1,5})(?: ssh\d?)?\s*$/;
 const ACCEPTED = /^Accepted (\S+) for (.*) from (\S+) port (\d{1,5})(?: ssh\d?)?(?::.*)?\s*$/;
-const INVALID_USER = /^Invalid user (.*) from (\S+)(?: port (\d{1,5}))?\s*$/;
+const INVALID_USER = /^(?:Invalid|Illegal) user (.*) from (\S+)(?: port (\d{1,5}))?\s*$/;
+/** sshd's own PAM verdicts (UsePAM with keyboard-interactive): "error: PAM: Authentication failure for root from h". */
+const SSHD_PAM_FAILURE = /^error: PAM: (Authentication failure|User not known to the underlying authentication module) for ((?:invalid|illegal) user )?(.*) from (\S+)\s*$/;
+/** Older PAM (Linux-PAM before 0.99, RHEL 4 and earlier) names itself in the program: "sshd(pam_unix)[pid]". */
+const OLD_PAM_PROGRAM = /^([^\s()]+)\(pam_unix\)$/;
+const OLD_PAM_AUTH_FAILURE = /^authentication failure;(.*)$/;
+const OLD_PAM_SESSION = /^session (opened|closed) for user (\S+?)(?:\(uid=\d+\))?(?: by (.*))?\s*$/;
 const PAM_AUTH_FAILURE = /^pam_unix\(([^:()\s]+):auth\): authentication failure;(.*)$/;
 const PAM_SESSION = /^pam_unix\(([^:()\s]+):session\): session (opened|closed) for user (\S+?)(?:\(uid=\d+\))?(?: by (.*))?\s*$/;
 const REPEATED = /^message repeated (\d{1,9}) times: \[ ?(.*)\]\s*$/;
@@ -60,7 +67,21 @@ export function matchAuth(program: string | undefined, msg: string): AuthFinding
       if (m[3] !== undefined) f.port = Number(m[3]);
       return f;
     }
+    m = SSHD_PAM_FAILURE.exec(msg);
+    if (m) {
+      return {
+        activity: 1,
+        success: false,
+        invalidUser: m[2] !== undefined || m[1] !== 'Authentication failure',
+        user: nonEmpty(m[3]),
+        source: m[4],
+        detail: m[1] === 'Authentication failure' ? 'PAM authentication failure' : 'PAM: user not known',
+        pamService: 'sshd',
+      };
+    }
   }
+  const oldPam = program === undefined ? null : OLD_PAM_PROGRAM.exec(program);
+  if (oldPam) return matchOldPam(oldPam[1] as string, msg);
   let m = PAM_AUTH_FAILURE.exec(msg);
   if (m) {
     const kv = pamFields(m[2] as string);
@@ -70,6 +91,21 @@ export function matchAuth(program: string | undefined, msg: string): AuthFinding
   if (m) {
     const opened = m[2] === 'opened';
     return { activity: opened ? 1 : 2, success: true, user: m[3], detail: opened ? 'session opened' : 'session closed', pamService: m[1] };
+  }
+  return null;
+}
+
+/** The same verdicts in older PAM's words, the service named in the program ("su(pam_unix)"). */
+function matchOldPam(service: string, msg: string): AuthFinding | null {
+  let m = OLD_PAM_AUTH_FAILURE.exec(msg);
+  if (m) {
+    const kv = pamFields(m[1] as string);
+    return { activity: 1, success: false, user: nonEmpty(kv.user), source: nonEmpty(kv.rhost), detail: 'PAM authentication failure', pamService: service };
+  }
+  m = OLD_PAM_SESSION.exec(msg);
+  if (m) {
+    const opened = m[1] === 'opened';
+    return { activity: opened ? 1 : 2, success: true, user: m[2], detail: opened ? 'session opened' : 'session closed', pamService: service };
   }
   return null;
 }

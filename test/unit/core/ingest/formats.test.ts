@@ -99,6 +99,29 @@ describe('OCSF', () => {
     const e = one('ocsf', JSON.stringify({ class_uid: 3002, type_uid: 300202, time: Date.UTC(2026, 0, 1), message: "=cmd|' /C calc'!A0", metadata: { product: { name: '<b>x</b>' } } }));
     expect(e).toMatchObject({ activity_id: 2, status_id: 0, severity_id: 0, message: "=cmd|' /C calc'!A0", metadata: { product: { name: '<b>x</b>' } } });
   });
+
+  it('takes the account from older OCSF (cloud.account_uid) or the acting user\'s account', () => {
+    const base = { class_uid: 6003, activity_id: 1, time: Date.UTC(2026, 0, 1) };
+    expect(one('ocsf', JSON.stringify({ ...base, cloud: { provider: 'AWS', account_uid: '123456789012' } })).cloud).toEqual({ account: { uid: '123456789012' }, provider: 'AWS' });
+    expect(one('ocsf', JSON.stringify({ ...base, actor: { user: { name: 'a', account: { uid: '112233445566' } } } })).cloud).toEqual({ account: { uid: '112233445566' } });
+    expect(one('ocsf', JSON.stringify({ ...base, actor: { user: { name: 'a', account_uid: '112233445566' } } })).cloud).toEqual({ account: { uid: '112233445566' } });
+    // cloud.account.uid wins over the others.
+    expect(one('ocsf', JSON.stringify({ ...base, cloud: { account: { uid: '1' }, account_uid: '2' }, actor: { user: { account: { uid: '3' } } } })).cloud?.account?.uid).toBe('1');
+  });
+
+  it('a Windows failed logon (4625) is about the account logged on to, not the placeholder actor', () => {
+    const e = one('ocsf', JSON.stringify({
+      class_uid: 3002, activity_id: 1, time: Date.UTC(2026, 0, 1), status_id: 2,
+      actor: { user: { name: '-', uid: 'NULL SID', domain: '-' } },
+      user: { name: 'Administrator', uid: 'S-1-5-21-1-500', domain: 'EC2AMAZ-6KJ2BPP' },
+      src_endpoint: { ip: '-', name: 'EC2AMAZ-6KJ2BPP', port: 0 },
+    }));
+    expect(e.actor?.user).toEqual({ name: 'Administrator', uid: 'S-1-5-21-1-500' });
+    expect(e.src_endpoint?.ip).toBeUndefined();
+    // A real actor stays the actor.
+    const admin = one('ocsf', JSON.stringify({ class_uid: 3002, activity_id: 1, time: Date.UTC(2026, 0, 1), actor: { user: { name: 'ops' } }, user: { name: 'svc-backup' } }));
+    expect(admin.actor?.user?.name).toBe('ops');
+  });
 });
 
 describe('CSV mapping suggestions', () => {

@@ -94,6 +94,16 @@ describe('CloudTrail golden files', () => {
     const badLogin = only('cloudtrail', JSON.stringify({ ...login, responseElements: { ConsoleLogin: 'Failure' }, errorMessage: 'Failed authentication' }));
     expect([badLogin.class_uid, badLogin.activity_id, badLogin.status_id]).toEqual([3002, 1, 2]);
   });
+
+  it('names an AWS service acting on its own as the actor, and keeps a cross-account caller\'s account', () => {
+    const base = JSON.parse(read('cloudtrail/api_call.raw.json')) as Json;
+    const service = only('cloudtrail', JSON.stringify({ ...base, userIdentity: { type: 'AWSService', invokedBy: 'ec2.amazonaws.com' } }));
+    expect(service.actor?.user).toEqual({ name: 'ec2.amazonaws.com', type: 'AWSService' });
+    expect(service.unmapped).toMatchObject({ invokedBy: 'ec2.amazonaws.com' });
+    const cross = only('cloudtrail', JSON.stringify({ ...base, recipientAccountId: '111111111111', userIdentity: { type: 'AWSAccount', accountId: '222222222222', principalId: 'AIDAEXAMPLE' } }));
+    expect(cross.cloud?.account?.uid).toBe('111111111111');
+    expect(cross.unmapped).toMatchObject({ callerAccountId: '222222222222' });
+  });
 });
 
 describe('Okta golden file', () => {
@@ -113,6 +123,15 @@ describe('Okta golden file', () => {
   });
 });
 
+describe('Okta sign-in by an unknown user', () => {
+  it('is named by the login typed (alternateId), not "unknown"', () => {
+    const base = JSON.parse(read('okta/authentication.raw.json')) as Json;
+    const e = only('okta', JSON.stringify({ ...base, actor: { id: 'unknown', type: 'User', alternateId: 'admin@example.com', displayName: 'unknown' }, outcome: { result: 'FAILURE', reason: 'VERIFICATION_ERROR' } }));
+    expect(e.actor?.user?.name).toBe('admin@example.com');
+    expect(e.status_id).toBe(2);
+  });
+});
+
 describe('OCSF samples parse as themselves', () => {
   for (const file of ['authentication.ocsf.json', 'api_activity.ocsf.json', 'account_change.ocsf.json']) {
     it(file, () => {
@@ -127,7 +146,8 @@ describe('OCSF samples parse as themselves', () => {
       expect(e.actor?.user?.type).toBe(sample.actor.user.type);
       expect(e.cloud?.region).toBe(sample.cloud.region);
       expect(e.cloud?.provider).toBe(sample.cloud.provider);
-      expect(e.cloud?.account).toEqual(sample.cloud.account);
+      // The acting user's account when the sample names no cloud account: as its CloudTrail original would.
+      expect(e.cloud?.account?.uid).toEqual(sample.cloud.account?.uid ?? sample.actor.user.account?.uid);
       expect(e.metadata).toEqual({
         product: { name: sample.metadata.product.name, vendor_name: sample.metadata.product.vendor_name },
         version: sample.metadata.version,

@@ -80,3 +80,34 @@ describe('sshd authentication lines (OpenSSH_2k.log)', async () => {
     expect(set.notes?.join(' ')).toMatch(/time zone Asia\/Shanghai taken from the source settings/);
   });
 });
+
+describe('older sshd and PAM wording', () => {
+  const ctx: ParseContext = { now: NOW };
+  const auth = (line: string) => {
+    const o = parseRecord('syslog', Buffer.from(line), ctx);
+    if (!o.ok) throw new Error(o.reason);
+    const e = o.events[0]!;
+    return { class_uid: e.class_uid, activity_id: e.activity_id, status_id: e.status_id, user: e.actor?.user?.name, src: e.src_endpoint?.ip ?? e.src_endpoint?.hostname, detail: e.status_detail };
+  };
+
+  it('reads PAM that names itself in the program ("sshd(pam_unix)[pid]", "su(pam_unix)") as PAM does today', () => {
+    // From logpai/loghub Linux (RHEL, 2005).
+    expect(auth('Jun 15 02:04:59 combo sshd(pam_unix)[20882]: authentication failure; logname= uid=0 euid=0 tty=NODEVssh ruser= rhost=220-135-151-1.hinet-ip.hinet.net  user=root'))
+      .toEqual({ class_uid: 3002, activity_id: 1, status_id: 2, user: 'root', src: '220-135-151-1.hinet-ip.hinet.net', detail: 'PAM authentication failure' });
+    expect(auth('Jun 14 15:16:01 combo sshd(pam_unix)[19939]: authentication failure; logname= uid=0 euid=0 tty=NODEVssh ruser= rhost=218.188.2.4 '))
+      .toMatchObject({ class_uid: 3002, status_id: 2, user: undefined, src: '218.188.2.4' });
+    expect(auth('Jun 15 04:06:18 combo su(pam_unix)[21416]: session opened for user cyrus by (uid=0)')).toMatchObject({ class_uid: 3002, activity_id: 1, status_id: 1, user: 'cyrus' });
+    expect(auth('Jun 15 04:06:19 combo su(pam_unix)[21416]: session closed for user cyrus')).toMatchObject({ class_uid: 3002, activity_id: 2, status_id: 1, user: 'cyrus' });
+    // Other lines of such a program stay Base Events.
+    expect(auth('Jun 14 15:16:02 combo sshd(pam_unix)[19937]: check pass; user unknown')).toMatchObject({ class_uid: 0 });
+  });
+
+  it('reads OpenSSH before 3.9 ("illegal user") and sshd\'s own PAM errors', () => {
+    expect(auth('Feb 22 12:53:51 host sshd[10161]: Failed password for illegal user test from 10.1.2.3 port 4022 ssh2'))
+      .toMatchObject({ class_uid: 3002, status_id: 2, user: 'test', src: '10.1.2.3', detail: 'Failed password (invalid user)' });
+    expect(auth('Feb 22 12:53:50 host sshd[10160]: Illegal user admin from 10.1.2.3')).toMatchObject({ class_uid: 3002, status_id: 2, user: 'admin', src: '10.1.2.3', detail: 'Invalid user' });
+    expect(auth('Feb 22 12:53:50 localhost-machine sshd[10161]: error: PAM: User not known to the underlying authentication module for illegal user test from test.example.com'))
+      .toMatchObject({ class_uid: 3002, status_id: 2, user: 'test', src: 'test.example.com', detail: 'PAM: user not known' });
+    expect(auth('Feb 22 12:54:01 host sshd[10170]: error: PAM: Authentication failure for root from 10.1.2.9')).toMatchObject({ class_uid: 3002, status_id: 2, user: 'root', src: '10.1.2.9' });
+  });
+});
