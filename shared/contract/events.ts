@@ -62,6 +62,8 @@ export const IngestSummarySchema = z.object({
   cancelled: z.boolean(),
   /** Set when the file could not be read or recognised. */
   error: z.string().nullable(),
+  /** What the parsers assumed or repaired (the year and zone given to RFC 3164 times, replaced bytes...). */
+  notes: z.array(z.string()).optional(),
 });
 export type IngestSummary = z.infer<typeof IngestSummarySchema>;
 
@@ -169,6 +171,9 @@ export const eventChannels = {
         files: z.array(z.object({ path: z.string().min(1), name: z.string().optional() })).min(1),
         format: IngestFormatSchema.optional(),
         source: z.string().min(1).max(128).optional(),
+        /** Year and zone for timestamps without them (RFC 3164), for this import: over the source's settings. */
+        syslogYear: z.number().int().min(1970).max(9999).optional(),
+        syslogZone: z.string().min(1).max(64).optional(),
       })
       .strict(),
     z.object({ jobId: z.string() }),

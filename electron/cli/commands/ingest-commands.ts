@@ -13,6 +13,7 @@ import { EXIT } from '../exit-codes';
 import { renderProgressLine } from './progress-line';
 import { sanitize } from '../terminal-text';
 import { stdoutClosed, writeOut } from '../stdout-state';
+import { isValidZone } from '../../core/ingest/parse-record';
 
 interface CommonOpts {
   vault?: string;
@@ -44,6 +45,13 @@ function printSummary(out: Output, s: IngestSummary): void {
       `  read ${fmtInt(s.read)} = imported ${fmtInt(s.imported)} + duplicates ${fmtInt(s.duplicates)} + quarantined ${fmtInt(s.quarantined)}` +
       `${s.batchId !== null ? `  (batch ${s.batchId})` : ''}${s.cancelled ? '  CANCELLED: the counts are what was committed' : ''}\n`,
   );
+  for (const note of s.notes ?? []) process.stdout.write(`  note: ${sanitize(note)}\n`);
+  if (s.quarantined > 0 && s.batchId !== null) {
+    const all = s.quarantined === s.read;
+    process.stdout.write(
+      `  ${all ? 'every record was quarantined: is this the right format? (--format)' : `${fmtInt(s.quarantined)} record(s) quarantined`}; see them with: attest quarantine list --batch ${s.batchId}\n`,
+    );
+  }
 }
 
 export function registerIngestCommands(program: Command): void {
@@ -53,12 +61,21 @@ export function registerIngestCommands(program: Command): void {
     .option('--vault <dir>', 'vault directory')
     .option('--format <format>', `force a format: ${IngestFormatSchema.options.join(', ')}`)
     .option('--source <name>', 'source name the events are recorded under (settings per source: JWKS, CSV mapping, syslog year/zone)')
+    .option('--syslog-year <year>', 'year of timestamps that carry none (RFC 3164 syslog, some CEF), for this import; default: the source\'s setting, else the current year (a date that would be in the future: the year before)')
+    .option('--syslog-zone <zone>', 'time zone of timestamps that carry none (UTC, +02:00, Europe/Paris), for this import; default: the source\'s setting, else UTC')
     .option('--passphrase-stdin', 'read the passphrase from standard input')
     .option('--json', 'one JSON object per file')
-    .action((files: string[], opts: CommonOpts & { format?: string; source?: string }) =>
+    .action((files: string[], opts: CommonOpts & { format?: string; source?: string; syslogYear?: string; syslogZone?: string }) =>
       runCommand(opts, async (out) => {
         const format = opts.format === undefined ? undefined : IngestFormatSchema.safeParse(opts.format);
         if (format && !format.success) throw new AttestError('BAD_REQUEST', `Unknown format "${opts.format}": use one of ${IngestFormatSchema.options.join(', ')}.`);
+        const syslogYear = opts.syslogYear === undefined ? undefined : Number(opts.syslogYear);
+        if (syslogYear !== undefined && !(Number.isInteger(syslogYear) && syslogYear >= 1970 && syslogYear <= 9999)) {
+          throw new AttestError('BAD_REQUEST', `--syslog-year takes a year between 1970 and 9999 (got "${sanitize(opts.syslogYear ?? '')}").`);
+        }
+        if (opts.syslogZone !== undefined && !isValidZone(opts.syslogZone)) {
+          throw new AttestError('BAD_REQUEST', `Unknown time zone "${sanitize(opts.syslogZone)}": use UTC, an offset such as +02:00, or a name such as Europe/Paris.`);
+        }
         const showProgress = Boolean(process.stderr.isTTY) && !opts.json;
         await withUnlockedVault(opts, async (host) => {
           // Progress pushes only follow ingest.start, so listening from here on misses none.
@@ -73,7 +90,12 @@ export function registerIngestCommands(program: Command): void {
           try {
             jobId = host.ingest.start(
               files.map((f) => ({ path: f })),
-              { ...(format?.success ? { format: format.data } : {}), ...(opts.source ? { source: opts.source } : {}) },
+              {
+                ...(format?.success ? { format: format.data } : {}),
+                ...(opts.source ? { source: opts.source } : {}),
+                ...(syslogYear !== undefined ? { syslogYear } : {}),
+                ...(opts.syslogZone !== undefined ? { syslogZone: opts.syslogZone } : {}),
+              },
             );
             process.once('SIGINT', onSigint);
             const summaries = await host.ingest.wait(jobId);

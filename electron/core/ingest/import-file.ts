@@ -44,6 +44,9 @@ export interface ImportProgress {
 export interface ImportFileOptions {
   format?: IngestFormat;
   source?: string;
+  /** Year and zone for timestamps without them, for this import: over the source's settings (RFC 3164). */
+  syslogYear?: number;
+  syslogZone?: string;
   operator: string;
   /** When given, a checkpoint over the new chain head is signed after the file. */
   vaultId?: string;
@@ -159,6 +162,7 @@ async function runImport(db: Db, file: ImportFileInput, opts: ImportFileOptions,
     summary.error ??= operatorMessage(err, 'The import could not be finished');
   }
   Object.assign(summary, committer.totals);
+  if (notes.size > 0) summary.notes = notes.list();
   summary.cancelled = state === 'cancelled';
   progress.final(state === 'done' ? 'done' : state === 'cancelled' ? 'cancelled' : 'failed');
   // Recorded before the checkpoint so the signed head covers the import's own audit event.
@@ -191,7 +195,7 @@ async function planImport(db: Db, filePath: string, opts: ImportFileOptions, now
   const requested = sourceName !== undefined ? getSourceSettings(db, sourceName) : null;
   const input = await openInput(filePath, { ...(opts.format ? { format: opts.format } : {}), csvMapping: requested?.csvMapping ?? null });
   const source = resolveSource(db, opts.source ?? input.format, now);
-  const ctx = parseContext(source, now, input.csvHeader);
+  const ctx = parseContext(source, now, input.csvHeader, opts);
   if (input.csvMapping) ctx.csvMapping = input.csvMapping;
   if (input.csvDelimiter !== undefined) ctx.csvDelimiter = input.csvDelimiter;
   const options = optionsOf(input.format, source, ctx, { gzip: input.gzip, signed: false });
@@ -372,7 +376,7 @@ async function planSigned(db: Db, filePath: string, opts: ImportFileOptions, now
     throw new AttestError('UNSUPPORTED_FORMAT', "The signed file's payload is in no format Attest recognises: choose the format.");
   }
   const resolved = format;
-  const ctx = parseContext(source, now, undefined);
+  const ctx = parseContext(source, now, undefined, opts);
   const options = optionsOf(resolved, source, ctx, { gzip: false, signed: true });
   async function* all(): AsyncGenerator<RawRecord> {
     yield* pending;
@@ -461,10 +465,19 @@ function resolveSource(db: Db, name: string, now: number): SourceSettings {
  * Year and zone for timestamps without them: the source's settings, else the parser's defaults (the
  * current year, rolled back for times that would land in the future, and UTC), recorded in the batch.
  */
-function parseContext(source: SourceSettings, now: number, csvHeader: string[] | undefined): ParseContext {
+function parseContext(source: SourceSettings, now: number, csvHeader: string[] | undefined, opts: Pick<ImportFileOptions, 'syslogYear' | 'syslogZone'>): ParseContext {
   const ctx: ParseContext = { csvMapping: source.csvMapping, now };
   if (source.syslogYear !== null) ctx.syslogYear = source.syslogYear;
   if (source.syslogZone !== null) ctx.syslogZone = source.syslogZone;
+  // Given for this import (attest ingest --syslog-year/--syslog-zone): over the source's settings.
+  if (opts.syslogYear !== undefined) {
+    ctx.syslogYear = opts.syslogYear;
+    ctx.syslogYearFrom = 'option';
+  }
+  if (opts.syslogZone !== undefined) {
+    ctx.syslogZone = opts.syslogZone;
+    ctx.syslogZoneFrom = 'option';
+  }
   if (csvHeader) ctx.csvHeader = csvHeader;
   return ctx;
 }

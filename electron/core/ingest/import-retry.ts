@@ -62,10 +62,12 @@ export async function retryQuarantine(db: Db, filter: { batchId?: number }, oper
 async function retryBatch(db: Db, batch: BatchRecord, source: SourceSettings, now: number, total: RetryResult): Promise<void> {
   const format = IngestFormatSchema.safeParse(batch.format);
   const signed = batch.options.signed === true;
-  // The source's current settings win; else what the import used when the operator had set it then.
+  // The source's current settings win; else what the import used when the operator had chosen it then
+  // (in the source's settings, or given for that import).
   const ctx: ParseContext = { csvMapping: source.csvMapping ?? mappingOption(batch.options.csvMapping), now };
-  const year = source.syslogYear ?? (batch.options.syslogYearSource === 'settings' ? numberOption(batch.options.syslogYear) : undefined);
-  const zone = source.syslogZone ?? (batch.options.syslogZoneSource === 'settings' ? stringOption(batch.options.syslogZone) : undefined);
+  const chosen = (from: unknown): boolean => from === 'settings' || from === 'option';
+  const year = source.syslogYear ?? (chosen(batch.options.syslogYearSource) ? numberOption(batch.options.syslogYear) : undefined);
+  const zone = source.syslogZone ?? (chosen(batch.options.syslogZoneSource) ? stringOption(batch.options.syslogZone) : undefined);
   if (year !== undefined) ctx.syslogYear = year;
   if (zone !== undefined) ctx.syslogZone = zone;
   const header = batch.options.csvHeader;

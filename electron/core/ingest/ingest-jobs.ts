@@ -15,6 +15,8 @@ export interface IngestJobFile {
 export interface IngestJobOptions {
   format?: IngestFormat;
   source?: string;
+  syslogYear?: number;
+  syslogZone?: string;
 }
 
 /** What the worker receives. The key is a copy made for this worker; the worker zeroes it once opened. */

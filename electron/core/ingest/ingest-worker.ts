@@ -46,6 +46,8 @@ async function run(data: IngestWorkerData): Promise<void> {
         summary = await importFile(db, file, {
           ...(data.options.format ? { format: data.options.format } : {}),
           ...(data.options.source ? { source: data.options.source } : {}),
+          ...(data.options.syslogYear !== undefined ? { syslogYear: data.options.syslogYear } : {}),
+          ...(data.options.syslogZone !== undefined ? { syslogZone: data.options.syslogZone } : {}),
           operator: data.operator,
           vaultId: data.vaultId,
           signal,

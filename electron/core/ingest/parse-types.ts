@@ -5,6 +5,9 @@ export interface ParseContext {
   syslogYear?: number;
   /** Zone for timestamps that carry none: 'UTC' | '+02:00' | IANA name; default UTC. */
   syslogZone?: string;
+  /** Where syslogYear / syslogZone came from: the source's settings (default) or this import's options. */
+  syslogYearFrom?: 'settings' | 'option';
+  syslogZoneFrom?: 'settings' | 'option';
   csvMapping?: Record<string, string> | null;
   csvHeader?: string[];
   /** CSV field delimiter found in the header (default ','). */

@@ -5,8 +5,8 @@ import { parseIsoTime, wallToUtcMs, zoneResolver, type WallTime } from './time';
 export interface SyslogDefaults {
   year: number;
   zone: string;
-  yearSource: 'settings' | 'default';
-  zoneSource: 'settings' | 'default';
+  yearSource: 'settings' | 'option' | 'default';
+  zoneSource: 'settings' | 'option' | 'default';
 }
 
 /**
@@ -17,8 +17,8 @@ export function effectiveSyslogDefaults(ctx: ParseContext): SyslogDefaults {
   return {
     year: ctx.syslogYear ?? new Date(ctx.now).getUTCFullYear(),
     zone: ctx.syslogZone ?? 'UTC',
-    yearSource: ctx.syslogYear === undefined ? 'default' : 'settings',
-    zoneSource: ctx.syslogZone === undefined ? 'default' : 'settings',
+    yearSource: ctx.syslogYear === undefined ? 'default' : (ctx.syslogYearFrom ?? 'settings'),
+    zoneSource: ctx.syslogZone === undefined ? 'default' : (ctx.syslogZoneFrom ?? 'settings'),
   };
 }
 
@@ -34,9 +34,19 @@ function notesFor(ctx: ParseContext, d: SyslogDefaults): { year: string; yearRol
   let n = noteCache.get(ctx);
   if (!n) {
     n = {
-      year: d.yearSource === 'settings' ? `year ${d.year} taken from the source settings (the timestamp has none)` : `year ${d.year} assumed: the timestamp has none, so the current year was used`,
+      year:
+        d.yearSource === 'settings'
+          ? `year ${d.year} taken from the source settings (the timestamp has none)`
+          : d.yearSource === 'option'
+            ? `year ${d.year} given for this import (the timestamp has none)`
+            : `year ${d.year} assumed: the timestamp has none, so the current year was used`,
       yearRolled: `year ${d.year - 1} assumed: the timestamp has none, and with the current year it would be in the future`,
-      zone: d.zoneSource === 'settings' ? `time zone ${d.zone} taken from the source settings (the timestamp has none)` : 'time zone UTC assumed: the timestamp has none',
+      zone:
+        d.zoneSource === 'settings'
+          ? `time zone ${d.zone} taken from the source settings (the timestamp has none)`
+          : d.zoneSource === 'option'
+            ? `time zone ${d.zone} given for this import (the timestamp has none)`
+            : 'time zone UTC assumed: the timestamp has none',
     };
     noteCache.set(ctx, n);
   }
@@ -54,7 +64,7 @@ export function resolveWallTime(w: Omit<WallTime, 'year'> & { year: number | nul
   const notes: string[] = [];
   const n = notesFor(ctx, d);
   const resolver = zoned ? null : zoneResolver(d.zone);
-  if (!zoned && resolver === null) return { ok: false, reason: `unknown time zone "${d.zone}" in the source settings` };
+  if (!zoned && resolver === null) return { ok: false, reason: `unknown time zone "${d.zone}" ${d.zoneSource === 'option' ? 'given for this import' : 'in the source settings'}` };
   const toUtc = (year: number): number | null => {
     const wall = wallToUtcMs({ ...w, year });
     if (wall === null) return null;

@@ -5,6 +5,7 @@ import type { IngestJobs } from '../../core/ingest/ingest-jobs';
 import { queryEvents, countEvents, getEvent, overview } from '../../core/events/event-query';
 import { listBatches } from '../../core/ingest/batches';
 import { listQuarantine, retryQuarantine } from '../../core/ingest/quarantine';
+import { isValidZone } from '../../core/ingest/parse-record';
 import { listSources, saveSource } from '../../core/sources/source-store';
 import { verifyChain } from '../../core/chain/verify';
 import type { Handler } from '../registry';
@@ -48,9 +49,14 @@ export function eventHandlers({ vault, ingest, workerDir, uploadDir }: EventHand
         const outside = req.files.find((f) => !path.resolve(f.path).startsWith(root));
         if (outside) throw new AttestError('BAD_REQUEST', 'In the browser, import files by uploading them (drop them on the page or use Choose files).');
       }
+      if (req.syslogZone !== undefined && !isValidZone(req.syslogZone)) {
+        throw new AttestError('BAD_REQUEST', `Unknown time zone "${req.syslogZone}": use UTC, an offset such as +02:00, or a name such as Europe/Paris.`);
+      }
       const jobId = ingest.start(req.files, {
         ...(req.format ? { format: req.format } : {}),
         ...(req.source ? { source: req.source } : {}),
+        ...(req.syslogYear !== undefined ? { syslogYear: req.syslogYear } : {}),
+        ...(req.syslogZone !== undefined ? { syslogZone: req.syslogZone } : {}),
       });
       const uploads = req.files.map((f) => path.resolve(f.path)).filter((p) => p.startsWith(path.resolve(uploadDir) + path.sep));
       if (uploads.length > 0) {

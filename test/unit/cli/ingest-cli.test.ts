@@ -124,6 +124,25 @@ describe('attest CLI: ingest, events, verify, checkpoint', () => {
     expect(code).toBe(0);
   });
 
+  it('ingest takes the syslog year and zone for one import, and refuses ones it cannot use', () => {
+    const file = path.join(dir, 'ssh-2015.log');
+    fs.writeFileSync(file, 'Dec 10 06:55:46 LabSZ sshd[24200]: Invalid user webmaster from 173.234.31.186\n');
+    const r = attest(['ingest', '--vault', vault, '--syslog-year', '2015', '--syslog-zone', '+08:00', file], { env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/note: year 2015 given for this import/);
+    expect(r.stdout).toMatch(/note: time zone \+08:00 given for this import/);
+    expect(attest(['ingest', '--vault', vault, '--syslog-year', 'last', file], { env }).code).toBe(2);
+    expect(attest(['ingest', '--vault', vault, '--syslog-zone', 'Mars/Olympus', file], { env }).code).toBe(2);
+  });
+
+  it('a file whose every record is quarantined says where to look and suggests the format', () => {
+    const file = path.join(dir, 'not-ocsf.jsonl');
+    fs.writeFileSync(file, 'one\ntwo\n');
+    const r = attest(['ingest', '--vault', vault, '--format', 'ocsf', file], { env });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/every record was quarantined: is this the right format\? \(--format\); see them with: attest quarantine list --batch \d+/);
+  });
+
   it('a bad filter is a usage error', () => {
     expect(attest(['events', '--vault', vault, '--since', 'yesterday-ish'], { env }).code).toBe(2);
     expect(attest(['events', '--vault', vault, '--status', 'maybe'], { env }).code).toBe(2);

@@ -64,6 +64,13 @@ export function IngestSummaryView({ state, summaries, onDismiss }: { state: 'don
               <td className="cell-text" title={s.file}>
                 {s.file}
                 {s.error && <span className="error-inline"> — {s.error}</span>}
+                {s.notes && s.notes.length > 0 && (
+                  <ul className="summary-notes" aria-label={`What was assumed for ${s.file}`}>
+                    {s.notes.map((n) => (
+                      <li key={n}>{n}</li>
+                    ))}
+                  </ul>
+                )}
               </td>
               <td>{s.format ?? '—'}</td>
               <td className="num">{formatBytes(s.bytes)}</td>

@@ -19,6 +19,7 @@ const summary: IngestSummary = {
   batchId: 7,
   cancelled: false,
   error: null,
+  notes: ['year 2015 given for this import (the timestamp has none)'],
 };
 
 describe('ImportPanel', () => {
@@ -64,6 +65,8 @@ describe('ImportPanel', () => {
     expect(await screen.findByText(/Import cancelled/)).toBeTruthy();
     const link = screen.getByRole('link', { name: /8 — review/ });
     expect(link.getAttribute('href')).toBe('#/events/quarantine?batch=7');
+    // What was assumed for the file is shown with it.
+    expect(screen.getByRole('list', { name: 'What was assumed for okta.jsonl' }).textContent).toBe('year 2015 given for this import (the timestamp has none)');
     expect(onImported).toHaveBeenCalled();
   });
 

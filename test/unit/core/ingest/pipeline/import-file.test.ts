@@ -73,6 +73,20 @@ describe('importFile on the shared fixtures', () => {
     const cp = vault.db.prepare('SELECT max(seq) AS seq FROM checkpoints').get() as { seq: number };
     // Signed after the import's own audit event, which follows the batch's last event.
     expect(cp.seq).toBe((b.last_seq as number) + 1);
+    // What the parsers assumed is in the summary, as in the batch.
+    expect(s.notes).toEqual(expect.arrayContaining([expect.stringMatching(/^year 2025 assumed/), 'time zone UTC assumed: the timestamp has none']));
+  });
+
+  it('takes the year and zone given for this import over the defaults, says so, and records it', async () => {
+    const file = path.join(FIXTURES, 'syslog/OpenSSH_2k.log');
+    const s = await importFile(vault.db, { path: file }, { operator: 'alice', now: NOW, syslogYear: 2015, syslogZone: 'Asia/Shanghai' });
+    expectReconciled(vault.db, s);
+    expect(s.notes).toEqual(['year 2015 given for this import (the timestamp has none)', 'time zone Asia/Shanghai given for this import (the timestamp has none)']);
+    const options = JSON.parse((vault.db.prepare('SELECT options FROM batches WHERE id = ?').get(s.batchId) as { options: string }).options) as Record<string, unknown>;
+    expect(options).toMatchObject({ syslogYear: 2015, syslogYearSource: 'option', syslogZone: 'Asia/Shanghai', syslogZoneSource: 'option' });
+    // The file's first line, "Dec 10 06:55:46", at UTC+8 in 2015.
+    const first = vault.db.prepare('SELECT min(time) AS t FROM event_keys').get() as { t: number };
+    expect(first.t).toBe(Date.UTC(2015, 11, 9, 22, 55, 46));
   });
 });
 
