@@ -39,7 +39,17 @@ export function describeUnrecognised(sample: Buffer): string {
   if (sample.subarray(0, 4096).includes(0)) return 'it looks like binary data, not a log';
   const s = stripBomSync(sample);
   const b = s[firstNonSpace(s)];
-  if (b === 0x7b || b === 0x5b) return 'it is JSON, but not OCSF, CloudTrail, Okta System Log or ECS; choose a format explicitly';
+  if (b === 0x7b || b === 0x5b) {
+    // Shapes of AWS files that sit beside CloudTrail logs but hold no events Attest reads as such.
+    const head = s.subarray(0, 64 * 1024).toString('utf8');
+    if (/"digestPublicKeyFingerprint"\s*:/.test(head) || (/"logFiles"\s*:/.test(head) && /"digestEndTime"\s*:/.test(head))) {
+      return 'it is a CloudTrail digest file (hashes of log files, not events): import the log files it lists';
+    }
+    if (/"CloudTrailEvent"\s*:/.test(head)) {
+      return 'it is the output of aws cloudtrail lookup-events, whose events are JSON strings inside it: import the CloudTrail log files from S3 instead, or extract each CloudTrailEvent into a JSON Lines file';
+    }
+    return 'it is JSON, but not OCSF, CloudTrail, Okta System Log or ECS; choose a format explicitly';
+  }
   return 'it is not JSON, CEF, syslog or CSV with a header; choose a format explicitly';
 }
 
@@ -51,6 +61,8 @@ export function classifyJsonObject(o: JsonObject): IngestFormat | null {
     const first = o.Records[0];
     return isObject(first) ? classifyJsonObject(first) : 'cloudtrail';
   }
+  // EventBridge envelope around a CloudTrail record.
+  if (typeof o['detail-type'] === 'string' && isObject(o.detail) && classifyJsonObject(o.detail) === 'cloudtrail') return 'cloudtrail';
   if (typeof o.eventName === 'string' && typeof o.eventSource === 'string' && ('eventVersion' in o || 'userIdentity' in o || 'awsRegion' in o)) return 'cloudtrail';
   if (typeof o.eventType === 'string' && typeof o.published === 'string' && ('actor' in o || 'outcome' in o || 'uuid' in o)) return 'okta';
   if ('@timestamp' in o || 'ecs.version' in o || isObject(o.ecs) || 'event.category' in o || 'event.action' in o) return 'ecs';

@@ -30,6 +30,8 @@ export function parseCloudTrail(v: JsonObject, ctx: ParseContext): ParseOutcome 
     }
     return { ok: true, events };
   }
+  // An EventBridge rule's delivery ("detail-type": "AWS API Call via CloudTrail"): the record is its detail.
+  if (typeof v['detail-type'] === 'string' && isObject(v.detail) && v.eventName === undefined) return parseCloudTrail(v.detail, ctx);
   const eventName = str(v.eventName);
   if (eventName === undefined) return failed('not a CloudTrail record: eventName is missing');
   if (typeof v.eventTime !== 'string') return failed('CloudTrail eventTime is missing or not a string');

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AttestError } from '../../../../shared/result';
-import { detectFormat } from '../../../../electron/core/ingest/detect';
+import { describeUnrecognised, detectFormat } from '../../../../electron/core/ingest/detect';
 import { parseRawRecord, type ParseContext } from '../../../../electron/core/ingest/parse-record';
 import { openInput, type OpenedInput } from '../../../../electron/core/ingest/read-records';
 import type { RawRecord } from '../../../../electron/core/ingest/record';
@@ -180,5 +180,17 @@ describe('detectFormat', () => {
     expect(d('time;user;ip\n2026-01-01T00:00:00Z;a;1.2.3.4\n')).toBe('csv');
     expect(d('{"a":1}')).toBeNull();
     expect(d('just words\n')).toBeNull();
+  });
+
+  it('reads a CloudTrail record inside an EventBridge envelope, and names the AWS files that hold no events', () => {
+    const record = { eventVersion: '1.08', eventSource: 'iam.amazonaws.com', eventName: 'CreateUser', eventTime: '2026-01-01T00:00:00Z', awsRegion: 'us-east-1', userIdentity: { type: 'IAMUser', userName: 'alice' } };
+    const envelope = JSON.stringify({ version: '0', 'detail-type': 'AWS API Call via CloudTrail', source: 'aws.iam', detail: record });
+    expect(d(envelope + '\n')).toBe('cloudtrail');
+    const out = parseRawRecord('cloudtrail', { raw: Buffer.from(envelope), line: 1 }, { now: NOW });
+    expect(out.ok && out.events.map((e) => [e.api?.operation, e.actor?.user?.name])).toEqual([['CreateUser', 'alice']]);
+    const why = (s: string): string => describeUnrecognised(Buffer.from(s));
+    expect(d('{"awsAccountId":"111122223333","digestStartTime":"2026-01-01T00:00:00Z","digestEndTime":"2026-01-01T01:00:00Z","digestPublicKeyFingerprint":"ab","logFiles":[]}')).toBeNull();
+    expect(why('{"awsAccountId":"111122223333","digestStartTime":"2026-01-01T00:00:00Z","digestEndTime":"2026-01-01T01:00:00Z","digestPublicKeyFingerprint":"ab","logFiles":[]}')).toMatch(/CloudTrail digest file/);
+    expect(why('{"Events":[{"EventId":"1","EventName":"ConsoleLogin","CloudTrailEvent":"{\\"eventVersion\\":\\"1.08\\"}"}]}')).toMatch(/lookup-events/);
   });
 });
