@@ -112,7 +112,7 @@ export function registerIngestCommands(program: Command): void {
 
   program
     .command('events')
-    .description('list events, newest first (--json: JSON Lines of canonical events)')
+    .description('list events, latest recorded first (the log\'s order; --json: JSON Lines of canonical events)')
     .option('--vault <dir>', 'vault directory')
     .option('--since <time>', 'from this time (ISO 8601, epoch ms, or 24h / 7d back)')
     .option('--until <time>', 'before this time')

@@ -29,7 +29,7 @@ async function openUnlocked(page: Page, url: string): Promise<void> {
 }
 
 /** The events list, by its accessible name (its role is grid or table depending on the renderer's version). */
-const eventsGrid = (page: Page) => page.getByLabel('Events, newest first', { exact: true });
+const eventsGrid = (page: Page) => page.getByLabel('Events, latest recorded first', { exact: true });
 
 describe.skipIf(!hasChromium)('web: events explorer', () => {
   let serve: ServeProcess;

@@ -55,6 +55,8 @@ function EventsExplorer({ initialSeq }: { initialSeq: number | null }) {
           <p className="muted" aria-live="polite">
             {countText}
             {pages.rows.length > 0 && pages.total !== null && pages.rows.length < pages.total && ` · ${formatNumber(pages.rows.length)} loaded`}
+            {/* The log's order: an old file imported today lists above yesterday's import of newer events. */}
+            {pages.rows.length > 0 && ' · latest recorded first'}
           </p>
           <a href="#/events/quarantine">Quarantined records</a>
         </div>

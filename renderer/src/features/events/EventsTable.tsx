@@ -113,7 +113,7 @@ export function EventsTable({ rows, version, total, hasMore, loading, onNeedMore
   }
 
   return (
-    <div className="events-table" role="grid" aria-readonly="true" aria-label="Events, newest first" aria-rowcount={(total ?? rows.length) + 1}>
+    <div className="events-table" role="grid" aria-readonly="true" aria-label="Events, latest recorded first" aria-rowcount={(total ?? rows.length) + 1}>
       <div className="et-head" role="rowgroup">
         <div className="et-row et-header-row" role="row" aria-rowindex={1}>
           {COLUMNS.map(([title, col]) => (
