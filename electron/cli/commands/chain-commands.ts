@@ -9,6 +9,7 @@ import { fmtInt } from '../output';
 import { withUnlockedVault, workerDir } from '../session';
 import { runCommand } from '../run-command';
 import { EXIT } from '../exit-codes';
+import { openNewOutputFile } from '../output-file';
 
 interface CommonOpts {
   vault?: string;
@@ -76,7 +77,12 @@ export function registerChainCommands(program: Command): void {
           if (!checkpoint) throw new AttestError('NOT_FOUND', 'No checkpoint yet: one is signed after each import.');
           const text = `${JSON.stringify(checkpoint, null, 2)}\n`;
           if (opts.out) {
-            fs.writeFileSync(opts.out, text, { flag: 'wx' });
+            const fd = openNewOutputFile(opts.out);
+            try {
+              fs.writeFileSync(fd, text);
+            } finally {
+              fs.closeSync(fd);
+            }
             out.result({ file: opts.out, ...checkpoint }, `Checkpoint at seq ${String((checkpoint.payload as { seq?: number }).seq ?? '?')} written to ${opts.out}.`);
           } else {
             process.stdout.write(text);

@@ -13,6 +13,7 @@ import { EXIT } from '../exit-codes';
 import { renderProgressLine } from './progress-line';
 import { sanitize } from '../terminal-text';
 import { stdoutClosed, writeOut } from '../stdout-state';
+import { openNewOutputFile } from '../output-file';
 import { isValidZone } from '../../core/ingest/parse-record';
 
 interface CommonOpts {
@@ -196,7 +197,8 @@ export function registerIngestCommands(program: Command): void {
     .action((opts: CommonOpts & { batch?: string; out?: string }) =>
       runCommand(opts, async () => {
         await withUnlockedVault(opts, async (host) => {
-          const target = opts.out ? fs.createWriteStream(opts.out, { flags: 'wx', mode: 0o600 }) : process.stdout;
+          // Opened before anything is read: a bad --out is one clear line, not a stream error later.
+          const target = opts.out ? fs.createWriteStream('', { fd: openNewOutputFile(opts.out) }) : process.stdout;
           const count = await exportQuarantine(host.vault.database(), batchFilter(opts.batch), target);
           if (!opts.out && stdoutClosed()) return;
           if (opts.out) await new Promise<void>((resolve, reject) => (target as fs.WriteStream).end((err?: Error | null) => (err ? reject(err) : resolve())));

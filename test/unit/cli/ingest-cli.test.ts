@@ -143,6 +143,24 @@ describe('attest CLI: ingest, events, verify, checkpoint', () => {
     expect(r.stdout).toMatch(/every record was quarantined: is this the right format\? \(--format\); see them with: attest quarantine list --batch \d+/);
   });
 
+  it('an export to an existing file, a missing folder or a folder is refused in one line, never a stack trace', () => {
+    const existing = path.join(dir, 'existing.jsonl');
+    fs.writeFileSync(existing, 'keep me\n');
+    const cases: Array<[string, RegExp]> = [
+      [existing, /already exists: choose a new file name/],
+      [path.join(dir, 'no-such-folder', 'q.jsonl'), /The folder of .* does not exist\./],
+      [dir, /is a folder: give the name of a new file in it\./],
+    ];
+    for (const [target, message] of cases) {
+      for (const args of [['quarantine', 'export', '--vault', vault, '--out', target], ['checkpoint', 'export', '--vault', vault, '--out', target]]) {
+        const r = attest(args, { env });
+        expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2);
+        expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(message)]);
+      }
+    }
+    expect(fs.readFileSync(existing, 'utf8')).toBe('keep me\n');
+  });
+
   it('a bad filter is a usage error', () => {
     expect(attest(['events', '--vault', vault, '--since', 'yesterday-ish'], { env }).code).toBe(2);
     expect(attest(['events', '--vault', vault, '--status', 'maybe'], { env }).code).toBe(2);
