@@ -35,6 +35,7 @@ function printSummary(out: Output, s: IngestSummary): void {
     batchId: s.batchId,
     cancelled: s.cancelled,
     error: s.error,
+    ...(s.notes ? { notes: s.notes } : {}),
   };
   if (out.json) return out.line(record);
   if (s.error) {
@@ -42,7 +43,7 @@ function printSummary(out: Output, s: IngestSummary): void {
     return;
   }
   process.stdout.write(
-    `${sanitize(s.file)}: ${s.format ?? '?'}, ${fmtInt(s.bytes)} bytes, sha256 ${s.sha256}\n` +
+    `${sanitize(s.file)}: ${s.format ?? 'no format (nothing to read)'}, ${fmtInt(s.bytes)} bytes, sha256 ${s.sha256}\n` +
       `  read ${fmtInt(s.read)} = imported ${fmtInt(s.imported)} + duplicates ${fmtInt(s.duplicates)} + quarantined ${fmtInt(s.quarantined)}` +
       `${s.batchId !== null ? `  (batch ${s.batchId})` : ''}${s.cancelled ? '  CANCELLED: the counts are what was committed' : ''}\n`,
   );

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { IngestFormat, IngestSummary } from '../../../shared/contract/events';
@@ -99,6 +99,12 @@ export async function importFile(db: Db, file: ImportFileInput, opts: ImportFile
     summary.bytes = info.size;
     plan = await planImport(db, file.path, opts, now);
   } catch (err) {
+    if (err instanceof AttestError && err.code === 'UNSUPPORTED_FORMAT' && (await isBlankFile(file.path, summary.bytes))) {
+      // Every record (none) is accounted for: a log rotated with nothing in it is not a failed import.
+      summary.notes = [EMPTY_FILE_NOTE];
+      summary.sha256 = await hashFile(file.path).catch(() => '');
+      return summary;
+    }
     summary.error = operatorMessage(err, 'The file could not be read');
     recordImportAudit(db, summary, opts.operator, 'refused', now);
     return summary;
@@ -190,6 +196,19 @@ function moveLogIntoVaultFile(db: Db): void {
     db.pragma('wal_checkpoint(TRUNCATE)');
   } catch {
     /* busy or not in WAL mode: SQLite's automatic checkpoints still run */
+  }
+}
+
+export const EMPTY_FILE_NOTE = 'the file is empty: there was nothing to import';
+
+/** A file of nothing but whitespace (and a BOM), small enough to tell by reading it. */
+async function isBlankFile(file: string, bytes: number): Promise<boolean> {
+  if (bytes > 1024 * 1024) return false;
+  try {
+    const text = (await readFile(file)).toString('utf8');
+    return /^\ufeff?\s*$/.test(text);
+  } catch {
+    return false;
   }
 }
 

@@ -161,6 +161,16 @@ describe('attest CLI: ingest, events, verify, checkpoint', () => {
     expect(fs.readFileSync(existing, 'utf8')).toBe('keep me\n');
   });
 
+  it('an empty file among others is accounted for and does not fail the run', () => {
+    const empty = path.join(dir, 'rotated-empty.log');
+    fs.writeFileSync(empty, '');
+    const r = attest(['ingest', '--vault', vault, '--json', empty], { env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(jsonLines<Summary & { error: string | null; notes?: string[] }>(r.stdout)).toEqual([
+      expect.objectContaining({ read: 0, imported: 0, duplicates: 0, quarantined: 0, error: null, notes: ['the file is empty: there was nothing to import'] }),
+    ]);
+  });
+
   it('a bad filter is a usage error', () => {
     expect(attest(['events', '--vault', vault, '--since', 'yesterday-ish'], { env }).code).toBe(2);
     expect(attest(['events', '--vault', vault, '--status', 'maybe'], { env }).code).toBe(2);

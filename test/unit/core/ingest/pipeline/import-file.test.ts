@@ -193,6 +193,22 @@ describe('progress and cancel', () => {
   });
 });
 
+describe('empty input', () => {
+  it('an empty or blank file is accounted for (nothing to read), not an unrecognised one', async () => {
+    for (const [name, text] of [['empty.log', ''], ['blank.jsonl', '\ufeff\n  \r\n\n']] as const) {
+      const file = vault.input(name);
+      writeFileSync(file, text);
+      const s = await importFile(vault.db, { path: file }, { operator: 't', now: NOW });
+      expect(s).toMatchObject({ read: 0, imported: 0, duplicates: 0, quarantined: 0, error: null, batchId: null, notes: ['the file is empty: there was nothing to import'] });
+      expect(s.sha256).toMatch(/^[0-9a-f]{64}$/);
+    }
+    // Text that only starts blank is read as usual.
+    const late = vault.input('late.jsonl');
+    writeFileSync(late, '\n\n' + ocsfLines(2));
+    expect(await importFile(vault.db, { path: late }, { operator: 't', now: NOW })).toMatchObject({ read: 2, imported: 2, error: null });
+  });
+});
+
 describe('unreadable input', () => {
   it('a missing file is an error in the summary, not a throw', async () => {
     const s = await importFile(vault.db, { path: vault.input('nope.jsonl') }, { operator: 't', now: NOW });
