@@ -1,4 +1,4 @@
-import { MAX_JSON_DEPTH } from './record';
+import { MAX_JSON_DEPTH, MAX_JSON_VALUES } from './record';
 
 /** Counts `ch` in `text`, stopping once past `limit` (String#indexOf is far cheaper than a JS char loop). */
 function countUpTo(text: string, ch: string, limit: number): number {
@@ -35,11 +35,36 @@ export function jsonDepthExceeds(text: string, limit = MAX_JSON_DEPTH): boolean 
   return false;
 }
 
+/**
+ * Whether a JSON text holds more than `limit` values, found without parsing: commas and openers outside
+ * strings bound the number of values. Run before JSON.parse so 16 MiB of `[[],[],…]` (millions of
+ * objects) costs a scan instead of the parse thread's heap.
+ */
+export function jsonValuesExceed(text: string, limit = MAX_JSON_VALUES): boolean {
+  // Cheap pre-check, counting inside strings too (an overestimate): most records stop here.
+  const commas = countUpTo(text, ',', limit);
+  const arrays = countUpTo(text, '[', limit - commas);
+  if (commas + arrays + countUpTo(text, '{', limit - commas - arrays) <= limit) return false;
+
+  let n = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if ((c === 0x2c || c === 0x5b || c === 0x7b) && ++n > limit) return true;
+  }
+  return false;
+}
+
 export type JsonParseResult = { ok: true; value: unknown } | { ok: false; reason: string };
 
 /** Parses one JSON record: depth-checked first, errors become short reasons instead of exceptions. */
 export function parseJsonRecord(text: string): JsonParseResult {
   if (jsonDepthExceeds(text)) return { ok: false, reason: `JSON nested deeper than ${MAX_JSON_DEPTH} levels` };
+  if (jsonValuesExceed(text)) return { ok: false, reason: `JSON record holds more than ${MAX_JSON_VALUES.toLocaleString('en-US')} values: not an audit record Attest reads (kept as received)` };
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch (e) {

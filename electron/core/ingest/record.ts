@@ -19,6 +19,9 @@ export const MAX_RECORD_BYTES = 16 * 1024 * 1024;
 export const OVERSIZE_KEPT_BYTES = 1024 * 1024;
 /** JSON nested deeper than this is refused before JSON.parse (stack and time safety). */
 export const MAX_JSON_DEPTH = 64;
+/** A JSON record with more values than this is refused before JSON.parse (heap safety: a real audit
+ * record holds hundreds; 16 MiB of `[[],[],…]` holds millions, each an object on the heap). */
+export const MAX_JSON_VALUES = 200_000;
 
 export function oversizeReason(byteLength: number): string {
   return `record is ${byteLength.toLocaleString('en-US')} bytes, over the 16 MiB limit; only its first 1 MiB is kept`;

@@ -111,6 +111,20 @@ describe('hostile corpus', () => {
     expect(q.reason).toMatch(/16 MiB/);
   });
 
+  it('a record of millions of tiny values is quarantined before it reaches the parse thread\'s heap', async () => {
+    // 15 MiB of `[],` (under the 16 MiB record limit) is five million arrays: JSON.parse of it took the parse
+    // thread past its heap limit and the whole file imported nothing, again on every re-run.
+    const bomb = `{"class_uid":3002,"time":${base.time},"x":[${'[],'.repeat(5 * 1024 * 1024)}[]]}`;
+    const file = vault.input('value-bomb.jsonl');
+    writeFileSync(file, ocsfLines(200, 700_000) + bomb + '\n' + ocsfLines(200, 700_200));
+    const s = await importFile(vault.db, { path: file }, { operator: 'o', now: NOW, format: 'ocsf', parseThreadScript: PARSE_WORKER });
+    expectReconciled(vault.db, s);
+    expect(s).toMatchObject({ read: 401, imported: 400, quarantined: 1, error: null });
+    const q = listQuarantine(vault.db, { batchId: s.batchId!, limit: 10 }).rows[0]!;
+    expect(q.line).toBe(201);
+    expect(q.reason).toMatch(/more than 200,000 values/);
+  }, 60_000);
+
   it('binary garbage and truncated gzip never crash the importer', async () => {
     const garbage = vault.input('garbage.jsonl');
     const bytes = Buffer.alloc(256 * 1024);
