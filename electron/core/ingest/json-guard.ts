@@ -12,15 +12,10 @@ function countUpTo(text: string, ch: string, limit: number): number {
 }
 
 /**
- * Whether a JSON text nests deeper than `limit`, found without parsing (strings skipped). Run before
- * JSON.parse so a 10,000-deep `[[[[` costs a scan, not a stack.
+ * Calls `visit` with each structural character outside strings ({ [ } ] ,) until it returns true; true
+ * if it did. The exact scans below run only when a cheap count says the record might exceed a limit.
  */
-export function jsonDepthExceeds(text: string, limit = MAX_JSON_DEPTH): boolean {
-  // Cheap pre-check for the common case: fewer openers than the limit cannot nest deeper than it.
-  const braces = countUpTo(text, '{', limit);
-  if (braces + countUpTo(text, '[', limit - braces) <= limit) return false;
-
-  let depth = 0;
+function someStructural(text: string, visit: (c: number) => boolean): boolean {
   let inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -28,11 +23,25 @@ export function jsonDepthExceeds(text: string, limit = MAX_JSON_DEPTH): boolean 
       if (c === 0x5c) i++;
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
-    else if (c === 0x7b || c === 0x5b) {
-      if (++depth > limit) return true;
-    } else if (c === 0x7d || c === 0x5d) depth--;
+    else if ((c === 0x7b || c === 0x5b || c === 0x7d || c === 0x5d || c === 0x2c) && visit(c)) return true;
   }
   return false;
+}
+
+/**
+ * Whether a JSON text nests deeper than `limit`, found without parsing (strings skipped). Run before
+ * JSON.parse so a 10,000-deep `[[[[` costs a scan, not a stack.
+ */
+export function jsonDepthExceeds(text: string, limit = MAX_JSON_DEPTH): boolean {
+  // Cheap pre-check for the common case: fewer openers than the limit cannot nest deeper than it.
+  const braces = countUpTo(text, '{', limit);
+  if (braces + countUpTo(text, '[', limit - braces) <= limit) return false;
+  let depth = 0;
+  return someStructural(text, (c) => {
+    if (c === 0x7b || c === 0x5b) return ++depth > limit;
+    if (c === 0x7d || c === 0x5d) depth--;
+    return false;
+  });
 }
 
 /**
@@ -45,18 +54,8 @@ export function jsonValuesExceed(text: string, limit = MAX_JSON_VALUES): boolean
   const commas = countUpTo(text, ',', limit);
   const arrays = countUpTo(text, '[', limit - commas);
   if (commas + arrays + countUpTo(text, '{', limit - commas - arrays) <= limit) return false;
-
   let n = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++;
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if ((c === 0x2c || c === 0x5b || c === 0x7b) && ++n > limit) return true;
-  }
-  return false;
+  return someStructural(text, (c) => c !== 0x7d && c !== 0x5d && ++n > limit);
 }
 
 export type JsonParseResult = { ok: true; value: unknown } | { ok: false; reason: string };
