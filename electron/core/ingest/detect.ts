@@ -92,9 +92,14 @@ function detectJson(s: Buffer): IngestFormat | null {
   return null;
 }
 
+/** Complete lines of the sample judged for the layout. */
+const LAYOUT_LINES = 20;
+
 /**
- * JSON Lines when the first line holds one complete value that is not a records container;
- * otherwise a document (array, {"Records":[...]}, or a pretty-printed object) cut by brackets.
+ * JSON Lines unless the sample shows a document: it opens with an array or a records container
+ * ({"Records":[...]}), or one of its first lines ends inside an unclosed value (a pretty-printed object).
+ * Judged over several lines, not the first alone: a first line with garbage after its value is one bad
+ * record of a JSON Lines file (quarantined whole), not the start of a document.
  */
 export function detectJsonLayout(sample: Buffer): JsonLayout {
   const s = stripBomSync(sample);
@@ -102,15 +107,28 @@ export function detectJsonLayout(sample: Buffer): JsonLayout {
   if (start === -1 || s[start] === 0x5b) return 'document';
   const rest = s.subarray(start);
   const nl = rest.indexOf(10);
-  const firstLine = nl === -1 ? rest : rest.subarray(0, nl);
+  const first = lineShape(nl === -1 ? rest : rest.subarray(0, nl));
+  if (first.container) return 'document';
+  // One line longer than the sample and no container in sight: lines and document cut it alike.
+  if (nl === -1 || first.single) return 'lines';
+  let judged = 0;
+  let from = 0;
+  // Complete lines only: the sample's last line may be cut.
+  for (let end = nl; end !== -1 && judged < LAYOUT_LINES; from = end + 1, end = rest.indexOf(10, from)) {
+    const line = rest.subarray(from, end);
+    if (firstNonSpace(line) === -1) continue;
+    judged++;
+    if (lineShape(line).midValue) return 'document';
+  }
+  return 'lines';
+}
+
+/** How one line reads alone: exactly one complete value; a records container opened; a value left open. */
+function lineShape(line: Buffer): { single: boolean; container: boolean; midValue: boolean } {
   const splitter = new JsonDocumentSplitter();
   const out: RawRecord[] = [];
-  splitter.push(firstLine, out);
-  if (splitter.sawContainer) return 'document';
-  if (out.length >= 1 && splitter.idle) return 'lines';
-  // One line longer than the sample and no container in sight: lines and document cut it alike.
-  if (nl === -1) return 'lines';
-  return 'document';
+  splitter.push(line, out);
+  return { single: out.length >= 1 && splitter.idle, container: splitter.sawContainer, midValue: splitter.midValue };
 }
 
 // ---- Text ---------------------------------------------------------------------------------------

@@ -55,6 +55,11 @@ export class JsonDocumentSplitter implements Splitter {
   /** Just opened '[' after a container key: the next non-space byte decides. */
   private containerCandidate = false;
 
+  /** Inside a value that has not closed yet (an open bracket or string): what a multi-line document does. */
+  get midValue(): boolean {
+    return this.depth > 0 || this.inString;
+  }
+
   get idle(): boolean {
     return !this.inRecord && !this.junk && this.depth === 0 && !this.inString;
   }

@@ -125,6 +125,19 @@ describe('hostile corpus', () => {
     expect(q.reason).toMatch(/more than 200,000 values/);
   }, 60_000);
 
+  it('a JSON Lines file whose first line has garbage after its value quarantines that whole line', async () => {
+    // The first line alone used to decide the layout: a value followed by garbage read as a document,
+    // so the value was imported and only the garbage quarantined (read 6 for a 4-line file).
+    const [a, b, c, d] = ocsfLines(4, 800_000).trimEnd().split('\n');
+    const file = vault.input('trailing-garbage.jsonl');
+    writeFileSync(file, `${a} garbage\n${b}\n${c}}\n${d}\n`);
+    const s = await importFile(vault.db, { path: file }, { operator: 'o', now: NOW });
+    expectReconciled(vault.db, s);
+    expect(s).toMatchObject({ format: 'ocsf', read: 4, imported: 2, quarantined: 2 });
+    const rows = listQuarantine(vault.db, { batchId: s.batchId!, limit: 10 }).rows;
+    expect(rows.map((r) => [r.line, r.rawText])).toEqual([[1, `${a} garbage`], [3, `${c}}`]]);
+  });
+
   it('binary garbage and truncated gzip never crash the importer', async () => {
     const garbage = vault.input('garbage.jsonl');
     const bytes = Buffer.alloc(256 * 1024);
