@@ -51,7 +51,7 @@ function printSummary(out: Output, s: IngestSummary): void {
   if (s.quarantined > 0 && s.batchId !== null) {
     const all = s.quarantined === s.read;
     process.stdout.write(
-      `  ${all ? 'every record was quarantined: is this the right format? (--format)' : `${fmtInt(s.quarantined)} record(s) quarantined`}; see them with: attest quarantine list --batch ${s.batchId}\n`,
+      `  ${all ? `every record was quarantined: ${s.format === 'csv' ? "check the source's CSV column mapping" : 'is this the right format? (--format)'}` : `${fmtInt(s.quarantined)} record(s) quarantined`}; see them with: attest quarantine list --batch ${s.batchId}\n`,
     );
   }
 }

@@ -148,6 +148,11 @@ export function parseCsvText(row: string, ctx: ParseContext): ParseOutcome {
   const mapping = ctx.csvMapping ?? suggestedFor(header);
   const fields = parseCsvRow(row, ctx.csvDelimiter ?? headerDelimiters.get(header) ?? ',');
   if (typeof fields === 'string') return failed(fields);
+  // A row whose fields do not line up with the header cannot be mapped safely: a missing or extra field,
+  // or a stray quote that folded the next row into this one. Its bytes go to quarantine as they are.
+  if (fields.length !== header.length) {
+    return failed(`the row has ${fields.length} field${fields.length === 1 ? '' : 's'} where the header has ${header.length}`);
+  }
   const plan = planFor(header, mapping);
 
   const notes: string[] = [];

@@ -124,6 +124,18 @@ describe('OCSF', () => {
   });
 });
 
+describe('CSV rows', () => {
+  it('a row whose fields do not line up with the header is quarantined, not mapped', () => {
+    const c: ParseContext = { now: NOW, csvHeader: ['time', 'user', 'ip', 'status'] };
+    const row = (text: string) => parseRecord('csv', Buffer.from(text), c);
+    expect(row('2026-01-01T00:00:00Z,alice,10.0.0.1,success').ok).toBe(true);
+    expect(reason(row('2026-01-01T00:00:01Z,bob,10.0.0.2'))).toBe('the row has 3 fields where the header has 4');
+    expect(reason(row('2026-01-01T00:00:02Z,carol,10.0.0.3,success,ok,EXTRA'))).toBe('the row has 6 fields where the header has 4');
+    // A stray quote folds the next row into this one: the field count gives it away.
+    expect(reason(row('2026-01-01T00:00:03Z,dave,10.0.0.4,"unterminated\n2026-01-01T00:00:04Z,erin,10.0.0.5,success'))).toMatch(/where the header has 4|unterminated|quote/);
+  });
+});
+
 describe('CSV mapping suggestions', () => {
   it('suggests common header names and only targets known fields', () => {
     const m = suggestCsvMapping(['event_time', 'username', 'client_ip', 'result', 'region', 'id', 'misc']);
