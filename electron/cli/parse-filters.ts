@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { AttestError } from '../../shared/result';
 import { OCSF_CLASS_NAMES, STATUS } from '../../shared/domain/canonical-event';
 import type { EventFilter } from '../../shared/contract/events';
@@ -16,14 +17,25 @@ export interface FilterFlags {
 const RELATIVE = /^(\d+)(m|h|d)$/;
 const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
+/** ISO 8601 as the flags take it: a date, optionally a time and a zone. */
+const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+
 /** A time flag: ISO 8601, epoch milliseconds, or a span back from now such as 24h, 7d, 30m. */
 export function parseTime(flag: string, value: string, now = Date.now()): number {
   const rel = RELATIVE.exec(value);
   if (rel) return now - Number(rel[1]) * UNIT_MS[rel[2] as keyof typeof UNIT_MS];
-  if (/^\d{11,}$/.test(value)) return Number(value);
-  const t = Date.parse(value);
-  if (Number.isNaN(t)) throw new AttestError('BAD_REQUEST', `--${flag} "${value}" is not a time: use ISO 8601 (2026-11-01T00:00Z), epoch ms, or 24h / 7d.`);
+  if (/^\d{11,16}$/.test(value)) return Number(value);
+  const iso = ISO_TIME.exec(value.trim());
+  const t = iso ? Date.parse(value.trim()) : Number.NaN;
+  // Date.parse rolls 2026-02-30 over into March and reads "-5" as a year: neither is what was meant.
+  if (!iso || Number.isNaN(t) || !isCalendarDate(Number(iso[1]), Number(iso[2]), Number(iso[3]))) {
+    throw new AttestError('BAD_REQUEST', `--${flag} "${value}" is not a time: use ISO 8601 (2026-11-01 or 2026-11-01T00:00Z), epoch ms, or 24h / 7d.`);
+  }
   return t;
+}
+
+function isCalendarDate(year: number, month: number, day: number): boolean {
+  return month >= 1 && month <= 12 && day >= 1 && day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
 export function parseClass(value: string): number {
@@ -47,7 +59,11 @@ export function parseFilter(flags: FilterFlags): EventFilter {
   if (flags.class !== undefined) filter.classUid = parseClass(flags.class);
   if (flags.status !== undefined) filter.statusId = parseStatus(flags.status);
   if (flags.actor !== undefined) filter.actor = flags.actor;
-  if (flags.ip !== undefined) filter.ip = flags.ip;
+  if (flags.ip !== undefined) {
+    // Only addresses are indexed as source IPs (a host name is kept as the endpoint's hostname).
+    if (isIP(flags.ip) === 0) throw new AttestError('BAD_REQUEST', `--ip "${flags.ip}" is not an IP address.`);
+    filter.ip = flags.ip;
+  }
   if (flags.source !== undefined) filter.source = flags.source;
   if (flags.batch !== undefined) {
     if (!/^\d+$/.test(flags.batch)) throw new AttestError('BAD_REQUEST', '--batch takes a batch number.');

@@ -8,6 +8,7 @@ import { PostingStream, intersectDescending } from './posting-stream';
 import { sourceNames, toEventRow, type StoredRow } from './event-rows';
 import { ChunkZones, type Zone } from './chunk-zones';
 import { blockReaderFor, storedRow } from './block-reader';
+import { canonicalIp } from '../../../shared/domain/ip-address';
 
 export { overview } from './overview';
 
@@ -41,7 +42,11 @@ function plan(db: Db, filter: EventFilter): Plan {
     else postings.push([dim, id]);
   };
   addDictionary(DIM.actor, filter.actor);
-  addDictionary(DIM.ip, filter.ip);
+  if (filter.ip !== undefined) {
+    // IPv6 is stored in one spelling (canonicalIp); events imported before that keep it as logged.
+    const canonical = canonicalIp(filter.ip);
+    addDictionary(DIM.ip, DimensionCache.find(db, DIM.ip, canonical) !== null ? canonical : filter.ip);
+  }
   if (filter.source !== undefined) {
     const row = db.prepare<[string], { id: number }>('SELECT id FROM sources WHERE name = ?').get(filter.source);
     if (row) postings.push([DIM.source, row.id]);

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { isObject, type JsonObject } from './json-guard';
 import { OCSF_CLASS_NAMES, type CanonicalEvent } from '../../../shared/domain/canonical-event';
+import { canonicalIp } from '../../../shared/domain/ip-address';
 
 /** Longest string kept in a canonical field; the raw record keeps everything. */
 export const MAX_FIELD_CHARS = 8192;
@@ -46,7 +47,7 @@ export function isIpAddress(s: string): boolean {
 export function endpoint(address: string | undefined, p?: number, hostname?: string): CanonicalEvent['src_endpoint'] | undefined {
   const e: NonNullable<CanonicalEvent['src_endpoint']> = {};
   if (address !== undefined) {
-    if (isIpAddress(address)) e.ip = address;
+    if (isIpAddress(address)) e.ip = canonicalIp(address);
     else if (hostname === undefined) hostname = address;
   }
   if (p !== undefined) e.port = p;

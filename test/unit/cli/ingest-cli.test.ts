@@ -171,8 +171,25 @@ describe('attest CLI: ingest, events, verify, checkpoint', () => {
     ]);
   });
 
+  it('finds an IPv6 source however the address is spelled', () => {
+    const file = path.join(dir, 'v6.jsonl');
+    const ev = (time: number) => JSON.stringify({ class_uid: 3002, activity_id: 1, time, status_id: 2, severity_id: 1, src_endpoint: { ip: '2001:0DB8:0000::0001' }, metadata: { product: { name: 'v6' } } });
+    fs.writeFileSync(file, `${ev(Date.UTC(2026, 5, 1))}\n${ev(Date.UTC(2026, 5, 2))}\n`);
+    expect(attest(['ingest', '--vault', vault, file], { env }).code).toBe(0);
+    for (const spelling of ['2001:db8::1', '2001:0db8::0001', '2001:DB8:0:0:0:0:0:1']) {
+      const r = attest(['events', '--vault', vault, '--json', '--ip', spelling], { env });
+      expect(r.code, r.stderr).toBe(0);
+      expect(jsonLines<{ src_endpoint?: { ip?: string } }>(r.stdout).map((e) => e.src_endpoint?.ip)).toEqual(['2001:db8::1', '2001:db8::1']);
+    }
+  });
+
   it('a bad filter is a usage error', () => {
     expect(attest(['events', '--vault', vault, '--since', 'yesterday-ish'], { env }).code).toBe(2);
+    // Values Date.parse would have bent into some other time, and an --ip that no source IP can equal.
+    expect(attest(['events', '--vault', vault, '--since', '2026-02-30'], { env }).code).toBe(2);
+    expect(attest(['events', '--vault', vault, '--until', '-5'], { env }).code).toBe(2);
+    expect(attest(['events', '--vault', vault, '--ip', 'not-an-ip'], { env }).code).toBe(2);
+    expect(attest(['events', '--vault', vault, '--since', '2026-02-28', '--until', '2026-11-01T00:00Z'], { env }).code).toBe(0);
     expect(attest(['events', '--vault', vault, '--status', 'maybe'], { env }).code).toBe(2);
     expect(attest(['quarantine', 'list', '--vault', vault, '--batch', 'abc'], { env }).code).toBe(2);
     expect(attest(['quarantine', 'list', '--vault', vault, '--limit', 'lots'], { env }).code).toBe(2);
