@@ -38,6 +38,10 @@ interface Args {
   generateOnly: string | null;
 }
 
+const USAGE = `usage: node out/node/bench.js [--events N] [--cipher aegis|sqlcipher|both] [--in-process] [--no-baseline] [--chunk N] [--keep]
+       node out/node/bench.js --verify-only FILE      (a vault kept by --keep: its verification alone)
+       node out/node/bench.js --generate-only FILE [--events N]   (write the events only)`;
+
 function parseArgs(argv: string[]): Args {
   const args: Args = { events: 1_000_000, ciphers: ['aegis'], inProcess: false, keep: false, chunk: undefined, skipBaseline: false, verifyOnly: null, generateOnly: null };
   for (let i = 0; i < argv.length; i++) {
@@ -52,6 +56,10 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--no-baseline') args.skipBaseline = true;
     else if (a === '--verify-only') args.verifyOnly = argv[++i] ?? null;
     else if (a === '--generate-only') args.generateOnly = argv[++i] ?? null;
+    else if (a === '--help' || a === '-h') {
+      console.log(USAGE);
+      process.exit(0);
+    } else throw new Error(`unknown option ${a}\n${USAGE}`);
   }
   if (!Number.isInteger(args.events) || args.events < 1) throw new Error('--events needs a positive integer');
   return args;

@@ -170,21 +170,38 @@ export function registerIngestCommands(program: Command): void {
     .description('list quarantined records with their line numbers and reasons')
     .option('--vault <dir>', 'vault directory')
     .option('--batch <id>', 'only this batch')
-    .option('--limit <n>', 'at most this many', '200')
+    .option('--limit <n>', 'at most this many (0 = all)', '200')
     .option('--passphrase-stdin', 'read the passphrase from standard input')
     .option('--json', 'JSON Lines')
     .action((opts: CommonOpts & { batch?: string; limit: string }) =>
       runCommand(opts, async (out) => {
+        const limit = parseLimit(opts.limit);
         await withUnlockedVault(opts, async (host) => {
-          const page = listQuarantine(host.vault.database(), {
-            limit: parseLimit(opts.limit),
-            ...batchFilter(opts.batch),
-          });
-          for (const row of page.rows) {
-            if (out.json) out.line(row);
-            else process.stdout.write(`#${row.id}  batch ${row.batchId}  ${sanitize(row.file)}:${row.line}  ${row.status}  ${sanitize(row.reason)}\n    ${sanitize(row.rawText.slice(0, 160))}\n`);
+          let remaining = limit === 0 ? Number.POSITIVE_INFINITY : limit;
+          let afterId: number | undefined;
+          let shown = 0;
+          let total = 0;
+          while (remaining > 0) {
+            const page = listQuarantine(host.vault.database(), {
+              limit: Math.min(QUARANTINE_PAGE, remaining),
+              ...batchFilter(opts.batch),
+              ...(afterId !== undefined ? { afterId } : {}),
+            });
+            total = page.total;
+            let text = '';
+            for (const row of page.rows) {
+              text += out.json
+                ? `${JSON.stringify(row)}\n`
+                : `#${row.id}  batch ${row.batchId}  ${sanitize(row.file)}:${row.line}  ${row.status}  ${sanitize(row.reason)}\n    ${sanitize(row.rawText.slice(0, 160))}\n`;
+            }
+            if (!(await writeOut(text))) return;
+            shown += page.rows.length;
+            remaining -= page.rows.length;
+            const last = page.rows[page.rows.length - 1];
+            if (last === undefined || page.rows.length < QUARANTINE_PAGE) break;
+            afterId = last.id;
           }
-          if (!out.json) process.stderr.write(`${fmtInt(page.rows.length)} shown of ${fmtInt(page.total)} quarantined record(s).\n`);
+          if (!out.json) process.stderr.write(`${fmtInt(shown)} shown of ${fmtInt(total)} quarantined record(s).\n`);
         });
       }),
     );
@@ -231,8 +248,11 @@ function batchFilter(value: string | undefined): { batchId?: number } {
   return { batchId: Number(value) };
 }
 
+/** Quarantine rows read per query (listQuarantine's most). */
+const QUARANTINE_PAGE = 5000;
+
 function parseLimit(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 5000) throw new AttestError('BAD_REQUEST', '--limit takes a whole number from 1 to 5000.');
+  if (!Number.isInteger(n) || n < 0) throw new AttestError('BAD_REQUEST', '--limit takes a whole number (0 = all).');
   return n;
 }

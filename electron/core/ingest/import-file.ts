@@ -106,6 +106,8 @@ export async function importFile(db: Db, file: ImportFileInput, opts: ImportFile
       return summary;
     }
     summary.error = operatorMessage(err, 'The file could not be read');
+    // A file that was read but not recognised is identified in the refusal's record too.
+    if (err instanceof AttestError && err.code === 'UNSUPPORTED_FORMAT') summary.sha256 = await hashFile(file.path).catch(() => '');
     recordImportAudit(db, summary, opts.operator, 'refused', now);
     return summary;
   }

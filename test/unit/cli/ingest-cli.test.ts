@@ -3,6 +3,7 @@ import path from 'node:path';
 import { compactVerify, importJWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import os from 'node:os';
 import { attest, buildCli, cliBundle, root, tempDir } from './cli-harness';
 
@@ -75,6 +76,9 @@ describe('attest CLI: ingest, events, verify, checkpoint', () => {
     expect(out[0]!.error).toBeTruthy();
     expect(out[1]!.error).toBeTruthy();
     expect(out[2]!.error).toBeNull();
+    // The unrecognised file was read: its hash identifies it in the summary and the refusal's record.
+    expect(out[0]!.sha256).toBe('');
+    expect(out[1]!.sha256).toBe(createHash('sha256').update(fs.readFileSync(junk)).digest('hex'));
   });
 
   it('events --json filters by class, status, actor and IP', () => {
@@ -141,6 +145,11 @@ describe('attest CLI: ingest, events, verify, checkpoint', () => {
     const r = attest(['ingest', '--vault', vault, '--format', 'ocsf', file], { env });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/every record was quarantined: is this the right format\? \(--format\); see them with: attest quarantine list --batch \d+/);
+    // --limit 0 lists them all, as it does for events.
+    const batch = /--batch (\d+)/.exec(r.stdout)![1]!;
+    const all = attest(['quarantine', 'list', '--vault', vault, '--batch', batch, '--limit', '0', '--json'], { env });
+    expect(all.code, all.stderr).toBe(0);
+    expect(jsonLines<{ line: number }>(all.stdout).map((q) => q.line)).toEqual([1, 2]);
   });
 
   it('an export to an existing file, a missing folder or a folder is refused in one line, never a stack trace', () => {
