@@ -97,7 +97,7 @@ export async function importFile(db: Db, file: ImportFileInput, opts: ImportFile
     const info = await stat(file.path);
     if (!info.isFile()) throw new AttestError('IO', 'This is not a regular file.');
     summary.bytes = info.size;
-    plan = await planImport(db, file.path, opts, now);
+    plan = await planImport(db, file.path, name, opts, now);
   } catch (err) {
     if (err instanceof AttestError && err.code === 'UNSUPPORTED_FORMAT' && (await isBlankFile(file.path, summary.bytes))) {
       // Every record (none) is accounted for: a log rotated with nothing in it is not a failed import.
@@ -225,12 +225,12 @@ interface ImportPlan {
   close(): void;
 }
 
-async function planImport(db: Db, filePath: string, opts: ImportFileOptions, now: number): Promise<ImportPlan> {
+async function planImport(db: Db, filePath: string, name: string, opts: ImportFileOptions, now: number): Promise<ImportPlan> {
   const sniff = await sniffSignedFile(filePath);
   if (sniff.signed) return planSigned(db, filePath, opts, now, sniff.issuer);
   const sourceName = opts.source ?? opts.format;
   const requested = sourceName !== undefined ? getSourceSettings(db, sourceName) : null;
-  const input = await openInput(filePath, { ...(opts.format ? { format: opts.format } : {}), csvMapping: requested?.csvMapping ?? null });
+  const input = await openInput(filePath, { ...(opts.format ? { format: opts.format } : {}), csvMapping: requested?.csvMapping ?? null, name });
   const source = resolveSource(db, opts.source ?? input.format, now);
   const ctx = parseContext(source, now, input.csvHeader, opts);
   if (input.csvMapping) ctx.csvMapping = input.csvMapping;

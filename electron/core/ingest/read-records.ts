@@ -40,6 +40,8 @@ export interface OpenedInput {
 export interface OpenInputOptions {
   format?: IngestFormat;
   csvMapping?: Record<string, string> | null;
+  /** The file as the operator knows it, for messages (an upload is stored under a name of its own). */
+  name?: string;
 }
 
 function ioError(name: string, e: unknown): AttestError {
@@ -116,7 +118,7 @@ function splitterFor(format: IngestFormat, layout: JsonLayout | undefined, csvDe
  * Throws AttestError IO (unreadable) or UNSUPPORTED_FORMAT (not recognised, unusable CSV mapping).
  */
 export async function openInput(path: string, opts: OpenInputOptions): Promise<OpenedInput> {
-  const name = basename(path);
+  const name = opts.name ?? basename(path);
   let fh: FileHandle;
   let totalBytes: number;
   try {

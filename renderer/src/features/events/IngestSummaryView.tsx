@@ -1,3 +1,4 @@
+import { Fragment } from 'react';
 import type { IngestSummary } from '../../../../shared/contract';
 import { formatBytes, formatNumber } from '../../components/format';
 
@@ -7,13 +8,22 @@ const headline: Record<'done' | 'cancelled' | 'failed', string> = {
   failed: 'Import failed',
 };
 
+/** The headline: a job with one unreadable file among several still imported the others. */
+function headlineOf(state: 'done' | 'cancelled' | 'failed', summaries: IngestSummary[]): string {
+  const refused = summaries.filter((s) => s.error !== null).length;
+  if (state === 'failed' && refused > 0 && refused < summaries.length) {
+    return `Import finished — ${refused} of ${summaries.length} files could not be imported`;
+  }
+  return headline[state];
+}
+
 /** Counts per file after an import, with a link to each batch's quarantined records. */
 export function IngestSummaryView({ state, summaries, onDismiss }: { state: 'done' | 'cancelled' | 'failed'; summaries: IngestSummary[]; onDismiss: () => void }) {
   const sum = (k: 'read' | 'imported' | 'duplicates' | 'quarantined') => summaries.reduce((n, s) => n + s[k], 0);
   return (
     <div className={`summary summary-${state}`} role="status">
       <div className="summary-head">
-        <h3 className="subhead">{headline[state]}</h3>
+        <h3 className="subhead">{headlineOf(state, summaries)}</h3>
         <button type="button" className="btn btn-small" onClick={onDismiss}>
           Dismiss
         </button>
@@ -60,31 +70,40 @@ export function IngestSummaryView({ state, summaries, onDismiss }: { state: 'don
         </thead>
         <tbody>
           {summaries.map((s, i) => (
-            <tr key={`${s.file}-${i}`}>
-              <td className="cell-text" title={s.file}>
-                {s.file}
-                {s.error && <span className="error-inline"> — {s.error}</span>}
-                {s.notes && s.notes.length > 0 && (
-                  <ul className="summary-notes" aria-label={`What was assumed for ${s.file}`}>
-                    {s.notes.map((n) => (
-                      <li key={n}>{n}</li>
-                    ))}
-                  </ul>
-                )}
-              </td>
-              <td>{s.format ?? '—'}</td>
-              <td className="num">{formatBytes(s.bytes)}</td>
-              <td className="num">{formatNumber(s.read)}</td>
-              <td className="num">{formatNumber(s.imported)}</td>
-              <td className="num">{formatNumber(s.duplicates)}</td>
-              <td className="num">
-                {s.quarantined > 0 && s.batchId !== null ? (
-                  <a href={`#/events/quarantine?batch=${s.batchId}`}>{formatNumber(s.quarantined)} — review</a>
-                ) : (
-                  formatNumber(s.quarantined)
-                )}
-              </td>
-            </tr>
+            <Fragment key={`${s.file}-${i}`}>
+              <tr>
+                <td className="cell-text" title={s.file}>
+                  {s.file}
+                </td>
+                <td>{s.format ?? '—'}</td>
+                <td className="num">{formatBytes(s.bytes)}</td>
+                <td className="num">{formatNumber(s.read)}</td>
+                <td className="num">{formatNumber(s.imported)}</td>
+                <td className="num">{formatNumber(s.duplicates)}</td>
+                <td className="num">
+                  {s.quarantined > 0 && s.batchId !== null ? (
+                    <a href={`#/events/quarantine?batch=${s.batchId}`}>{formatNumber(s.quarantined)} — review</a>
+                  ) : (
+                    formatNumber(s.quarantined)
+                  )}
+                </td>
+              </tr>
+              {/* Why a file was refused, and what was assumed for it, in full: a narrow cell would cut it. */}
+              {(s.error !== null || (s.notes && s.notes.length > 0)) && (
+                <tr className="summary-detail">
+                  <td colSpan={7}>
+                    {s.error !== null && <p className="error-inline">{s.error}</p>}
+                    {s.notes && s.notes.length > 0 && (
+                      <ul className="summary-notes" aria-label={`What was assumed for ${s.file}`}>
+                        {s.notes.map((n) => (
+                          <li key={n}>{n}</li>
+                        ))}
+                      </ul>
+                    )}
+                  </td>
+                </tr>
+              )}
+            </Fragment>
           ))}
         </tbody>
       </table>

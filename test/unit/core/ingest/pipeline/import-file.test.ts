@@ -215,6 +215,13 @@ describe('unreadable input', () => {
     expect(s.error).toMatch(/does not exist/);
     expect(s.batchId).toBeNull();
   });
+  it('names a refused upload as the operator knows it, not by the name it was stored under', async () => {
+    const file = vault.input('upload-4676ff1889ac4f60.jsonl');
+    writeFileSync(file, 'neither JSON nor a log\n');
+    const s = await importFile(vault.db, { path: file, name: 'g.jsonl' }, { operator: 't', now: NOW });
+    expect(s.file).toBe('g.jsonl');
+    expect(s.error).toMatch(/^Could not recognise the format of g\.jsonl: /);
+  });
   it('an unrecognised file says so', async () => {
     const file = vault.input('bin.dat');
     writeFileSync(file, Buffer.from([0, 1, 2, 3, 0, 0, 0, 255, 254]));
