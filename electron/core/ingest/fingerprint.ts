@@ -102,6 +102,12 @@ export class Fingerprinter {
     this.lastOccurrence = seen;
     return seen === 0 ? first : this.compute(raw, seen, 0);
   }
+
+  /** next(raw) for a record that goes to quarantine: its key across imports (quarantine.ts). */
+  quarantineKey(raw: Buffer): { fp: bigint; occurrence: number } {
+    const fp = this.next(raw);
+    return { fp, occurrence: this.lastOccurrence };
+  }
 }
 
 /** Occurrence counting alone (no fingerprint), for re-deriving occurrence indexes of quarantined rows. */

@@ -2,7 +2,7 @@ import type { Db } from '../vault/database';
 import { eventLogFor } from '../chain/self-audit';
 import type { AppendResult, NewEvent } from '../chain/event-log';
 import { BatchCounters, type BatchCounts } from './import-batches';
-import { QuarantineWriter } from './quarantine';
+import { QuarantineWriter, type QuarantineKey } from './quarantine';
 
 /** Events per transaction: large enough to amortise the commit, small enough to cancel promptly. */
 export const CHUNK_EVENTS = 4096;
@@ -13,8 +13,8 @@ interface PendingQuarantine {
   line: number;
   raw: Buffer;
   reason: string;
-  /** The fingerprint its first event would have had (fingerprint.ts), or null (no dedup). */
-  fp: bigint | null;
+  /** Its fingerprint and occurrence (QuarantineKey), or null (no dedup). */
+  key: QuarantineKey | null;
 }
 
 /**
@@ -67,8 +67,8 @@ export class ChunkCommitter {
    * A record for quarantine. With its fingerprint, a record already in quarantine (the same line of the
    * same file, imported before) counts as a duplicate instead of being quarantined again.
    */
-  addQuarantine(line: number, raw: Buffer, reason: string, fp: bigint | null): void {
-    this.quarantined.push({ line, raw, reason, fp });
+  addQuarantine(line: number, raw: Buffer, reason: string, key: QuarantineKey | null): void {
+    this.quarantined.push({ line, raw, reason, key });
     this.rawBytes += raw.length;
   }
 
@@ -92,10 +92,7 @@ export class ChunkCommitter {
   private write(result: AppendResult, extraQuarantine: PendingQuarantine[] | null): void {
     const quarantine = extraQuarantine ? this.quarantined.concat(extraQuarantine) : this.quarantined;
     let known = 0;
-    for (const q of quarantine) {
-      if (q.fp !== null && this.quarantine.holds(q.fp)) known++;
-      else this.quarantine.insert(this.batchId, q.line, q.reason, q.raw, q.fp);
-    }
+    for (const q of quarantine) if (!this.quarantine.insert(this.batchId, q.line, q.reason, q.raw, q.key)) known++;
     const delta: BatchCounts = {
       read: this.events.length + this.quarantined.length,
       imported: result.inserted,
@@ -126,7 +123,8 @@ export class ChunkCommitter {
         if (r.lastSeq !== null) total.lastSeq = r.lastSeq;
       } catch (err) {
         if (isStorageFailure(err)) throw err;
-        refused.push({ line: this.lines[i] ?? 0, raw: item.raw, reason: `the event could not be stored: ${describe(err)}`, fp: null });
+        // Keyed by the event's own fingerprint, so importing the file again does not quarantine it twice.
+        refused.push({ line: this.lines[i] ?? 0, raw: item.raw, reason: `the event could not be stored: ${describe(err)}`, key: { fp: item.fp, occurrence: null } });
       }
     }
     // Refused events become quarantine rows but stay counted once in read (they were counted as events).

@@ -190,14 +190,19 @@ async function runImport(db: Db, file: ImportFileInput, opts: ImportFileOptions,
  * Copies the write-ahead log into the vault file and empties it. Until then a finished import lives only
  * in vault.sqlite-wal, where SQLite drops every frame after one that fails its checksum: a flipped byte
  * there would silently take the import (and the checkpoint signed over it) with it. In the vault file a
- * changed byte fails the cipher's page authentication instead. Best effort: a reader holding an old
- * snapshot (a verify running) only delays it to the next import or auto-checkpoint.
+ * changed byte fails the cipher's page authentication instead. Best effort and never waiting: with a
+ * reader holding an old snapshot (a verify running) TRUNCATE would wait out the whole busy timeout, so it
+ * runs with none and what it cannot do now is left to the next import or SQLite's own checkpoints.
  */
 function moveLogIntoVaultFile(db: Db): void {
+  const timeout = db.pragma('busy_timeout', { simple: true });
   try {
+    db.pragma('busy_timeout = 0');
     db.pragma('wal_checkpoint(TRUNCATE)');
   } catch {
-    /* busy or not in WAL mode: SQLite's automatic checkpoints still run */
+    /* not in WAL mode, or busy: nothing is lost by leaving it */
+  } finally {
+    db.pragma(`busy_timeout = ${Number(timeout) || 0}`);
   }
 }
 
@@ -285,11 +290,11 @@ async function plainLoop(run: PlainRun, fingerprinter: Fingerprinter): Promise<B
       const record = batch[r]!;
       const raw = record.raw;
       if (record.error !== undefined) {
-        committer.addQuarantine(record.line, raw, boundedReason(record.error), fingerprinter.next(raw));
+        committer.addQuarantine(record.line, raw, boundedReason(record.error), fingerprinter.quarantineKey(raw));
       } else {
         const outcome = parseSafely(format, raw, ctx);
         if (!outcome.ok) {
-          committer.addQuarantine(record.line, raw, boundedReason(outcome.reason), fingerprinter.next(raw));
+          committer.addQuarantine(record.line, raw, boundedReason(outcome.reason), fingerprinter.quarantineKey(raw));
         } else {
           if (outcome.notes) notes.add(outcome.notes);
           const events = outcome.events;
@@ -335,8 +340,8 @@ async function runPlainParallel(run: PlainRun, script: string): Promise<BatchSta
     for (let r = 0; r < records.length; r++) {
       const record = records[r]!;
       if (q < quarantine.length && quarantine[q]![0] === r) {
-        const [, reason, fpHi, fpLo] = quarantine[q]!;
-        committer.addQuarantine(record.line, record.raw, reason, joinFingerprint(fpHi, fpLo));
+        const [, reason, fpHi, fpLo, occurrence] = quarantine[q]!;
+        committer.addQuarantine(record.line, record.raw, reason, { fp: joinFingerprint(fpHi, fpLo), occurrence });
         q++;
       } else {
         while (!next.done && next.value.recordIndex === r) {
@@ -458,20 +463,20 @@ async function runSigned(
   for await (const record of records) {
     const raw = record.raw;
     if (record.error !== undefined || raw.length > MAX_JWS_BYTES) {
-      committer.addQuarantine(record.line, Buffer.from(raw), boundedReason(record.error ?? 'signed record is larger than 64 MiB'), fingerprinter.next(raw));
+      committer.addQuarantine(record.line, Buffer.from(raw), boundedReason(record.error ?? 'signed record is larger than 64 MiB'), fingerprinter.quarantineKey(raw));
     } else if (!looksLikeCompactJws(raw)) {
-      committer.addQuarantine(record.line, raw, source.signedOnly ? 'unsigned input to a signed-only source' : 'not a compact JWS (this file holds signed records)', fingerprinter.next(raw));
+      committer.addQuarantine(record.line, raw, source.signedOnly ? 'unsigned input to a signed-only source' : 'not a compact JWS (this file holds signed records)', fingerprinter.quarantineKey(raw));
     } else {
       const verified = await verifier.verify(raw);
       if (!verified.ok) {
-        committer.addQuarantine(record.line, raw, boundedReason(verified.reason), fingerprinter.next(raw));
+        committer.addQuarantine(record.line, raw, boundedReason(verified.reason), fingerprinter.quarantineKey(raw));
       } else {
         fingerprinter.next(raw);
         const occurrence = fingerprinter.lastOccurrence;
         for (let k = 0; k < verified.records.length; k++) {
           const outcome = parseSafely(format, verified.records[k]!, ctx);
           if (!outcome.ok) {
-            committer.addQuarantine(record.line, raw, boundedReason(`signed record ${k + 1}: ${outcome.reason}`), fingerprinter.compute(raw, occurrence, 0, k));
+            committer.addQuarantine(record.line, raw, boundedReason(`signed record ${k + 1}: ${outcome.reason}`), { fp: fingerprinter.compute(raw, occurrence, 0, k), occurrence });
             continue;
           }
           if (outcome.notes) notes.add(outcome.notes);

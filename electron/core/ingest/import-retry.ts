@@ -24,6 +24,8 @@ interface Row {
   reason: string;
   raw: Buffer;
   status: string;
+  /** The occurrence the import fingerprinted it with (schema 5 on); null: count identical rows. */
+  occurrence: number | null;
 }
 
 type RowOutcome = { ok: true; events: NewEvent[] } | { ok: false; reason: string };
@@ -62,14 +64,18 @@ export async function retryQuarantine(db: Db, filter: { batchId?: number }, oper
 async function retryBatch(db: Db, batch: BatchRecord, source: SourceSettings, now: number, total: RetryResult): Promise<void> {
   const format = IngestFormatSchema.safeParse(batch.format);
   const signed = batch.options.signed === true;
-  // The source's current settings win; else what the import used when the operator had chosen it then
-  // (in the source's settings, or given for that import).
+  // The source's current settings win: changing them is how an operator fixes what a retry reads (even
+  // over a year or zone given for the import). Else what the import used when it was chosen, in the
+  // source's settings or for that import.
   const ctx: ParseContext = { csvMapping: source.csvMapping ?? mappingOption(batch.options.csvMapping), now };
-  const chosen = (from: unknown): boolean => from === 'settings' || from === 'option';
-  const year = source.syslogYear ?? (chosen(batch.options.syslogYearSource) ? numberOption(batch.options.syslogYear) : undefined);
-  const zone = source.syslogZone ?? (chosen(batch.options.syslogZoneSource) ? stringOption(batch.options.syslogZone) : undefined);
-  if (year !== undefined) ctx.syslogYear = year;
-  if (zone !== undefined) ctx.syslogZone = zone;
+  const pick = <T>(from: unknown, recorded: T | undefined, current: T | null): { value: T | undefined; option: boolean } =>
+    current !== null ? { value: current, option: false } : from === 'settings' || from === 'option' ? { value: recorded, option: from === 'option' } : { value: undefined, option: false };
+  const year = pick(batch.options.syslogYearSource, numberOption(batch.options.syslogYear), source.syslogYear);
+  const zone = pick(batch.options.syslogZoneSource, stringOption(batch.options.syslogZone), source.syslogZone);
+  if (year.value !== undefined) ctx.syslogYear = year.value;
+  if (zone.value !== undefined) ctx.syslogZone = zone.value;
+  if (year.option) ctx.syslogYearFrom = 'option';
+  if (zone.option) ctx.syslogZoneFrom = 'option';
   const header = batch.options.csvHeader;
   if (Array.isArray(header) && header.every((h) => typeof h === 'string')) ctx.csvHeader = header as string[];
   const delimiter = stringOption(batch.options.csvDelimiter);
@@ -86,7 +92,7 @@ async function retryBatch(db: Db, batch: BatchRecord, source: SourceSettings, no
   const counters = new BatchCounters(db);
   const resolve = db.prepare(`UPDATE quarantine SET status = 'resolved' WHERE id = ?`);
   const setReason = db.prepare(`UPDATE quarantine SET reason = ? WHERE id = ?`);
-  const page = db.prepare(`SELECT id, line, reason, raw, status FROM quarantine WHERE batch_id = ? AND id > ? ORDER BY id LIMIT ?`);
+  const page = db.prepare(`SELECT id, line, reason, raw, status, occurrence FROM quarantine WHERE batch_id = ? AND id > ? ORDER BY id LIMIT ?`);
 
   let afterId = 0;
   let previousLine = -1;
@@ -97,10 +103,13 @@ async function retryBatch(db: Db, batch: BatchRecord, source: SourceSettings, no
     afterId = rows[rows.length - 1]!.id;
     const work: { row: Row; outcome: RowOutcome }[] = [];
     for (const row of rows) {
-      // Occurrence among identical records of the file. Identical records share their fate (same bytes,
-      // same settings), so counting the quarantined copies counts all copies. A signed line quarantined
-      // for several of its inner records has several rows on the same line: count it once.
+      // Occurrence among identical records of the file: the one the import used, when it stored it (a
+      // re-import leaves copies already in quarantine out of the new batch, so counting would be wrong).
+      // Older rows: identical records share their fate (same bytes, same settings), so counting the
+      // quarantined copies counts all copies. A signed line quarantined for several of its inner records
+      // has several rows on the same line: count it once.
       if (!(signed && row.line === previousLine)) occurrence = occurrences.next(row.raw);
+      if (typeof row.occurrence === 'number') occurrence = row.occurrence;
       previousLine = row.line;
       if (row.status !== 'open') continue;
       total.retried++;

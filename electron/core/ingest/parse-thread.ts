@@ -40,9 +40,9 @@ const PARSE_OLD_GENERATION_MB = 192;
 
 export interface ParsedBatch {
   id: number;
-  /** Quarantined records: [record index, reason, fp high (signed), fp low]: the fingerprint its first event
-   * would have had, so a re-import recognises a line already in quarantine. */
-  quarantine: Array<[number, string, number, number]>;
+  /** Quarantined records: [record index, reason, fp high (signed), fp low, occurrence]: the fingerprint its
+   * first event would have had and the occurrence it was computed with (QuarantineKey). */
+  quarantine: Array<[number, string, number, number, number]>;
   notes: string[];
   /** Every event's JSON as UTF-8, concatenated; jsonEnds[i] is where event i ends (in bytes). */
   json: Uint8Array;
@@ -95,11 +95,11 @@ class Utf8Out {
 
 function parseBatch(req: BatchRequest, setup: ParseThreadSetup, fingerprinter: Fingerprinter): ParsedBatch {
   const bytes = Buffer.from(req.bytes.buffer, req.bytes.byteOffset, req.bytes.byteLength);
-  const quarantine: Array<[number, string, number, number]> = [];
+  const quarantine: Array<[number, string, number, number, number]> = [];
   const toQuarantine = (r: number, raw: Buffer, reason: string): void => {
     // Counted like any record, so occurrences of identical lines stay those of the file.
     fingerprinter.next(raw);
-    quarantine.push([r, boundedReason(reason), fingerprinter.fpHi, fingerprinter.fpLo]);
+    quarantine.push([r, boundedReason(reason), fingerprinter.fpHi, fingerprinter.fpLo, fingerprinter.lastOccurrence]);
   };
   const notes = new Set<string>();
   const errors = new Map(req.errors);

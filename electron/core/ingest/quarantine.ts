@@ -20,22 +20,25 @@ interface QuarantineDbRow {
   status: string;
 }
 
+/** What identifies a quarantined record across imports: the fingerprint its first event would have had
+ * (source, raw bytes, occurrence in its file), and that occurrence (a retry recomputes the fingerprint;
+ * null where it is not known, and the retry counts identical rows as before). */
+export interface QuarantineKey {
+  fp: bigint;
+  occurrence: number | null;
+}
+
 export class QuarantineWriter {
   private readonly stmt;
-  private readonly known;
   constructor(db: Db) {
-    this.stmt = db.prepare('INSERT INTO quarantine (batch_id, line, reason, raw, fp) VALUES (?, ?, ?, ?, ?)');
-    this.known = db.prepare<[bigint], { one: number }>('SELECT 1 AS one FROM quarantine WHERE fp = ? LIMIT 1');
+    // The unique index on fp makes a record already in quarantine (an earlier import of the same file) a
+    // conflict: one statement both checks and inserts.
+    this.stmt = db.prepare('INSERT INTO quarantine (batch_id, line, reason, raw, fp, occurrence) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING');
   }
 
-  /** Whether a record with this fingerprint is already in quarantine (an earlier import of the same lines). */
-  holds(fp: bigint): boolean {
-    return this.known.get(BigInt.asIntN(64, fp)) !== undefined;
-  }
-
-  /** fp: the fingerprint the record's first event would have had; null where there is none. */
-  insert(batchId: number, line: number, reason: string, raw: Buffer, fp: bigint | null): void {
-    this.stmt.run(batchId, line, reason, raw, fp === null ? null : BigInt.asIntN(64, fp));
+  /** Stores the record; false when a record with its key is already in quarantine. key null: no dedup. */
+  insert(batchId: number, line: number, reason: string, raw: Buffer, key: QuarantineKey | null): boolean {
+    return this.stmt.run(batchId, line, reason, raw, key === null ? null : BigInt.asIntN(64, key.fp), key?.occurrence ?? null).changes === 1;
   }
 }
 

@@ -8,7 +8,9 @@ import type { Migration } from './migration';
  *   Batches from before this column have no importer and are judged as before.
  * - quarantine.fp is the fingerprint the record's first event would have had (source, raw bytes, occurrence
  *   in its file; ingest/fingerprint.ts): importing the same file again counts a line already in quarantine
- *   as a duplicate instead of quarantining it a second time. Rows from before have none and match nothing.
+ *   as a duplicate instead of quarantining it a second time (the unique index makes that one insert).
+ *   quarantine.occurrence is that occurrence, which a retry needs: the batch no longer holds every earlier
+ *   copy of the line to count. Rows from before have neither, match nothing, and are counted as before.
  */
 export const migration0005: Migration = {
   version: 5,
@@ -16,6 +18,7 @@ export const migration0005: Migration = {
   up: `
     ALTER TABLE batches ADD COLUMN importer TEXT;
     ALTER TABLE quarantine ADD COLUMN fp INTEGER;
-    CREATE INDEX quarantine_fp ON quarantine (fp) WHERE fp IS NOT NULL;
+    ALTER TABLE quarantine ADD COLUMN occurrence INTEGER;
+    CREATE UNIQUE INDEX quarantine_fp ON quarantine (fp) WHERE fp IS NOT NULL;
   `,
 };

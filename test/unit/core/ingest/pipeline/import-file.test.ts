@@ -2,6 +2,7 @@ import { readdirSync, writeFileSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importFile, type ImportProgress } from '../../../../../electron/core/ingest/import-file';
+import { openEncryptedDatabase } from '../../../../../electron/core/vault/database';
 import { createPipelineVault, eventCount, expectReconciled, FIXTURES, NOW, ocsfLines, VAULT_ID, type PipelineVault } from './pipeline-fixture';
 
 let vault: PipelineVault;
@@ -100,6 +101,30 @@ describe('durability', () => {
     expect(s.imported).toBe(5000);
     expect(statSync(`${vault.file}-wal`).size).toBe(0);
   });
+
+  it('does not wait for a reader holding an old snapshot before it can fold the log', async () => {
+    // TRUNCATE waits out the busy timeout while any reader holds a snapshot (a verify running): with 30 s
+    // here, an import that waited would overrun this test's 15 s limit by far (it takes well under one).
+    const first = vault.input('before.jsonl');
+    writeFileSync(first, ocsfLines(3000));
+    await importFile(vault.db, { path: first }, { operator: 't', now: NOW });
+    // A write the log holds, and a reader part-way through the blocks, as verify is.
+    vault.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('test', 'in the log')").run();
+    const reader = openEncryptedDatabase(vault.file, vault.key, 'aegis', { readonly: true });
+    const blocks = reader.prepare('SELECT data FROM event_blocks').iterate();
+    try {
+      blocks.next();
+      vault.db.pragma('busy_timeout = 30000');
+      const file = vault.input('during-verify.jsonl');
+      writeFileSync(file, ocsfLines(50, 9000));
+      const s = await importFile(vault.db, { path: file }, { operator: 't', now: NOW, vaultId: VAULT_ID });
+      expect(s).toMatchObject({ imported: 50, error: null });
+      expect(vault.db.pragma('busy_timeout', { simple: true })).toBe(30000);
+    } finally {
+      blocks.return?.();
+      reader.close();
+    }
+  }, 15_000);
 });
 
 describe('idempotence', () => {

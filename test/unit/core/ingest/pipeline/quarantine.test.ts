@@ -52,6 +52,30 @@ describe('quarantine on re-import', () => {
   });
 });
 
+describe('retry after a re-import', () => {
+  it('gives a repeated line the occurrence the import gave it, so nothing is lost and re-import stays idempotent', async () => {
+    // b.csv repeats a line a.csv already put in quarantine: b's first copy is a duplicate of a's, so b's batch
+    // holds only the second copy. Counting identical rows of b's batch gave that copy occurrence 0, the
+    // fingerprint of a's copy: the retry dropped it as a duplicate, and re-importing b.csv added it again.
+    const header = 'when,who,ip,result';
+    const r = '2026-10-01T08:00:00Z,alice,10.0.0.1,success';
+    const s = '2026-10-01T08:05:00Z,bob,10.0.0.2,failure';
+    const a = vault.input('a.csv');
+    const b = vault.input('b.csv');
+    writeFileSync(a, `${header}\n${r}\n`);
+    writeFileSync(b, `${header}\n${r}\n${s}\n${r}\n`);
+    saveSource(vault.db, { name: 'hr', csvMapping: { time: 'who', 'actor.user.name': 'who' } });
+    expect(await importFile(vault.db, { path: a }, { operator: 'olga', source: 'hr', now: NOW })).toMatchObject({ read: 1, quarantined: 1 });
+    expect(await importFile(vault.db, { path: b }, { operator: 'olga', source: 'hr', now: NOW })).toMatchObject({ read: 3, duplicates: 1, quarantined: 2 });
+
+    saveSource(vault.db, { name: 'hr', csvMapping: { time: 'when', 'actor.user.name': 'who', 'src_endpoint.ip': 'ip', status_id: 'result' } });
+    expect(await retryQuarantine(vault.db, {}, 'olga', NOW)).toEqual({ retried: 3, imported: 3, duplicates: 0, stillQuarantined: 0 });
+    const again = await importFile(vault.db, { path: b }, { operator: 'olga', source: 'hr', now: NOW });
+    expectReconciled(vault.db, again);
+    expect(again).toMatchObject({ read: 3, imported: 0, duplicates: 3, quarantined: 0 });
+  });
+});
+
 describe('quarantine after a wrong CSV mapping', () => {
   it('lists, exports, and after the mapping is fixed, retries into the log with dedup intact', async () => {
     const file = vault.input('people.csv');
