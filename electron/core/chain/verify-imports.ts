@@ -54,12 +54,20 @@ export function importRecordOf(seq: number, json: string): ImportRecord | null {
   };
 }
 
-/** The first batch (in chain order) whose rows disagree with its chained import record. */
+/**
+ * The first batch (in chain order) whose rows disagree with its latest chained import record. A batch can
+ * have two: marked interrupted while its importer was thought gone, then finished by that importer.
+ */
 export function importsProblem(db: Db, records: ImportRecord[]): { seq: number; message: string } | null {
   const batch = db.prepare<[number], { file: unknown; bytes: unknown; sha256: unknown; format: unknown; operator: unknown; state: unknown }>(
     'SELECT file, bytes, sha256, format, operator, state FROM batches WHERE id = ?',
   );
-  for (const r of [...records].sort((a, b) => a.seq - b.seq)) {
+  const latest = new Map<number, ImportRecord>();
+  for (const r of records) {
+    const seen = latest.get(r.batchId);
+    if (seen === undefined || r.seq > seen.seq) latest.set(r.batchId, r);
+  }
+  for (const r of [...latest.values()].sort((a, b) => a.seq - b.seq)) {
     const at = `batch ${r.batchId}${r.file !== null ? ` (${r.file})` : ''}, recorded by event ${r.seq}`;
     const row = batch.get(r.batchId);
     if (!row) return { seq: r.seq, message: `The record of ${at} was deleted from the import history.` };

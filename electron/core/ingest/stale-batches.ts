@@ -1,24 +1,29 @@
 import { hostname } from 'node:os';
+import { threadId } from 'node:worker_threads';
 import type { Db } from '../vault/database';
 import { IngestFormatSchema } from '../../../shared/contract/events';
 import { recordImportAudit } from './import-audit';
 
-/** "pid@host" of this process: stored with each batch it creates (batches.importer). */
+/** "pid@host#thread" of this thread: stored with each batch it creates (batches.importer). */
 export function currentImporter(): string {
-  return `${process.pid}@${hostname()}`;
+  return `${process.pid}@${hostname()}#${threadId}`;
 }
 
 /**
- * Whether the process named by an importer id may still be writing its batch. A batch from before
+ * Whether the thread named by an importer id may still be writing its batch. A batch from before
  * importers were recorded (null), or from another host (a vault copied or restored here), has nobody
- * here to finish it. A pid reused by an unrelated process only delays the marking until that one ends.
+ * here to finish it. In this process only this thread can be importing: IngestJobs runs one import
+ * worker at a time, so a batch of another of our threads was left by a worker that died (out of memory,
+ * terminated). A pid reused by an unrelated process only delays the marking until that one ends.
  */
 export function isImporterAlive(importer: string | null): boolean {
   if (importer === null) return false;
   const at = importer.indexOf('@');
+  const hash = importer.lastIndexOf('#');
   const pid = Number(importer.slice(0, at));
-  if (at < 1 || !Number.isSafeInteger(pid) || pid <= 0 || importer.slice(at + 1) !== hostname()) return false;
-  if (pid === process.pid) return true;
+  const host = importer.slice(at + 1, hash > at ? hash : undefined);
+  if (at < 1 || !Number.isSafeInteger(pid) || pid <= 0 || host !== hostname()) return false;
+  if (pid === process.pid) return hash > at ? importer.slice(hash + 1) === String(threadId) : true;
   try {
     process.kill(pid, 0); // signal 0: only asks whether the process exists
     return true;

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
+import { threadId } from 'node:worker_threads';
 import { writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importFile } from '../../../../../electron/core/ingest/import-file';
@@ -36,6 +37,8 @@ const stateOf = (id: number) => (vault.db.prepare('SELECT state FROM batches WHE
 describe('isImporterAlive', () => {
   it('knows this process, and that an exited one, another host or no importer has nobody to finish the batch', () => {
     expect(isImporterAlive(currentImporter())).toBe(true);
+    // Another thread of this process: an import worker that died (IngestJobs runs one at a time).
+    expect(isImporterAlive(`${process.pid}@${hostname()}#${threadId + 1000}`)).toBe(false);
     expect(isImporterAlive(`${deadPid()}@${hostname()}`)).toBe(false);
     expect(isImporterAlive(`${process.pid}@another-host.example`)).toBe(false);
     expect(isImporterAlive(null)).toBe(false);
@@ -68,6 +71,21 @@ describe('markStaleBatches', () => {
     expect(markStaleBatches(vault.db, NOW)).toBe(0);
     expect(stateOf(live)).toBe('running');
     expect(stateOf(legacy)).toBe('interrupted');
+  });
+
+  it('an import marked interrupted while it was in fact running finishes as done, and the vault verifies', async () => {
+    // A misjudged importer (its host renamed mid-import, say) is marked and chained as interrupted; its
+    // own finish then chains 'done'. Verify holds the batch to the latest record, which the row matches.
+    const file = vault.input('long.jsonl');
+    writeFileSync(file, ocsfLines(20_000));
+    const running = importFile(vault.db, { path: file }, { operator: 't', now: NOW, vaultId: VAULT_ID, chunkEvents: 1000 });
+    const committed = () => (vault.db.prepare("SELECT imported FROM batches WHERE state = 'running'").get() as { imported: number } | undefined)?.imported ?? 0;
+    while (committed() === 0) await new Promise((r) => setImmediate(r));
+    expect(markStaleBatches(vault.db, NOW, () => false)).toBe(1);
+    const s = await running;
+    expect(s).toMatchObject({ read: 20_000, imported: 20_000, error: null });
+    expect(stateOf(s.batchId!)).toBe('done');
+    expect(await verifyChain({ db: vault.db })).toMatchObject({ ok: true });
   });
 
   it('an import started meanwhile does not mark a running import of another live process interrupted', async () => {
