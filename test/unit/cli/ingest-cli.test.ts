@@ -113,9 +113,17 @@ describe('attest CLI: ingest, events, verify, checkpoint', () => {
     expect(r.stdout).toMatch(/NOT IMPORTED/);
   });
 
-  it('a reader that stops early (`| head -1`) ends the listing quietly, with no stack trace', async () => {
+  it.each([
+    ['events', '--json', '--limit', '0'],
+    ['quarantine', 'export'],
+  ])('a reader that stops early (`| head -1`) ends `%s` quietly, with no stack trace', async (...command) => {
+    const bad = path.join(dir, 'many-bad.jsonl');
+    if (!fs.existsSync(bad)) {
+      fs.writeFileSync(bad, Array.from({ length: 3000 }, (_, i) => `not json at all, line ${i} ${'x'.repeat(80)}`).join('\n') + '\n');
+      expect(attest(['ingest', '--vault', vault, '--format', 'ocsf', bad], { env }).code).toBe(0);
+    }
     // More output than a pipe holds, so the CLI is still writing when the reader goes away.
-    const child = spawn(process.execPath, [cliBundle, 'events', '--vault', vault, '--json', '--limit', '0'], {
+    const child = spawn(process.execPath, [cliBundle, ...command, '--vault', vault], {
       env: { PATH: process.env.PATH, HOME: os.tmpdir(), LANG: 'C.UTF-8', ...env } as NodeJS.ProcessEnv,
     });
     let stderr = '';
@@ -123,7 +131,7 @@ describe('attest CLI: ingest, events, verify, checkpoint', () => {
     const first = await new Promise<string>((resolve) => child.stdout.once('data', (c: Buffer) => resolve(c.toString())));
     child.stdout.destroy(); // as `head -1` exits after its line
     const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
-    expect(JSON.parse(first.split('\n')[0]!)).toHaveProperty('seq');
+    expect(JSON.parse(first.split('\n')[0]!)).toHaveProperty(command[0] === 'events' ? 'seq' : 'rawBase64');
     expect(stderr).toBe('');
     expect(code).toBe(0);
   });
