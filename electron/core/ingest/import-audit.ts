@@ -6,7 +6,7 @@ import { appendSelfAuditEvent } from '../chain/self-audit';
 import { quarantineDigest, type QuarantineDigest } from './quarantine-digest';
 
 /** How an import ended; 'interrupted': its process died mid-import (stale-batches.ts records it later). */
-export type ImportOutcome = 'done' | 'cancelled' | 'failed' | 'refused' | 'interrupted';
+export type ImportOutcome = 'done' | 'cancelled' | 'failed' | 'refused' | 'interrupted' | 'empty';
 
 /**
  * An import is something the operator did to the vault, so it is an event in the vault's own chain too
@@ -15,18 +15,8 @@ export type ImportOutcome = 'done' | 'cancelled' | 'failed' | 'refused' | 'inter
  * that could not be read or recognised is recorded as a failure. verify checks batches against these.
  */
 export function importAuditEvent(summary: IngestSummary, operator: string, time: number, outcome: ImportOutcome, quarantine?: QuarantineDigest): CanonicalEvent {
-  const ok = outcome === 'done' && summary.error === null;
-  const counts = `read ${summary.read} = imported ${summary.imported} + duplicates ${summary.duplicates} + quarantined ${summary.quarantined}`;
-  const message =
-    outcome === 'refused' || summary.batchId === null
-      ? `Import of ${summary.file} refused: ${summary.error ?? 'not recognised'}`
-      : outcome === 'cancelled'
-        ? `Import of ${summary.file} cancelled; committed: ${counts}.`
-        : outcome === 'interrupted'
-          ? `Import of ${summary.file} was interrupted: the process importing it stopped before it finished; committed: ${counts}. Import the file again to add the rest.`
-        : ok
-          ? `Imported ${summary.file} (${summary.format ?? 'unknown format'}): ${counts}.`
-          : `Import of ${summary.file} stopped: ${summary.error ?? 'failed'}; committed: ${counts}.`;
+  const ok = (outcome === 'done' || outcome === 'empty') && summary.error === null;
+  const message = importMessage(summary, outcome, ok);
   const details: Record<string, string | number | boolean> = {
     file: summary.file,
     bytes: summary.bytes,
@@ -59,6 +49,19 @@ export function importAuditEvent(summary: IngestSummary, operator: string, time:
     metadata: { product: { name: 'Attest', vendor_name: 'Attest' }, version: '1.1.0' },
     unmapped: details,
   };
+}
+
+function importMessage(summary: IngestSummary, outcome: ImportOutcome, ok: boolean): string {
+  const file = summary.file;
+  const counts = `read ${summary.read} = imported ${summary.imported} + duplicates ${summary.duplicates} + quarantined ${summary.quarantined}`;
+  if (outcome === 'empty') return `Read ${file}: the file is empty, there was nothing to import.`;
+  if (outcome === 'refused' || summary.batchId === null) return `Import of ${file} refused: ${summary.error ?? 'not recognised'}`;
+  if (outcome === 'cancelled') return `Import of ${file} cancelled; committed: ${counts}.`;
+  if (outcome === 'interrupted') {
+    return `Import of ${file} was interrupted: the process importing it stopped before it finished; committed: ${counts}. Import the file again to add the rest.`;
+  }
+  if (ok) return `Imported ${file} (${summary.format ?? 'unknown format'}): ${counts}.`;
+  return `Import of ${file} stopped: ${summary.error ?? 'failed'}; committed: ${counts}.`;
 }
 
 /** Appends the import's audit event; never fails the import (the batch row records it regardless). */

@@ -103,6 +103,8 @@ export async function importFile(db: Db, file: ImportFileInput, opts: ImportFile
       // Every record (none) is accounted for: a log rotated with nothing in it is not a failed import.
       summary.notes = [EMPTY_FILE_NOTE];
       summary.sha256 = await hashFile(file.path).catch(() => '');
+      // Still the operator's act on the vault: chained, with the file's hash.
+      recordImportAudit(db, summary, opts.operator, 'empty', now);
       return summary;
     }
     summary.error = operatorMessage(err, 'The file could not be read');

@@ -150,6 +150,8 @@ export function parseCsvText(row: string, ctx: ParseContext): ParseOutcome {
   if (typeof fields === 'string') return failed(fields);
   // A row whose fields do not line up with the header cannot be mapped safely: a missing or extra field,
   // or a stray quote that folded the next row into this one. Its bytes go to quarantine as they are.
+  // Empty fields after the last column (a trailing delimiter, as some exports write) hold nothing.
+  while (fields.length > header.length && fields[fields.length - 1] === '') fields.pop();
   if (fields.length !== header.length) {
     return failed(`the row has ${fields.length} field${fields.length === 1 ? '' : 's'} where the header has ${header.length}`);
   }

@@ -131,6 +131,9 @@ describe('CSV rows', () => {
     expect(row('2026-01-01T00:00:00Z,alice,10.0.0.1,success').ok).toBe(true);
     expect(reason(row('2026-01-01T00:00:01Z,bob,10.0.0.2'))).toBe('the row has 3 fields where the header has 4');
     expect(reason(row('2026-01-01T00:00:02Z,carol,10.0.0.3,success,ok,EXTRA'))).toBe('the row has 6 fields where the header has 4');
+    // A trailing delimiter (an empty field after the last column) is not a misaligned row.
+    expect(row('2026-01-01T00:00:00Z,alice,10.0.0.1,success,').ok).toBe(true);
+    expect(row('2026-01-01T00:00:00Z,alice,10.0.0.1,success,,').ok).toBe(true);
     // A stray quote folds the next row into this one: the field count gives it away.
     expect(reason(row('2026-01-01T00:00:03Z,dave,10.0.0.4,"unterminated\n2026-01-01T00:00:04Z,erin,10.0.0.5,success'))).toMatch(/where the header has 4|unterminated|quote/);
   });

@@ -227,6 +227,15 @@ describe('empty input', () => {
       expect(s).toMatchObject({ read: 0, imported: 0, duplicates: 0, quarantined: 0, error: null, batchId: null, notes: ['the file is empty: there was nothing to import'] });
       expect(s.sha256).toMatch(/^[0-9a-f]{64}$/);
     }
+    // Each is still the operator's act on the vault, chained with its hash.
+    const audit = vault.db
+      .prepare("SELECT e.event FROM events e JOIN sources s ON s.id = e.source_id WHERE s.name = 'attest' AND e.event LIKE '%ingest.import%' ORDER BY e.seq")
+      .pluck()
+      .all() as string[];
+    expect(audit.map((e) => (JSON.parse(e) as { message: string }).message)).toEqual([
+      'Read empty.log: the file is empty, there was nothing to import.',
+      'Read blank.jsonl: the file is empty, there was nothing to import.',
+    ]);
     // Text that only starts blank is read as usual.
     const late = vault.input('late.jsonl');
     writeFileSync(late, '\n\n' + ocsfLines(2));
