@@ -88,9 +88,22 @@ export const VaultFileSchema = z
         ]),
       )
       .max(MAX_PENDING_AUDIT),
+    /** SHA-256 of the file's other members as written (vaultFileChecksum). Absent in files from before it. */
+    checksum: z.string().regex(/^[0-9a-f]{64}$/).optional(),
   })
   .strict();
 export type VaultFile = z.infer<typeof VaultFileSchema>;
+
+/**
+ * The checksum of vault.json: SHA-256 of its members other than `checksum`, serialised as they are written.
+ * It tells a damaged file (a byte changed on disk) from a wrong passphrase: both would otherwise fail the
+ * key's AES-GCM unwrap alike, and a damaged file would count towards the lockout. Not a defence against a
+ * deliberate edit (anyone can recompute it); the wrapped keys are bound to the vault id for that.
+ */
+export function vaultFileChecksum(members: Record<string, unknown>): string {
+  const { checksum: _ignored, ...rest } = members;
+  return crypto.createHash('sha256').update(JSON.stringify(rest, null, 2)).digest('hex');
+}
 export type PendingAudit = VaultFile['pendingAudit'][number];
 
 export function vaultJsonPath(dir: string): string {
@@ -113,6 +126,13 @@ export function parseVaultFile(text: string): VaultFile {
     throw new AttestError(
       'VAULT_TOO_NEW',
       `This vault was written by a newer version of Attest (vault format ${version}; this version knows ${VAULT_FORMAT_VERSION}). Update Attest to open it.`,
+    );
+  }
+  const stored = (raw as { checksum?: unknown } | null)?.checksum;
+  if (typeof stored === 'string' && typeof raw === 'object' && raw !== null && stored !== vaultFileChecksum(raw as Record<string, unknown>)) {
+    throw new AttestError(
+      'TAMPERED',
+      'vault.json is damaged: its content no longer matches its checksum (a byte changed on disk, or the file was edited). Restore vault.json from a backup of the vault folder. No unlock was attempted, and nothing was counted as a failed attempt.',
     );
   }
   const parsed = VaultFileSchema.safeParse(raw);
@@ -199,8 +219,9 @@ export function writeFileAtomic(file: string, data: string | Buffer, what: strin
 
 export function writeVaultFile(dir: string, file: VaultFile): void {
   // Validate before writing: a bug here must never leave an unreadable vault.json behind.
-  const checked = VaultFileSchema.parse(file);
-  writeFileAtomic(vaultJsonPath(dir), `${JSON.stringify(checked, null, 2)}\n`, 'vault.json could not be written');
+  const { checksum: _old, ...members } = VaultFileSchema.parse(file);
+  const text = JSON.stringify({ ...members, checksum: vaultFileChecksum(members) }, null, 2);
+  writeFileAtomic(vaultJsonPath(dir), `${text}\n`, 'vault.json could not be written');
 }
 
 const LOCK_WAIT_MS = 10_000;

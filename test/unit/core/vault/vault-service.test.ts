@@ -163,13 +163,16 @@ describe('VaultService: create, unlock, lock with a passphrase', () => {
     expect((await expectAttestError(vault.unlockWithPassphrase(PASS), 'TAMPERED')).message).toMatch(/not valid JSON/);
     await expectAttestError(vault.status(), 'TAMPERED');
 
+    // Hand edits of a file from before vault.json had a checksum: each member is still checked.
     const edited = JSON.parse(good);
+    delete edited.checksum;
     edited.methods.passphrase.kdf.N = 1000; // not a power of two
     fs.writeFileSync(file, JSON.stringify(edited));
     expect((await expectAttestError(vault.unlockWithPassphrase(PASS), 'TAMPERED')).message).toMatch(/methods\.passphrase\.kdf\.N/);
 
     // A hostile file (or backup) asking scrypt for 16 GiB is refused before any derivation starts.
     const greedy = JSON.parse(good);
+    delete greedy.checksum;
     Object.assign(greedy.methods.passphrase.kdf, { N: 2 ** 22, r: 32, p: 16 });
     fs.writeFileSync(file, JSON.stringify(greedy));
     expect((await expectAttestError(vault.unlockWithPassphrase(PASS), 'TAMPERED')).message).toMatch(/kdf/);
@@ -180,10 +183,32 @@ describe('VaultService: create, unlock, lock with a passphrase', () => {
     await expectAttestError(vault.unlockWithPassphrase(PASS), 'VAULT_TOO_NEW');
 
     const otherVault = JSON.parse(good);
+    delete otherVault.checksum;
     otherVault.vaultId = '7d444840-9dc0-11d1-b245-5ffdce74fad2';
     fs.writeFileSync(file, JSON.stringify(otherVault));
     // The wrap is bound to the vault id: moving it to another id makes it unusable.
     await expectAttestError(vault.unlockWithPassphrase(PASS), 'AUTH_FAILED');
+  });
+
+  it('tells a damaged vault.json from a wrong passphrase, and does not count it as a failed attempt', async () => {
+    const { vault } = makeVault(dir);
+    await vault.create({ passphrase: PASS, keychain: false });
+    await vault.lock();
+    const file = path.join(dir, 'vault.json');
+    const good = fs.readFileSync(file, 'utf8');
+    expect(JSON.parse(good).checksum).toMatch(/^[0-9a-f]{64}$/);
+    // One byte of the vault id changed on disk: still valid JSON and a valid uuid, so before the checksum
+    // the key's unwrap failed and it read as a wrong passphrase, five of which locked the owner out.
+    const id = JSON.parse(good).vaultId as string;
+    const damagedId = id.replace(/[0-9a-f](?=[^-]*$)/, (c) => (c === 'a' ? 'b' : 'a'));
+    fs.writeFileSync(file, good.replace(id, damagedId));
+    for (let i = 0; i < 6; i++) {
+      expect((await expectAttestError(vault.unlockWithPassphrase(PASS), 'TAMPERED')).message).toMatch(/vault\.json is damaged: its content no longer matches its checksum/);
+    }
+    fs.writeFileSync(file, good);
+    expect(readJson().failedUnlocks.count).toBe(0);
+    await vault.unlockWithPassphrase(PASS);
+    await vault.close();
   });
 
   it('reports a missing vault.sqlite as IO', async () => {
@@ -282,6 +307,7 @@ describe('VaultService: wrong passphrase and throttling', () => {
       clock.advance(15 * 60_000);
     }
     const json = readJson();
+    delete json.checksum; // edited by hand here to move the last failure to "now"
     json.failedUnlocks.lastFailureAt = new Date(clock.now()).toISOString();
     fs.writeFileSync(path.join(dir, 'vault.json'), JSON.stringify(json));
     expect((await vault.status()).retryAfterMs).toBe(15 * 60_000);
