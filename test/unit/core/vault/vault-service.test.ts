@@ -152,12 +152,17 @@ describe('VaultService: create, unlock, lock with a passphrase', () => {
     await expectAttestError(vault.backup(path.join(path.dirname(dir), 'b.attest-backup')), 'LOCKED');
   });
 
-  it('reports a damaged or hand-edited vault.json clearly', async () => {
+  /** A passphrase vault, locked, with its vault.json path and text as written. */
+  async function lockedVaultAndItsJson() {
     const { vault } = makeVault(dir);
     await vault.create({ passphrase: PASS, keychain: false });
     await vault.lock();
     const file = path.join(dir, 'vault.json');
-    const good = fs.readFileSync(file, 'utf8');
+    return { vault, file, good: fs.readFileSync(file, 'utf8') };
+  }
+
+  it('reports a damaged or hand-edited vault.json clearly', async () => {
+    const { vault, file, good } = await lockedVaultAndItsJson();
 
     fs.writeFileSync(file, good.slice(0, 40));
     expect((await expectAttestError(vault.unlockWithPassphrase(PASS), 'TAMPERED')).message).toMatch(/not valid JSON/);
@@ -191,11 +196,7 @@ describe('VaultService: create, unlock, lock with a passphrase', () => {
   });
 
   it('tells a damaged vault.json from a wrong passphrase, and does not count it as a failed attempt', async () => {
-    const { vault } = makeVault(dir);
-    await vault.create({ passphrase: PASS, keychain: false });
-    await vault.lock();
-    const file = path.join(dir, 'vault.json');
-    const good = fs.readFileSync(file, 'utf8');
+    const { vault, file, good } = await lockedVaultAndItsJson();
     expect(JSON.parse(good).checksum).toMatch(/^[0-9a-f]{64}$/);
     // One byte of the vault id changed on disk: still valid JSON and a valid uuid, so before the checksum
     // the key's unwrap failed and it read as a wrong passphrase, five of which locked the owner out.
