@@ -45,9 +45,6 @@ export function describeUnrecognised(sample: Buffer): string {
     if (/"digestPublicKeyFingerprint"\s*:/.test(head) || (/"logFiles"\s*:/.test(head) && /"digestEndTime"\s*:/.test(head))) {
       return 'it is a CloudTrail digest file (hashes of log files, not events): import the log files it lists';
     }
-    if (/"CloudTrailEvent"\s*:/.test(head)) {
-      return 'it is the output of aws cloudtrail lookup-events, whose events are JSON strings inside it: import the CloudTrail log files from S3 instead, or extract each CloudTrailEvent into a JSON Lines file';
-    }
     return 'it is JSON, but not OCSF, CloudTrail, Okta System Log or ECS; choose a format explicitly';
   }
   return 'it is not JSON, CEF, syslog or CSV with a header; choose a format explicitly';
@@ -61,6 +58,9 @@ export function classifyJsonObject(o: JsonObject): IngestFormat | null {
     const first = o.Records[0];
     return isObject(first) ? classifyJsonObject(first) : 'cloudtrail';
   }
+  // `aws cloudtrail lookup-events` output, and each of its events (the record is a JSON string inside).
+  if (Array.isArray(o.Events) && isObject(o.Events[0])) return classifyJsonObject(o.Events[0]);
+  if (typeof o.CloudTrailEvent === 'string' && typeof o.EventName === 'string') return 'cloudtrail';
   // EventBridge envelope around a CloudTrail record.
   if (typeof o['detail-type'] === 'string' && isObject(o.detail) && classifyJsonObject(o.detail) === 'cloudtrail') return 'cloudtrail';
   if (typeof o.eventName === 'string' && typeof o.eventSource === 'string' && ('eventVersion' in o || 'userIdentity' in o || 'awsRegion' in o)) return 'cloudtrail';

@@ -1,6 +1,6 @@
 import type { CanonicalEvent } from '../../../../shared/domain/canonical-event';
 import { at, endpoint, obj, str, user, withNames } from '../fields';
-import { isObject, type JsonObject } from '../json-guard';
+import { isObject, parseJsonRecord, type JsonObject } from '../json-guard';
 import { failed, type ParseContext, type ParseOutcome } from '../parse-types';
 import { implausibleTime, parseIsoTime } from '../time';
 
@@ -32,6 +32,16 @@ export function parseCloudTrail(v: JsonObject, ctx: ParseContext): ParseOutcome 
   }
   // An EventBridge rule's delivery ("detail-type": "AWS API Call via CloudTrail"): the record is its detail.
   if (typeof v['detail-type'] === 'string' && isObject(v.detail) && v.eventName === undefined) return parseCloudTrail(v.detail, ctx);
+  // An event of `aws cloudtrail lookup-events`: the record is the JSON string in CloudTrailEvent (the raw
+  // bytes kept are the whole event, as received).
+  if (typeof v.CloudTrailEvent === 'string' && v.eventName === undefined) {
+    const inner = parseJsonRecord(v.CloudTrailEvent);
+    if (!inner.ok) return failed(`CloudTrailEvent: ${inner.reason}`);
+    if (!isObject(inner.value) || isObject(inner.value.detail) || typeof inner.value.CloudTrailEvent === 'string') {
+      return failed('CloudTrailEvent does not hold a CloudTrail record');
+    }
+    return parseCloudTrail(inner.value, ctx);
+  }
   const eventName = str(v.eventName);
   if (eventName === undefined) return failed('not a CloudTrail record: eventName is missing');
   if (typeof v.eventTime !== 'string') return failed('CloudTrail eventTime is missing or not a string');

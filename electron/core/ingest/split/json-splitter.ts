@@ -5,7 +5,8 @@ import type { Splitter } from './splitter';
  * Keys of a top-level object whose array value holds the records ({"Records":[...]} from CloudTrail,
  * {"events":[...]} and similar exports). Any other top-level object is itself one record.
  */
-export const CONTAINER_KEYS: ReadonlySet<string> = new Set(['Records', 'records', 'events', 'logs', 'items', 'data', 'results', 'entries']);
+// 'Events': the output of `aws cloudtrail lookup-events`.
+export const CONTAINER_KEYS: ReadonlySet<string> = new Set(['Records', 'records', 'Events', 'events', 'logs', 'items', 'data', 'results', 'entries']);
 const MAX_KEY_BYTES = 16;
 
 const QUOTE = 0x22;
