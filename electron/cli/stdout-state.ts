@@ -1,4 +1,5 @@
 import { EXIT } from './exit-codes';
+import { writeOrStop } from '../core/io/write-or-stop';
 
 /**
  * Standard output closed by its reader (`attest events --json | head -1`): output ends there, quietly,
@@ -24,21 +25,14 @@ export function stdoutClosed(): boolean {
 
 /**
  * Writes to standard output, waiting while the reader's pipe is full (a million events must not pile up
- * in memory ahead of a slow reader). Resolves false once the reader is gone: stop producing.
+ * in memory ahead of a slow reader). Resolves false once the reader is gone: stop producing. Other
+ * failures are reported by watchStdout's listener, so they stop the output here too.
  */
 export async function writeOut(text: string): Promise<boolean> {
-  if (stdoutClosed()) return false;
-  if (process.stdout.write(text)) return true;
-  await new Promise<void>((resolve) => {
-    const done = (): void => {
-      process.stdout.off('drain', done);
-      process.stdout.off('close', done);
-      process.stdout.off('error', done);
-      resolve();
-    };
-    process.stdout.once('drain', done);
-    process.stdout.once('close', done);
-    process.stdout.once('error', done);
-  });
-  return !stdoutClosed();
+  if (closedByReader) return false;
+  try {
+    return (await writeOrStop(process.stdout, text)) && !closedByReader;
+  } catch {
+    return false;
+  }
 }

@@ -217,14 +217,8 @@ export function registerIngestCommands(program: Command): void {
         await withUnlockedVault(opts, async (host) => {
           // Opened before anything is read: a bad --out is one clear line, not a stream error later.
           const target = opts.out ? fs.createWriteStream('', { fd: openNewOutputFile(opts.out) }) : process.stdout;
-          let count: number;
-          try {
-            count = await exportQuarantine(host.vault.database(), batchFilter(opts.batch), target);
-          } catch (err) {
-            // The reader went away while the export waited for it (`| head -1`): the output ends there.
-            if (!opts.out && (stdoutClosed() || (err as NodeJS.ErrnoException).code === 'EPIPE')) return;
-            throw err;
-          }
+          const count = await exportQuarantine(host.vault.database(), batchFilter(opts.batch), target);
+          // The reader went away (`| head -1`): the output ends there, quietly.
           if (!opts.out && stdoutClosed()) return;
           if (opts.out) await new Promise<void>((resolve, reject) => (target as fs.WriteStream).end((err?: Error | null) => (err ? reject(err) : resolve())));
           process.stderr.write(`${fmtInt(Number(count ?? 0))} record(s) exported${opts.out ? ` to ${opts.out}` : ''}.\n`);

@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import type { QuarantineRow } from '../../../shared/contract/events';
 import type { Db } from '../vault/database';
+import { writeOrStop } from '../io/write-or-stop';
 
 export { retryQuarantine, type RetryResult } from './import-retry';
 
@@ -73,8 +74,6 @@ export async function exportQuarantine(db: Db, filter: { batchId?: number }, out
     const page = selectPage(db, filter.batchId, afterId, 1000);
     if (page.length === 0) break;
     for (const r of page) {
-      // A destination its reader closed (a pipe into `head`) takes no more: stop, with what was written.
-      if (out.destroyed) return count;
       const row = toRow(r);
       const line = JSON.stringify({
         id: row.id,
@@ -86,14 +85,8 @@ export async function exportQuarantine(db: Db, filter: { batchId?: number }, out
         rawText: spreadsheetSafe(row.rawText),
         rawBase64: row.rawBase64,
       });
-      if (!out.write(line + '\n')) await new Promise<void>((resolve, reject) => {
-        const onDrain = (): void => { out.off('error', onError); out.off('close', onDrain); resolve(); };
-        const onError = (err: Error): void => { out.off('drain', onDrain); out.off('close', onDrain); reject(err); };
-        out.once('drain', onDrain);
-        out.once('error', onError);
-        // Closed while waiting: no drain will come (the destroyed check above then ends the export).
-        out.once('close', onDrain);
-      });
+      // A destination its reader closed (a pipe into `head`) takes no more: stop, with what was written.
+      if (!(await writeOrStop(out, line + '\n'))) return count;
       count++;
     }
     afterId = page[page.length - 1]!.id;
