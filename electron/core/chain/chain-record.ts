@@ -56,6 +56,11 @@ export interface ChainRecord {
   version?: number;
 }
 
+/** A fingerprint from its signed high and unsigned low 32 bits (splitFingerprint's halves). */
+export function joinFingerprint(fpHi: number, fpLo: number): bigint {
+  return (BigInt(fpHi) << 32n) | BigInt(fpLo);
+}
+
 /** Splits a fingerprint (unsigned or signed 64-bit) into the halves ChainRecord carries. */
 export function splitFingerprint(fp: bigint): { fpHi: number; fpLo: number; stored: bigint } {
   const stored = BigInt.asIntN(64, fp);

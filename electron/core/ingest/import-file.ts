@@ -18,7 +18,8 @@ import type { ParseContext } from './parse-types';
 import { effectiveSyslogDefaults } from './parse-record';
 import { detectFormat } from './detect';
 import { openInput, type OpenedInput } from './read-records';
-import { joinFingerprint, ParseThread, parsedEvents, type ParsedBatch } from './parse-thread';
+import { ParseThread, parsedEvents, type ParsedBatch } from './parse-thread';
+import { joinFingerprint } from '../chain/chain-record';
 import type { RawRecord } from './record';
 import { LineSplitter } from './split/line-splitter';
 import { splitRecords } from './split/split-records';
@@ -99,17 +100,17 @@ export async function importFile(db: Db, file: ImportFileInput, opts: ImportFile
     summary.bytes = info.size;
     plan = await planImport(db, file.path, name, opts, now);
   } catch (err) {
-    if (err instanceof AttestError && err.code === 'UNSUPPORTED_FORMAT' && (await isBlankFile(file.path, summary.bytes))) {
-      // Every record (none) is accounted for: a log rotated with nothing in it is not a failed import.
+    // A file that was read but not recognised is identified by its hash in the record either way.
+    const readable = err instanceof AttestError && err.code === 'UNSUPPORTED_FORMAT';
+    if (readable) summary.sha256 = await hashFile(file.path).catch(() => '');
+    if (readable && (await isBlankFile(file.path, summary.bytes))) {
+      // Every record (none) is accounted for: a log rotated with nothing in it is not a failed import,
+      // but still the operator's act on the vault, chained.
       summary.notes = [EMPTY_FILE_NOTE];
-      summary.sha256 = await hashFile(file.path).catch(() => '');
-      // Still the operator's act on the vault: chained, with the file's hash.
       recordImportAudit(db, summary, opts.operator, 'empty', now);
       return summary;
     }
     summary.error = operatorMessage(err, 'The file could not be read');
-    // A file that was read but not recognised is identified in the refusal's record too.
-    if (err instanceof AttestError && err.code === 'UNSUPPORTED_FORMAT') summary.sha256 = await hashFile(file.path).catch(() => '');
     recordImportAudit(db, summary, opts.operator, 'refused', now);
     return summary;
   }

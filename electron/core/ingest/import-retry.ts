@@ -68,8 +68,11 @@ async function retryBatch(db: Db, batch: BatchRecord, source: SourceSettings, no
   // over a year or zone given for the import). Else what the import used when it was chosen, in the
   // source's settings or for that import.
   const ctx: ParseContext = { csvMapping: source.csvMapping ?? mappingOption(batch.options.csvMapping), now };
-  const pick = <T>(from: unknown, recorded: T | undefined, current: T | null): { value: T | undefined; option: boolean } =>
-    current !== null ? { value: current, option: false } : from === 'settings' || from === 'option' ? { value: recorded, option: from === 'option' } : { value: undefined, option: false };
+  const pick = <T>(from: unknown, recorded: T | undefined, current: T | null): { value: T | undefined; option: boolean } => {
+    if (current !== null) return { value: current, option: false };
+    if (from === 'settings' || from === 'option') return { value: recorded, option: from === 'option' };
+    return { value: undefined, option: false };
+  };
   const year = pick(batch.options.syslogYearSource, numberOption(batch.options.syslogYear), source.syslogYear);
   const zone = pick(batch.options.syslogZoneSource, stringOption(batch.options.syslogZone), source.syslogZone);
   if (year.value !== undefined) ctx.syslogYear = year.value;

@@ -7,6 +7,7 @@ import { Fingerprinter } from './fingerprint';
 import { boundedReason, parseSafely } from './import-parse';
 import type { ParseContext } from './parse-types';
 import type { RawRecord } from './record';
+import { joinFingerprint } from '../chain/chain-record';
 
 /**
  * The second core of an import: parsing, normalising, fingerprinting and serialising run in a thread of
@@ -233,11 +234,6 @@ export function* parsedEvents(batch: ParsedBatch): Generator<ParsedEvent> {
     start = end;
     yield { recordIndex: nums[n]!, prepared, fp: joinFingerprint(fpHi, fpLo) };
   }
-}
-
-/** A fingerprint from its signed high and unsigned low 32 bits (as they cross the thread boundary). */
-export function joinFingerprint(fpHi: number, fpLo: number): bigint {
-  return (BigInt(fpHi) << 32n) | BigInt(fpLo);
 }
 
 /** The importing thread's handle on a parse thread. Requests are answered in order. */
