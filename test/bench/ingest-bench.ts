@@ -272,11 +272,12 @@ async function main(): Promise<void> {
 
     const results: PipelineResult[] = [];
     for (const cipher of args.ciphers) results.push(await runPipeline(dir, input, cipher, args.inProcess, args.chunk, args.keep));
-    const baseline = args.skipBaseline ? { seconds: Number.NaN, rows: 0 } : await runBaseline(dir, input);
+    // --no-baseline: no baseline row and no ratio (a ratio to nothing would print as NaN).
+    const baseline = args.skipBaseline ? null : await runBaseline(dir, input);
 
-    const baseRate = baseline.rows / baseline.seconds;
+    const baseRate = baseline === null ? null : baseline.rows / baseline.seconds;
     const rows: string[][] = [['run', 'events', 'seconds', 'events/s', 'vs baseline', 'verify s', 'verify events/s', 'chain-only s', 'chain-only events/s']];
-    rows.push(['plain SQLite insert (baseline)', fmt(baseline.rows), baseline.seconds.toFixed(2), fmt(baseRate), '1.00', '', '', '', '']);
+    if (baseline !== null && baseRate !== null) rows.push(['plain SQLite insert (baseline)', fmt(baseline.rows), baseline.seconds.toFixed(2), fmt(baseRate), '1.00', '', '', '', '']);
     const seconds = (v: VerifyTiming) => `${v.seconds.toFixed(2)}${v.ok ? '' : ' (FAILED)'}`;
     for (const r of results) {
       const rate = r.read / r.seconds;
@@ -285,7 +286,7 @@ async function main(): Promise<void> {
         fmt(r.imported),
         r.seconds.toFixed(2),
         fmt(rate),
-        (rate / baseRate).toFixed(2),
+        baseRate === null ? 'not run' : (rate / baseRate).toFixed(2),
         seconds(r.verify),
         fmt(r.verify.count / r.verify.seconds),
         seconds(r.verifyChainOnly),
