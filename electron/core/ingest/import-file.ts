@@ -233,6 +233,8 @@ interface ImportPlan {
   close(): void;
 }
 
+const CR_LINES_NOTE = 'lines end with a bare CR (classic Mac OS line endings): each CR was read as the end of a line';
+
 async function planImport(db: Db, filePath: string, name: string, opts: ImportFileOptions, now: number): Promise<ImportPlan> {
   const sniff = await sniffSignedFile(filePath);
   if (sniff.signed) return planSigned(db, filePath, opts, now, sniff.issuer);
@@ -243,17 +245,19 @@ async function planImport(db: Db, filePath: string, name: string, opts: ImportFi
   const ctx = parseContext(source, now, input.csvHeader, opts);
   if (input.csvMapping) ctx.csvMapping = input.csvMapping;
   if (input.csvDelimiter !== undefined) ctx.csvDelimiter = input.csvDelimiter;
-  const options = optionsOf(input.format, source, ctx, { gzip: input.gzip, signed: false });
+  const options = { ...optionsOf(input.format, source, ctx, { gzip: input.gzip, signed: false }), ...(input.lineEnding ? { lineEnding: input.lineEnding } : {}) };
   return {
     format: input.format,
     source,
     options,
     refused: source.signedOnly ? UNSIGNED_REFUSED : null,
     bytesRead: () => input.bytesRead(),
-    run: (committer, batchId, signal, progress, notes) =>
-      opts.parseThreadScript
+    run: (committer, batchId, signal, progress, notes) => {
+      if (input.lineEnding === 'cr') notes.add([CR_LINES_NOTE]);
+      return opts.parseThreadScript
         ? runPlainParallel({ input, source, batchId, ctx, committer, signal, progress, notes }, opts.parseThreadScript)
-        : runPlain({ input, source, batchId, ctx, committer, signal, progress, notes }),
+        : runPlain({ input, source, batchId, ctx, committer, signal, progress, notes });
+    },
     close: () => void input.close().catch(() => undefined),
   };
 }

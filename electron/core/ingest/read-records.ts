@@ -12,7 +12,7 @@ import { CsvSplitter } from './split/csv-splitter';
 import { JsonDocumentSplitter } from './split/json-splitter';
 import { LineSplitter } from './split/line-splitter';
 import { splitRecordBatches, stripBomSync } from './split/split-records';
-import type { Splitter } from './split/splitter';
+import { CR, endsLinesWithCr, LF, type Splitter } from './split/splitter';
 
 const READ_CHUNK_BYTES = 1024 * 1024;
 
@@ -33,6 +33,8 @@ export interface OpenedInput {
   csvMapping?: Record<string, string>;
   /** CSV only: the delimiter found in the header. */
   csvDelimiter?: string;
+  /** Set when the file's lines end with a bare CR (classic Mac OS): records were split there. */
+  lineEnding?: 'cr';
   /** Releases the file early when the records are not read to the end. */
   close(): Promise<void>;
 }
@@ -106,10 +108,17 @@ async function* replay(head: Buffer[], rest: AsyncIterator<Buffer>): AsyncGenera
   }
 }
 
-function splitterFor(format: IngestFormat, layout: JsonLayout | undefined, csvDelimiter: string): Splitter {
-  if (format === 'csv') return new CsvSplitter(csvDelimiter);
+function splitterFor(format: IngestFormat, layout: JsonLayout | undefined, csvDelimiter: string, terminator: number): Splitter {
+  if (format === 'csv') return new CsvSplitter(csvDelimiter, terminator);
   if (JSON_FORMATS.has(format) && layout === 'document') return new JsonDocumentSplitter();
-  return new LineSplitter();
+  return new LineSplitter(terminator);
+}
+
+/** The sample with every CR read as LF: detection then sees the lines of a bare-CR file as lines. */
+function crAsLf(sample: Buffer): Buffer {
+  const copy = Buffer.from(sample);
+  for (let i = copy.indexOf(CR); i !== -1; i = copy.indexOf(CR, i + 1)) copy[i] = LF;
+  return copy;
 }
 
 /**
@@ -158,7 +167,9 @@ export async function openInput(path: string, opts: OpenInputOptions): Promise<O
     await decoded.return(undefined).catch(() => undefined);
     throw e;
   }
-  const sample = Buffer.concat(head).subarray(0, DETECT_SAMPLE_BYTES);
+  const headSample = Buffer.concat(head).subarray(0, DETECT_SAMPLE_BYTES);
+  const crLines = endsLinesWithCr(headSample);
+  const sample = crLines ? crAsLf(headSample) : headSample;
   const close = async (): Promise<void> => {
     await decoded.return(undefined).catch(() => undefined);
   };
@@ -177,7 +188,7 @@ export async function openInput(path: string, opts: OpenInputOptions): Promise<O
     csvDelimiter = detectCsvDelimiter((nl === -1 ? body : body.subarray(0, nl)).toString('utf8'));
   }
 
-  const batches = splitRecordBatches(replay(head, decoded), splitterFor(format, jsonLayout, csvDelimiter));
+  const batches = splitRecordBatches(replay(head, decoded), splitterFor(format, jsonLayout, csvDelimiter, crLines ? CR : LF));
   let pendingBatch: RawRecord[] = [];
   const result: OpenedInput = {
     format,
@@ -191,6 +202,7 @@ export async function openInput(path: string, opts: OpenInputOptions): Promise<O
     },
   };
   if (jsonLayout !== undefined) result.jsonLayout = jsonLayout;
+  if (crLines) result.lineEnding = 'cr';
 
   if (format === 'csv') {
     // The header is the first row; it is consumed here, not a record.

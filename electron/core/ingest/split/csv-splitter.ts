@@ -1,5 +1,5 @@
 import { RecordAccumulator, type RawRecord } from '../record';
-import { isBlank, type Splitter } from './splitter';
+import { isBlank, LF, type Splitter } from './splitter';
 
 const FIELD_START = 0;
 const UNQUOTED = 1;
@@ -19,16 +19,18 @@ export class CsvSplitter implements Splitter {
   private state = FIELD_START;
   private readonly delimiter: number;
 
-  constructor(delimiter = ',') {
+  /** `terminator`: the byte that ends a row outside quotes (CR for a file with bare-CR lines, endsLinesWithCr). */
+  constructor(delimiter = ',', private readonly terminator: number = LF) {
     this.delimiter = delimiter.charCodeAt(0);
   }
 
   push(chunk: Buffer, out: RawRecord[]): void {
     let start = 0;
     const d = this.delimiter;
+    const terminator = this.terminator;
     for (let i = 0; i < chunk.length; i++) {
       const b = chunk[i] as number;
-      if (b === 0x0a) {
+      if (b === terminator) {
         this.line++;
         if (this.state !== QUOTED || this.acc.isOversize) {
           this.emit(this.acc.take(this.recordLine, chunk.subarray(start, i)), out);

@@ -1,19 +1,22 @@
 import { RecordAccumulator, type RawRecord } from '../record';
-import { isBlank, type Splitter } from './splitter';
+import { isBlank, LF, type Splitter } from './splitter';
 
 /**
- * Splits on \n (JSON Lines, syslog, CEF). A trailing \r is stripped; blank lines are skipped but
- * counted, so line numbers match what an editor shows.
+ * Splits on \n (JSON Lines, syslog, CEF), or on \r for a file whose lines end with a bare CR
+ * (endsLinesWithCr). A trailing \r is stripped; blank lines are skipped but counted, so line numbers
+ * match what an editor shows.
  */
 export class LineSplitter implements Splitter {
   private readonly pending = new RecordAccumulator();
   private line = 1;
 
+  constructor(private readonly terminator: number = LF) {}
+
   push(chunk: Buffer, out: RawRecord[]): void {
     let pos = 0;
     const n = chunk.length;
     while (pos < n) {
-      const nl = chunk.indexOf(10, pos);
+      const nl = chunk.indexOf(this.terminator, pos);
       if (nl === -1) {
         this.pending.add(chunk.subarray(pos));
         return;

@@ -3,6 +3,7 @@ import { MAX_RECORD_BYTES, OVERSIZE_KEPT_BYTES } from '../../../../electron/core
 import { CsvSplitter } from '../../../../electron/core/ingest/split/csv-splitter';
 import { JsonDocumentSplitter } from '../../../../electron/core/ingest/split/json-splitter';
 import { LineSplitter } from '../../../../electron/core/ingest/split/line-splitter';
+import { CR, endsLinesWithCr } from '../../../../electron/core/ingest/split/splitter';
 import { collect, texts } from './helpers';
 
 const b = (s: string): Buffer => Buffer.from(s, 'utf8');
@@ -12,6 +13,21 @@ describe('LineSplitter', () => {
     const recs = await collect(b('a\r\nb\n\n  \nc'), new LineSplitter());
     expect(texts(recs)).toEqual(['a', 'b', 'c']);
     expect(recs.map((r) => r.line)).toEqual([1, 2, 5]);
+  });
+
+  it('splits on a bare CR when told to (classic Mac OS line endings), with line numbers', async () => {
+    for (const size of [1, 1024]) {
+      const recs = await collect(b('a\rb\r\r  \rc'), new LineSplitter(CR), size);
+      expect(texts(recs)).toEqual(['a', 'b', 'c']);
+      expect(recs.map((r) => r.line)).toEqual([1, 2, 5]);
+    }
+  });
+
+  it('reads bare-CR lines only in a sample with no LF at all (a stray CR inside an LF line stays data)', () => {
+    expect(endsLinesWithCr(b('a\rb\r'))).toBe(true);
+    expect(endsLinesWithCr(b('a\r\nb\r\n'))).toBe(false);
+    expect(endsLinesWithCr(b('a\rstill a\nb\n'))).toBe(false);
+    expect(endsLinesWithCr(b('one line, no terminator'))).toBe(false);
   });
 
   it('strips a BOM at the start only, even when it arrives one byte at a time', async () => {
@@ -110,6 +126,11 @@ describe('CsvSplitter', () => {
       expect(texts(recs)).toEqual(['h1,h2', '"multi\nline","say ""hi"""', 'plain,5" screen']);
       expect(recs.map((r) => r.line)).toEqual([1, 2, 4]);
     }
+  });
+
+  it('ends rows at a bare CR when told to, keeping a CR inside a quoted field', async () => {
+    const recs = await collect(b('a,b\r1,"x\ry"\r2,z\r'), new CsvSplitter(',', CR), 3);
+    expect(texts(recs)).toEqual(['a,b', '1,"x\ry"', '2,z']);
   });
 
   it('reports an unclosed quote at the end of the file', async () => {

@@ -78,6 +78,22 @@ describe('importFile on the shared fixtures', () => {
     expect(s.notes).toEqual(expect.arrayContaining([expect.stringMatching(/^year 2025 assumed/), 'time zone UTC assumed: the timestamp has none']));
   });
 
+  it('reads a file whose lines end with a bare CR line by line, says so, and records it', async () => {
+    // The real sshd log with classic Mac OS line endings: read with LF lines it was one record, and every
+    // event after the first vanished inside that record's message.
+    const lf = readFileSync(path.join(FIXTURES, 'syslog/OpenSSH_2k.log'));
+    const crFile = path.join(vault.dir, 'ssh-cr.log');
+    writeFileSync(crFile, Buffer.from(lf.toString('latin1').replace(/\n/g, '\r'), 'latin1'));
+    const expected = await importFile(vault.db, { path: path.join(FIXTURES, 'syslog/OpenSSH_2k.log') }, { operator: 'alice', now: NOW, vaultId: VAULT_ID });
+    const s = await importFile(vault.db, { path: crFile }, { operator: 'alice', now: NOW, vaultId: VAULT_ID });
+    expectReconciled(vault.db, s);
+    expect(s.read).toBe(expected.read);
+    expect(s.quarantined).toBe(expected.quarantined);
+    expect(s.notes).toContain('lines end with a bare CR (classic Mac OS line endings): each CR was read as the end of a line');
+    const options = JSON.parse((vault.db.prepare('SELECT options FROM batches WHERE id = ?').get(s.batchId) as { options: string }).options) as Record<string, unknown>;
+    expect(options.lineEnding).toBe('cr');
+  });
+
   it('takes the year and zone given for this import over the defaults, says so, and records it', async () => {
     const file = path.join(FIXTURES, 'syslog/OpenSSH_2k.log');
     const s = await importFile(vault.db, { path: file }, { operator: 'alice', now: NOW, syslogYear: 2015, syslogZone: 'Asia/Shanghai' });
