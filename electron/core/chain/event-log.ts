@@ -223,7 +223,7 @@ class ChunkPostings {
   write(statement: RunnableStatement): void {
     for (let dim = 0; dim < this.byDim.length; dim++) {
       const builder = this.byDim[dim];
-      if (builder !== undefined && builder.size > 0) statement.run(this.chunkFirst, dim, builder.toBuffer());
+      if (builder !== undefined && !builder.isEmpty) statement.run(this.chunkFirst, dim, builder.toBuffer());
     }
   }
 }
