@@ -44,6 +44,39 @@ describe('fingerprint', () => {
     expect(f.lastOccurrence).toBe(0);
   });
 
+  it('counts occurrences exactly as two generations of Maps would, over long random runs', () => {
+    // The reference: the documented bound written with Maps (the fingerprinter keeps typed arrays).
+    const reference = (generation: number) => {
+      let current = new Map<string, number>();
+      let previous = new Map<string, number>();
+      return (key: string): number => {
+        let seen = current.get(key);
+        if (seen === undefined) {
+          seen = previous.get(key);
+          if (seen !== undefined) previous.delete(key);
+        }
+        if (current.size >= generation) {
+          previous = current;
+          current = new Map();
+        }
+        current.set(key, (seen ?? 0) + 1);
+        return seen ?? 0;
+      };
+    };
+    let state = 7;
+    const random = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 4294967296);
+    for (const generation of [1, 2, 3, 50]) {
+      const f = new Fingerprinter('s', generation);
+      const ref = reference(generation);
+      for (let i = 0; i < 5000; i++) {
+        // Few distinct lines, many repeats, some far apart: rotations with keys in both generations.
+        const line = `line ${Math.floor(Math.pow(random(), 2) * generation * 3)}`;
+        f.next(Buffer.from(line));
+        expect(f.lastOccurrence).toBe(ref(line));
+      }
+    }
+  });
+
   it('OccurrenceCounter agrees with the fingerprinter', () => {
     const c = new OccurrenceCounter();
     expect([c.next(Buffer.from('x')), c.next(Buffer.from('y')), c.next(Buffer.from('x\r\n'))]).toEqual([0, 0, 1]);
