@@ -96,6 +96,8 @@ async function retryBatch(db: Db, batch: BatchRecord, source: SourceSettings, no
   const resolve = db.prepare(`UPDATE quarantine SET status = 'resolved' WHERE id = ?`);
   const setReason = db.prepare(`UPDATE quarantine SET reason = ? WHERE id = ?`);
   const page = db.prepare(`SELECT id, line, reason, raw, status, occurrence FROM quarantine WHERE batch_id = ? AND id > ? ORDER BY id LIMIT ?`);
+  // As stored (signed 64-bit): tells which inner record of a signed batch a row stands for.
+  const storedFp = db.prepare<[number], bigint | null>('SELECT fp FROM quarantine WHERE id = ?').pluck().safeIntegers(true);
 
   let afterId = 0;
   let previousLine = -1;
@@ -121,7 +123,7 @@ async function retryBatch(db: Db, batch: BatchRecord, source: SourceSettings, no
         continue;
       }
       const outcome = verifier
-        ? await signedEvents(verifier, row.raw, format.data, ctx, fingerprinter, occurrence, batch)
+        ? await signedEvents(verifier, row.raw, format.data, ctx, fingerprinter, occurrence, batch, storedFp.get(row.id) ?? null)
         : plainEvents(row.raw, format.data, ctx, fingerprinter, occurrence, batch);
       work.push({ row, outcome });
     }
@@ -159,6 +161,12 @@ function plainEvents(raw: Buffer, format: IngestFormat, ctx: ParseContext, fp: F
   };
 }
 
+/**
+ * The events of a quarantined signed line, verified again. A row that stands for one inner record of a
+ * batch (quarantined for that record alone: its fingerprint is that record's, `part` k) retries that
+ * record only; its siblings were imported with the batch, and re-parsing them with settings changed since
+ * would store them again under other times. A row for the whole line (its signature failed) retries all.
+ */
 async function signedEvents(
   verifier: SignedBatchVerifier,
   raw: Buffer,
@@ -167,11 +175,16 @@ async function signedEvents(
   fp: Fingerprinter,
   occurrence: number,
   batch: BatchRecord,
+  storedFp: bigint | null,
 ): Promise<RowOutcome> {
   const verified = await verifier.verify(raw);
   if (!verified.ok) return verified;
+  let only: number | null = null;
+  if (storedFp !== null) {
+    for (let k = 0; k < verified.records.length && only === null; k++) if (BigInt.asIntN(64, fp.compute(raw, occurrence, 0, k)) === storedFp) only = k;
+  }
   const events: NewEvent[] = [];
-  for (let k = 0; k < verified.records.length; k++) {
+  for (let k = only ?? 0; k < (only === null ? verified.records.length : only + 1); k++) {
     const outcome = parseSafely(format, verified.records[k]!, ctx);
     if (!outcome.ok) return { ok: false, reason: `signed record ${k + 1}: ${outcome.reason}` };
     outcome.events.forEach((event, j) => events.push({ event, raw, fp: fp.compute(raw, occurrence, j, k), sourceId: batch.sourceId, batchId: batch.id }));

@@ -149,4 +149,21 @@ describe('signed batches', () => {
     expectReconciled(vault.db, again);
     expect(again).toMatchObject({ read: 2, imported: 0, duplicates: 2 });
   });
+
+  it('retrying one inner record of a signed batch retries that record only (its siblings stay as imported)', async () => {
+    // Three syslog records in one JWS; "Feb 29" has no day in 2025, so it alone is quarantined.
+    const batch = ['Feb 28 10:00:00 h sshd[1]: Failed password for root from 10.0.0.1 port 22 ssh2', 'Feb 29 10:00:00 h sshd[1]: Failed password for root from 10.0.0.2 port 22 ssh2', 'Mar  1 10:00:00 h sshd[1]: Failed password for root from 10.0.0.3 port 22 ssh2'].join('\n');
+    const file = vault.input('batch.jws');
+    writeFileSync(file, await sign(signers.ed!, batch));
+    saveSource(vault.db, { name: 'idp', syslogYear: 2025 });
+    const s = await importFile(vault.db, { path: file }, { operator: 'o', source: 'idp', now: NOW });
+    expect(s).toMatchObject({ read: 3, imported: 2, quarantined: 1 });
+    // The operator corrects the year: only the quarantined record is re-read with it.
+    saveSource(vault.db, { name: 'idp', syslogYear: 2024 });
+    const r = await retryQuarantine(vault.db, {}, 'o', NOW);
+    expect(r).toEqual({ retried: 1, imported: 1, duplicates: 0, stillQuarantined: 0 });
+    expect(eventCount(vault.db)).toBe(3);
+    const b = vault.db.prepare('SELECT read, imported, duplicates, quarantined FROM batches WHERE id = ?').get(s.batchId);
+    expect(b).toEqual({ read: 3, imported: 3, duplicates: 0, quarantined: 0 });
+  });
 });
