@@ -23,7 +23,7 @@ import { joinFingerprint } from '../chain/chain-record';
 import type { RawRecord } from './record';
 import { LineSplitter } from './split/line-splitter';
 import { splitRecords } from './split/split-records';
-import { MAX_JWS_BYTES, SignedBatchVerifier, looksLikeCompactJws, sniffSignedFile, unverifiedPayloadRecords } from './signed-batch';
+import { MAX_JWS_BYTES, SignedBatchVerifier, looksLikeCompactJws, signedBatchTooLarge, sniffSignedFile, unverifiedPayloadRecords } from './signed-batch';
 
 export interface ImportFileInput {
   path: string;
@@ -475,8 +475,11 @@ async function runSigned(
       committer.addQuarantine(record.line, raw, source.signedOnly ? 'unsigned input to a signed-only source' : 'not a compact JWS (this file holds signed records)', fingerprinter.quarantineKey(raw));
     } else {
       const verified = await verifier.verify(raw);
+      const tooLarge = verified.ok ? signedBatchTooLarge(raw.length, verified.records.length) : null;
       if (!verified.ok) {
         committer.addQuarantine(record.line, raw, boundedReason(verified.reason), fingerprinter.quarantineKey(raw));
+      } else if (tooLarge !== null) {
+        committer.addQuarantine(record.line, raw, tooLarge, fingerprinter.quarantineKey(raw));
       } else {
         fingerprinter.next(raw);
         const occurrence = fingerprinter.lastOccurrence;

@@ -8,7 +8,7 @@ import { Fingerprinter, OccurrenceCounter } from './fingerprint';
 import { BatchCounters, getBatch, type BatchRecord } from './import-batches';
 import { boundedReason, parseSafely } from './import-parse';
 import type { ParseContext } from './parse-types';
-import { SignedBatchVerifier } from './signed-batch';
+import { SignedBatchVerifier, signedBatchTooLarge } from './signed-batch';
 import { recordRetryAudit } from './import-audit';
 
 export interface RetryResult {
@@ -179,6 +179,8 @@ async function signedEvents(
 ): Promise<RowOutcome> {
   const verified = await verifier.verify(raw);
   if (!verified.ok) return verified;
+  const tooLarge = signedBatchTooLarge(raw.length, verified.records.length);
+  if (tooLarge !== null) return { ok: false, reason: tooLarge };
   let only: number | null = null;
   if (storedFp !== null) {
     for (let k = 0; k < verified.records.length && only === null; k++) if (BigInt.asIntN(64, fp.compute(raw, occurrence, 0, k)) === storedFp) only = k;

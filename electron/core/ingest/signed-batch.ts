@@ -16,6 +16,21 @@ export const SIGNED_ALGORITHMS = ['EdDSA', 'ES256', 'RS256', 'PS256'];
 /** Largest single JWS read into memory (a one-JWS batch file). Longer lines are quarantined by size. */
 export const MAX_JWS_BYTES = 64 * 1024 * 1024;
 
+/**
+ * Each event of a signed batch keeps the whole JWS as its raw record (the bytes that were signed), so a
+ * JWS of n records is stored n times. A JWS whose n copies would exceed this is quarantined instead of
+ * filling the disk (n² growth: 8,000 records in a 3 MB JWS would store 25 GB).
+ */
+export const MAX_SIGNED_BATCH_STORED_BYTES = 256 * 1024 * 1024;
+
+/** Why a verified JWS is too large to store once per record, or null when it is not. */
+export function signedBatchTooLarge(jwsBytes: number, records: number): string | null {
+  if (records <= 1 || jwsBytes * records <= MAX_SIGNED_BATCH_STORED_BYTES) return null;
+  const mib = (n: number) => (n / (1024 * 1024)).toFixed(1);
+  const fits = Math.max(1, Math.floor(MAX_SIGNED_BATCH_STORED_BYTES / jwsBytes));
+  return `signed batch of ${records.toLocaleString('en-US')} records in one JWS of ${mib(jwsBytes)} MiB: each record keeps the whole JWS as its raw bytes, so it would store ${mib(jwsBytes * records)} MiB (limit ${mib(MAX_SIGNED_BATCH_STORED_BYTES)} MiB); sign it as several JWS of at most ${fits.toLocaleString('en-US')} records, or one JWS per record`;
+}
+
 export type SignedOutcome = { ok: true; records: Buffer[] } | { ok: false; reason: string };
 
 export interface SignedSourceKeys {

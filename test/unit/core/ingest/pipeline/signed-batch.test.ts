@@ -166,4 +166,19 @@ describe('signed batches', () => {
     const b = vault.db.prepare('SELECT read, imported, duplicates, quarantined FROM batches WHERE id = ?').get(s.batchId);
     expect(b).toEqual({ read: 3, imported: 3, duplicates: 0, quarantined: 0 });
   });
+
+  it('quarantines a batch JWS whose copies (one per record) would exceed the storage limit, on import and on retry', async () => {
+    // 600 records of ~1 KB each: a ~0.8 MB JWS stored 600 times would be ~480 MB.
+    const many = Array.from({ length: 600 }, (_, i) => JSON.stringify({ ...JSON.parse(records[i % records.length]!), message: 'x'.repeat(900), metadata: { product: { name: 'p' }, version: '1.1.0', uid: `r${i}` } }));
+    const file = vault.input('huge-batch.jws');
+    writeFileSync(file, await sign(signers.ed!, many.join('\n')));
+    const s = await importFile(vault.db, { path: file }, { operator: 'o', source: 'idp', now: NOW });
+    expectReconciled(vault.db, s);
+    expect(s).toMatchObject({ read: 1, imported: 0, quarantined: 1 });
+    const row = listQuarantine(vault.db, { limit: 10 }).rows[0];
+    expect(row!.reason).toMatch(/^signed batch of 600 records in one JWS of 0\.\d MiB: .* would store \d+\.\d MiB \(limit 256\.0 MiB\); sign it as several JWS of at most \d+ records/);
+    const r = await retryQuarantine(vault.db, {}, 'o', NOW);
+    expect(r).toMatchObject({ retried: 1, imported: 0, stillQuarantined: 1 });
+    expect(eventCount(vault.db)).toBe(0);
+  });
 });
