@@ -415,11 +415,25 @@ async function planSigned(db: Db, filePath: string, opts: ImportFileOptions, now
     }
   }
   const records = splitRecords(counted(), new LineSplitter())[Symbol.asyncIterator]();
-  // The payload's format: as requested, else recognised from the first verified record.
-  const first = await records.next();
+  // The payload's format: as requested, else recognised from the first line whose signature verifies (a
+  // forged or broken first line must not decide how the authentic ones are read), else from the first line.
   let format: IngestFormat | null = opts.format ?? null;
-  const pending: RawRecord[] = first.done ? [] : [first.value];
-  if (format === null) format = detectSignedFormat(pending[0]);
+  const pending: RawRecord[] = [];
+  if (format === null) {
+    while (format === null && pending.length < FORMAT_PROBE_LINES) {
+      const next = await records.next();
+      if (next.done) break;
+      pending.push(next.value);
+      const verified = next.value.error === undefined ? await verifier.verify(next.value.raw) : null;
+      // CSV needs a header line, which no single signed record carries: prose with commas is not CSV here.
+      const recognised = verified?.ok ? detectFormat(verified.records[0]!) : null;
+      if (recognised !== 'csv') format = recognised;
+    }
+    format ??= detectSignedFormat(pending[0]);
+  } else {
+    const first = await records.next();
+    if (!first.done) pending.push(first.value);
+  }
   if (format === null) {
     stream.destroy();
     throw new AttestError('UNSUPPORTED_FORMAT', "The signed file's payload is in no format Attest recognises: choose the format.");
@@ -445,6 +459,9 @@ async function planSigned(db: Db, filePath: string, opts: ImportFileOptions, now
     close: () => stream.destroy(),
   };
 }
+
+/** Signed lines verified, at most, to find one whose payload tells the format. */
+const FORMAT_PROBE_LINES = 100;
 
 /** Format of the first line's payload (read unverified, for recognition only: every line is verified). */
 function detectSignedFormat(first: RawRecord | undefined): IngestFormat | null {

@@ -181,4 +181,13 @@ describe('signed batches', () => {
     expect(r).toMatchObject({ retried: 1, imported: 0, stillQuarantined: 1 });
     expect(eventCount(vault.db)).toBe(0);
   });
+
+  it('takes the format from the first line that verifies: a forged or unreadable first line does not decide it', async () => {
+    const cef = 'CEF:0|Evil|Forge|1|100|Forged|5|rt=1700000000000 suser=mallory';
+    const file = vault.input('forged-first.jwsl');
+    writeFileSync(file, [await sign(signers.forger!, cef), await sign(signers.ed!, 'not json, not anything'), await sign(signers.ed!, records[0]!), await sign(signers.ed!, records[1]!)].join('\n'));
+    const s = await importFile(vault.db, { path: file }, { operator: 'o', source: 'idp', now: NOW });
+    expectReconciled(vault.db, s);
+    expect(s).toMatchObject({ format: 'ocsf', read: 4, imported: 2, quarantined: 2 });
+  });
 });
