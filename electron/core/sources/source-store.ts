@@ -1,6 +1,7 @@
 import { createLocalJWKSet, type JSONWebKeySet, type JWK } from 'jose';
 import type { Source } from '../../../shared/contract/events';
 import { AttestError } from '../../../shared/result';
+import { CSV_TARGET_PATHS } from '../../../shared/domain/csv-target-fields';
 import type { Db } from '../vault/database';
 
 /** What `sources:save` carries: every field but the name is optional, and a missing one keeps its value. */
@@ -71,7 +72,7 @@ export function saveSource(db: Db, input: SourceInput, now: number = Date.now())
     const issuer = input.issuer === undefined ? (existing?.issuer ?? null) : normaliseIssuer(input.issuer);
     const signedOnly = input.signedOnly ?? existing?.signed_only === 1;
     const csvMapping =
-      input.csvMapping === undefined ? (existing?.csv_mapping ?? null) : input.csvMapping === null ? null : JSON.stringify(validateMapping(input.csvMapping));
+      input.csvMapping === undefined ? (existing?.csv_mapping ?? null) : input.csvMapping === null ? null : jsonOrNull(validateMapping(input.csvMapping));
     const syslogYear = input.syslogYear === undefined ? (existing?.syslog_year ?? null) : input.syslogYear;
     const syslogZone = input.syslogZone === undefined ? (existing?.syslog_zone ?? null) : validateZone(input.syslogZone);
     if (signedOnly && (jwks === null || issuer === null)) {
@@ -140,13 +141,23 @@ function normaliseIssuer(issuer: string | null): string | null {
   return trimmed === '' ? null : trimmed;
 }
 
-function validateMapping(mapping: Record<string, string>): Record<string, string> {
+const jsonOrNull = (v: Record<string, string> | null): string | null => (v === null ? null : JSON.stringify(v));
+
+/**
+ * A mapping is { field: column }: every field one Attest can fill from a CSV column, every column a
+ * non-empty name. Checked when saved, so a typo is refused here instead of failing every later import.
+ */
+function validateMapping(mapping: Record<string, string>): Record<string, string> | null {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(mapping)) {
-    if (typeof v !== 'string') throw new AttestError('BAD_REQUEST', 'Every CSV mapping value must be a column name.');
-    out[k] = v;
+  for (const [field, column] of Object.entries(mapping)) {
+    if (typeof column !== 'string' || column.trim() === '') throw new AttestError('BAD_REQUEST', `The CSV mapping gives no column for the field "${field.slice(0, 80)}".`);
+    if (!CSV_TARGET_PATHS.has(field)) {
+      throw new AttestError('BAD_REQUEST', `"${field.slice(0, 80)}" is not a field Attest can fill from a CSV column (known: ${[...CSV_TARGET_PATHS].join(', ')}).`);
+    }
+    out[field] = column;
   }
-  return out;
+  // An empty mapping would switch off the automatic column detection and refuse every file: no mapping.
+  return Object.keys(out).length > 0 ? out : null;
 }
 
 /** "UTC", a fixed offset like "+02:00", or an IANA zone name the runtime knows. */

@@ -1,3 +1,5 @@
+import { CSV_TARGET_FIELDS } from '../../../../shared/domain/csv-target-fields';
+
 /** One CSV column and the canonical field it fills. */
 export interface MappingPair {
   key: number;
@@ -5,44 +7,33 @@ export interface MappingPair {
   field: string;
 }
 
-/** Canonical fields a CSV column can fill (suggestions; the engine checks the final mapping). */
-export const CANONICAL_FIELDS = [
-  'time',
-  'class_uid',
-  'activity_id',
-  'activity_name',
-  'status',
-  'status_id',
-  'status_detail',
-  'severity_id',
-  'message',
-  'actor.user.name',
-  'actor.user.uid',
-  'actor.user.type',
-  'src_endpoint.ip',
-  'src_endpoint.port',
-  'src_endpoint.hostname',
-  'dst_endpoint.ip',
-  'dst_endpoint.port',
-  'api.operation',
-  'api.service.name',
-  'resources.name',
-  'resources.type',
-  'metadata.uid',
-  'cloud.region',
-] as const;
-
 let nextKey = 1;
 export const newPair = (column = '', field = ''): MappingPair => ({ key: nextKey++, column, field });
 
+/** A stored mapping is { field: column } (what the importer reads); the editor shows column → field. */
 export function pairsFromMapping(mapping: Record<string, string> | null): MappingPair[] {
-  return mapping ? Object.entries(mapping).map(([column, field]) => newPair(column, field)) : [];
+  return mapping ? Object.entries(mapping).map(([field, column]) => newPair(column, field)) : [];
 }
 
-/** Pairs with both sides filled, as the record sources:save takes; null when there are none. */
+/** Pairs with both sides filled, as the record sources:save takes ({ field: column }); null when there are none. */
 export function mappingFromPairs(pairs: MappingPair[]): Record<string, string> | null {
   const filled = pairs.filter((p) => p.column.trim() && p.field.trim());
-  return filled.length ? Object.fromEntries(filled.map((p) => [p.column.trim(), p.field.trim()])) : null;
+  return filled.length ? Object.fromEntries(filled.map((p) => [p.field.trim(), p.column.trim()])) : null;
+}
+
+/** What is wrong with the pairs as a mapping (a field Attest does not know, a field filled twice), or null. */
+export function mappingProblem(pairs: MappingPair[]): string | null {
+  const filled = pairs.filter((p) => p.column.trim() && p.field.trim());
+  const known = new Set(CSV_TARGET_FIELDS.map((f) => f.path));
+  const unknown = filled.find((p) => !known.has(p.field.trim()));
+  if (unknown) return `"${unknown.field.trim()}" is not a field Attest can fill from a CSV column: pick one from the list.`;
+  const seen = new Set<string>();
+  for (const p of filled) {
+    const field = p.field.trim();
+    if (seen.has(field)) return `The field "${field}" is filled from two columns: keep one.`;
+    seen.add(field);
+  }
+  return null;
 }
 
 export function CsvMappingEditor({ pairs, onChange }: { pairs: MappingPair[]; onChange: (pairs: MappingPair[]) => void }) {
@@ -51,8 +42,10 @@ export function CsvMappingEditor({ pairs, onChange }: { pairs: MappingPair[]; on
     <fieldset className="fieldset">
       <legend className="field-label">CSV mapping (column → field)</legend>
       <datalist id="canonical-fields">
-        {CANONICAL_FIELDS.map((f) => (
-          <option key={f} value={f} />
+        {CSV_TARGET_FIELDS.map((f) => (
+          <option key={f.path} value={f.path}>
+            {f.label}
+          </option>
         ))}
       </datalist>
       {pairs.length === 0 && <p className="muted">No mapping: CSV files from this source use Attest's automatic column detection.</p>}
@@ -68,6 +61,11 @@ export function CsvMappingEditor({ pairs, onChange }: { pairs: MappingPair[]; on
           </button>
         </div>
       ))}
+      {mappingProblem(pairs) !== null && (
+        <p className="field-error" role="alert">
+          {mappingProblem(pairs)}
+        </p>
+      )}
       <div>
         <button type="button" className="btn btn-small" onClick={() => onChange([...pairs, newPair()])}>
           Add column

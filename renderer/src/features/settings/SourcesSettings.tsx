@@ -195,7 +195,7 @@ function SourceEditor({ initial, existing, onCancel, onSaved }: { initial: Draft
           <label className="field-label" htmlFor="src-year">
             Syslog year
           </label>
-          <input id="src-year" className="input input-short" type="number" min={1970} max={2200} placeholder="from file date" value={d.syslogYear} onChange={(e) => set({ syslogYear: e.target.value })} />
+          <input id="src-year" className="input input-short" type="number" min={1970} max={2200} placeholder="current year" value={d.syslogYear} onChange={(e) => set({ syslogYear: e.target.value })} />
           <p className="field-hint">BSD syslog lines carry no year; this one is used for them.</p>
         </div>
         <div className="field">

@@ -22,7 +22,8 @@ const hrExport: Source = {
   hasJwks: false,
   jwksKeyIds: [],
   issuer: null,
-  csvMapping: { 'Event Time': 'time', User: 'actor.user.name' },
+  // As the importer reads it: { field: column }.
+  csvMapping: { time: 'Event Time', 'actor.user.name': 'User' },
   syslogYear: 2026,
   syslogZone: 'Europe/Berlin',
 };
@@ -112,13 +113,28 @@ describe('SettingsPage', () => {
     await user.type(within(form).getByLabelText('CSV column 3'), 'Client IP');
     await user.type(within(form).getByLabelText('Field for column 3'), 'src_endpoint.ip');
     await user.click(within(form).getByRole('button', { name: 'Remove mapping 2' }));
+    expect(within(form).getByLabelText('Field for column 1')).toHaveProperty('value', 'time');
     await user.click(within(form).getByRole('button', { name: 'Save source' }));
     await waitFor(() => expect(fake.callsTo('sources:save')).toHaveLength(1));
     expect(fake.callsTo('sources:save')[0]).toMatchObject({
       name: 'hr-export',
-      csvMapping: { 'Event Time': 'time', 'Client IP': 'src_endpoint.ip' },
+      csvMapping: { time: 'Event Time', 'src_endpoint.ip': 'Client IP' },
       syslogYear: 2026,
       syslogZone: 'Europe/Berlin',
     });
+  });
+
+  it('says when a mapping names a field Attest does not know, or fills one field twice', async () => {
+    renderWithApi(<SettingsPage />, { 'sources:list': () => [hrExport] }, { status: unlocked });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Edit source hr-export' }));
+    const form = screen.getByRole('form', { name: 'Edit source hr-export' });
+    await user.click(within(form).getByRole('button', { name: 'Add column' }));
+    await user.type(within(form).getByLabelText('CSV column 3'), 'Who');
+    await user.type(within(form).getByLabelText('Field for column 3'), 'actor.user.nmae');
+    expect(within(form).getByRole('alert').textContent).toBe('"actor.user.nmae" is not a field Attest can fill from a CSV column: pick one from the list.');
+    await user.clear(within(form).getByLabelText('Field for column 3'));
+    await user.type(within(form).getByLabelText('Field for column 3'), 'time');
+    expect(within(form).getByRole('alert').textContent).toBe('The field "time" is filled from two columns: keep one.');
   });
 });

@@ -39,6 +39,12 @@ describe('source store', () => {
     expect(saveSource(vault.db, { name: 'okta-prod', jwksJson: '', issuer: null, syslogZone: null })).toMatchObject({ hasJwks: false, jwksKeyIds: [], issuer: null, syslogZone: null });
   });
 
+  it('refuses a CSV mapping that names a field Attest does not know or no column; an empty one is no mapping', () => {
+    expect(() => saveSource(vault.db, { name: 'c', csvMapping: { 'actor.name': 'Who' } })).toThrow(/"actor.name" is not a field Attest can fill from a CSV column/);
+    expect(() => saveSource(vault.db, { name: 'c', csvMapping: { time: ' ' } })).toThrow(/no column for the field "time"/);
+    expect(saveSource(vault.db, { name: 'c', csvMapping: {} }).csvMapping).toBeNull();
+  });
+
   it('refuses a JWKS that is not JSON, not a key set, or holds private keys', async () => {
     expect(() => saveSource(vault.db, { name: 's', jwksJson: '{nope' })).toThrow(/not valid JSON/);
     expect(() => saveSource(vault.db, { name: 's', jwksJson: '{"keys": 3}' })).toThrow(/"keys" array/);
