@@ -5,15 +5,27 @@ import { OUTCOME_COLORS } from './chart-colors';
 
 const OUTCOME_ORDER = ['success', 'failure', 'other'];
 const dayFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
+const yearDayFormat = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
 const hourFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 const dayHourFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+/** Axis ticks only (the tooltip gives exact counts): "1.2M" fits the axis where "1,200,000" was clipped to "200,000". */
+const compactNumber = new Intl.NumberFormat(undefined, { notation: 'compact', maximumFractionDigits: 1 });
 
-/** Axis labels: time of day within one day, date and time across days, the date alone for daily buckets. */
+/**
+ * Axis labels: time of day within one day, date and time across days, the date alone for daily buckets,
+ * with the year once the series spans more than one calendar year (else "Jan 10" could be any year).
+ */
 export function tickFormatFor(overview: Pick<Overview, 'bucketMs' | 'series'>): Intl.DateTimeFormat {
-  if (overview.bucketMs >= 86_400_000) return dayFormat;
   const first = overview.series[0]?.t ?? 0;
   const last = overview.series[overview.series.length - 1]?.t ?? 0;
+  if (new Date(first).getFullYear() !== new Date(last).getFullYear()) return yearDayFormat;
+  if (overview.bucketMs >= 86_400_000) return dayFormat;
   return last - first > 86_400_000 ? dayHourFormat : hourFormat;
+}
+
+/** A count as an axis tick. */
+export function axisCount(n: number): string {
+  return compactNumber.format(n);
 }
 
 /** Events per time bucket, stacked by outcome. */
@@ -26,7 +38,7 @@ export function OutcomeChart({ overview }: { overview: Overview }) {
         <AreaChart data={overview.series} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
           <CartesianGrid stroke="#e2e8f0" vertical={false} />
           <XAxis dataKey="t" type="number" scale="time" domain={['dataMin', 'dataMax']} tickFormatter={tick} stroke="#64748b" fontSize={12} />
-          <YAxis allowDecimals={false} tickFormatter={(v: number) => formatNumber(v)} stroke="#64748b" fontSize={12} width={56} />
+          <YAxis allowDecimals={false} tickFormatter={axisCount} stroke="#64748b" fontSize={12} width={56} />
           <Tooltip labelFormatter={(t) => formatDateTime(Number(t))} formatter={(v) => formatNumber(Number(v))} itemSorter={(item) => OUTCOME_ORDER.indexOf(String(item.dataKey))} />
           <Legend itemSorter={(item) => OUTCOME_ORDER.indexOf(String(item.dataKey))} />
           <Area type="monotone" dataKey="success" name="Success" stackId="1" stroke={OUTCOME_COLORS.success} fill={OUTCOME_COLORS.success} fillOpacity={0.35} isAnimationActive={false} />

@@ -1,4 +1,5 @@
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { axisCount } from './OutcomeChart';
 import { formatNumber } from '../../components/format';
 import { BAR_COLOR } from './chart-colors';
 
@@ -15,7 +16,7 @@ export function TopFailuresChart({ title, rows }: { title: string; rows: Array<{
       <ResponsiveContainer width="100%" height={height}>
         <BarChart data={rows} layout="vertical" margin={{ top: 4, right: 24, bottom: 4, left: 8 }}>
           <CartesianGrid stroke="#e2e8f0" horizontal={false} />
-          <XAxis type="number" allowDecimals={false} tickFormatter={(v: number) => formatNumber(v)} stroke="#64748b" fontSize={12} />
+          <XAxis type="number" allowDecimals={false} tickFormatter={axisCount} stroke="#64748b" fontSize={12} />
           <YAxis type="category" dataKey="key" width={170} tickFormatter={shorten} stroke="#64748b" fontSize={12} interval={0} />
           <Tooltip formatter={(v) => [formatNumber(Number(v)), 'Failures']} cursor={{ fill: '#f1f5f9' }} />
           <Bar dataKey="count" name="Failures" fill={BAR_COLOR} radius={[0, 3, 3, 0]} isAnimationActive={false} />
