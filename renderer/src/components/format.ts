@@ -51,3 +51,15 @@ export function formatAge(iso: string, now: number = Date.now()): string {
   if (days === 1) return '1 day old';
   return `${formatNumber(days)} days old`;
 }
+
+/**
+ * Characters that change how text around them looks without showing themselves: bidi controls (U+202E
+ * makes "\u202Enimda" read "admin"), zero-width and other invisible characters ("ad\u200Bmin" looks like
+ * "admin"), and control characters. Log data is hostile: each is shown as a visible [U+XXXX] marker, so
+ * one actor cannot pass for another on screen. Display only: stored and exported bytes are untouched.
+ */
+const HIDDEN_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb]/g;
+
+export function revealHidden(text: string): string {
+  return text.replace(HIDDEN_CHARACTERS, (c) => `[U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}]`);
+}

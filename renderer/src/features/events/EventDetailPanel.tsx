@@ -4,7 +4,7 @@ import { errorMessage } from '../../api';
 import { useApi } from '../../app/api-context';
 import { DateTime } from '../../components/DateTime';
 import { ErrorText } from '../../components/ErrorText';
-import { formatNumber } from '../../components/format';
+import { formatNumber, revealHidden } from '../../components/format';
 import { className, severityName } from './event-labels';
 import { OutcomeBadge } from './OutcomeBadge';
 
@@ -131,7 +131,7 @@ function DetailContent({ detail }: { detail: EventDetail }) {
           </p>
         )}
         <pre className="raw" tabIndex={0} aria-label="Raw record as received">
-          {raw}
+          {revealHidden(raw)}
         </pre>
       </section>
     </>
@@ -153,7 +153,7 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
 }
 
 function Text({ value }: { value: string }) {
-  return <span className="break">{value}</span>;
+  return <span className="break">{revealHidden(value)}</span>;
 }
 
 /** One labelled value; renders nothing when a plain value is missing. */
@@ -162,7 +162,7 @@ function Fact({ label, value, mono = false, children }: { label: string; value?:
   return (
     <div>
       <dt>{label}</dt>
-      <dd className={`break${mono ? ' mono' : ''}`}>{children ?? value}</dd>
+      <dd className={`break${mono ? ' mono' : ''}`}>{children ?? (value ? revealHidden(value) : value)}</dd>
     </div>
   );
 }

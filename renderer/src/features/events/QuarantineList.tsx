@@ -5,7 +5,7 @@ import { useApi } from '../../app/api-context';
 import { Card } from '../../components/Card';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorText, Notice } from '../../components/ErrorText';
-import { formatNumber } from '../../components/format';
+import { formatNumber, revealHidden } from '../../components/format';
 import { useAction } from '../../components/use-action';
 
 const PAGE = 200;
@@ -97,8 +97,8 @@ export function QuarantineList({ batchId }: { batchId: number | undefined }) {
                 <td className="cell-wrap">{r.reason}</td>
                 <td className="cell-raw">
                   <details>
-                    <summary className="cell-text mono">{r.rawText.slice(0, 300)}</summary>
-                    <pre className="raw">{r.rawText}</pre>
+                    <summary className="cell-text mono">{revealHidden(r.rawText.slice(0, 300))}</summary>
+                    <pre className="raw">{revealHidden(r.rawText)}</pre>
                   </details>
                 </td>
                 <td>{r.status === 'open' ? 'Open' : 'Resolved'}</td>

@@ -1,18 +1,21 @@
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { axisCount } from './OutcomeChart';
-import { formatNumber } from '../../components/format';
+import { formatNumber, revealHidden } from '../../components/format';
 import { BAR_COLOR } from './chart-colors';
 
 const MAX_LABEL = 22;
 /** Axis labels come from log data: shorten them; SVG <text> renders them as text only. */
-const shorten = (s: string) => (s.length > MAX_LABEL ? `${s.slice(0, MAX_LABEL - 1)}…` : s);
+const shorten = (raw: string) => {
+  const s = revealHidden(raw);
+  return s.length > MAX_LABEL ? `${s.slice(0, MAX_LABEL - 1)}…` : s;
+};
 
 /** A horizontal bar chart of the keys with most failures (actors or source IPs). */
 export function TopFailuresChart({ title, rows }: { title: string; rows: Array<{ key: string; count: number }> }) {
   if (rows.length === 0) return <p className="muted">No failures recorded.</p>;
   const height = Math.max(120, rows.length * 30 + 40);
   return (
-    <div className="chart" role="img" aria-label={`${title}: ${rows.map((r) => `${r.key} ${r.count}`).join(', ')}`}>
+    <div className="chart" role="img" aria-label={`${title}: ${rows.map((r) => `${shorten(r.key)} ${r.count}`).join(', ')}`}>
       <ResponsiveContainer width="100%" height={height}>
         <BarChart data={rows} layout="vertical" margin={{ top: 4, right: 24, bottom: 4, left: 8 }}>
           <CartesianGrid stroke="#e2e8f0" horizontal={false} />

@@ -46,6 +46,13 @@ describe('EventsTable', () => {
     expect(screen.getByText('Loading more events…')).toBeTruthy();
   });
 
+  it('shows bidi, zero-width and control characters as visible markers, so one actor cannot pass for another', () => {
+    table([eventRow(2, { actor: '\u202Enimda' }), eventRow(1, { actor: 'ad\u200Bmin\u0000' })]);
+    expect(screen.getByText('[U+202E]nimda')).toBeTruthy();
+    expect(screen.getByText('ad[U+200B]min[U+0000]')).toBeTruthy();
+    expect(screen.queryByText('admin')).toBeNull();
+  });
+
   it('renders hostile strings as text and creates no element from them', () => {
     const rows = [
       eventRow(3, { actor: HOSTILE.img, message: HOSTILE.script, operation: HOSTILE.formula, source: HOSTILE.link }),

@@ -1,0 +1,13 @@
+import { describe, expect, it } from 'vitest';
+import { revealHidden } from '../../../renderer/src/components/format';
+
+describe('revealHidden', () => {
+  it('marks every bidi control, invisible and control character and leaves other text alone', () => {
+    expect(revealHidden('\u202Eevil')).toBe('[U+202E]evil');
+    expect(revealHidden('a\u2066b\u2069c\u200Fd\u061Ce')).toBe('a[U+2066]b[U+2069]c[U+200F]d[U+061C]e');
+    expect(revealHidden('ad\u200Bmi\u2060n\uFEFF\u00AD')).toBe('ad[U+200B]mi[U+2060]n[U+FEFF][U+00AD]');
+    expect(revealHidden('nul\u0000 bel\u0007 del\u007F')).toBe('nul[U+0000] bel[U+0007] del[U+007F]');
+    // Tabs and line breaks lay text out; letters of any script, emoji and combining marks stay.
+    expect(revealHidden('tab\tline\nZoë Иван 東京 👩‍💻')).toBe('tab\tline\nZoë Иван 東京 👩[U+200D]💻');
+  });
+});
