@@ -57,6 +57,14 @@ function EventsExplorer({ initialSeq }: { initialSeq: number | null }) {
             {pages.rows.length > 0 && pages.total !== null && pages.rows.length < pages.total && ` · ${formatNumber(pages.rows.length)} loaded`}
             {/* The log's order: an old file imported today lists above yesterday's import of newer events. */}
             {pages.rows.length > 0 && ' · latest recorded first'}
+            {pages.startsBefore !== null && (
+              <>
+                {` · showing events recorded before #${pages.startsBefore} `}
+                <button type="button" className="btn btn-small" onClick={pages.backToLatest}>
+                  Back to the latest
+                </button>
+              </>
+            )}
           </p>
           <a href="#/events/quarantine">Quarantined records</a>
         </div>
@@ -71,6 +79,8 @@ function EventsExplorer({ initialSeq }: { initialSeq: number | null }) {
             onNeedMore={loadMore}
             selectedSeq={selected}
             onSelect={setSelected}
+            olderBeyondWindow={pages.olderBeyondWindow}
+            onContinueOlder={pages.continueOlder}
           />
           {selected !== null && <EventDetailPanel seq={selected} onClose={close} />}
         </div>

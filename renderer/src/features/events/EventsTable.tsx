@@ -32,6 +32,9 @@ export interface EventsTableProps {
   onNeedMore: () => void;
   selectedSeq: number | null;
   onSelect: (seq: number) => void;
+  /** The table holds as many rows as it may (use-event-pages WINDOW_ROWS) and older ones remain. */
+  olderBeyondWindow?: boolean;
+  onContinueOlder?: () => void;
 }
 
 /**
@@ -39,7 +42,7 @@ export interface EventsTableProps {
  * million. Every value is rendered as a text node; long values are cut visually by CSS (ellipsis), with the
  * start of the value in the tooltip.
  */
-export function EventsTable({ rows, version, total, hasMore, loading, onNeedMore, selectedSeq, onSelect }: EventsTableProps) {
+export function EventsTable({ rows, version, total, hasMore, loading, onNeedMore, selectedSeq, onSelect, olderBeyondWindow = false, onContinueOlder }: EventsTableProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [active, setActive] = useState(0);
   const focusActive = useRef(false);
@@ -58,6 +61,11 @@ export function EventsTable({ rows, version, total, hasMore, loading, onNeedMore
   useEffect(() => {
     if (hasMore && !loading && lastIndex >= rows.length - PREFETCH_ROWS) onNeedMore();
   }, [lastIndex, rows.length, version, hasMore, loading, onNeedMore]);
+
+  // A new list (other filters, another window of older events) starts at its top.
+  useEffect(() => {
+    if (rows.length === 0 && scrollRef.current) scrollRef.current.scrollTop = 0;
+  }, [rows.length, version]);
 
   useEffect(() => {
     if (active >= rows.length && rows.length > 0) setActive(rows.length - 1);
@@ -174,6 +182,14 @@ export function EventsTable({ rows, version, total, hasMore, loading, onNeedMore
           })}
         </div>
         {rows.length === 0 && !loading && !hasMore && <p className="et-empty">No events match these filters.</p>}
+        {olderBeyondWindow && onContinueOlder && (
+          <div className="et-window-end">
+            <p className="muted">These are the {rows.length.toLocaleString()} latest events of this view; a table holds no more at once.</p>
+            <button type="button" className="btn" onClick={onContinueOlder}>
+              Continue with older events
+            </button>
+          </div>
+        )}
       </div>
     </div>
   );

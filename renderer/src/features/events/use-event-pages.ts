@@ -3,6 +3,12 @@ import type { EventFilter, EventRow } from '../../../../shared/contract';
 import { errorMessage, type ApiClient } from '../../api';
 
 export const PAGE_SIZE = 500;
+/**
+ * Rows held at once. A browser caps an element's height (Chromium: 33,554,432 px, about 932,000 rows of
+ * 36 px), so a table that kept growing lost everything past the cap; past this many rows the operator
+ * continues with the older events in a fresh window instead (keyset: no offset, no cost with depth).
+ */
+export const WINDOW_ROWS = 200_000;
 
 export interface EventPages {
   /** Rows loaded so far, newest first. The array grows in place; `version` changes when it does. */
@@ -14,13 +20,19 @@ export interface EventPages {
   error: string | null;
   loadMore(): void;
   reload(): void;
+  /** The window is full and older events remain: continueOlder() shows them. */
+  olderBeyondWindow: boolean;
+  continueOlder(): void;
+  /** Set while the window starts below the latest events: it shows events recorded before this seq. */
+  startsBefore: number | null;
+  backToLatest(): void;
 }
 
 /**
  * Keyset paging over events:query: each page asks for rows below the last seq seen, so page N costs the same
  * as page 1 however deep the operator scrolls. Responses for an older filter are dropped.
  */
-export function useEventPages(api: ApiClient, filter: EventFilter): EventPages {
+export function useEventPages(api: ApiClient, filter: EventFilter, windowRows: number = WINDOW_ROWS): EventPages {
   const rowsRef = useRef<EventRow[]>([]);
   const cursorRef = useRef<number | null | undefined>(undefined); // undefined: first page; null: no more
   const generationRef = useRef(0);
@@ -30,13 +42,16 @@ export function useEventPages(api: ApiClient, filter: EventFilter): EventPages {
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [reloads, setReloads] = useState(0);
+  // Where the window starts, for the filter it was chosen under (a new filter starts from the latest).
+  const [anchor, setAnchor] = useState<{ filter: EventFilter; before: number } | null>(null);
+  const startsBefore = anchor !== null && anchor.filter === filter ? anchor.before : null;
 
   const fetchPage = useCallback(
     (generation: number) => {
       if (loadingRef.current || cursorRef.current === null) return;
       loadingRef.current = true;
       setLoading(true);
-      const beforeSeq = cursorRef.current;
+      const beforeSeq = cursorRef.current ?? startsBefore ?? undefined;
       api
         .call('events:query', { filter, limit: PAGE_SIZE, ...(beforeSeq === undefined ? {} : { beforeSeq }) })
         .then((page) => {
@@ -54,7 +69,7 @@ export function useEventPages(api: ApiClient, filter: EventFilter): EventPages {
           setLoading(false);
         });
     },
-    [api, filter],
+    [api, filter, startsBefore],
   );
 
   useEffect(() => {
@@ -70,19 +85,26 @@ export function useEventPages(api: ApiClient, filter: EventFilter): EventPages {
       .then((r) => generation === generationRef.current && setTotal(r.count))
       .catch((err: unknown) => generation === generationRef.current && setError(errorMessage(err)));
     fetchPage(generation);
-  }, [api, filter, fetchPage, reloads]);
+  }, [api, filter, fetchPage, reloads, startsBefore]);
 
   return {
     rows: rowsRef.current,
     version,
     total,
     // After a failure stop asking (no retry storm); the filter bar or reload() starts over.
-    hasMore: cursorRef.current !== null && error === null,
+    hasMore: cursorRef.current !== null && error === null && rowsRef.current.length < windowRows,
     loading,
     error,
     loadMore: () => {
-      if (error === null) fetchPage(generationRef.current);
+      if (error === null && rowsRef.current.length < windowRows) fetchPage(generationRef.current);
     },
     reload: () => setReloads((n) => n + 1),
+    olderBeyondWindow: rowsRef.current.length >= windowRows && typeof cursorRef.current === 'number' && error === null,
+    continueOlder: () => {
+      const before = cursorRef.current;
+      if (typeof before === 'number') setAnchor({ filter, before });
+    },
+    startsBefore,
+    backToLatest: () => setAnchor(null),
   };
 }
