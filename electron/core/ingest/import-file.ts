@@ -143,6 +143,9 @@ async function runImport(db: Db, file: ImportFileInput, opts: ImportFileOptions,
     return summary;
   }
 
+  const earlier = await identicalImportBefore(db, file.path, plan, summary.bytes);
+  if (earlier !== null) return await recordIdenticalImport(db, opts, now, plan, summary, options, earlier);
+
   // The file's hash is computed from a second stream over the same bytes, interleaved with the import.
   const fileHash = hashFile(file.path);
   fileHash.catch(() => undefined);
@@ -178,15 +181,71 @@ async function runImport(db: Db, file: ImportFileInput, opts: ImportFileOptions,
   progress.final(state === 'done' ? 'done' : state === 'cancelled' ? 'cancelled' : 'failed');
   // Recorded before the checkpoint so the signed head covers the import's own audit event.
   recordImportAudit(db, summary, opts.operator, state === 'done' ? 'done' : state === 'cancelled' ? 'cancelled' : 'failed', opts.now ?? Date.now());
-  if (opts.vaultId) {
-    try {
-      await signCheckpoint(db, opts.vaultId);
-    } catch (err) {
-      summary.error ??= `The events were imported, but the checkpoint could not be signed: ${operatorMessage(err, 'unknown error')}`;
-    }
-  }
+  await signCheckpointQuietly(db, opts, summary);
   moveLogIntoVaultFile(db);
   return summary;
+}
+
+interface EarlierImport {
+  id: number;
+  sha256: string;
+  read: number;
+  finishedAt: number | null;
+}
+
+/**
+ * The finished import of these same bytes, from the same source in the same format, if there was one.
+ * Dedup is keyed by (time, fingerprint), and the time of a record without a full timestamp depends on
+ * settings (syslog year and zone, a CSV mapping) and, by default, on the date of the import: the same
+ * file imported again under other settings, or in the next year, would store its events a second time.
+ * Hashing first costs a second read of the file, so only a file whose size matches an earlier import is.
+ */
+async function identicalImportBefore(db: Db, filePath: string, plan: ImportPlan, bytes: number): Promise<EarlierImport | null> {
+  const candidates = db
+    .prepare<[number, number, string], { id: number; sha256: string; read: number; finished_at: number | null }>(
+      "SELECT id, sha256, read, finished_at FROM batches WHERE source_id = ? AND bytes = ? AND format = ? AND state = 'done' AND sha256 != '' ORDER BY id",
+    )
+    .all(plan.source.id, bytes, plan.format);
+  if (candidates.length === 0) return null;
+  const sha256 = await hashFile(filePath).catch(() => '');
+  const match = candidates.find((c) => c.sha256 === sha256);
+  // The first such import: the one that read the records (later ones only point to it).
+  return match ? { id: match.id, sha256, read: match.read, finishedAt: match.finished_at } : null;
+}
+
+/** A re-import of an earlier import's bytes: every record counts as a duplicate, recorded and chained as any import. */
+async function recordIdenticalImport(db: Db, opts: ImportFileOptions, now: number, plan: ImportPlan, summary: IngestSummary, options: Record<string, unknown>, earlier: EarlierImport): Promise<IngestSummary> {
+  plan.close();
+  const when = earlier.finishedAt !== null ? ` on ${new Date(earlier.finishedAt).toISOString().slice(0, 10)}` : '';
+  const note = `identical to batch ${earlier.id} (imported${when} from this source): its records are already in the log as read then; settings given now (year, zone, CSV mapping) do not read them again. Records still in quarantine can be retried (attest quarantine retry).`;
+  summary.sha256 = earlier.sha256;
+  summary.read = earlier.read;
+  summary.duplicates = earlier.read;
+  summary.notes = [note];
+  const batchId = createBatch(db, {
+    sourceId: plan.source.id, file: summary.file, bytes: summary.bytes, sha256: earlier.sha256, format: plan.format,
+    options: { ...options, identicalTo: earlier.id, notes: [note] }, operator: opts.operator, startedAt: now,
+  });
+  summary.batchId = batchId;
+  const counters = new BatchCounters(db);
+  db.transaction(() => {
+    counters.addCounts(batchId, { read: earlier.read, imported: 0, duplicates: earlier.read, quarantined: 0 }, null, null);
+    counters.setState(batchId, 'done', Date.now());
+  }).immediate();
+  recordImportAudit(db, summary, opts.operator, 'done', opts.now ?? Date.now());
+  await signCheckpointQuietly(db, opts, summary);
+  moveLogIntoVaultFile(db);
+  return summary;
+}
+
+/** Signs a checkpoint over the new head (the import's audit event); a failure is reported, not thrown. */
+async function signCheckpointQuietly(db: Db, opts: ImportFileOptions, summary: IngestSummary): Promise<void> {
+  if (!opts.vaultId) return;
+  try {
+    await signCheckpoint(db, opts.vaultId);
+  } catch (err) {
+    summary.error ??= `The events were imported, but the checkpoint could not be signed: ${operatorMessage(err, 'unknown error')}`;
+  }
 }
 
 /**

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importFile, type ImportProgress } from '../../../../../electron/core/ingest/import-file';
 import { openEncryptedDatabase } from '../../../../../electron/core/vault/database';
+import { verifyChain } from '../../../../../electron/core/chain/verify';
 import { createPipelineVault, eventCount, expectReconciled, FIXTURES, NOW, ocsfLines, VAULT_ID, type PipelineVault } from './pipeline-fixture';
 
 let vault: PipelineVault;
@@ -92,6 +93,35 @@ describe('importFile on the shared fixtures', () => {
     expect(s.notes).toContain('lines end with a bare CR (classic Mac OS line endings): each CR was read as the end of a line');
     const options = JSON.parse((vault.db.prepare('SELECT options FROM batches WHERE id = ?').get(s.batchId) as { options: string }).options) as Record<string, unknown>;
     expect(options.lineEnding).toBe('cr');
+  });
+
+  it('a file imported before is all duplicates even when read with another year, zone, or in another year', async () => {
+    // Dedup is by (time, fingerprint) and RFC 3164 lines carry no year: without the check for an earlier
+    // import of the same bytes, each of these re-imports stored the 2,000 events again.
+    const file = path.join(FIXTURES, 'syslog/OpenSSH_2k.log');
+    const first = await importFile(vault.db, { path: file }, { operator: 'o', now: NOW, vaultId: VAULT_ID, syslogYear: 2025 });
+    const stored = eventCount(vault.db);
+    for (const opts of [{ syslogYear: 2024 }, { syslogZone: '+05:00' }, { now: NOW + 365 * 86_400_000 }]) {
+      const again = await importFile(vault.db, { path: file, name: 'ssh-again.log' }, { operator: 'o', now: NOW, vaultId: VAULT_ID, ...opts });
+      expectReconciled(vault.db, again);
+      expect(again).toMatchObject({ read: first.read, imported: 0, duplicates: first.read, quarantined: 0, sha256: first.sha256, error: null });
+      expect(again.notes?.[0]).toMatch(new RegExp(`^identical to batch ${first.batchId} \\(imported on \\d{4}-\\d{2}-\\d{2} from this source\\)`));
+      expect(eventCount(vault.db)).toBe(stored);
+    }
+    // The shortcut batches are chained like any import, and the vault verifies.
+    expect((await verifyChain({ db: vault.db })).ok).toBe(true);
+  });
+
+  it('a file of the same size but other bytes is imported as usual', async () => {
+    const a = vault.input('a.jsonl');
+    const b = vault.input('b.jsonl');
+    writeFileSync(a, ocsfLines(5, 0));
+    writeFileSync(b, ocsfLines(5, 5));
+    expect(statSync(a).size).toBe(statSync(b).size);
+    await importFile(vault.db, { path: a }, { operator: 'o', now: NOW });
+    const s = await importFile(vault.db, { path: b }, { operator: 'o', now: NOW });
+    expect(s).toMatchObject({ read: 5, imported: 5, duplicates: 0 });
+    expect(s.notes).toBeUndefined();
   });
 
   it('takes the year and zone given for this import over the defaults, says so, and records it', async () => {
