@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { sanitize } from '../terminal-text';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { verifyChain } from '../../core/chain/verify';
@@ -98,7 +99,9 @@ function readHeldCheckpoint(file: string): unknown {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    throw new AttestError('IO', `Could not read the checkpoint file ${file}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}.`);
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'it does not exist' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : 'it could not be read';
+    throw new AttestError('IO', `Could not read the checkpoint file ${sanitize(file)}: ${why}.`);
   }
   try {
     return JSON.parse(text) as unknown;

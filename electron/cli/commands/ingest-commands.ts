@@ -75,6 +75,8 @@ export function registerIngestCommands(program: Command): void {
         if (syslogYear !== undefined && !(Number.isInteger(syslogYear) && syslogYear >= 1970 && syslogYear <= 9999)) {
           throw new AttestError('BAD_REQUEST', `--syslog-year takes a year between 1970 and 9999 (got "${sanitize(opts.syslogYear ?? '')}").`);
         }
+        // An empty name fell back to the default source silently, so the file was imported again as new events.
+        if (opts.source !== undefined && opts.source.trim() === '') throw new AttestError('BAD_REQUEST', '--source needs a source name (leave the option out for the default source of the format).');
         if (opts.syslogZone !== undefined && !isValidZone(opts.syslogZone)) {
           throw new AttestError('BAD_REQUEST', `Unknown time zone "${sanitize(opts.syslogZone)}": use UTC, an offset such as +02:00, or a name such as Europe/Paris.`);
         }

@@ -100,10 +100,11 @@ export async function importFile(db: Db, file: ImportFileInput, opts: ImportFile
     summary.bytes = info.size;
     plan = await planImport(db, file.path, name, opts, now);
   } catch (err) {
-    // A file that was read but not recognised is identified by its hash in the record either way.
-    const readable = err instanceof AttestError && err.code === 'UNSUPPORTED_FORMAT';
+    // A file that was read but refused (not recognised, no source for its signatures) is identified by
+    // its hash in the record either way.
+    const readable = err instanceof AttestError && err.code !== 'IO';
     if (readable) summary.sha256 = await hashFile(file.path).catch(() => '');
-    if (readable && (await isBlankFile(file.path, summary.bytes))) {
+    if (readable && err.code === 'UNSUPPORTED_FORMAT' && (await isBlankFile(file.path, summary.bytes))) {
       // Every record (none) is accounted for: a log rotated with nothing in it is not a failed import,
       // but still the operator's act on the vault, chained.
       summary.notes = [EMPTY_FILE_NOTE];

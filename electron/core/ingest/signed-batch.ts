@@ -72,6 +72,12 @@ export async function sniffSignedFile(path: string): Promise<{ signed: boolean; 
     } catch {
       issuer = null;
     }
+    // A JWT-style line carries iss in its payload's claims (read unverified: it only picks the source,
+    // whose keys then verify every line).
+    if (issuer === null && complete) {
+      const claims = parseJsonObject(Buffer.from(first.split('.')[1] ?? '', 'base64url'));
+      if (claims && typeof claims.iss === 'string') issuer = claims.iss;
+    }
     return { signed: true, issuer };
   } finally {
     await handle.close();

@@ -145,6 +145,16 @@ describe('attest CLI: ingest, events, verify, checkpoint', () => {
     expect(r.stdout).toMatch(/note: time zone \+08:00 given for this import/);
     expect(attest(['ingest', '--vault', vault, '--syslog-year', 'last', file], { env }).code).toBe(2);
     expect(attest(['ingest', '--vault', vault, '--syslog-zone', 'Mars/Olympus', file], { env }).code).toBe(2);
+    // An empty source name is a usage error, not the default source (which imported the file again).
+    const empty = attest(['ingest', '--vault', vault, '--source', '', file], { env });
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toMatch(/--source needs a source name/);
+  });
+
+  it('a missing checkpoint file is named in a sentence, not an errno code', () => {
+    const r = attest(['verify', '--vault', vault, '--checkpoint', path.join(dir, 'no-such-checkpoint.json')], { env });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/Could not read the checkpoint file .*no-such-checkpoint\.json: it does not exist\./);
   });
 
   it('a file whose every record is quarantined says where to look and suggests the format', () => {

@@ -81,6 +81,24 @@ describe('signed batches', () => {
     expect(s.imported).toBe(1);
   });
 
+  it('finds the source by an issuer carried in the payload (a JWT claims set) when none is named', async () => {
+    const file = vault.input('jwt.jws');
+    const claims = JSON.stringify({ iss: ISSUER, exp: Math.floor(NOW / 1000) + 3600, records: records.slice(0, 2).map((r) => JSON.parse(r) as unknown) });
+    writeFileSync(file, await new CompactSign(new TextEncoder().encode(claims)).setProtectedHeader({ alg: 'EdDSA', kid: 'ed-1' }).sign(signers.ed!.privateKey));
+    const s = await importFile(vault.db, { path: file }, { operator: 'o', now: NOW });
+    expectReconciled(vault.db, s);
+    expect(s).toMatchObject({ read: 2, imported: 2, error: null });
+  });
+
+  it('a signed file no single source can verify is refused, and its summary still carries its hash', async () => {
+    saveSource(vault.db, { name: 'idp2', jwksJson: JSON.stringify({ keys: [signers.ed!.publicJwk] }), issuer: ISSUER });
+    const file = vault.input('two-sources.jws');
+    writeFileSync(file, (await sign(signers.ed!, records[0]!)) + '\n');
+    const s = await importFile(vault.db, { path: file }, { operator: 'o', now: NOW });
+    expect(s.error).toMatch(/choose the source/);
+    expect(s.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
   it('one JWS whose payload is a batch: a JSON array, or JSON Lines', async () => {
     const arrayFile = vault.input('array.jws');
     writeFileSync(arrayFile, await sign(signers.ed!, `[${records.slice(0, 3).join(',')}]`));
