@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
+import { createGunzip } from 'node:zlib';
 import type { IngestFormat, IngestSummary } from '../../../shared/contract/events';
 import { AttestError } from '../../../shared/result';
 import { signCheckpoint } from '../chain/checkpoint';
@@ -297,7 +298,7 @@ const CR_LINES_NOTE = 'lines end with a bare CR (classic Mac OS line endings): e
 
 async function planImport(db: Db, filePath: string, name: string, opts: ImportFileOptions, now: number): Promise<ImportPlan> {
   const sniff = await sniffSignedFile(filePath);
-  if (sniff.signed) return planSigned(db, filePath, opts, now, sniff.issuer);
+  if (sniff.signed) return planSigned(db, filePath, opts, now, sniff.issuer, sniff.gzip);
   const sourceName = opts.source ?? opts.format;
   const requested = sourceName !== undefined ? getSourceSettings(db, sourceName) : null;
   const input = await openInput(filePath, { ...(opts.format ? { format: opts.format } : {}), csvMapping: requested?.csvMapping ?? null, name });
@@ -450,7 +451,7 @@ async function runPlainParallel(run: PlainRun, script: string): Promise<BatchSta
   }
 }
 
-async function planSigned(db: Db, filePath: string, opts: ImportFileOptions, now: number, issuer: string | null): Promise<ImportPlan> {
+async function planSigned(db: Db, filePath: string, opts: ImportFileOptions, now: number, issuer: string | null, gzip: boolean): Promise<ImportPlan> {
   let source: SourceSettings | null = null;
   if (opts.source !== undefined) {
     source = getSourceSettings(db, opts.source);
@@ -468,10 +469,21 @@ async function planSigned(db: Db, filePath: string, opts: ImportFileOptions, now
   const verifier = new SignedBatchVerifier(keys, now);
   const stream = createReadStream(filePath, { highWaterMark: 1024 * 1024 });
   let bytes = 0;
+  // Progress counts the bytes of the file (compressed, for a gzip), as for unsigned files.
+  stream.on('data', (chunk) => {
+    bytes += chunk.length;
+  });
+  const gunzip = gzip ? createGunzip({ chunkSize: 256 * 1024 }) : null;
+  if (gunzip) {
+    stream.on('error', (e) => gunzip.destroy(e));
+    stream.pipe(gunzip);
+  }
   async function* counted(): AsyncGenerator<Buffer> {
-    for await (const chunk of stream) {
-      bytes += (chunk as Buffer).length;
-      yield chunk as Buffer;
+    try {
+      for await (const chunk of gunzip ?? stream) yield chunk as Buffer;
+    } catch (e) {
+      if (gunzip) throw new AttestError('IO', 'Could not decompress the file: the gzip data is corrupt or truncated.');
+      throw e;
     }
   }
   const records = splitRecords(counted(), new LineSplitter())[Symbol.asyncIterator]();
@@ -495,12 +507,13 @@ async function planSigned(db: Db, filePath: string, opts: ImportFileOptions, now
     if (!first.done) pending.push(first.value);
   }
   if (format === null) {
+    gunzip?.destroy();
     stream.destroy();
     throw new AttestError('UNSUPPORTED_FORMAT', "The signed file's payload is in no format Attest recognises: choose the format.");
   }
   const resolved = format;
   const ctx = parseContext(source, now, undefined, opts);
-  const options = optionsOf(resolved, source, ctx, { gzip: false, signed: true });
+  const options = optionsOf(resolved, source, ctx, { gzip, signed: true });
   async function* all(): AsyncGenerator<RawRecord> {
     yield* pending;
     for (;;) {
@@ -516,7 +529,10 @@ async function planSigned(db: Db, filePath: string, opts: ImportFileOptions, now
     refused: null,
     bytesRead: () => bytes,
     run: (committer, batchId, signal, progress, notes) => runSigned(all(), verifier, resolved, source!, batchId, ctx, committer, signal, progress, notes),
-    close: () => stream.destroy(),
+    close: () => {
+      gunzip?.destroy();
+      stream.destroy();
+    },
   };
 }
 

@@ -1,4 +1,5 @@
 import { open } from 'node:fs/promises';
+import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import { compactVerify, createLocalJWKSet, decodeProtectedHeader, type CompactVerifyResult, type JSONWebKeySet } from 'jose';
 
 /**
@@ -50,21 +51,34 @@ export function looksLikeCompactJws(line: Buffer | string): boolean {
  * Looks at the start of a file: is it compact JWS? Reads at most 64 KiB; returns the protected header's
  * issuer when it could be decoded, so a signed file can find its source by issuer.
  */
-export async function sniffSignedFile(path: string): Promise<{ signed: boolean; issuer: string | null }> {
+export async function sniffSignedFile(path: string): Promise<{ signed: boolean; issuer: string | null; gzip: boolean }> {
   const handle = await open(path, 'r');
   try {
     const buf = Buffer.alloc(64 * 1024);
     const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
-    let text = buf.subarray(0, bytesRead).toString('latin1');
+    let head = buf.subarray(0, bytesRead);
+    let gzip = false;
+    let complete = bytesRead < buf.length;
+    if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
+      // Gzip: look at what the first bytes inflate to (a sync flush inflates a truncated stream as far as it goes).
+      try {
+        head = gunzipSync(head, { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+      } catch {
+        return { signed: false, issuer: null, gzip: false };
+      }
+      complete = false;
+      gzip = true;
+    }
+    let text = head.toString('latin1');
     if (text.charCodeAt(0) === 0xef && text.startsWith('\xef\xbb\xbf')) text = text.slice(3);
     text = text.replace(/^[\s]+/, '');
     const end = text.search(/[\r\n]/);
     const first = end === -1 ? text : text.slice(0, end);
-    if (!first.startsWith('eyJ')) return { signed: false, issuer: null };
+    if (!first.startsWith('eyJ')) return { signed: false, issuer: null, gzip: false };
     // A first line longer than the sample: judge by its alphabet only.
-    const complete = end !== -1 || bytesRead < buf.length;
-    const signed = complete ? JWS_SHAPE.test(first) : /^[A-Za-z0-9_.-]+$/.test(first) && first.includes('.');
-    if (!signed) return { signed: false, issuer: null };
+    const lineComplete = end !== -1 || complete;
+    const signed = lineComplete ? JWS_SHAPE.test(first) : /^[A-Za-z0-9_.-]+$/.test(first) && first.includes('.');
+    if (!signed) return { signed: false, issuer: null, gzip: false };
     let issuer: string | null = null;
     try {
       const header = decodeProtectedHeader(first.slice(0, first.indexOf('.') + 1) + 'e30.x');
@@ -74,11 +88,11 @@ export async function sniffSignedFile(path: string): Promise<{ signed: boolean; 
     }
     // A JWT-style line carries iss in its payload's claims (read unverified: it only picks the source,
     // whose keys then verify every line).
-    if (issuer === null && complete) {
+    if (issuer === null && lineComplete) {
       const claims = parseJsonObject(Buffer.from(first.split('.')[1] ?? '', 'base64url'));
       if (claims && typeof claims.iss === 'string') issuer = claims.iss;
     }
-    return { signed: true, issuer };
+    return { signed: true, issuer, gzip };
   } finally {
     await handle.close();
   }

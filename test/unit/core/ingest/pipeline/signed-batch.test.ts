@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { CompactSign, exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { importFile, UNSIGNED_REFUSED } from '../../../../../electron/core/ingest/import-file';
@@ -97,6 +98,21 @@ describe('signed batches', () => {
     const s = await importFile(vault.db, { path: file }, { operator: 'o', now: NOW });
     expect(s.error).toMatch(/choose the source/);
     expect(s.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('reads a gzip of a signed file like the file itself', async () => {
+    const lines = [await sign(signers.ed!, records[0]!), await sign(signers.es!, records[1]!)].join('\n') + '\n';
+    const plain = vault.input('signed.jws');
+    const packed = vault.input('signed.jws.gz');
+    writeFileSync(plain, lines);
+    writeFileSync(packed, gzipSync(lines));
+    const s = await importFile(vault.db, { path: packed }, { operator: 'o', now: NOW });
+    expectReconciled(vault.db, s);
+    expect(s).toMatchObject({ format: 'ocsf', read: 2, imported: 2, error: null });
+    const options = JSON.parse((vault.db.prepare('SELECT options FROM batches WHERE id = ?').get(s.batchId) as { options: string }).options) as { gzip: boolean; signed: boolean };
+    expect(options).toMatchObject({ gzip: true, signed: true });
+    // The same lines uncompressed are the same records.
+    expect(await importFile(vault.db, { path: plain }, { operator: 'o', now: NOW })).toMatchObject({ read: 2, imported: 0, duplicates: 2 });
   });
 
   it('one JWS whose payload is a batch: a JSON array, or JSON Lines', async () => {
