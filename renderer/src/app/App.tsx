@@ -6,6 +6,7 @@ import { UnlockScreen } from '../features/vault/UnlockScreen';
 import { useApi } from './api-context';
 import { Shell } from './Shell';
 import { VaultContext, type VaultState } from './vault-context';
+import { IngestProvider } from '../features/events/ingest-context';
 
 function lockedNotice(reason: Extract<Push, { type: 'vault:locked' }>['reason'], minutes: number | undefined): string {
   if (reason === 'idle') {
@@ -107,7 +108,9 @@ export function App() {
 
   return (
     <VaultContext.Provider value={vault}>
-      <Shell />
+      <IngestProvider>
+        <Shell />
+      </IngestProvider>
     </VaultContext.Provider>
   );
 }

@@ -1,12 +1,11 @@
 import { useRef, useState, type DragEvent } from 'react';
 import { IngestFormatSchema, type IngestFormat } from '../../../../shared/contract';
-import { useApi } from '../../app/api-context';
 import { Card } from '../../components/Card';
 import { ErrorText } from '../../components/ErrorText';
 import { formatBytes, formatDuration, formatNumber } from '../../components/format';
 import { ProgressBar } from '../../components/ProgressBar';
 import { IngestSummaryView } from './IngestSummaryView';
-import { useIngest } from './use-ingest';
+import { useIngestJob } from './ingest-context';
 
 const FORMAT_LABELS: Record<IngestFormat, string> = {
   ocsf: 'OCSF JSON',
@@ -20,8 +19,7 @@ const FORMAT_LABELS: Record<IngestFormat, string> = {
 
 /** Import audit logs: drop files or pick them, watch progress, read the counts. */
 export function ImportPanel({ onImported }: { onImported: () => void }) {
-  const api = useApi();
-  const { state, start, cancel, dismiss } = useIngest(api, onImported);
+  const { state, start, cancel, dismiss } = useIngestJob(onImported);
   const [format, setFormat] = useState<IngestFormat | ''>('');
   const [source, setSource] = useState('');
   const [dragging, setDragging] = useState(false);

@@ -23,6 +23,45 @@ const summary: IngestSummary = {
 };
 
 describe('ImportPanel', () => {
+  it('keeps a running import, its bar, Cancel and summary, when the panel is left and shown again', async () => {
+    let state: 'running' | 'done' = 'running';
+    function Page({ shown }: { shown: boolean }) {
+      return shown ? <ImportPanel onImported={() => undefined} /> : <p>another page</p>;
+    }
+    const { fake, rerender } = renderWithApi(<Page shown />, {
+      'ingest:start': () => ({ jobId: 'job-1' }),
+      'ingest:result': () => ({ state, summaries: state === 'running' ? [] : [summary] }),
+    });
+    const dropzone = screen.getByText('Drop files here, or').closest('.dropzone') as HTMLElement;
+    await act(async () => {
+      fireEvent.drop(dropzone, { dataTransfer: { files: [new File(['x\n'], 'okta.jsonl')], types: ['Files'] } });
+    });
+    await waitFor(() => expect(fake.callsTo('ingest:start')).toHaveLength(1));
+    act(() =>
+      fake.push({
+        type: 'ingest:progress',
+        progress: { jobId: 'job-1', file: 'okta.jsonl', fileIndex: 0, fileCount: 1, bytesRead: 2048, bytesTotal: 4096, events: 30, eventsPerSec: 1500, etaMs: 2000, state: 'running' },
+      }),
+    );
+    rerender(<Page shown={false} />);
+    expect(screen.queryByRole('progressbar')).toBeNull();
+    rerender(<Page shown />);
+    expect(screen.getByRole('progressbar', { name: 'Import progress' }).getAttribute('aria-valuenow')).toBe('50');
+    expect(screen.getByRole('button', { name: 'Cancel' })).toBeTruthy();
+    // It finishes while the panel is away; the summary waits for it.
+    rerender(<Page shown={false} />);
+    state = 'done';
+    act(() =>
+      fake.push({
+        type: 'ingest:progress',
+        progress: { jobId: 'job-1', file: 'okta.jsonl', fileIndex: 0, fileCount: 1, bytesRead: 4096, bytesTotal: 4096, events: 120, eventsPerSec: 1500, etaMs: 0, state: 'done' },
+      }),
+    );
+    await waitFor(() => expect(fake.callsTo('ingest:result').length).toBeGreaterThan(0));
+    rerender(<Page shown />);
+    expect(await screen.findByRole('link', { name: /8 — review/ })).toBeTruthy();
+  });
+
   it('stages dropped files, follows progress pushes, cancels, and shows the counts with a quarantine link', async () => {
     let state: 'running' | 'done' | 'cancelled' = 'running';
     const onImported = vi.fn();
