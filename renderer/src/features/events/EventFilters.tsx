@@ -2,8 +2,9 @@ import { useState, type FormEvent } from 'react';
 import type { EventFilter } from '../../../../shared/contract';
 import { OCSF_CLASS_NAMES } from '../../../../shared/domain/canonical-event';
 import { OUTCOME_FILTERS } from './event-labels';
+import { ErrorText } from '../../components/ErrorText';
 
-interface FilterDraft {
+export interface FilterDraft {
   since: string;
   until: string;
   classUid: string;
@@ -58,23 +59,51 @@ function filterToDraft(f: EventFilter): FilterDraft {
   };
 }
 
+/** Earliest and latest instants a date filter may name (the browser's picker takes years up to 275760). */
+const FIRST_FILTER_MS = Date.UTC(1970, 0, 1);
+const LAST_FILTER_MS = Date.UTC(10000, 0, 1) - 1;
+
+/**
+ * Why the draft cannot be applied, or null. A value the filter would silently drop (a From in year
+ * 275760) or the host would refuse in its own words (a batch number past 2^53) is said here instead.
+ */
+export function filterProblem(d: FilterDraft): string | null {
+  for (const [label, value] of [['From', d.since], ['Until', d.until]] as const) {
+    if (!value) continue;
+    const ms = localToMs(value);
+    if (ms === undefined || ms < FIRST_FILTER_MS || ms > LAST_FILTER_MS) return `${label} is not a date between 1970 and 9999.`;
+  }
+  const since = localToMs(d.since);
+  const until = localToMs(d.until);
+  if (since !== undefined && until !== undefined && since > until) return 'From is after Until: no event could match.';
+  const batch = d.batchId.trim();
+  if (batch && !(/^\d+$/.test(batch) && Number.isSafeInteger(Number(batch)) && Number(batch) >= 1)) return 'Batch is a batch number (1, 2, 3…), as the import summary and the quarantine show it.';
+  return null;
+}
+
 /** The explorer's filter bar. Applies on submit (Enter in any field, or the Apply button). */
 export function EventFilters({ value, onApply }: { value: EventFilter; onApply: (filter: EventFilter) => void }) {
   const [d, setD] = useState<FilterDraft>(() => filterToDraft(value));
-  const set = (patch: Partial<FilterDraft>) => setD((prev) => ({ ...prev, ...patch }));
+  const [problem, setProblem] = useState<string | null>(null);
+  const set = (patch: Partial<FilterDraft>) => {
+    setProblem(null);
+    setD((prev) => ({ ...prev, ...patch }));
+  };
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    onApply(draftToFilter(d));
+    const why = filterProblem(d);
+    setProblem(why);
+    if (why === null) onApply(draftToFilter(d));
   };
   return (
     <form className="filters" onSubmit={submit} aria-label="Filter events">
-      <div className="field">
+      <div className="field field-datetime">
         <label className="field-label" htmlFor="f-since">
           From
         </label>
         <input id="f-since" className="input" type="datetime-local" value={d.since} onChange={(e) => set({ since: e.target.value })} />
       </div>
-      <div className="field">
+      <div className="field field-datetime">
         <label className="field-label" htmlFor="f-until">
           Until
         </label>
@@ -139,12 +168,14 @@ export function EventFilters({ value, onApply }: { value: EventFilter; onApply: 
           className="btn"
           onClick={() => {
             setD(EMPTY);
+            setProblem(null);
             onApply({});
           }}
         >
           Clear
         </button>
       </div>
+      <ErrorText>{problem}</ErrorText>
     </form>
   );
 }

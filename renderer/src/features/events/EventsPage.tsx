@@ -41,10 +41,11 @@ function EventsExplorer({ initialSeq }: { initialSeq: number | null }) {
   }, []);
 
   const countText = useMemo(() => {
-    if (pages.total === null) return 'Counting…';
+    // After a failed query the error says what happened; "Counting…" would wait for ever.
+    if (pages.total === null) return pages.error !== null ? '' : 'Counting…';
     const filtered = Object.keys(filter).length > 0;
     return `${formatNumber(pages.total)} ${pages.total === 1 ? 'event' : 'events'}${filtered ? ' match' : ''}`;
-  }, [pages.total, filter]);
+  }, [pages.total, pages.error, filter]);
 
   return (
     <div className="page-grid events-page">

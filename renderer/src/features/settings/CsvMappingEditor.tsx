@@ -1,4 +1,5 @@
 import { CSV_TARGET_FIELDS } from '../../../../shared/domain/csv-target-fields';
+import { ErrorText } from '../../components/ErrorText';
 
 /** One CSV column and the canonical field it fills. */
 export interface MappingPair {
@@ -61,11 +62,7 @@ export function CsvMappingEditor({ pairs, onChange }: { pairs: MappingPair[]; on
           </button>
         </div>
       ))}
-      {mappingProblem(pairs) !== null && (
-        <p className="field-error" role="alert">
-          {mappingProblem(pairs)}
-        </p>
-      )}
+      <ErrorText>{mappingProblem(pairs)}</ErrorText>
       <div>
         <button type="button" className="btn btn-small" onClick={() => onChange([...pairs, newPair()])}>
           Add column
