@@ -123,7 +123,7 @@ function toRow(r: QuarantineDbRow, maxRaw = Number.POSITIVE_INFINITY): Quarantin
     file: r.file,
     line: r.line,
     reason: r.reason,
-    rawText: raw.toString('utf8') + (cut > 0 ? ` [... ${cut} more bytes: export the quarantine for the whole record]` : ''),
+    rawText: raw.toString('utf8') + (cut > 0 ? ` [... ${cut} more bytes not shown; attest quarantine export writes the whole record]` : ''),
     rawBase64: raw.toString('base64'),
     status: r.status === 'resolved' ? 'resolved' : 'open',
   };

@@ -132,7 +132,17 @@ export function EventsTable({ rows, version, total, hasMore, loading, onNeedMore
           ))}
         </div>
       </div>
-      <div className="et-scroll" ref={scrollRef} data-testid="events-scroll">
+      <div
+        className="et-scroll"
+        ref={scrollRef}
+        data-testid="events-scroll"
+        onFocus={(e) => {
+          // Tab reached the scroll area itself: the active row was scrolled out of the DOM (mouse or
+          // wheel). Focus the first row in view instead, so the keyboard picks up where the eye is.
+          if (e.target !== e.currentTarget || rows.length === 0) return;
+          move(Math.min(rows.length - 1, Math.ceil(e.currentTarget.scrollTop / ROW_HEIGHT)));
+        }}
+      >
         <div className="et-body" role="rowgroup" style={{ height: virtualizer.getTotalSize() }}>
           {items.map((item) => {
             const row = rows[item.index];

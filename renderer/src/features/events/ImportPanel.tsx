@@ -111,8 +111,8 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
                 <>
                   {state.progress.fileCount > 1 && `File ${state.progress.fileIndex + 1} of ${state.progress.fileCount}: `}
                   <span className="progress-file">{state.progress.file}</span> ·{' '}
-                  {formatBytes(state.progress.bytesRead)} of {formatBytes(state.progress.bytesTotal)} · {formatNumber(state.progress.events)} events ·{' '}
-                  {formatNumber(Math.round(state.progress.eventsPerSec))} events/s
+                  {formatBytes(state.progress.bytesRead)} of {formatBytes(state.progress.bytesTotal)} · {formatNumber(state.progress.events)} {state.progress.events === 1 ? 'event' : 'events'} ·{' '}
+                  {formatNumber(Math.round(state.progress.eventsPerSec))} {Math.round(state.progress.eventsPerSec) === 1 ? 'event' : 'events'}/s
                   {state.progress.etaMs !== null && ` · about ${formatDuration(state.progress.etaMs)} left`}
                 </>
               ) : (

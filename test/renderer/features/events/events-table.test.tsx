@@ -78,6 +78,19 @@ describe('EventsTable', () => {
     expect(long.classList.contains('et-cell')).toBe(true);
   });
 
+  it('Tab into the table after a mouse scroll focuses the first row in view, not the scroll area', async () => {
+    table(Array.from({ length: 2000 }, (_, i) => eventRow(2000 - i)));
+    const scroller = screen.getByTestId('events-scroll');
+    await act(async () => {
+      scroller.scrollTop = 36 * 500;
+      fireEvent.scroll(scroller);
+    });
+    // The active row (0) is out of the DOM now; focus lands on the scroll area, which hands it on.
+    expect(bodyRows().some((r) => r.getAttribute('data-row-index') === '0')).toBe(false);
+    act(() => scroller.focus());
+    await waitFor(() => expect(document.activeElement?.getAttribute('data-row-index')).toBe('500'));
+  });
+
   it('moves with the arrow keys and opens a row with Enter', async () => {
     const { onSelect } = table([eventRow(3), eventRow(2), eventRow(1)]);
     const user = userEvent.setup();
