@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { createGunzip } from 'node:zlib';
+import { createGunzip, gunzipSync } from 'node:zlib';
 import type { IngestFormat, IngestSummary } from '../../../shared/contract/events';
 import { AttestError } from '../../../shared/result';
 import { signCheckpoint } from '../chain/checkpoint';
@@ -276,8 +276,10 @@ export const EMPTY_FILE_NOTE = 'the file is empty: there was nothing to import';
 async function isBlankFile(file: string, bytes: number): Promise<boolean> {
   if (bytes > 1024 * 1024) return false;
   try {
-    const text = (await readFile(file)).toString('utf8');
-    return /^\ufeff?\s*$/.test(text);
+    let data = await readFile(file);
+    // A gzip of an empty (or blank) file is as empty as the file: inflated at most 1 MiB.
+    if (data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b) data = gunzipSync(data, { maxOutputLength: 1024 * 1024 });
+    return /^\ufeff?\s*$/.test(data.toString('utf8'));
   } catch {
     return false;
   }

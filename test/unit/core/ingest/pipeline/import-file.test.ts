@@ -1,5 +1,6 @@
 import { readdirSync, writeFileSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importFile, type ImportProgress } from '../../../../../electron/core/ingest/import-file';
 import { openEncryptedDatabase } from '../../../../../electron/core/vault/database';
@@ -266,7 +267,8 @@ describe('progress and cancel', () => {
 
 describe('empty input', () => {
   it('an empty or blank file is accounted for (nothing to read), not an unrecognised one', async () => {
-    for (const [name, text] of [['empty.log', ''], ['blank.jsonl', '\ufeff\n  \r\n\n']] as const) {
+    // Gzipped too: a gzip of an empty file failed the run while the empty file itself was accepted.
+    for (const [name, text] of [['empty.log', ''], ['blank.jsonl', '\ufeff\n  \r\n\n'], ['empty.log.gz', gzipSync('')], ['blank.jsonl.gz', gzipSync('\n \n')]] as const) {
       const file = vault.input(name);
       writeFileSync(file, text);
       const s = await importFile(vault.db, { path: file }, { operator: 't', now: NOW });
@@ -281,6 +283,8 @@ describe('empty input', () => {
     expect(audit.map((e) => (JSON.parse(e) as { message: string }).message)).toEqual([
       'Read empty.log: the file is empty, there was nothing to import.',
       'Read blank.jsonl: the file is empty, there was nothing to import.',
+      'Read empty.log.gz: the file is empty, there was nothing to import.',
+      'Read blank.jsonl.gz: the file is empty, there was nothing to import.',
     ]);
     // Text that only starts blank is read as usual.
     const late = vault.input('late.jsonl');
