@@ -511,6 +511,11 @@ async function planSigned(db: Db, filePath: string, opts: ImportFileOptions, now
   if (format === null) {
     gunzip?.destroy();
     stream.destroy();
+    const unreadable = pending.find((r) => r.error !== undefined);
+    if (unreadable && pending.every((r) => r.error !== undefined)) {
+      // Not a format question: the JWS itself could not be read (a line over the 16 MiB record limit).
+      throw new AttestError('UNSUPPORTED_FORMAT', `The signed file could not be verified (line ${unreadable.line}: ${unreadable.error ?? 'unreadable'}): sign smaller batches, one JWS per line, each under 16 MiB.`);
+    }
     throw new AttestError('UNSUPPORTED_FORMAT', "The signed file's payload is in no format Attest recognises: choose the format.");
   }
   const resolved = format;

@@ -224,4 +224,13 @@ describe('signed batches', () => {
     expectReconciled(vault.db, s);
     expect(s).toMatchObject({ format: 'ocsf', read: 4, imported: 2, quarantined: 2 });
   });
+
+  it('a signed line over the 16 MiB record limit is refused for its size, not for its format', async () => {
+    const file = vault.input('too-big.jws');
+    // A JWS-shaped line of 17 MiB: read as far as the record limit, never verified.
+    writeFileSync(file, `eyJhbGciOiJFZERTQSJ9.${'A'.repeat(17 * 1024 * 1024)}.sig\n`);
+    const s = await importFile(vault.db, { path: file }, { operator: 'o', source: 'idp', now: NOW });
+    expect(s.error).toMatch(/^The signed file could not be verified \(line 1: record is 17,825,\d{3} bytes, over the 16 MiB limit.*\): sign smaller batches/);
+    expect(s.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
 });
