@@ -4,7 +4,8 @@ import { hash } from 'node:crypto';
  * Event fingerprints: what makes an import idempotent.
  *
  *   fp = first 64 bits (big-endian, signed) of
- *        SHA-256( source name UTF-8 ‖ 0x00 ‖ raw record with trailing CR/LF trimmed ‖ u32be occurrence ‖ u32be event index )
+ *        SHA-256( scope UTF-8 ‖ 0x00 ‖ raw record with trailing CR/LF trimmed ‖ u32be occurrence ‖ u32be event index )
+ *   where scope is the source name, with the header's column names for CSV (fingerprintScope)
  *   (signed input: raw is the JWS line, followed by a third u32be, the index of the record inside its payload)
  *
  * occurrence counts identical raw records earlier in the same file, so a file that genuinely repeats a
@@ -19,6 +20,16 @@ import { hash } from 'node:crypto';
  * Identical raw lines carry the same timestamp, so in real logs they sit next to each other.
  */
 export const OCCURRENCE_GENERATION = 100_000;
+
+/**
+ * What the fingerprint's "source name" part covers: the source name, and for CSV also the header's
+ * column names (0x00 "csv:" then the names joined by 0x1F). A CSV row's bytes alone are not its record:
+ * the same row under a header with two columns swapped is another event, and it was dropped as a
+ * duplicate when only the source name and the row were hashed.
+ */
+export function fingerprintScope(sourceName: string, csvHeader?: readonly string[]): string {
+  return csvHeader === undefined ? sourceName : `${sourceName}\u0000csv:${csvHeader.join('\u001f')}`;
+}
 
 /**
  * How many times a key was seen before, remembered over two generations of at most `generation` distinct

@@ -10,7 +10,7 @@ import { recordImportAudit } from './import-audit';
 import { ensureSource } from '../chain/self-audit';
 import { findSignedSourcesByIssuer, getSourceSettings, getSourceSettingsById, type SourceSettings } from '../sources/source-store';
 import type { Db } from '../vault/database';
-import { Fingerprinter } from './fingerprint';
+import { Fingerprinter, fingerprintScope } from './fingerprint';
 import { BatchCounters, createBatch, type BatchState } from './import-batches';
 import { markStaleBatches } from './stale-batches';
 import { ChunkCommitter, CHUNK_EVENTS } from './import-chunk';
@@ -339,7 +339,7 @@ interface PlainRun {
 
 async function runPlain(run: PlainRun): Promise<BatchState> {
   const { source, committer, signal } = run;
-  const fingerprinter = new Fingerprinter(source.name);
+  const fingerprinter = new Fingerprinter(fingerprintScope(source.name, run.ctx.csvHeader));
   if (signal?.aborted) return 'cancelled';
   try {
     return await plainLoop(run, fingerprinter);
@@ -396,7 +396,7 @@ async function runPlainParallel(run: PlainRun, script: string): Promise<BatchSta
   const { input, source, batchId, ctx, committer, signal, progress, notes } = run;
   if (signal?.aborted) return 'cancelled';
   const sourceId = source.id;
-  const parser = new ParseThread(script, { format: input.format, sourceName: source.name, ctx });
+  const parser = new ParseThread(script, { format: input.format, sourceName: fingerprintScope(source.name, ctx.csvHeader), ctx });
   const inFlight: Array<{ records: RawRecord[]; parsed: Promise<ParsedBatch> }> = [];
   // Appends one parsed batch; false when cancelled at a commit.
   const take = async (): Promise<boolean> => {

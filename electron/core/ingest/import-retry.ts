@@ -4,7 +4,7 @@ import type { NewEvent } from '../chain/event-log';
 import { eventLogFor } from '../chain/self-audit';
 import { getSourceSettingsById, type SourceSettings } from '../sources/source-store';
 import type { Db } from '../vault/database';
-import { Fingerprinter, OccurrenceCounter } from './fingerprint';
+import { Fingerprinter, fingerprintScope, OccurrenceCounter } from './fingerprint';
 import { BatchCounters, getBatch, type BatchRecord } from './import-batches';
 import { boundedReason, parseSafely } from './import-parse';
 import type { ParseContext } from './parse-types';
@@ -90,7 +90,7 @@ async function retryBatch(db: Db, batch: BatchRecord, source: SourceSettings, no
   else if (signed && (source.jwks === null || source.issuer === null)) blocker = "the source no longer has a JWKS and issuer to verify signed input";
   const verifier = signed && !blocker ? new SignedBatchVerifier({ jwks: source.jwks!, issuer: source.issuer! }, now) : null;
 
-  const fingerprinter = new Fingerprinter(source.name);
+  const fingerprinter = new Fingerprinter(fingerprintScope(source.name, ctx.csvHeader));
   const occurrences = new OccurrenceCounter();
   const counters = new BatchCounters(db);
   const resolve = db.prepare(`UPDATE quarantine SET status = 'resolved' WHERE id = ?`);

@@ -113,6 +113,22 @@ describe('importFile on the shared fixtures', () => {
     expect((await verifyChain({ db: vault.db })).ok).toBe(true);
   });
 
+  it('the same CSV rows under a header with columns swapped are other events, not duplicates', async () => {
+    const rows = '2026-11-01T10:00:00Z,192.0.2.1,192.0.2.2,alice\n2026-11-01T10:05:00Z,192.0.2.3,192.0.2.4,bob\n';
+    const a = vault.input('a.csv');
+    const b = vault.input('b-swapped.csv');
+    writeFileSync(a, 'time,src_ip,dst_ip,user\n' + rows);
+    writeFileSync(b, 'time,dst_ip,src_ip,user\n' + rows);
+    const first = await importFile(vault.db, { path: a }, { operator: 'o', now: NOW });
+    const second = await importFile(vault.db, { path: b }, { operator: 'o', now: NOW });
+    expectReconciled(vault.db, second);
+    expect(first).toMatchObject({ format: 'csv', read: 2, imported: 2 });
+    expect(second).toMatchObject({ format: 'csv', read: 2, imported: 2, duplicates: 0 });
+    // Each file again adds nothing (also when not byte-identical to what came before: a row appended).
+    writeFileSync(b, 'time,dst_ip,src_ip,user\n' + rows + '2026-11-01T10:09:00Z,192.0.2.5,192.0.2.6,carol\n');
+    expect(await importFile(vault.db, { path: b }, { operator: 'o', now: NOW })).toMatchObject({ read: 3, imported: 1, duplicates: 2 });
+  });
+
   it('a file of the same size but other bytes is imported as usual', async () => {
     const a = vault.input('a.jsonl');
     const b = vault.input('b.jsonl');
