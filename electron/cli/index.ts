@@ -3,6 +3,7 @@ import { registerVaultCommands } from './commands/vault-commands';
 import { registerServeCommand } from './commands/serve-command';
 import { registerIngestCommands } from './commands/ingest-commands';
 import { registerChainCommands } from './commands/chain-commands';
+import { registerSourceCommands } from './commands/source-commands';
 import { EXIT } from './exit-codes';
 import { watchStdout } from './stdout-state';
 
@@ -20,6 +21,7 @@ function buildProgram(): Command {
   registerServeCommand(program);
   registerIngestCommands(program);
   registerChainCommands(program);
+  registerSourceCommands(program);
   return program;
 }
 
