@@ -12,7 +12,7 @@ export interface ApiClient {
   /** Called whenever any call fails with LOCKED (the vault locked under us); returns the unsubscribe function. */
   onLocked(listener: () => void): () => void;
   /** See Transport.stageFile. */
-  stageFile(file: File, onProgress: (sentBytes: number, totalBytes: number) => void): Promise<string>;
+  stageFile(file: File, onProgress: (sentBytes: number, totalBytes: number) => void, signal?: AbortSignal): Promise<string>;
 }
 
 function firstIssue(error: { issues: ReadonlyArray<{ message: string }> }): string {
@@ -59,6 +59,6 @@ export function createApiClient(transport: Transport): ApiClient {
       lockedListeners.add(listener);
       return () => lockedListeners.delete(listener);
     },
-    stageFile: (file, onProgress) => transport.stageFile(file, onProgress),
+    stageFile: (file, onProgress, signal) => transport.stageFile(file, onProgress, signal),
   };
 }

@@ -16,7 +16,8 @@ export function createPreloadTransport(bridge: AttestBridge): Transport {
     subscribe(listener) {
       return bridge.onPush(listener);
     },
-    async stageFile(file, onProgress) {
+    async stageFile(file, onProgress, signal) {
+      if (signal?.aborted) throw new ApiError('CANCELLED', 'The upload was cancelled.');
       const path = bridge.pathForFile(file);
       if (!path) throw new ApiError('IO', `“${file.name}” is not a file on this computer's disk, so it cannot be imported.`);
       onProgress(file.size, file.size);

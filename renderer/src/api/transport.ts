@@ -12,5 +12,5 @@ export interface Transport {
    * Makes a user-chosen file readable by the engine and returns the path ingest:start takes:
    * its own path in Electron, an uploaded copy in the browser.
    */
-  stageFile(file: File, onProgress: (sentBytes: number, totalBytes: number) => void): Promise<string>;
+  stageFile(file: File, onProgress: (sentBytes: number, totalBytes: number) => void, signal?: AbortSignal): Promise<string>;
 }

@@ -112,10 +112,16 @@ export function createWebTransport(opts: WebTransportOptions): Transport {
         if (listeners.size === 0) disconnect();
       };
     },
-    stageFile(file, onProgress) {
+    stageFile(file, onProgress, signal) {
       const bearer = requireToken();
       return new Promise<string>((resolve, reject) => {
+        if (signal?.aborted) {
+          reject(new ApiError('CANCELLED', 'The upload was cancelled.'));
+          return;
+        }
         const xhr = new XMLHttpRequest();
+        // The host removes a partly written upload when its request is cut off.
+        signal?.addEventListener('abort', () => xhr.abort(), { once: true });
         xhr.open('POST', `/upload?name=${encodeURIComponent(file.name)}`);
         xhr.setRequestHeader('Authorization', `Bearer ${bearer}`);
         xhr.setRequestHeader('Content-Type', 'application/octet-stream');

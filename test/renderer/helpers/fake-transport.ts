@@ -13,7 +13,8 @@ export interface FakeTransport {
   callsTo(channel: Channel): unknown[];
 }
 
-export function createFakeTransport(handlers: Handlers): FakeTransport {
+/** `stageFile` replaces the instant upload (e.g. one that waits, to test cancelling it). */
+export function createFakeTransport(handlers: Handlers, opts: { stageFile?: Transport['stageFile'] } = {}): FakeTransport {
   const calls: FakeTransport['calls'] = [];
   const listeners = new Set<(push: unknown) => void>();
   const transport: Transport = {
@@ -35,7 +36,8 @@ export function createFakeTransport(handlers: Handlers): FakeTransport {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    async stageFile(file, onProgress) {
+    async stageFile(file, onProgress, signal) {
+      if (opts.stageFile) return opts.stageFile(file, onProgress, signal);
       onProgress(file.size, file.size);
       return `/uploads/${file.name}`;
     },

@@ -90,10 +90,15 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
       {state.phase === 'uploading' && (
         <div className="ingest-progress">
           <ProgressBar value={state.sent} max={state.total || 1} label={`Uploading ${state.name}`} valueText={`${formatBytes(state.sent)} of ${formatBytes(state.total)}`} />
-          <p className="progress-text">
-            Uploading {state.fileCount > 1 ? `file ${state.fileIndex + 1} of ${state.fileCount}: ` : ''}
-            <span className="cell-text">{state.name}</span> — {formatBytes(state.sent)} of {formatBytes(state.total)}
-          </p>
+          <div className="progress-line">
+            <p className="progress-text">
+              Uploading {state.fileCount > 1 ? `file ${state.fileIndex + 1} of ${state.fileCount}: ` : ''}
+              <span className="cell-text">{state.name}</span> — {formatBytes(state.sent)} of {formatBytes(state.total)}
+            </p>
+            <button type="button" className="btn btn-small" onClick={() => void cancel()}>
+              Cancel
+            </button>
+          </div>
         </div>
       )}
 

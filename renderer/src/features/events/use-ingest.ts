@@ -21,6 +21,8 @@ export interface IngestOptions {
 export function useIngest(api: ApiClient, onFinished: () => void) {
   const [state, setState] = useState<IngestState>({ phase: 'idle' });
   const jobRef = useRef<string | null>(null);
+  /** Set while files are uploading (browser): cancel() aborts the upload, before any job exists. */
+  const uploadRef = useRef<AbortController | null>(null);
   const onFinishedRef = useRef(onFinished);
   onFinishedRef.current = onFinished;
 
@@ -60,16 +62,21 @@ export function useIngest(api: ApiClient, onFinished: () => void) {
 
   const start = useCallback(
     async (files: File[], options: IngestOptions) => {
-      if (files.length === 0 || jobRef.current) return;
+      if (files.length === 0 || jobRef.current || uploadRef.current) return;
+      const upload = new AbortController();
+      uploadRef.current = upload;
       try {
         const staged: Array<{ path: string; name: string }> = [];
         for (const [i, file] of files.entries()) {
           setState({ phase: 'uploading', fileIndex: i, fileCount: files.length, name: file.name, sent: 0, total: file.size });
-          const path = await api.stageFile(file, (sent, total) =>
-            setState({ phase: 'uploading', fileIndex: i, fileCount: files.length, name: file.name, sent, total }),
+          const path = await api.stageFile(
+            file,
+            (sent, total) => setState({ phase: 'uploading', fileIndex: i, fileCount: files.length, name: file.name, sent, total }),
+            upload.signal,
           );
           staged.push({ path, name: file.name });
         }
+        uploadRef.current = null;
         const { jobId } = await api.call('ingest:start', {
           files: staged,
           ...(options.format ? { format: options.format } : {}),
@@ -78,13 +85,18 @@ export function useIngest(api: ApiClient, onFinished: () => void) {
         jobRef.current = jobId;
         setState({ phase: 'running', jobId, progress: null, cancelling: false });
       } catch (err) {
-        setState({ phase: 'error', message: errorMessage(err) });
+        uploadRef.current = null;
+        setState({ phase: 'error', message: upload.signal.aborted ? 'The upload was cancelled: nothing was imported.' : errorMessage(err) });
       }
     },
     [api],
   );
 
   const cancel = useCallback(async () => {
+    if (uploadRef.current) {
+      uploadRef.current.abort();
+      return;
+    }
     const jobId = jobRef.current;
     if (!jobId) return;
     setState((s) => (s.phase === 'running' ? { ...s, cancelling: true } : s));
