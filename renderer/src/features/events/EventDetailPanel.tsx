@@ -88,24 +88,31 @@ function DetailContent({ detail }: { detail: EventDetail }) {
         <Fact label="Severity">{severityName(event.severity_id)}</Fact>
         <Fact label="Message" value={event.message} />
       </Section>
-      <Section title="Actor">
-        <Fact label="User name" value={user?.name} />
-        <Fact label="User id" value={user?.uid} mono />
-        <Fact label="User type" value={user?.type} />
-      </Section>
-      <Section title="Network">
-        <Fact label="Source IP" value={joinEndpoint(event.src_endpoint)} mono />
-        <Fact label="Source host" value={event.src_endpoint?.hostname} />
-        <Fact label="Destination" value={joinEndpoint(event.dst_endpoint)} mono />
-        <Fact label="Destination host" value={event.dst_endpoint?.hostname} />
-      </Section>
-      <Section title="Action">
-        <Fact label="Operation" value={event.api?.operation} />
-        <Fact label="Service" value={event.api?.service?.name} />
-        {event.resources?.map((r, i) => (
-          <Fact key={i} label={`Resource ${i + 1}`} value={[r.type, r.name, r.uid].filter(Boolean).join(' · ')} />
-        ))}
-      </Section>
+      {/* A section with nothing to show is left out (an empty heading reads as a rendering fault). */}
+      {(user?.name || user?.uid || user?.type) && (
+        <Section title="Actor">
+          <Fact label="User name" value={user.name} />
+          <Fact label="User id" value={user.uid} mono />
+          <Fact label="User type" value={user.type} />
+        </Section>
+      )}
+      {(joinEndpoint(event.src_endpoint) || event.src_endpoint?.hostname || joinEndpoint(event.dst_endpoint) || event.dst_endpoint?.hostname) && (
+        <Section title="Network">
+          <Fact label="Source IP" value={joinEndpoint(event.src_endpoint)} mono />
+          <Fact label="Source host" value={event.src_endpoint?.hostname} />
+          <Fact label="Destination" value={joinEndpoint(event.dst_endpoint)} mono />
+          <Fact label="Destination host" value={event.dst_endpoint?.hostname} />
+        </Section>
+      )}
+      {(event.api?.operation || event.api?.service?.name || (event.resources?.length ?? 0) > 0) && (
+        <Section title="Action">
+          <Fact label="Operation" value={event.api?.operation} />
+          <Fact label="Service" value={event.api?.service?.name} />
+          {event.resources?.map((r, i) => (
+            <Fact key={i} label={`Resource ${i + 1}`} value={[r.type, r.name, r.uid].filter(Boolean).join(' · ')} />
+          ))}
+        </Section>
+      )}
       <Section title="Origin">
         <Fact label="Product" value={[event.metadata.product.vendor_name, event.metadata.product.name].filter(Boolean).join(' · ')} />
         <Fact label="Record id" value={event.metadata.uid} mono />
@@ -120,7 +127,7 @@ function DetailContent({ detail }: { detail: EventDetail }) {
       {event.unmapped && Object.keys(event.unmapped).length > 0 && (
         <section className="detail-section">
           <h3 className="subhead">Other fields</h3>
-          <pre className="raw">{JSON.stringify(event.unmapped, null, 2)}</pre>
+          <pre className="raw">{revealHidden(JSON.stringify(event.unmapped, null, 2))}</pre>
         </section>
       )}
       <section className="detail-section">
