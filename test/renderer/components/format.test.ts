@@ -10,4 +10,11 @@ describe('revealHidden', () => {
     // Tabs and line breaks lay text out; letters of any script, emoji and combining marks stay.
     expect(revealHidden('tab\tline\nZoë Иван 東京 👩‍💻')).toBe('tab\tline\nZoë Иван 東京 👩[U+200D]💻');
   });
+  it('marks the look-alike letters of a word that mixes Latin, Cyrillic and Greek, and leaves one-script words alone', () => {
+    expect(revealHidden('adm\u0456n')).toBe('adm[U+0456]n'); // Cyrillic і among Latin
+    expect(revealHidden('p\u0430yp\u0430l')).toBe('p[U+0430]yp[U+0430]l'); // Cyrillic а
+    expect(revealHidden('\u0418\u0432a\u043d')).toBe('\u0418\u0432[U+0061]\u043d'); // a Latin a in a Cyrillic name
+    expect(revealHidden('g\u03bfogle')).toBe('g[U+03BF]ogle'); // Greek omicron
+    expect(revealHidden('Иван Petrov, Ζωή, admin, Zoë, 東京')).toBe('Иван Petrov, Ζωή, admin, Zoë, 東京');
+  });
 });
