@@ -14,6 +14,9 @@ import { compactVerify, createLocalJWKSet, decodeProtectedHeader, type CompactVe
  */
 export const SIGNED_ALGORITHMS = ['EdDSA', 'ES256', 'RS256', 'PS256'];
 
+/** At most this much of a gzip's start is inflated to tell whether it is a signed file. */
+const SNIFF_INFLATED_BYTES = 4 * 1024 * 1024;
+
 /** Largest single JWS read into memory (a one-JWS batch file). Longer lines are quarantined by size. */
 export const MAX_JWS_BYTES = 64 * 1024 * 1024;
 
@@ -58,15 +61,16 @@ export async function sniffSignedFile(path: string): Promise<{ signed: boolean; 
     const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
     let head = buf.subarray(0, bytesRead);
     let gzip = false;
-    let complete = bytesRead < buf.length;
+    // A whole file read (or, for a gzip, a whole file inflated) holds its first line whole.
+    const complete = bytesRead < buf.length;
     if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
-      // Gzip: look at what the first bytes inflate to (a sync flush inflates a truncated stream as far as it goes).
+      // Gzip: look at what the first bytes inflate to (a sync flush inflates a truncated stream as far as
+      // it goes), bounded so that a bomb costs a refusal here, not memory (the unsigned path handles it).
       try {
-        head = gunzipSync(head, { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+        head = gunzipSync(head, { finishFlush: zlibConstants.Z_SYNC_FLUSH, maxOutputLength: SNIFF_INFLATED_BYTES });
       } catch {
         return { signed: false, issuer: null, gzip: false };
       }
-      complete = false;
       gzip = true;
     }
     let text = head.toString('latin1');

@@ -74,6 +74,7 @@ const WORD = /[\p{L}\p{M}]+/gu;
  */
 function revealMixedScripts(text: string): string {
   return text.replace(WORD, (word) => {
+    if (!NON_ASCII.test(word)) return word;
     const letters = Array.from(word);
     const counts = SCRIPTS.map((script) => letters.filter((c) => script.test(c)).length);
     if (counts.filter((n) => n > 0).length < 2) return word;
@@ -82,6 +83,13 @@ function revealMixedScripts(text: string): string {
   });
 }
 
+/** Printable ASCII (with tabs and line breaks) has nothing to reveal: most log text, checked in one test. */
+const PLAIN = /^[\t\n\r\x20-\x7e]*$/;
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/** Runs for every cell the events table renders while scrolling, so plain text returns at once. */
 export function revealHidden(text: string): string {
-  return revealMixedScripts(text.replace(HIDDEN_CHARACTERS, (c) => marker(c)));
+  if (PLAIN.test(text)) return text;
+  const shown = text.replace(HIDDEN_CHARACTERS, marker);
+  return NON_ASCII.test(shown) ? revealMixedScripts(shown) : shown;
 }

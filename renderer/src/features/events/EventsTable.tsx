@@ -3,7 +3,7 @@ import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { EventRow } from '../../../../shared/contract';
 import { DateTime } from '../../components/DateTime';
 import { className, titleText } from './event-labels';
-import { revealHidden } from '../../components/format';
+import { formatNumber, revealHidden } from '../../components/format';
 import { OutcomeBadge } from './OutcomeBadge';
 
 export const ROW_HEIGHT = 36;
@@ -194,7 +194,7 @@ export function EventsTable({ rows, version, total, hasMore, loading, onNeedMore
         {rows.length === 0 && !loading && !hasMore && <p className="et-empty">No events match these filters.</p>}
         {olderBeyondWindow && onContinueOlder && (
           <div className="et-window-end">
-            <p className="muted">These are the {rows.length.toLocaleString()} latest events of this view; a table holds no more at once.</p>
+            <p className="muted">These are the {formatNumber(rows.length)} latest events of this view; a table holds no more at once.</p>
             <button type="button" className="btn" onClick={onContinueOlder}>
               Continue with older events
             </button>

@@ -17,6 +17,9 @@ const FORMAT_LABELS: Record<IngestFormat, string> = {
   csv: 'CSV',
 };
 
+/** "event/s" for a rate that shows as 1, else "events/s". */
+const perSecondUnit = (rate: number): string => (Math.round(rate) === 1 ? 'event/s' : 'events/s');
+
 /** Import audit logs: drop files or pick them, watch progress, read the counts. */
 export function ImportPanel({ onImported }: { onImported: () => void }) {
   const { state, start, cancel, dismiss } = useIngestJob(onImported);
@@ -117,7 +120,7 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
                   {state.progress.fileCount > 1 && `File ${state.progress.fileIndex + 1} of ${state.progress.fileCount}: `}
                   <span className="progress-file">{state.progress.file}</span> ·{' '}
                   {formatBytes(state.progress.bytesRead)} of {formatBytes(state.progress.bytesTotal)} · {formatNumber(state.progress.events)} {state.progress.events === 1 ? 'event' : 'events'} ·{' '}
-                  {formatNumber(Math.round(state.progress.eventsPerSec))} {Math.round(state.progress.eventsPerSec) === 1 ? 'event' : 'events'}/s
+                  {formatNumber(Math.round(state.progress.eventsPerSec))} {perSecondUnit(state.progress.eventsPerSec)}
                   {state.progress.etaMs !== null && ` · about ${formatDuration(state.progress.etaMs)} left`}
                 </>
               ) : (

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { CompactSign, exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -89,6 +89,10 @@ describe('signed batches', () => {
     const s = await importFile(vault.db, { path: file }, { operator: 'o', now: NOW });
     expectReconciled(vault.db, s);
     expect(s).toMatchObject({ read: 2, imported: 2, error: null });
+    // Gzipped, the one line is still read whole to find its issuer.
+    const packed = vault.input('jwt.jws.gz');
+    writeFileSync(packed, gzipSync(readFileSync(file)));
+    expect(await importFile(vault.db, { path: packed }, { operator: 'o', now: NOW })).toMatchObject({ read: 2, imported: 0, duplicates: 2, error: null });
   });
 
   it('a signed file no single source can verify is refused, and its summary still carries its hash', async () => {
