@@ -96,7 +96,7 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
           <div className="progress-line">
             <p className="progress-text">
               Uploading {state.fileCount > 1 ? `file ${state.fileIndex + 1} of ${state.fileCount}: ` : ''}
-              <span className="cell-text">{state.name}</span> — {formatBytes(state.sent)} of {formatBytes(state.total)}
+              <span className="progress-file">{state.name}</span> — {formatBytes(state.sent)} of {formatBytes(state.total)}
             </p>
             <button type="button" className="btn btn-small" onClick={() => void cancel()}>
               Cancel
