@@ -4,6 +4,7 @@ import { registerServeCommand } from './commands/serve-command';
 import { registerIngestCommands } from './commands/ingest-commands';
 import { registerChainCommands } from './commands/chain-commands';
 import { registerSourceCommands } from './commands/source-commands';
+import { registerBatchCommands } from './commands/batch-commands';
 import { EXIT } from './exit-codes';
 import { watchStdout } from './stdout-state';
 
@@ -22,6 +23,7 @@ function buildProgram(): Command {
   registerIngestCommands(program);
   registerChainCommands(program);
   registerSourceCommands(program);
+  registerBatchCommands(program);
   return program;
 }
 

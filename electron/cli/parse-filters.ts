@@ -71,3 +71,10 @@ export function parseFilter(flags: FilterFlags): EventFilter {
   }
   return filter;
 }
+
+/** --limit N: a whole number, 0 meaning all (as Infinity, for counting down). */
+export function parseLimit(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new AttestError('BAD_REQUEST', '--limit takes a whole number (0 = all).');
+  return n === 0 ? Number.POSITIVE_INFINITY : n;
+}

@@ -93,6 +93,10 @@ export const QuarantineRowSchema = z.object({
 });
 export type QuarantineRow = z.infer<typeof QuarantineRowSchema>;
 
+/** What happened to an import: 'interrupted' was left running by a process that died mid-import. */
+export const BatchStateSchema = z.enum(['running', 'done', 'cancelled', 'failed', 'interrupted', 'refused']);
+export type BatchState = z.infer<typeof BatchStateSchema>;
+
 export const BatchSchema = z.object({
   id: z.number().int(),
   file: z.string(),
@@ -103,10 +107,23 @@ export const BatchSchema = z.object({
   operator: z.string(),
   startedAt: z.number().int(),
   finishedAt: z.number().int().nullable(),
+  state: BatchStateSchema,
   read: z.number().int(),
   imported: z.number().int(),
   duplicates: z.number().int(),
   quarantined: z.number().int(),
+  /** Sequence numbers of the first and last event this batch added (null: it added none). */
+  firstSeq: z.number().int().nullable(),
+  lastSeq: z.number().int().nullable(),
+  /** The options the import ran with (format, source, syslog year and zone, CSV header and mapping,
+   * signing), each as a name and its JSON value: what was assumed, for the record. */
+  settings: z.array(z.object({ name: z.string(), value: z.string() })),
+  /** What was assumed or noticed while reading (a guessed year, bare-CR lines, an identical earlier file). */
+  notes: z.array(z.string()),
+  /** The earlier batch whose file was byte for byte this one (then nothing was read again). */
+  identicalTo: z.number().int().nullable(),
+  /** Why a refused or failed import stopped, in the words the operator saw. */
+  error: z.string().nullable(),
 });
 export type Batch = z.infer<typeof BatchSchema>;
 
@@ -183,7 +200,10 @@ export const eventChannels = {
     z.object({ jobId: z.string() }).strict(),
     z.object({ state: z.enum(['running', 'done', 'cancelled', 'failed']), summaries: z.array(IngestSummarySchema) }),
   ),
-  'batches:list': channel(z.object({ limit: z.number().int().min(1).max(1000).default(100) }).strict(), z.array(BatchSchema)),
+  'batches:list': channel(
+    z.object({ limit: z.number().int().min(1).max(1000).default(100), beforeId: z.number().int().min(1).optional() }).strict(),
+    z.object({ rows: z.array(BatchSchema), total: z.number().int() }),
+  ),
   'quarantine:list': channel(
     z.object({ batchId: z.number().int().optional(), limit: z.number().int().min(1).max(5000).default(200), afterId: z.number().int().optional() }).strict(),
     z.object({ rows: z.array(QuarantineRowSchema), total: z.number().int() }),

@@ -6,7 +6,7 @@ import { queryEvents } from '../../core/events/event-query';
 import { eventJsonLineReader } from '../../core/events/event-json-lines';
 import { listQuarantine, exportQuarantine, retryQuarantine } from '../../core/ingest/quarantine';
 import { fmtInt, type Output } from '../output';
-import { parseFilter, type FilterFlags } from '../parse-filters';
+import { parseFilter, parseLimit, type FilterFlags } from '../parse-filters';
 import { withUnlockedVault } from '../session';
 import { runCommand } from '../run-command';
 import { EXIT } from '../exit-codes';
@@ -132,11 +132,9 @@ export function registerIngestCommands(program: Command): void {
     .action((opts: CommonOpts & FilterFlags & { limit: string }) =>
       runCommand(opts, async (out) => {
         const filter = parseFilter(opts);
-        const limit = Number(opts.limit);
-        if (!Number.isInteger(limit) || limit < 0) throw new AttestError('BAD_REQUEST', '--limit takes a whole number (0 = all).');
+        let remaining = parseLimit(opts.limit);
         await withUnlockedVault(opts, async (host) => {
           const db = host.vault.database();
-          let remaining = limit === 0 ? Number.POSITIVE_INFINITY : limit;
           let beforeSeq: number | undefined;
           let printed = 0;
           const jsonLine = eventJsonLineReader(db);
@@ -177,9 +175,8 @@ export function registerIngestCommands(program: Command): void {
     .option('--json', 'JSON Lines')
     .action((opts: CommonOpts & { batch?: string; limit: string }) =>
       runCommand(opts, async (out) => {
-        const limit = parseLimit(opts.limit);
+        let remaining = parseLimit(opts.limit);
         await withUnlockedVault(opts, async (host) => {
-          let remaining = limit === 0 ? Number.POSITIVE_INFINITY : limit;
           let afterId: number | undefined;
           let shown = 0;
           let total = 0;
@@ -254,8 +251,3 @@ function batchFilter(value: string | undefined): { batchId?: number } {
 /** Quarantine rows read per query (listQuarantine's most). */
 const QUARANTINE_PAGE = 5000;
 
-function parseLimit(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new AttestError('BAD_REQUEST', '--limit takes a whole number (0 = all).');
-  return n;
-}

@@ -1,8 +1,9 @@
 import type { Db } from '../vault/database';
+import type { BatchState } from '../../../shared/contract/events';
 import { currentImporter } from './stale-batches';
 
-/** Lifecycle of a row in `batches`. 'interrupted': left 'running' by a process that died mid-import. */
-export type BatchState = 'running' | 'done' | 'cancelled' | 'failed' | 'interrupted' | 'refused';
+/** Lifecycle of a row in `batches` (defined with the IPC contract, which lists batches). */
+export type { BatchState };
 
 export interface NewBatch {
   sourceId: number;

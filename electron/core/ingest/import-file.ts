@@ -137,7 +137,8 @@ async function runImport(db: Db, file: ImportFileInput, opts: ImportFileOptions,
     summary.sha256 = await hashFile(file.path).catch(() => '');
     summary.batchId = createBatch(db, {
       sourceId: plan.source.id, file: name, bytes: summary.bytes, sha256: summary.sha256, format: plan.format,
-      options, operator: opts.operator, startedAt: now, state: 'refused',
+      // The reason is kept with the batch, so the import history can say why.
+      options: { ...options, error: plan.refused }, operator: opts.operator, startedAt: now, state: 'refused',
     });
     new BatchCounters(db).setState(summary.batchId, 'refused', now);
     summary.error = plan.refused;
@@ -170,7 +171,11 @@ async function runImport(db: Db, file: ImportFileInput, opts: ImportFileOptions,
   }
   summary.sha256 = await fileHash.catch(() => '');
   try {
-    const finalOptions = notes.size > 0 ? { ...options, notes: notes.list() } : options;
+    const finalOptions = {
+      ...options,
+      ...(notes.size > 0 ? { notes: notes.list() } : {}),
+      ...(summary.error !== null ? { error: summary.error } : {}),
+    };
     db.prepare('UPDATE batches SET sha256 = ?, state = ?, finished_at = ?, options = ? WHERE id = ?').run(
       summary.sha256, state, Date.now(), JSON.stringify(finalOptions), batchId,
     );

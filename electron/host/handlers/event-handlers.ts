@@ -67,7 +67,7 @@ export function eventHandlers({ vault, ingest, workerDir, uploadDir }: EventHand
     },
     'ingest:cancel': (req) => ({ cancelled: ingest.cancel(req.jobId) }),
     'ingest:result': (req) => ingest.result(req.jobId),
-    'batches:list': (req) => listBatches(db(), req.limit),
+    'batches:list': (req) => listBatches(db(), req),
     'quarantine:list': (req) => listQuarantine(db(), req),
     'quarantine:retry': (req, ctx) => retryQuarantine(db(), req, ctx.operator),
     'sources:list': () => listSources(db()),
