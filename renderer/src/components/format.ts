@@ -2,6 +2,7 @@
 
 const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+const timeFormat = new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' });
 const numberFormat = new Intl.NumberFormat();
 
 export const formatNumber = (n: number): string => numberFormat.format(n);
@@ -12,6 +13,10 @@ export function formatDateTime(ms: number): string {
 
 export function formatDate(ms: number): string {
   return Number.isFinite(ms) ? dateFormat.format(new Date(ms)) : '—';
+}
+
+export function formatTime(ms: number): string {
+  return Number.isFinite(ms) ? timeFormat.format(new Date(ms)) : '—';
 }
 
 export function toIso(ms: number): string {

@@ -7,13 +7,15 @@ import { formatNumber } from '../../components/format';
 import { EventDetailPanel } from './EventDetailPanel';
 import { EventFilters } from './EventFilters';
 import { EventsTable } from './EventsTable';
+import { ImportHistory } from './ImportHistory';
 import { ImportPanel } from './ImportPanel';
 import { QuarantineList } from './QuarantineList';
 import { useEventPages } from './use-event-pages';
 
 /**
  * The events explorer (#/events, or #/events/SEQ with that event's detail open, as verify links to the
- * first bad event) and the quarantine list (#/events/quarantine?batch=N).
+ * first bad event; #/events?batch=N shows one import's events), the quarantine list
+ * (#/events/quarantine?batch=N) and the import history (#/events/imports).
  */
 export function EventsPage({ route }: { route: Route }) {
   if (route.segments[1] === 'quarantine') {
@@ -21,14 +23,17 @@ export function EventsPage({ route }: { route: Route }) {
     const batchId = batch !== null && /^\d+$/.test(batch) ? Number(batch) : undefined;
     return <QuarantineList batchId={batchId} />;
   }
+  if (route.segments[1] === 'imports') return <ImportHistory />;
   const seq = route.segments[1];
   const open = seq !== undefined && /^[1-9]\d{0,15}$/.test(seq) ? Number(seq) : null;
-  return <EventsExplorer key={open ?? 'list'} initialSeq={open} />;
+  const batch = route.params.get('batch');
+  const batchId = batch !== null && /^[1-9]\d{0,15}$/.test(batch) ? Number(batch) : null;
+  return <EventsExplorer key={`${open ?? 'list'}:${batchId ?? ''}`} initialSeq={open} initialFilter={batchId !== null ? { batchId } : {}} />;
 }
 
-function EventsExplorer({ initialSeq }: { initialSeq: number | null }) {
+function EventsExplorer({ initialSeq, initialFilter }: { initialSeq: number | null; initialFilter: EventFilter }) {
   const api = useApi();
-  const [filter, setFilter] = useState<EventFilter>({});
+  const [filter, setFilter] = useState<EventFilter>(initialFilter);
   const pages = useEventPages(api, filter);
   const [selected, setSelected] = useState<number | null>(initialSeq);
   const tableRef = useRef<HTMLDivElement>(null);
@@ -67,7 +72,10 @@ function EventsExplorer({ initialSeq }: { initialSeq: number | null }) {
               </>
             )}
           </p>
-          <a href="#/events/quarantine">Quarantined records</a>
+          <span className="explorer-links">
+            <a href="#/events/imports">Import history</a>
+            <a href="#/events/quarantine">Quarantined records</a>
+          </span>
         </div>
         <ErrorText>{pages.error}</ErrorText>
         <div className={`explorer-body${selected !== null ? ' with-detail' : ''}`} ref={tableRef}>

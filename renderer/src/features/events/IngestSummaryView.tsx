@@ -78,7 +78,9 @@ export function IngestSummaryView({ state, summaries, onDismiss }: { state: 'don
                 <td>{s.format ?? '—'}</td>
                 <td className="num">{formatBytes(s.bytes)}</td>
                 <td className="num">{formatNumber(s.read)}</td>
-                <td className="num">{formatNumber(s.imported)}</td>
+                <td className="num">
+                  {s.imported > 0 && s.batchId !== null ? <a href={`#/events?batch=${s.batchId}`} title={`Show the events of batch ${s.batchId}`}>{formatNumber(s.imported)}</a> : formatNumber(s.imported)}
+                </td>
                 <td className="num">{formatNumber(s.duplicates)}</td>
                 <td className="num">
                   {s.quarantined > 0 && s.batchId !== null ? (

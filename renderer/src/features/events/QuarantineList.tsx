@@ -1,50 +1,31 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback } from 'react';
 import type { QuarantineRow } from '../../../../shared/contract';
-import { errorMessage } from '../../api';
 import { useApi } from '../../app/api-context';
 import { Card } from '../../components/Card';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorText, Notice } from '../../components/ErrorText';
 import { formatNumber, revealHidden } from '../../components/format';
 import { useAction } from '../../components/use-action';
+import { usePagedList } from '../../components/use-paged-list';
 
 const PAGE = 200;
 
 /** Records that could not be imported, with the reason and the raw line; optionally for one batch. */
 export function QuarantineList({ batchId }: { batchId: number | undefined }) {
   const api = useApi();
-  const [rows, setRows] = useState<QuarantineRow[]>([]);
-  const [total, setTotal] = useState<number | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
   const retry = useAction();
-
-  const load = useCallback(
-    async (afterId: number | undefined, replace: boolean) => {
-      setLoading(true);
-      try {
-        const page = await api.call('quarantine:list', {
-          limit: PAGE,
-          ...(batchId === undefined ? {} : { batchId }),
-          ...(afterId === undefined ? {} : { afterId }),
-        });
-        setRows((prev) => (replace ? page.rows : [...prev, ...page.rows]));
-        setTotal(page.total);
-        setError(null);
-      } catch (err) {
-        setError(errorMessage(err));
-      } finally {
-        setLoading(false);
-      }
-    },
+  const fetchPage = useCallback(
+    (afterId: number | undefined) =>
+      api.call('quarantine:list', {
+        limit: PAGE,
+        ...(batchId === undefined ? {} : { batchId }),
+        ...(afterId === undefined ? {} : { afterId }),
+      }),
     [api, batchId],
   );
+  const list = usePagedList<QuarantineRow>(fetchPage, (r) => r.id);
+  const { rows, total, error, loading } = list;
 
-  useEffect(() => {
-    void load(undefined, true);
-  }, [load]);
-
-  const last = rows[rows.length - 1];
   return (
     <Card
       title={batchId === undefined ? 'Quarantined records' : `Quarantined records of batch ${batchId}`}
@@ -60,7 +41,7 @@ export function QuarantineList({ batchId }: { batchId: number | undefined }) {
             onClick={() =>
               void retry.run(async () => {
                 const r = await api.call('quarantine:retry', batchId === undefined ? {} : { batchId });
-                await load(undefined, true);
+                await list.reload();
                 return `Retried ${formatNumber(r.retried)}: ${formatNumber(r.imported)} imported, ${formatNumber(r.duplicates)} duplicates, ${formatNumber(r.stillQuarantined)} still quarantined.`;
               })
             }
@@ -107,8 +88,8 @@ export function QuarantineList({ batchId }: { batchId: number | undefined }) {
           </tbody>
         </table>
       )}
-      {total !== null && last && rows.length < total && (
-        <button type="button" className="btn" disabled={loading} onClick={() => void load(last.id, false)}>
+      {list.hasMore && (
+        <button type="button" className="btn" disabled={loading} onClick={() => void list.more()}>
           {loading ? 'Loading…' : 'Show more'}
         </button>
       )}

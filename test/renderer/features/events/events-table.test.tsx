@@ -169,4 +169,17 @@ describe('EventsPage', () => {
     await waitFor(() => expect(fake.callsTo('events:count')).toContainEqual({ filter: { statusId: 2, actor: 'bob' } }));
     expect(fake.callsTo('events:query')).toContainEqual({ filter: { statusId: 2, actor: 'bob' }, limit: 500 });
   });
+
+  it('shows one import\'s events when the address names its batch (#/events?batch=N, from the import history)', async () => {
+    const { fake } = renderWithApi(<EventsPage route={parseRoute('#/events?batch=7')} />, {
+      'events:count': () => ({ count: 1 }),
+      'events:query': () => ({ rows: [eventRow(100)], nextBeforeSeq: null }),
+      'sources:list': () => [],
+    });
+    await waitFor(() => expect(fake.callsTo('events:query')).toContainEqual({ filter: { batchId: 7 }, limit: 500 }));
+    expect((fake.callsTo('events:query') as Array<{ filter: { batchId?: number } }>).every((c) => c.filter.batchId === 7)).toBe(true);
+    expect(fake.callsTo('events:count')).toContainEqual({ filter: { batchId: 7 } });
+    expect((screen.getByLabelText('Batch') as HTMLInputElement).value).toBe('7');
+    expect(screen.getByRole('link', { name: 'Import history' }).getAttribute('href')).toBe('#/events/imports');
+  });
 });

@@ -1,0 +1,80 @@
+import { cleanup, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Batch } from '../../../../shared/contract';
+import { ImportHistory, settingText } from '../../../../renderer/src/features/events/ImportHistory';
+import { renderWithApi } from '../../helpers/render';
+
+afterEach(cleanup);
+
+function batch(id: number, over: Partial<Batch> = {}): Batch {
+  return {
+    id, file: `auth-${id}.log`, bytes: 2048, sha256: 'ab'.repeat(32), format: 'syslog', source: 'sshd', operator: 'dpo',
+    startedAt: Date.UTC(2026, 10, 1, 9, 0), finishedAt: Date.UTC(2026, 10, 1, 9, 1), state: 'done',
+    read: 10, imported: 8, duplicates: 1, quarantined: 1, firstSeq: 100, lastSeq: 107,
+    settings: [{ name: 'syslogYear', value: '2025' }, { name: 'gzip', value: 'false' }, { name: 'requestedFormat', value: 'null' }],
+    notes: ['year 2025 taken from the source settings (the timestamp has none)'], identicalTo: null, error: null,
+    ...over,
+  };
+}
+
+describe('ImportHistory', () => {
+  it('lists imports with their counts, links the quarantined records, and opens one in full', async () => {
+    const { fake } = renderWithApi(<ImportHistory />, {
+      'batches:list': () => ({ rows: [batch(2, { state: 'refused', read: 0, imported: 0, duplicates: 0, quarantined: 0, firstSeq: null, lastSeq: null, error: 'This source accepts signed input only.' }), batch(1)], total: 2 }),
+    });
+    const table = await screen.findByRole('table');
+    const rows = within(table).getAllByRole('row');
+    expect(rows[1]!.textContent).toContain('Refused');
+    expect(within(rows[2]!).getByRole('link', { name: '1' }).getAttribute('href')).toBe('#/events/quarantine?batch=1');
+    expect(screen.getByText('2 of 2 imports')).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Show older imports' })).toBeNull();
+
+    const user = userEvent.setup();
+    await user.click(screen.getByRole('button', { name: 'Show the details of batch 1' }));
+    expect(screen.getByText('ab'.repeat(32))).toBeTruthy();
+    expect(screen.getByRole('link', { name: 'Show these events' }).getAttribute('href')).toBe('#/events?batch=1');
+    expect(screen.getByText('Year for times that carry none').nextSibling?.textContent).toBe('2025');
+    expect(screen.getByText('year 2025 taken from the source settings (the timestamp has none)')).toBeTruthy();
+
+    await user.click(screen.getByRole('button', { name: 'Show the details of batch 2' }));
+    expect(screen.getByText('This source accepts signed input only.')).toBeTruthy();
+    expect(screen.queryByRole('link', { name: 'Show these events' })).toBeNull();
+    expect(fake.callsTo('batches:list')).toEqual([{ limit: 100 }]);
+  });
+
+  it('pages to older imports by batch number', async () => {
+    const { fake } = renderWithApi(<ImportHistory />, {
+      'batches:list': (req) => (req.beforeId === undefined ? { rows: [batch(5), batch(4)], total: 3 } : { rows: [batch(3)], total: 3 }),
+    });
+    await userEvent.setup().click(await screen.findByRole('button', { name: 'Show older imports' }));
+    expect(await screen.findByText('3 of 3 imports')).toBeTruthy();
+    expect(fake.callsTo('batches:list')[1]).toEqual({ limit: 100, beforeId: 4 });
+  });
+
+  it('shows hostile file names and settings as inert text, hidden characters marked', async () => {
+    renderWithApi(<ImportHistory />, {
+      'batches:list': () => ({ rows: [batch(1, { file: '<img src=x onerror=alert(1)>\u202egol.exe', settings: [{ name: 'source', value: '"<script>x</script>"' }] })], total: 1 }),
+    });
+    const table = await screen.findByRole('table');
+    expect(table.querySelector('img')).toBeNull();
+    expect(table.textContent).toContain('<img src=x onerror=alert(1)>[U+202E]gol.exe');
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Show the details of batch 1' }));
+    expect(screen.getByText('<script>x</script>')).toBeTruthy();
+  });
+
+  it('says when nothing has been imported', async () => {
+    renderWithApi(<ImportHistory />, { 'batches:list': () => ({ rows: [], total: 0 }) });
+    expect(await screen.findByText('Nothing has been imported yet.')).toBeTruthy();
+  });
+});
+
+describe('settingText', () => {
+  it('turns recorded option values into words', () => {
+    expect(settingText('gzip', 'true')).toBe('yes');
+    expect(settingText('syslogZone', '"Europe/Paris"')).toBe('Europe/Paris');
+    expect(settingText('requestedFormat', 'null')).toBe('none: detected from the file');
+    expect(settingText('csvHeader', '["When","Who"]')).toBe('When, Who');
+    expect(settingText('csvMapping', '{"time":"When"}')).toBe('{"time":"When"}');
+  });
+});
