@@ -13,6 +13,8 @@ interface Draft {
   signedOnly: boolean;
   issuer: string;
   jwksJson: string;
+  /** Remove the stored key set (an existing source that no longer signs). */
+  removeJwks: boolean;
   pairs: MappingPair[];
   syslogYear: string;
   syslogZone: string;
@@ -24,6 +26,7 @@ const draftFrom = (s: Source | null): Draft => ({
   signedOnly: s?.signedOnly ?? false,
   issuer: s?.issuer ?? '',
   jwksJson: '',
+  removeJwks: false,
   pairs: pairsFromMapping(s?.csvMapping ?? null),
   syslogYear: s?.syslogYear === null || s?.syslogYear === undefined ? '' : String(s.syslogYear),
   syslogZone: s?.syslogZone ?? '',
@@ -36,6 +39,13 @@ export function SourcesSettings() {
   const [loadError, setLoadError] = useState<string | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
   const [draft, setDraft] = useState<Draft | null>(null);
+  // Each New/Edit click opens a fresh editor: a half-filled "New source" form must not survive "New source".
+  const [editorKey, setEditorKey] = useState(0);
+  const openEditor = (source: Source | null) => {
+    setSelected(source?.name ?? null);
+    setDraft(draftFrom(source));
+    setEditorKey((k) => k + 1);
+  };
 
   const load = useCallback(async () => {
     try {
@@ -55,7 +65,7 @@ export function SourcesSettings() {
     <Card
       title="Sources"
       actions={
-        <button type="button" className="btn btn-small" onClick={() => { setSelected(null); setDraft(draftFrom(null)); }}>
+        <button type="button" className="btn btn-small" onClick={() => openEditor(null)}>
           New source
         </button>
       }
@@ -85,7 +95,7 @@ export function SourcesSettings() {
                 <td>{s.csvMapping ? `${Object.keys(s.csvMapping).length} columns` : '—'}</td>
                 <td className="cell-text">{[s.syslogYear, s.syslogZone].filter((v) => v !== null).join(' · ') || '—'}</td>
                 <td>
-                  <button type="button" className="btn btn-small" aria-label={`Edit source ${s.name}`} onClick={() => { setSelected(s.name); setDraft(draftFrom(s)); }}>
+                  <button type="button" className="btn btn-small" aria-label={`Edit source ${s.name}`} onClick={() => openEditor(s)}>
                     Edit
                   </button>
                 </td>
@@ -96,7 +106,7 @@ export function SourcesSettings() {
       )}
       {draft && (
         <SourceEditor
-          key={current?.name ?? 'new'}
+          key={editorKey}
           initial={draft}
           existing={current}
           onCancel={() => { setDraft(null); setSelected(null); }}
@@ -143,11 +153,13 @@ function SourceEditor({ initial, existing, onCancel, onSaved }: { initial: Draft
         name,
         signedOnly: d.signedOnly,
         issuer: d.issuer.trim() || null,
-        ...(d.jwksJson.trim() ? { jwksJson: d.jwksJson } : {}),
+        ...(d.jwksJson.trim() ? { jwksJson: d.jwksJson } : d.removeJwks ? { jwksJson: '' } : {}),
         csvMapping: mappingFromPairs(d.pairs),
         syslogYear: year,
         syslogZone: d.syslogZone.trim() || null,
       });
+      // Saved: from now on this form edits that source (its name is fixed, a removal is done).
+      set({ isNew: false, removeJwks: false });
       onSaved(saved);
       return `Source “${saved.name}” saved.`;
     });
@@ -182,6 +194,12 @@ function SourceEditor({ initial, existing, onCancel, onSaved }: { initial: Draft
           <p className="field-hint">
             Current keys: <span className="mono">{existing.jwksKeyIds.join(', ') || 'a key set without key ids'}</span>. Paste a new set to replace it.
           </p>
+        )}
+        {existing?.hasJwks && (
+          <label className="checkbox">
+            <input type="checkbox" checked={d.removeJwks} disabled={d.jwksJson.trim() !== ''} onChange={(e) => set({ removeJwks: e.target.checked })} />
+            <span>Remove the current keys (signed files from this source are then refused until a key set is added)</span>
+          </label>
         )}
         <textarea id="src-jwks" className="input mono textarea" rows={5} spellCheck={false} placeholder='{"keys": [ … ]}' value={d.jwksJson} onChange={(e) => set({ jwksJson: e.target.value })} />
         <label className="file-button">

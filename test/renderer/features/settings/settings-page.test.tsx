@@ -137,4 +137,31 @@ describe('SettingsPage', () => {
     await user.type(within(form).getByLabelText('Field for column 3'), 'time');
     expect(within(form).getByRole('alert').textContent).toBe('The field "time" is filled from two columns: keep one.');
   });
+
+  it('opens an empty form on each "New source", however much of the last one was filled in', async () => {
+    renderWithApi(<SettingsPage />, { 'sources:list': () => [hrExport] }, { status: unlocked });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'New source' }));
+    await user.type(screen.getByLabelText('Name'), 'half-done');
+    await user.type(screen.getByLabelText('Issuer (for signed records)'), 'https://idp.example');
+    await user.click(screen.getByRole('button', { name: 'New source' }));
+    expect(screen.getByLabelText('Name')).toHaveProperty('value', '');
+    expect(screen.getByLabelText('Issuer (for signed records)')).toHaveProperty('value', '');
+  });
+
+  it('removes a source\'s signing keys when asked', async () => {
+    const signed: Source = { ...hrExport, name: 'idp', hasJwks: true, jwksKeyIds: ['k1'], issuer: 'https://idp.example' };
+    const { fake } = renderWithApi(
+      <SettingsPage />,
+      { 'sources:list': () => [signed], 'sources:save': (req) => ({ ...signed, hasJwks: req.jwksJson === '' ? false : signed.hasJwks, jwksKeyIds: req.jwksJson === '' ? [] : ['k1'] }) },
+      { status: unlocked },
+    );
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Edit source idp' }));
+    await user.click(screen.getByRole('checkbox', { name: /Remove the current keys/ }));
+    await user.click(screen.getByRole('button', { name: 'Save source' }));
+    await waitFor(() => expect(fake.callsTo('sources:save')).toHaveLength(1));
+    expect(fake.callsTo('sources:save')[0]).toMatchObject({ name: 'idp', jwksJson: '' });
+    await waitFor(() => expect(screen.queryByRole('checkbox', { name: /Remove the current keys/ })).toBeNull());
+  });
 });
