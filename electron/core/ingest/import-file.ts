@@ -24,7 +24,7 @@ import { joinFingerprint } from '../chain/chain-record';
 import type { RawRecord } from './record';
 import { LineSplitter } from './split/line-splitter';
 import { splitRecords } from './split/split-records';
-import { MAX_JWS_BYTES, SignedBatchVerifier, looksLikeCompactJws, signedBatchTooLarge, sniffSignedFile, unverifiedPayloadRecords } from './signed-batch';
+import { MAX_JWS_BYTES, SignedBatchVerifier, looksLikeCompactJws, signedBatchTooLarge, sniffSignedFile, unverifiedPayloadRecords, type SignedOutcome } from './signed-batch';
 
 export interface ImportFileInput {
   path: string;
@@ -558,6 +558,59 @@ function detectSignedFormat(first: RawRecord | undefined): IngestFormat | null {
   return records && records.length > 0 ? detectFormat(records[0]!) : null;
 }
 
+/** Signed records verified at most this many at a time ahead of the one being stored... */
+const VERIFY_AHEAD_RECORDS = 64;
+/** ...and holding at most this many bytes of records (a signed line may be up to 64 MiB). */
+const VERIFY_AHEAD_BYTES = 32 * 1024 * 1024;
+
+interface VerifyingRecord {
+  record: RawRecord;
+  /** Null: the record is not a JWS that can be verified (a split error, too large, not compact JWS). */
+  verified: Promise<SignedOutcome> | null;
+}
+
+/** The records of a signed file in order, each with its signature check started a little ahead. */
+class VerifyAhead {
+  private readonly iterator: AsyncIterator<RawRecord>;
+  private readonly queue: VerifyingRecord[] = [];
+  private queuedBytes = 0;
+  private done = false;
+
+  constructor(records: AsyncIterable<RawRecord>, private readonly verifier: SignedBatchVerifier) {
+    this.iterator = records[Symbol.asyncIterator]();
+  }
+
+  async next(): Promise<VerifyingRecord | null> {
+    while (!this.done && this.queue.length < VERIFY_AHEAD_RECORDS && (this.queue.length === 0 || this.queuedBytes < VERIFY_AHEAD_BYTES)) {
+      const next = await this.iterator.next();
+      if (next.done) {
+        this.done = true;
+        break;
+      }
+      const record = next.value;
+      const verifiable = record.error === undefined && record.raw.length <= MAX_JWS_BYTES && looksLikeCompactJws(record.raw);
+      const verified = verifiable ? this.verifier.verify(record.raw) : null;
+      // Awaited in turn by the caller; a record left queued by a cancel must not reject unhandled.
+      verified?.catch(() => undefined);
+      this.queue.push({ record, verified });
+      this.queuedBytes += record.raw.length;
+    }
+    const item = this.queue.shift();
+    if (item === undefined) return null;
+    this.queuedBytes -= item.record.raw.length;
+    return item;
+  }
+
+  /** Stops reading (a cancel or a failure before the end): the file is closed now, not when collected. */
+  async close(): Promise<void> {
+    this.queue.length = 0;
+    if (!this.done) {
+      this.done = true;
+      await this.iterator.return?.();
+    }
+  }
+}
+
 async function runSigned(
   records: AsyncIterable<RawRecord>,
   verifier: SignedBatchVerifier,
@@ -572,43 +625,54 @@ async function runSigned(
 ): Promise<BatchState> {
   const fingerprinter = new Fingerprinter(source.name);
   if (signal?.aborted) return 'cancelled';
-  for await (const record of records) {
-    const raw = record.raw;
-    if (record.error !== undefined || raw.length > MAX_JWS_BYTES) {
-      committer.addQuarantine(record.line, Buffer.from(raw), boundedReason(record.error ?? 'signed record is larger than 64 MiB'), fingerprinter.quarantineKey(raw));
-    } else if (!looksLikeCompactJws(raw)) {
-      committer.addQuarantine(record.line, raw, source.signedOnly ? 'unsigned input to a signed-only source' : 'not a compact JWS (this file holds signed records)', fingerprinter.quarantineKey(raw));
-    } else {
-      const verified = await verifier.verify(raw);
-      const tooLarge = verified.ok ? signedBatchTooLarge(raw.length, verified.records.length) : null;
-      if (!verified.ok) {
-        committer.addQuarantine(record.line, raw, boundedReason(verified.reason), fingerprinter.quarantineKey(raw));
-      } else if (tooLarge !== null) {
-        committer.addQuarantine(record.line, raw, tooLarge, fingerprinter.quarantineKey(raw));
+  // Signature checks run ahead of the record being stored: jose verifies through WebCrypto, which answers
+  // asynchronously, and awaiting each line in turn left the importer idle for ~40% of a signed import.
+  // Records are still taken in file order (fingerprints count occurrences in order).
+  const ahead = new VerifyAhead(records, verifier);
+  try {
+    for (let item = await ahead.next(); item !== null; item = await ahead.next()) {
+      const record = item.record;
+      const raw = record.raw;
+      if (item.verified === null) {
+        if (record.error !== undefined || raw.length > MAX_JWS_BYTES) {
+          committer.addQuarantine(record.line, Buffer.from(raw), boundedReason(record.error ?? 'signed record is larger than 64 MiB'), fingerprinter.quarantineKey(raw));
+        } else {
+          committer.addQuarantine(record.line, raw, source.signedOnly ? 'unsigned input to a signed-only source' : 'not a compact JWS (this file holds signed records)', fingerprinter.quarantineKey(raw));
+        }
       } else {
-        fingerprinter.next(raw);
-        const occurrence = fingerprinter.lastOccurrence;
-        for (let k = 0; k < verified.records.length; k++) {
-          const outcome = parseSafely(format, verified.records[k]!, ctx);
-          if (!outcome.ok) {
-            committer.addQuarantine(record.line, raw, boundedReason(`signed record ${k + 1}: ${outcome.reason}`), { fp: fingerprinter.compute(raw, occurrence, 0, k), occurrence });
-            continue;
-          }
-          if (outcome.notes) notes.add(outcome.notes);
-          for (let j = 0; j < outcome.events.length; j++) {
-            committer.addEvent({ event: outcome.events[j]!, raw, fp: fingerprinter.compute(raw, occurrence, j, k), sourceId: source.id, batchId }, record.line);
+        const verified = await item.verified;
+        const tooLarge = verified.ok ? signedBatchTooLarge(raw.length, verified.records.length) : null;
+        if (!verified.ok) {
+          committer.addQuarantine(record.line, raw, boundedReason(verified.reason), fingerprinter.quarantineKey(raw));
+        } else if (tooLarge !== null) {
+          committer.addQuarantine(record.line, raw, tooLarge, fingerprinter.quarantineKey(raw));
+        } else {
+          fingerprinter.next(raw);
+          const occurrence = fingerprinter.lastOccurrence;
+          for (let k = 0; k < verified.records.length; k++) {
+            const outcome = parseSafely(format, verified.records[k]!, ctx);
+            if (!outcome.ok) {
+              committer.addQuarantine(record.line, raw, boundedReason(`signed record ${k + 1}: ${outcome.reason}`), { fp: fingerprinter.compute(raw, occurrence, 0, k), occurrence });
+              continue;
+            }
+            if (outcome.notes) notes.add(outcome.notes);
+            for (let j = 0; j < outcome.events.length; j++) {
+              committer.addEvent({ event: outcome.events[j]!, raw, fp: fingerprinter.compute(raw, occurrence, j, k), sourceId: source.id, batchId }, record.line);
+            }
           }
         }
       }
+      if (committer.full) {
+        committer.commit();
+        if (signal?.aborted) return 'cancelled';
+      }
+      progress.tick();
     }
-    if (committer.full) {
-      committer.commit();
-      if (signal?.aborted) return 'cancelled';
-    }
-    progress.tick();
+    committer.commit();
+    return 'done';
+  } finally {
+    await ahead.close();
   }
-  committer.commit();
-  return 'done';
 }
 
 function resolveSource(db: Db, name: string, now: number): SourceSettings {

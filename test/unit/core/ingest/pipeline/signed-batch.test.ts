@@ -54,6 +54,27 @@ afterEach(() => vault.cleanup());
 const records = ocsfLines(6).trim().split('\n');
 
 describe('signed batches', () => {
+  it('keeps file order while signatures are checked ahead: forged, unsigned and valid lines past the look-ahead window', async () => {
+    // 300 lines (several look-ahead windows): every 7th forged, every 11th not a JWS at all.
+    const many = ocsfLines(300).trim().split('\n');
+    const lines: string[] = [];
+    for (let i = 0; i < many.length; i++) {
+      if (i % 11 === 5) lines.push(many[i]!);
+      else lines.push(await sign(i % 7 === 3 ? signers.forger! : signers.ed!, many[i]!));
+    }
+    const file = vault.input('ordered.jws');
+    writeFileSync(file, lines.join('\n') + '\n');
+    const s = await importFile(vault.db, { path: file }, { operator: 'o', source: 'idp', now: NOW });
+    expectReconciled(vault.db, s);
+    const bad = lines.map((_, i) => i).filter((i) => i % 11 === 5 || i % 7 === 3);
+    expect(s).toMatchObject({ read: 300, imported: 300 - bad.length, quarantined: bad.length });
+    const quarantined = listQuarantine(vault.db, { limit: 1000, batchId: s.batchId! }).rows.map((r) => r.line);
+    expect(quarantined).toEqual(bad.map((i) => i + 1));
+    // Stored in the order of the file.
+    const raws = (vault.db.prepare('SELECT raw FROM events WHERE batch_id = ? ORDER BY seq').all(s.batchId) as { raw: Buffer }[]).map((r) => r.raw.toString());
+    expect(raws).toEqual(lines.filter((_, i) => !bad.includes(i)));
+  });
+
   it('one JWS per line, each algorithm on the allow-list: verified, imported, raw is the JWS line, idempotent', async () => {
     const lines = [
       await sign(signers.ed!, records[0]!),
