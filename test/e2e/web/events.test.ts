@@ -110,4 +110,49 @@ describe.skipIf(!hasChromium)('web: events explorer', () => {
     await expect.poll(() => (fs.existsSync(uploads) ? fs.readdirSync(uploads) : []), { timeout: 10_000 }).toEqual([]);
     expect(seriousProblems(problems), 'console errors in the page').toEqual([]);
   });
+
+  it('lists the imports in the history and opens one batch\'s events from it', async () => {
+    const { page, problems } = await openPage(browser);
+    onTestFailed(screenshotOnFailure(page));
+    await openUnlocked(page, serve.url);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Events' }).click();
+    await page.getByRole('link', { name: 'Import history' }).click();
+    const history = page.locator('.history-table');
+    await history.waitFor({ timeout: 20_000 });
+    // Batch 1 is the sshd log imported through the CLI: 2,000 lines, all accounted for.
+    const first = history.locator('tbody tr').filter({ hasText: 'OpenSSH_2k.log' });
+    expect(await first.innerText()).toMatch(/2,000/);
+    await page.getByRole('button', { name: 'Show the details of batch 1' }).click();
+    await page.getByRole('link', { name: 'Show these events' }).click();
+    await expect.poll(() => page.locator('.explorer-meta p').innerText(), { timeout: 20_000 }).toMatch(/^2,000 events match/);
+    expect(await page.getByLabel('Batch').inputValue()).toBe('1');
+    await screenshot(page, '13-batch-events');
+    expect(seriousProblems(problems), 'console errors in the page').toEqual([]);
+  });
+
+  it('narrows the Overview to a period dragged across its chart', async () => {
+    const { page, problems } = await openPage(browser);
+    onTestFailed(screenshotOnFailure(page));
+    await openUnlocked(page, serve.url);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Overview' }).click();
+    const surface = page.locator('.chart-zoomable svg[role="application"]');
+    await surface.waitFor({ timeout: 30_000 });
+    const box = await surface.boundingBox();
+    if (!box) throw new Error('the chart has no box');
+    const y = box.y + box.height / 2;
+    // From the last bucket (this run's own audit events, at the right edge of the plot) back to mid-way.
+    await page.mouse.move(box.x + box.width - 18, y);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.5, y, { steps: 10 });
+    await page.mouse.up();
+    await page.getByText(/^Showing .+ to .+\./).waitFor({ timeout: 20_000 });
+    expect(await page.getByRole('combobox').first().inputValue()).toBe('custom');
+    // The period's events are one click away, with the period as the explorer's filter.
+    const href = await page.getByRole('link', { name: 'Show these events' }).getAttribute('href');
+    expect(href).toMatch(/^#\/events\?since=\d+&until=\d+$/);
+    await screenshot(page, '14-overview-zoomed');
+    await page.getByRole('button', { name: 'Back to all time' }).click();
+    await page.getByText(/^Showing /).waitFor({ state: 'detached', timeout: 10_000 });
+    expect(seriousProblems(problems), 'console errors in the page').toEqual([]);
+  });
 });

@@ -3,6 +3,7 @@ import type { EventFilter } from '../../../../shared/contract';
 import { OCSF_CLASS_NAMES } from '../../../../shared/domain/canonical-event';
 import { OUTCOME_FILTERS } from './event-labels';
 import { ErrorText } from '../../components/ErrorText';
+import { localInputToMs, msToLocalInput } from '../../components/datetime-local';
 
 export interface FilterDraft {
   since: string;
@@ -17,24 +18,10 @@ export interface FilterDraft {
 
 const EMPTY: FilterDraft = { since: '', until: '', classUid: '', statusId: '', actor: '', ip: '', source: '', batchId: '' };
 
-/** `datetime-local` values are in the operator's zone; Date parses them as local time. */
-const localToMs = (value: string): number | undefined => {
-  if (!value) return undefined;
-  const ms = new Date(value).getTime();
-  return Number.isNaN(ms) ? undefined : ms;
-};
-
-const msToLocal = (ms: number | undefined): string => {
-  if (ms === undefined) return '';
-  const d = new Date(ms);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
-};
-
 export function draftToFilter(d: FilterDraft): EventFilter {
   const filter: EventFilter = {};
-  const since = localToMs(d.since);
-  const until = localToMs(d.until);
+  const since = localInputToMs(d.since);
+  const until = localInputToMs(d.until);
   if (since !== undefined) filter.since = since;
   if (until !== undefined) filter.until = until;
   if (d.classUid) filter.classUid = Number(d.classUid);
@@ -48,8 +35,8 @@ export function draftToFilter(d: FilterDraft): EventFilter {
 
 function filterToDraft(f: EventFilter): FilterDraft {
   return {
-    since: msToLocal(f.since),
-    until: msToLocal(f.until),
+    since: msToLocalInput(f.since),
+    until: msToLocalInput(f.until),
     classUid: f.classUid === undefined ? '' : String(f.classUid),
     statusId: f.statusId === undefined ? '' : String(f.statusId),
     actor: f.actor ?? '',
@@ -70,11 +57,11 @@ const LAST_FILTER_MS = Date.UTC(10000, 0, 1) - 1;
 export function filterProblem(d: FilterDraft): string | null {
   for (const [label, value] of [['From', d.since], ['Until', d.until]] as const) {
     if (!value) continue;
-    const ms = localToMs(value);
+    const ms = localInputToMs(value);
     if (ms === undefined || ms < FIRST_FILTER_MS || ms > LAST_FILTER_MS) return `${label} is not a date between 1970 and 9999.`;
   }
-  const since = localToMs(d.since);
-  const until = localToMs(d.until);
+  const since = localInputToMs(d.since);
+  const until = localInputToMs(d.until);
   if (since !== undefined && until !== undefined && since > until) return 'From is after Until: no event could match.';
   const batch = d.batchId.trim();
   if (batch && !(/^\d+$/.test(batch) && Number.isSafeInteger(Number(batch)) && Number(batch) >= 1)) return 'Batch is a batch number (1, 2, 3…), as the import summary and the quarantine show it.';

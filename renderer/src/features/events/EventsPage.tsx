@@ -7,6 +7,7 @@ import { formatNumber } from '../../components/format';
 import { EventDetailPanel } from './EventDetailPanel';
 import { EventFilters } from './EventFilters';
 import { EventsTable } from './EventsTable';
+import { filterFromParams } from './filter-link';
 import { ImportHistory } from './ImportHistory';
 import { ImportPanel } from './ImportPanel';
 import { QuarantineList } from './QuarantineList';
@@ -14,7 +15,8 @@ import { useEventPages } from './use-event-pages';
 
 /**
  * The events explorer (#/events, or #/events/SEQ with that event's detail open, as verify links to the
- * first bad event; #/events?batch=N shows one import's events), the quarantine list
+ * first bad event; #/events?batchId=N, ?actor=…&statusId=2&since=…, as other pages link to it, opens
+ * with that filter: filter-link.ts), the quarantine list
  * (#/events/quarantine?batch=N) and the import history (#/events/imports).
  */
 export function EventsPage({ route }: { route: Route }) {
@@ -26,9 +28,8 @@ export function EventsPage({ route }: { route: Route }) {
   if (route.segments[1] === 'imports') return <ImportHistory />;
   const seq = route.segments[1];
   const open = seq !== undefined && /^[1-9]\d{0,15}$/.test(seq) ? Number(seq) : null;
-  const batch = route.params.get('batch');
-  const batchId = batch !== null && /^[1-9]\d{0,15}$/.test(batch) ? Number(batch) : null;
-  return <EventsExplorer key={`${open ?? 'list'}:${batchId ?? ''}`} initialSeq={open} initialFilter={batchId !== null ? { batchId } : {}} />;
+  const initialFilter = filterFromParams(route.params);
+  return <EventsExplorer key={`${open ?? 'list'}:${route.params.toString()}`} initialSeq={open} initialFilter={initialFilter} />;
 }
 
 function EventsExplorer({ initialSeq, initialFilter }: { initialSeq: number | null; initialFilter: EventFilter }) {

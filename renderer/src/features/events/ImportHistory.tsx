@@ -5,6 +5,7 @@ import { Card } from '../../components/Card';
 import { DateTime } from '../../components/DateTime';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorText } from '../../components/ErrorText';
+import { eventsLink } from './filter-link';
 import { formatBytes, formatDate, formatNumber, formatTime, revealHidden, toIso } from '../../components/format';
 import { usePagedList } from '../../components/use-paged-list';
 
@@ -196,7 +197,7 @@ function BatchDetail({ batch: b }: { batch: Batch }) {
         <dd>
           {b.firstSeq !== null && b.lastSeq !== null ? (
             <>
-              #{b.firstSeq} to #{b.lastSeq} · <a href={`#/events?batch=${b.id}`}>Show these events</a>
+              #{b.firstSeq} to #{b.lastSeq} · <a href={eventsLink({ batchId: b.id })}>Show these events</a>
             </>
           ) : (
             'none'

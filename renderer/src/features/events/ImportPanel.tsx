@@ -85,7 +85,7 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
           </label>
           <label className="field-inline">
             <span className="field-label">Source</span>
-            <input className="input" placeholder="optional: okta-prod" maxLength={128} value={source} disabled={busy} onChange={(e) => setSource(e.target.value)} />
+            <input className="input" placeholder="e.g. okta-prod" maxLength={128} value={source} disabled={busy} onChange={(e) => setSource(e.target.value)} />
           </label>
         </div>
       </div>

@@ -1,5 +1,6 @@
 import { Fragment } from 'react';
 import type { IngestSummary } from '../../../../shared/contract';
+import { eventsLink } from './filter-link';
 import { formatBytes, formatNumber } from '../../components/format';
 
 const headline: Record<'done' | 'cancelled' | 'failed', string> = {
@@ -79,7 +80,7 @@ export function IngestSummaryView({ state, summaries, onDismiss }: { state: 'don
                 <td className="num">{formatBytes(s.bytes)}</td>
                 <td className="num">{formatNumber(s.read)}</td>
                 <td className="num">
-                  {s.imported > 0 && s.batchId !== null ? <a href={`#/events?batch=${s.batchId}`} title={`Show the events of batch ${s.batchId}`}>{formatNumber(s.imported)}</a> : formatNumber(s.imported)}
+                  {s.imported > 0 && s.batchId !== null ? <a href={eventsLink({ batchId: s.batchId })} title={`Show the events of batch ${s.batchId}`}>{formatNumber(s.imported)}</a> : formatNumber(s.imported)}
                 </td>
                 <td className="num">{formatNumber(s.duplicates)}</td>
                 <td className="num">

@@ -1,51 +1,112 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import type { Overview } from '../../../../shared/contract';
 import { errorMessage } from '../../api';
 import { useApi } from '../../app/api-context';
 import { Card } from '../../components/Card';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorText } from '../../components/ErrorText';
-import { formatNumber } from '../../components/format';
+import { formatDateTime, formatNumber } from '../../components/format';
+import { eventsLink } from '../events/filter-link';
+import { localInputToMs, msToLocalInput } from '../../components/datetime-local';
 import { OutcomeChart } from './OutcomeChart';
 import { OVERVIEW_RANGES, rangeRequest, type OverviewRangeId } from './overview-ranges';
 import { TopFailuresChart } from './TopFailuresChart';
 import { IntegrityCard } from '../integrity/IntegrityCard';
 
-/** What the vault holds, from events:overview only: an empty vault shows an empty state, never a sample chart. */
+interface Period {
+  since?: number;
+  until?: number;
+}
+
+/**
+ * What the vault holds, from events:overview only: an empty vault shows an empty state, never a sample
+ * chart. A period is a preset, or a custom one: dragged across the chart or typed in From/Until (the
+ * keyboard's way). Each period links to its events, and each failing actor or IP to its failures.
+ */
 export function OverviewPage() {
   const api = useApi();
   const [range, setRange] = useState<OverviewRangeId>('all');
+  const [custom, setCustom] = useState<Period | null>(null);
   const [overview, setOverview] = useState<Overview | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [draft, setDraft] = useState({ since: '', until: '' });
+  const [draftError, setDraftError] = useState<string | null>(null);
+  // The preset's start is fixed when it is chosen, so the links name the period the charts show.
+  const [presetPeriod, setPresetPeriod] = useState<Period>(() => rangeRequest('all'));
+  const period: Period = custom ?? presetPeriod;
+  const { since, until } = period;
 
   useEffect(() => {
     let live = true;
     setError(null);
     api
-      .call('events:overview', rangeRequest(range))
+      .call('events:overview', { ...(since !== undefined ? { since } : {}), ...(until !== undefined ? { until } : {}) })
       .then((o) => live && setOverview(o))
       .catch((err: unknown) => live && setError(errorMessage(err)));
     return () => {
       live = false;
     };
-  }, [api, range]);
+  }, [api, since, until]);
 
   const failures = overview?.series.reduce((n, b) => n + b.failure, 0) ?? 0;
+  const choosePreset = (id: OverviewRangeId) => {
+    setRange(id);
+    setCustom(null);
+    setDraft({ since: '', until: '' });
+    setPresetPeriod(rangeRequest(id));
+  };
+  const zoom = (since: number, until: number) => {
+    setCustom({ since, until });
+    setDraft({ since: msToLocalInput(since), until: msToLocalInput(until) });
+    setDraftError(null);
+  };
+  const applyDraft = (e: FormEvent) => {
+    e.preventDefault();
+    const since = localInputToMs(draft.since);
+    const until = localInputToMs(draft.until);
+    if (since === undefined && until === undefined) return setDraftError('Give a From or an Until time.');
+    if (since !== undefined && until !== undefined && since >= until) return setDraftError('From is not before Until.');
+    setDraftError(null);
+    setCustom({ ...(since !== undefined ? { since } : {}), ...(until !== undefined ? { until } : {}) });
+  };
 
   return (
     <div className="page-grid">
-      <div className="toolbar">
+      <div className="toolbar overview-toolbar">
         <label className="field-inline">
           <span className="field-label">Period</span>
-          <select className="input" value={range} onChange={(e) => setRange(e.target.value as OverviewRangeId)}>
+          <select className="input" value={custom ? 'custom' : range} onChange={(e) => choosePreset(e.target.value as OverviewRangeId)}>
             {OVERVIEW_RANGES.map((r) => (
               <option key={r.id} value={r.id}>
                 {r.label}
               </option>
             ))}
+            {custom && <option value="custom">Custom period</option>}
           </select>
         </label>
+        <form className="period-form" onSubmit={applyDraft} aria-label="Custom period">
+          <label className="field-inline">
+            <span className="field-label">From</span>
+            <input className="input" type="datetime-local" value={draft.since} onChange={(e) => setDraft({ ...draft, since: e.target.value })} />
+          </label>
+          <label className="field-inline">
+            <span className="field-label">Until</span>
+            <input className="input" type="datetime-local" value={draft.until} onChange={(e) => setDraft({ ...draft, until: e.target.value })} />
+          </label>
+          <button type="submit" className="btn">
+            Show period
+          </button>
+        </form>
+        <ErrorText>{draftError}</ErrorText>
       </div>
+      {custom && (
+        <p className="period-note" role="status">
+          Showing {custom.since !== undefined ? formatDateTime(custom.since) : 'the first event'} to {custom.until !== undefined ? formatDateTime(custom.until) : 'the last event'}.{' '}
+          <button type="button" className="btn btn-small" onClick={() => choosePreset(range)}>
+            Back to {OVERVIEW_RANGES.find((r) => r.id === range)?.label.toLowerCase()}
+          </button>
+        </p>
+      )}
       <ErrorText>{error}</ErrorText>
       {!overview && !error && (
         <p className="muted" role="status">
@@ -54,7 +115,7 @@ export function OverviewPage() {
       )}
       {overview && overview.total === 0 && (
         <Card>
-          {range === 'all' ? (
+          {range === 'all' && !custom ? (
             <EmptyState title="The vault holds no events yet.">
               <p>
                 Import audit logs on the <a href="#/events">Events</a> page; this overview then shows activity by outcome and the actors and addresses with most failures.
@@ -77,16 +138,24 @@ export function OverviewPage() {
               <span className="stat-label">{failures === 1 ? 'failure' : 'failures'}</span>
             </div>
           </div>
-          <IntegrityCard events={range === 'all' ? overview.total : null} />
-          <Card title="Events over time by outcome">
-            <OutcomeChart overview={overview} />
+          <IntegrityCard events={range === 'all' && !custom ? overview.total : null} />
+          <Card
+            title="Events over time by outcome"
+            actions={
+              <a className="btn btn-small" href={eventsLink(period)}>
+                Show these events
+              </a>
+            }
+          >
+            <OutcomeChart overview={overview} onZoom={zoom} />
+            <p className="muted chart-hint">Drag across the chart to look closer at a period.</p>
           </Card>
           <div className="grid-2">
             <Card title="Top failing actors">
-              <TopFailuresChart title="Top failing actors" rows={overview.topFailingActors} />
+              <TopFailuresChart title="Top failing actors" rows={overview.topFailingActors} linkFor={(actor) => eventsLink({ ...period, actor, statusId: 2 })} />
             </Card>
             <Card title="Top failing source IPs">
-              <TopFailuresChart title="Top failing source IPs" rows={overview.topFailingIps} />
+              <TopFailuresChart title="Top failing source IPs" rows={overview.topFailingIps} linkFor={(ip) => eventsLink({ ...period, ip, statusId: 2 })} />
             </Card>
           </div>
         </>

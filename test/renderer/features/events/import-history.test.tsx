@@ -33,7 +33,7 @@ describe('ImportHistory', () => {
     const user = userEvent.setup();
     await user.click(screen.getByRole('button', { name: 'Show the details of batch 1' }));
     expect(screen.getByText('ab'.repeat(32))).toBeTruthy();
-    expect(screen.getByRole('link', { name: 'Show these events' }).getAttribute('href')).toBe('#/events?batch=1');
+    expect(screen.getByRole('link', { name: 'Show these events' }).getAttribute('href')).toBe('#/events?batchId=1');
     expect(screen.getByText('Year for times that carry none').nextSibling?.textContent).toBe('2025');
     expect(screen.getByText('year 2025 taken from the source settings (the timestamp has none)')).toBeTruthy();
 

@@ -1,4 +1,5 @@
-import { cleanup, screen } from '@testing-library/react';
+import { cleanup, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OverviewPage } from '../../../../renderer/src/features/overview/OverviewPage';
 import { renderWithApi } from '../../helpers/render';
@@ -61,5 +62,63 @@ describe('OverviewPage', () => {
       },
     });
     expect((await screen.findByRole('alert')).textContent).toBe('The vault is locked.');
+  });
+
+  it('narrows to a typed period, links it and each failing actor to the explorer, and goes back', async () => {
+    const OVERVIEW = {
+      total: 50,
+      bucketMs: 3_600_000,
+      series: [{ t: Date.UTC(2026, 10, 1, 10), success: 40, failure: 10, other: 0 }],
+      topFailingActors: [{ key: 'bob <b>', count: 10 }],
+      topFailingIps: [{ key: '192.0.2.7', count: 10 }],
+    };
+    const { fake } = renderWithApi(<OverviewPage />, { 'events:overview': () => OVERVIEW });
+    await screen.findByText('50');
+    const user = userEvent.setup();
+    const form = screen.getByRole('form', { name: 'Custom period' });
+    await user.type(within(form).getByLabelText('From'), '2026-11-01T10:00');
+    await user.type(within(form).getByLabelText('Until'), '2026-11-01T12:00');
+    await user.click(within(form).getByRole('button', { name: 'Show period' }));
+    const since = new Date('2026-11-01T10:00').getTime();
+    const until = new Date('2026-11-01T12:00').getTime();
+    await waitFor(() => expect(fake.callsTo('events:overview')).toContainEqual({ since, until }));
+    expect(screen.getByRole('status').textContent).toMatch(/^Showing .+ to .+\./);
+    expect(screen.getByRole('link', { name: 'Show these events' }).getAttribute('href')).toBe(`#/events?since=${since}&until=${until}`);
+    // The table under each chart: exact counts, each a link to those failures in the period.
+    const actors = screen.getAllByText('As a table')[0]!;
+    await user.click(actors);
+    const link = screen.getByRole('link', { name: 'bob <b>' });
+    expect(link.getAttribute('href')).toBe(`#/events?since=${since}&until=${until}&actor=bob+%3Cb%3E&statusId=2`);
+    await user.click(screen.getByRole('button', { name: 'Back to all time' }));
+    await waitFor(() => expect(fake.callsTo('events:overview').at(-1)).toEqual({}));
+    expect(screen.queryByRole('button', { name: 'Back to all time' })).toBeNull();
+  });
+
+  it('refuses a period that ends before it starts', async () => {
+    renderWithApi(<OverviewPage />, {
+      'events:overview': () => ({ total: 1, bucketMs: 60_000, series: [{ t: 0, success: 1, failure: 0, other: 0 }], topFailingActors: [], topFailingIps: [] }),
+    });
+    const user = userEvent.setup();
+    const form = await screen.findByRole('form', { name: 'Custom period' });
+    await user.type(within(form).getByLabelText('From'), '2026-11-02T10:00');
+    await user.type(within(form).getByLabelText('Until'), '2026-11-01T10:00');
+    await user.click(within(form).getByRole('button', { name: 'Show period' }));
+    expect(screen.getByText('From is not before Until.')).toBeTruthy();
+  });
+
+  it('says a custom period is empty, not that the vault is', async () => {
+    let calls = 0;
+    renderWithApi(<OverviewPage />, {
+      'events:overview': () =>
+        calls++ === 0
+          ? { total: 1, bucketMs: 60_000, series: [{ t: 0, success: 1, failure: 0, other: 0 }], topFailingActors: [], topFailingIps: [] }
+          : { total: 0, bucketMs: 60_000, series: [], topFailingActors: [], topFailingIps: [] },
+    });
+    const user = userEvent.setup();
+    const form = await screen.findByRole('form', { name: 'Custom period' });
+    await user.type(within(form).getByLabelText('From'), '2030-01-01T10:00');
+    await user.click(within(form).getByRole('button', { name: 'Show period' }));
+    expect(await screen.findByText('No events in this period.')).toBeTruthy();
+    expect(screen.queryByText('The vault holds no events yet.')).toBeNull();
   });
 });

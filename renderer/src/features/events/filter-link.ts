@@ -1,0 +1,41 @@
+import { EventFilterSchema, type EventFilter } from '../../../../shared/contract';
+
+/** Address parameters of the explorer (#/events?actor=bob&statusId=2…) and the filter member each sets. */
+const NUMERIC = ['since', 'until', 'classUid', 'statusId', 'batchId'] as const;
+const TEXT = ['actor', 'ip', 'source'] as const;
+
+/**
+ * The filter an address names, as other pages link to the explorer (the import history to a batch, the
+ * Overview to a period or a failing actor). A parameter that is not a valid value is left out, never
+ * guessed at: the filter bar then shows exactly what applies.
+ */
+export function filterFromParams(params: URLSearchParams): EventFilter {
+  const filter: Record<string, number | string> = {};
+  const keep = (name: keyof EventFilter, value: number | string) => {
+    // Each value checked alone: one bad parameter must not drop the others.
+    if (EventFilterSchema.shape[name].safeParse(value).success) filter[name] = value;
+  };
+  for (const name of NUMERIC) {
+    const raw = params.get(name);
+    if (raw !== null && /^-?\d{1,16}$/.test(raw) && Number.isSafeInteger(Number(raw))) keep(name, Number(raw));
+  }
+  for (const name of TEXT) {
+    const raw = params.get(name);
+    if (raw !== null && raw.trim() !== '') keep(name, raw.trim());
+  }
+  // ?batch=N: the short form the import history's first links used.
+  const batch = params.get('batch');
+  if (filter.batchId === undefined && batch !== null && /^\d{1,16}$/.test(batch)) keep('batchId', Number(batch));
+  if (filter.batchId !== undefined && Number(filter.batchId) < 1) delete filter.batchId;
+  return filter as EventFilter;
+}
+
+/** A link to the explorer showing the events that match `filter`. */
+export function eventsLink(filter: EventFilter): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(filter)) {
+    if (value !== undefined) params.set(name, String(value));
+  }
+  const query = params.toString();
+  return query ? `#/events?${query}` : '#/events';
+}

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { eventsLink, filterFromParams } from '../../../../renderer/src/features/events/filter-link';
+import { parseRoute } from '../../../../renderer/src/app/router';
+
+describe('filter links', () => {
+  it('round-trips a filter through the address', () => {
+    const filter = { since: 1_700_000_000_000, until: 1_700_003_600_000, actor: 'bob & <alice>', statusId: 2, ip: '192.0.2.7', source: 'okta prod', classUid: 3002, batchId: 4 };
+    expect(filterFromParams(parseRoute(eventsLink(filter)).params)).toEqual(filter);
+    expect(eventsLink({})).toBe('#/events');
+  });
+
+  it('leaves out what is not a valid value, keeping the rest', () => {
+    const params = new URLSearchParams({ since: 'yesterday', until: '1e3', statusId: '2', batchId: '0', actor: 'x'.repeat(600), ip: ' 10.0.0.1 ' });
+    expect(filterFromParams(params)).toEqual({ statusId: 2, ip: '10.0.0.1' });
+    expect(filterFromParams(new URLSearchParams({ since: '99999999999999999' }))).toEqual({});
+  });
+
+  it('accepts the short ?batch=N form', () => {
+    expect(filterFromParams(new URLSearchParams({ batch: '7' }))).toEqual({ batchId: 7 });
+  });
+});
