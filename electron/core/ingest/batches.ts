@@ -53,7 +53,7 @@ export function findBatch(db: Db, id: number): Batch | null {
   return row ? toBatch(row) : null;
 }
 
-/** Options recorded for bookkeeping, shown elsewhere in the batch (notes, identicalTo) or not at all. */
+/** Options recorded for bookkeeping, shown as members of their own (notes, identicalTo, error). */
 const NOT_A_SETTING = new Set(['notes', 'identicalTo', 'error']);
 
 function toBatch(r: BatchRow): Batch {

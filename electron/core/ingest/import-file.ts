@@ -24,7 +24,8 @@ import { joinFingerprint } from '../chain/chain-record';
 import type { RawRecord } from './record';
 import { LineSplitter } from './split/line-splitter';
 import { splitRecords } from './split/split-records';
-import { MAX_JWS_BYTES, SignedBatchVerifier, looksLikeCompactJws, signedBatchTooLarge, sniffSignedFile, unverifiedPayloadRecords, type SignedOutcome } from './signed-batch';
+import { MAX_JWS_BYTES, SignedBatchVerifier, looksLikeCompactJws, signedBatchTooLarge, sniffSignedFile, unverifiedPayloadRecords } from './signed-batch';
+import { VerifyAhead } from './verify-ahead';
 
 export interface ImportFileInput {
   path: string;
@@ -556,59 +557,6 @@ function detectSignedFormat(first: RawRecord | undefined): IngestFormat | null {
   if (!first || first.error !== undefined) return null;
   const records = unverifiedPayloadRecords(first.raw);
   return records && records.length > 0 ? detectFormat(records[0]!) : null;
-}
-
-/** Signed records verified at most this many at a time ahead of the one being stored... */
-const VERIFY_AHEAD_RECORDS = 64;
-/** ...and holding at most this many bytes of records (a signed line may be up to 64 MiB). */
-const VERIFY_AHEAD_BYTES = 32 * 1024 * 1024;
-
-interface VerifyingRecord {
-  record: RawRecord;
-  /** Null: the record is not a JWS that can be verified (a split error, too large, not compact JWS). */
-  verified: Promise<SignedOutcome> | null;
-}
-
-/** The records of a signed file in order, each with its signature check started a little ahead. */
-class VerifyAhead {
-  private readonly iterator: AsyncIterator<RawRecord>;
-  private readonly queue: VerifyingRecord[] = [];
-  private queuedBytes = 0;
-  private done = false;
-
-  constructor(records: AsyncIterable<RawRecord>, private readonly verifier: SignedBatchVerifier) {
-    this.iterator = records[Symbol.asyncIterator]();
-  }
-
-  async next(): Promise<VerifyingRecord | null> {
-    while (!this.done && this.queue.length < VERIFY_AHEAD_RECORDS && (this.queue.length === 0 || this.queuedBytes < VERIFY_AHEAD_BYTES)) {
-      const next = await this.iterator.next();
-      if (next.done) {
-        this.done = true;
-        break;
-      }
-      const record = next.value;
-      const verifiable = record.error === undefined && record.raw.length <= MAX_JWS_BYTES && looksLikeCompactJws(record.raw);
-      const verified = verifiable ? this.verifier.verify(record.raw) : null;
-      // Awaited in turn by the caller; a record left queued by a cancel must not reject unhandled.
-      verified?.catch(() => undefined);
-      this.queue.push({ record, verified });
-      this.queuedBytes += record.raw.length;
-    }
-    const item = this.queue.shift();
-    if (item === undefined) return null;
-    this.queuedBytes -= item.record.raw.length;
-    return item;
-  }
-
-  /** Stops reading (a cancel or a failure before the end): the file is closed now, not when collected. */
-  async close(): Promise<void> {
-    this.queue.length = 0;
-    if (!this.done) {
-      this.done = true;
-      await this.iterator.return?.();
-    }
-  }
 }
 
 async function runSigned(
