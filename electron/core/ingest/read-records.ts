@@ -213,6 +213,9 @@ export async function openInput(path: string, opts: OpenInputOptions): Promise<O
     totalBytes,
     close: async () => {
       await batches.return(undefined).catch(() => undefined);
+      // A reader closed before its records were read (an identical re-import) never started `batches`,
+      // so returning it did not reach the file: close the stream under it too.
+      await decoded.return(undefined).catch(() => undefined);
     },
   };
   if (jsonLayout !== undefined) result.jsonLayout = jsonLayout;

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -208,5 +208,22 @@ describe('detectFormat', () => {
     const why = (s: string): string => describeUnrecognised(Buffer.from(s));
     expect(d('{"awsAccountId":"111122223333","digestStartTime":"2026-01-01T00:00:00Z","digestEndTime":"2026-01-01T01:00:00Z","digestPublicKeyFingerprint":"ab","logFiles":[]}')).toBeNull();
     expect(why('{"awsAccountId":"111122223333","digestStartTime":"2026-01-01T00:00:00Z","digestEndTime":"2026-01-01T01:00:00Z","digestPublicKeyFingerprint":"ab","logFiles":[]}')).toMatch(/CloudTrail digest file/);
+  });
+});
+
+describe('openInput closing', () => {
+  const openFds = (): number => readdirSync('/proc/self/fd').length;
+
+  it.skipIf(process.platform !== 'linux')('closes the file when closed before any record is read (an identical re-import)', async () => {
+    // Larger than the detection sample and the first read, so the reader is suspended mid-file.
+    const data = Array.from({ length: 12_000 }, (_, i) => ocsfAuth(i)).join('\n') + '\n';
+    for (const gzip of [false, true]) {
+      const path = gzip ? tmp.file('unread.jsonl.gz', gzipSync(data)) : tmp.file('unread.jsonl', data);
+      const before = openFds();
+      const input = await openInput(path, {});
+      expect(input.format).toBe('ocsf');
+      await input.close();
+      expect(openFds(), gzip ? 'gzip' : 'plain').toBe(before);
+    }
   });
 });
