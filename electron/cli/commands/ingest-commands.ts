@@ -15,6 +15,7 @@ import { sanitize } from '../terminal-text';
 import { stdoutClosed, writeOut } from '../stdout-state';
 import { openNewOutputFile } from '../output-file';
 import { isValidZone } from '../../core/ingest/parse-record';
+import { checkSourceName } from '../../core/sources/source-name';
 
 interface CommonOpts {
   vault?: string;
@@ -77,6 +78,7 @@ export function registerIngestCommands(program: Command): void {
         }
         // An empty name fell back to the default source silently, so the file was imported again as new events.
         if (opts.source !== undefined && opts.source.trim() === '') throw new AttestError('BAD_REQUEST', '--source needs a source name (leave the option out for the default source of the format).');
+        if (opts.source !== undefined) checkSourceName(opts.source);
         if (opts.syslogZone !== undefined && !isValidZone(opts.syslogZone)) {
           throw new AttestError('BAD_REQUEST', `Unknown time zone "${sanitize(opts.syslogZone)}": use UTC, an offset such as +02:00, or a name such as Europe/Paris.`);
         }

@@ -3,6 +3,7 @@ import type { Source } from '../../../shared/contract/events';
 import { AttestError } from '../../../shared/result';
 import { CSV_TARGET_PATHS } from '../../../shared/domain/csv-target-fields';
 import type { Db } from '../vault/database';
+import { checkSourceName } from './source-name';
 
 /** What `sources:save` carries: every field but the name is optional, and a missing one keeps its value. */
 export interface SourceInput {
@@ -65,7 +66,7 @@ export function findSignedSourcesByIssuer(db: Db, issuer: string): SourceSetting
 
 /** Creates or updates a source; fields left out keep their stored values. */
 export function saveSource(db: Db, input: SourceInput, now: number = Date.now()): Source {
-  validateName(input.name);
+  checkSourceName(input.name);
   const save = db.transaction((): Source => {
     const existing = db.prepare('SELECT * FROM sources WHERE name = ?').get(input.name) as SourceRow | undefined;
     const jwks = input.jwksJson === undefined ? (existing?.jwks ?? null) : input.jwksJson.trim() === '' ? null : JSON.stringify(parseJwks(input.jwksJson));
@@ -129,11 +130,6 @@ export function parseJwks(text: string): JSONWebKeySet {
   return { keys: keys.map((k) => k as JWK) };
 }
 
-function validateName(name: string): void {
-  if (name.length === 0 || name.length > 128) throw new AttestError('BAD_REQUEST', 'A source name has 1 to 128 characters.');
-  // The name is part of every event fingerprint, NUL-terminated: control characters would make that ambiguous.
-  if (/\p{Cc}/u.test(name)) throw new AttestError('BAD_REQUEST', 'A source name cannot contain control characters.');
-}
 
 function normaliseIssuer(issuer: string | null): string | null {
   if (issuer === null) return null;

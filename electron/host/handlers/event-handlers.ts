@@ -7,6 +7,7 @@ import { listBatches } from '../../core/ingest/batches';
 import { listQuarantine, retryQuarantine } from '../../core/ingest/quarantine';
 import { isValidZone } from '../../core/ingest/parse-record';
 import { listSources, saveSource } from '../../core/sources/source-store';
+import { checkSourceName } from '../../core/sources/source-name';
 import { verifyChain } from '../../core/chain/verify';
 import type { Handler } from '../registry';
 import { AttestError } from '../../../shared/result';
@@ -49,6 +50,8 @@ export function eventHandlers({ vault, ingest, workerDir, uploadDir }: EventHand
         const outside = req.files.find((f) => !path.resolve(f.path).startsWith(root));
         if (outside) throw new AttestError('BAD_REQUEST', 'In the browser, import files by uploading them (drop them on the page or use Choose files).');
       }
+      // Refused before the job starts, so the page can say so next to the Source field.
+      if (req.source) checkSourceName(req.source);
       if (req.syslogZone !== undefined && !isValidZone(req.syslogZone)) {
         throw new AttestError('BAD_REQUEST', `Unknown time zone "${req.syslogZone}": use UTC, an offset such as +02:00, or a name such as Europe/Paris.`);
       }

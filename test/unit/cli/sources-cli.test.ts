@@ -55,4 +55,16 @@ describe('attest sources', () => {
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
     }
   });
+
+  it("refuses Attest's own source name and look-alikes, for settings and for imports, as usage errors", () => {
+    const log = path.join(dir, 'auth.log');
+    fs.writeFileSync(log, 'Nov  3 10:00:01 host sshd[1]: Failed password for root from 192.0.2.7 port 22 ssh2\n');
+    for (const name of ['attest', 'ATTEST', '\u202etsetta', 'аttest']) {
+      const set = attest(['sources', 'set', name, '--vault', vault, '--syslog-zone', 'UTC'], { env });
+      expect(set.code, name).toBe(2);
+      const ingest = attest(['ingest', '--vault', vault, '--source', name, log], { env });
+      expect(ingest.code, name).toBe(2);
+      expect(ingest.stderr.trim().split('\n')).toHaveLength(1);
+    }
+  });
 });

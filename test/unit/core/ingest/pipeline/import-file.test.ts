@@ -113,6 +113,18 @@ describe('importFile on the shared fixtures', () => {
     expect((await verifyChain({ db: vault.db })).ok).toBe(true);
   });
 
+  it("refuses an import under Attest's own source name, so nothing can pass for its audit events", async () => {
+    const file = path.join(FIXTURES, 'syslog/OpenSSH_2k.log');
+    for (const source of ['attest', 'Attest', 'at\u200btest', ' attest']) {
+      const s = await importFile(vault.db, { path: file }, { operator: 'o', now: NOW, vaultId: VAULT_ID, source });
+      expect(s.error, source).toMatch(/reserved for Attest's own audit events|zero-width|space/);
+      expect(s).toMatchObject({ imported: 0, batchId: null });
+    }
+    // Every event under the source "attest" is one of Attest's own: none carries a batch.
+    const imported = vault.db.prepare("SELECT count(*) AS n FROM events e JOIN sources s ON s.id = e.source_id WHERE s.name = 'attest' AND e.batch_id IS NOT NULL").get() as { n: number };
+    expect(imported.n).toBe(0);
+  });
+
   it('the same CSV rows under a header with columns swapped are other events, not duplicates', async () => {
     const rows = '2026-11-01T10:00:00Z,192.0.2.1,192.0.2.2,alice\n2026-11-01T10:05:00Z,192.0.2.3,192.0.2.4,bob\n';
     const a = vault.input('a.csv');
