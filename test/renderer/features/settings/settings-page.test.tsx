@@ -164,4 +164,15 @@ describe('SettingsPage', () => {
     expect(fake.callsTo('sources:save')[0]).toMatchObject({ name: 'idp', jwksJson: '' });
     await waitFor(() => expect(screen.queryByRole('checkbox', { name: /Remove the current keys/ })).toBeNull());
   });
+
+  it('marks hidden characters in source names and key ids, so a direction override cannot reverse the text around it', async () => {
+    const hostile: Source = { ...hrExport, name: 'evil\u202eprod', hasJwks: true, jwksKeyIds: ['<img src=x>\u202ek1'], issuer: 'https://idp.example' };
+    const { container } = renderWithApi(<SettingsPage />, { 'sources:list': () => [hostile] }, { status: unlocked });
+    expect(await screen.findByText('evil[U+202E]prod')).toBeTruthy();
+    expect(screen.getByText('<img src=x>[U+202E]k1')).toBeTruthy();
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Edit source evil\u202eprod' }));
+    expect(screen.getByRole('heading', { name: 'Edit “evil[U+202E]prod”' })).toBeTruthy();
+    expect(container.textContent).not.toContain('\u202e');
+    expect(container.querySelector('img')).toBeNull();
+  });
 });
