@@ -13,6 +13,9 @@ import { ImportPanel } from './ImportPanel';
 import { QuarantineList } from './QuarantineList';
 import { useEventPages } from './use-event-pages';
 
+/** The zone the table's times are shown in (the CLI and exports use UTC). */
+const LOCAL_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone || 'local time';
+
 /**
  * The events explorer (#/events, or #/events/SEQ with that event's detail open, as verify links to the
  * first bad event; #/events?batchId=N, ?actor=…&statusId=2&since=…, as other pages link to it, opens
@@ -64,6 +67,7 @@ function EventsExplorer({ initialSeq, initialFilter }: { initialSeq: number | nu
             {pages.rows.length > 0 && pages.total !== null && pages.rows.length < pages.total && ` · ${formatNumber(pages.rows.length)} loaded`}
             {/* The log's order: an old file imported today lists above yesterday's import of newer events. */}
             {pages.rows.length > 0 && ' · latest recorded first'}
+            {pages.rows.length > 0 && ` · times in ${LOCAL_ZONE}`}
             {pages.startsBefore !== null && (
               <>
                 {` · showing events recorded before #${pages.startsBefore} `}

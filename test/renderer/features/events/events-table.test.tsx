@@ -118,7 +118,7 @@ describe('EventsPage', () => {
       'events:get': ({ seq }) => eventDetail(seq === 1000 ? hostile : eventRow(seq), raw),
       'sources:list': () => [],
     });
-    expect(await screen.findByText(/^1,000 events · 500 loaded · latest recorded first$/)).toBeTruthy();
+    expect(await screen.findByText(/^1,000 events · 500 loaded · latest recorded first · times in \S+$/)).toBeTruthy();
     expect(fake.callsTo('events:query')[0]).toEqual({ filter: {}, limit: 500 });
 
     const user = userEvent.setup();
