@@ -223,10 +223,19 @@ async function identicalImportBefore(db: Db, filePath: string, plan: ImportPlan,
 }
 
 /** A re-import of an earlier import's bytes: every record counts as a duplicate, recorded and chained as any import. */
+/** Records of a batch still in quarantine (not retried into the log since). */
+function openQuarantineOf(db: Db, batchId: number): number {
+  const row = db.prepare<[number], { n: number }>("SELECT count(*) AS n FROM quarantine WHERE batch_id = ? AND status = 'open'").get(batchId);
+  return row?.n ?? 0;
+}
+
 async function recordIdenticalImport(db: Db, opts: ImportFileOptions, now: number, plan: ImportPlan, summary: IngestSummary, options: Record<string, unknown>, earlier: EarlierImport): Promise<IngestSummary> {
   plan.close();
   const when = earlier.finishedAt !== null ? ` on ${new Date(earlier.finishedAt).toISOString().slice(0, 10)}` : '';
-  const note = `identical to batch ${earlier.id} (imported${when} from this source): its records are already in the log as read then; settings given now (year, zone, CSV mapping) do not read them again. Records still in quarantine can be retried (attest quarantine retry).`;
+  // "Duplicates" here means already in the vault: in the log, or (for a record that failed then) in quarantine.
+  const inQuarantine = openQuarantineOf(db, earlier.id);
+  const where = inQuarantine > 0 ? ` (${inQuarantine} of them in quarantine, not in the log)` : '';
+  const note = `identical to batch ${earlier.id} (imported${when} from this source): its records are already in the vault as read then${where}; settings given now (year, zone, CSV mapping) do not read them again.${inQuarantine > 0 ? ` Quarantined records can be retried from the quarantine list (attest quarantine retry --batch ${earlier.id}).` : ''}`;
   summary.sha256 = earlier.sha256;
   summary.read = earlier.read;
   summary.duplicates = earlier.read;

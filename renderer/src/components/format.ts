@@ -64,7 +64,7 @@ export function formatAge(iso: string, now: number = Date.now()): string {
  * one actor cannot pass for another on screen; so are look-alike letters in a mixed-script word
  * (revealMixedScripts). Display only: stored and exported bytes are untouched.
  */
-const HIDDEN_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb]/g;
+const HIDDEN_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb]/g;
 
 const marker = (c: string): string => `[U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}]`;
 
@@ -97,4 +97,14 @@ export function revealHidden(text: string): string {
   if (PLAIN.test(text)) return text;
   const shown = text.replace(HIDDEN_CHARACTERS, marker);
   return NON_ASCII.test(shown) ? revealMixedScripts(shown) : shown;
+}
+
+const LINE_BREAKS = /[\t\n\r]/g;
+
+/**
+ * revealHidden for a one-line name (a file, a source, an operator): tabs and line breaks are marked as
+ * well, since on one line they would show as spaces ("a\nb.log" looking like "a b.log").
+ */
+export function revealHiddenLine(text: string): string {
+  return revealHidden(text).replace(LINE_BREAKS, marker);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { revealHidden } from '../../../renderer/src/components/format';
+import { revealHidden, revealHiddenLine } from '../../../renderer/src/components/format';
 
 describe('revealHidden', () => {
   it('marks every bidi control, invisible and control character and leaves other text alone', () => {
@@ -18,3 +18,13 @@ describe('revealHidden', () => {
     expect(revealHidden('Иван Petrov, Ζωή, admin, Zoë, 東京')).toBe('Иван Petrov, Ζωή, admin, Zoë, 東京');
   });
 });
+
+describe('revealHiddenLine', () => {
+  it('marks line breaks and tabs in one-line names, as well as what revealHidden marks', () => {
+    expect(revealHiddenLine('a\nb.log')).toBe('a[U+000A]b.log');
+    expect(revealHiddenLine('a\r\tb')).toBe('a[U+000D][U+0009]b');
+    expect(revealHiddenLine('x\u2028y\u202ez')).toBe('x[U+2028]y[U+202E]z');
+    expect(revealHiddenLine('plain-name.log')).toBe('plain-name.log');
+  });
+});
+

@@ -2,12 +2,12 @@ import { useCallback, useMemo, useRef, useState } from 'react';
 import type { EventFilter } from '../../../../shared/contract';
 import { useApi } from '../../app/api-context';
 import type { Route } from '../../app/router';
-import { ErrorText } from '../../components/ErrorText';
+import { ErrorText, Notice } from '../../components/ErrorText';
 import { formatNumber } from '../../components/format';
 import { EventDetailPanel } from './EventDetailPanel';
 import { EventFilters } from './EventFilters';
 import { EventsTable } from './EventsTable';
-import { filterFromParams } from './filter-link';
+import { readFilterParams } from './filter-link';
 import { ImportHistory } from './ImportHistory';
 import { ImportPanel } from './ImportPanel';
 import { QuarantineList } from './QuarantineList';
@@ -31,11 +31,11 @@ export function EventsPage({ route }: { route: Route }) {
   if (route.segments[1] === 'imports') return <ImportHistory />;
   const seq = route.segments[1];
   const open = seq !== undefined && /^[1-9]\d{0,15}$/.test(seq) ? Number(seq) : null;
-  const initialFilter = filterFromParams(route.params);
-  return <EventsExplorer key={`${open ?? 'list'}:${route.params.toString()}`} initialSeq={open} initialFilter={initialFilter} />;
+  const { filter, ignored } = readFilterParams(route.params);
+  return <EventsExplorer key={`${open ?? 'list'}:${route.params.toString()}`} initialSeq={open} initialFilter={filter} ignoredParams={ignored} />;
 }
 
-function EventsExplorer({ initialSeq, initialFilter }: { initialSeq: number | null; initialFilter: EventFilter }) {
+function EventsExplorer({ initialSeq, initialFilter, ignoredParams }: { initialSeq: number | null; initialFilter: EventFilter; ignoredParams: string[] }) {
   const api = useApi();
   const [filter, setFilter] = useState<EventFilter>(initialFilter);
   const pages = useEventPages(api, filter);
@@ -82,6 +82,11 @@ function EventsExplorer({ initialSeq, initialFilter }: { initialSeq: number | nu
             <a href="#/events/quarantine">Quarantined records</a>
           </span>
         </div>
+        {ignoredParams.length > 0 && (
+          <Notice tone="warning">
+            The address gave {ignoredParams.map((p) => `“${p}”`).join(', ')} a value that is not a valid filter; {ignoredParams.length === 1 ? 'it was' : 'they were'} left out.
+          </Notice>
+        )}
         <ErrorText>{pages.error}</ErrorText>
         <div className={`explorer-body${selected !== null ? ' with-detail' : ''}`} ref={tableRef}>
           <EventsTable

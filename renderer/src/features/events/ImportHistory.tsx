@@ -6,7 +6,7 @@ import { DateTime } from '../../components/DateTime';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorText } from '../../components/ErrorText';
 import { eventsLink } from './filter-link';
-import { formatBytes, formatDate, formatNumber, formatTime, revealHidden, toIso } from '../../components/format';
+import { formatBytes, formatDate, formatNumber, formatTime, revealHidden, revealHiddenLine, toIso } from '../../components/format';
 import { usePagedList } from '../../components/use-paged-list';
 
 const PAGE = 100;
@@ -135,11 +135,11 @@ export function ImportHistory() {
                     </time>
                   </td>
                   <td>
-                    <span className="cell-text" title={revealHidden(b.file)}>
-                      {revealHidden(b.file)}
+                    <span className="cell-text" title={revealHiddenLine(b.file)}>
+                      {revealHiddenLine(b.file)}
                     </span>
-                    <span className="cell-text muted history-sub" title={revealHidden(`source ${b.source}, format ${b.format}`)}>
-                      {revealHidden(b.source)} · {b.format}
+                    <span className="cell-text muted history-sub" title={revealHiddenLine(`source ${b.source}, format ${b.format}`)}>
+                      {revealHiddenLine(b.source)} · {b.format}
                     </span>
                   </td>
                   <td>
@@ -179,40 +179,50 @@ export function ImportHistory() {
 }
 
 function BatchDetail({ batch: b }: { batch: Batch }) {
+  // A refused file was never read: it has no events, and its settings are what it would have been read with.
+  const refused = b.state === 'refused';
   return (
     <div className="history-detail-body">
       {b.error !== null && <p className="error-inline">{revealHidden(b.error)}</p>}
       <dl className="history-facts">
+        <dt>File</dt>
+        <dd>{revealHiddenLine(b.file)}</dd>
         <dt>SHA-256</dt>
         <dd className="mono history-hash">{b.sha256 || 'not computed: the file could not be read to the end'}</dd>
         <dt>Size</dt>
         <dd>
           {formatBytes(b.bytes)} ({formatNumber(b.bytes)} bytes)
         </dd>
-        <dt>Imported by</dt>
-        <dd>{revealHidden(b.operator)}</dd>
+        <dt>{refused ? 'Tried by' : 'Imported by'}</dt>
+        <dd>{revealHiddenLine(b.operator)}</dd>
         <dt>Finished</dt>
         <dd>{b.finishedAt !== null ? <DateTime ms={b.finishedAt} /> : 'not finished'}</dd>
-        <dt>Events added</dt>
-        <dd>
-          {b.firstSeq !== null && b.lastSeq !== null ? (
-            <>
-              #{b.firstSeq} to #{b.lastSeq} · <a href={eventsLink({ batchId: b.id })}>Show these events</a>
-            </>
-          ) : (
-            'none'
-          )}
-        </dd>
+        {!refused && (
+          <>
+            <dt>Events added</dt>
+            <dd>
+              {b.firstSeq !== null && b.lastSeq !== null ? (
+                <>
+                  #{b.firstSeq} to #{b.lastSeq} · <a href={eventsLink({ batchId: b.id })}>Show these events</a>
+                </>
+              ) : (
+                'none'
+              )}
+            </dd>
+          </>
+        )}
         {b.identicalTo !== null && (
           <>
             <dt>Same bytes as</dt>
-            <dd>batch {b.identicalTo}: nothing was read again</dd>
+            <dd>
+              <a href={eventsLink({ batchId: b.identicalTo })}>batch {b.identicalTo}</a>: nothing was read again
+            </dd>
           </>
         )}
       </dl>
       {b.settings.length > 0 && (
         <>
-          <h4 className="subhead">Read with</h4>
+          <h4 className="subhead">{refused ? 'Settings at the time (the file was not read)' : 'Read with'}</h4>
           <dl className="history-facts history-settings">
             {b.settings.map((s) => (
               <Fragment key={s.name}>

@@ -1,7 +1,7 @@
 import { Fragment } from 'react';
 import type { IngestSummary } from '../../../../shared/contract';
 import { eventsLink } from './filter-link';
-import { formatBytes, formatNumber } from '../../components/format';
+import { formatBytes, formatNumber, revealHiddenLine } from '../../components/format';
 
 const headline: Record<'done' | 'cancelled' | 'failed', string> = {
   done: 'Import finished',
@@ -73,8 +73,8 @@ export function IngestSummaryView({ state, summaries, onDismiss }: { state: 'don
           {summaries.map((s, i) => (
             <Fragment key={`${s.file}-${i}`}>
               <tr>
-                <td className="cell-text" title={s.file}>
-                  {s.file}
+                <td className="cell-text" title={revealHiddenLine(s.file)}>
+                  {revealHiddenLine(s.file)}
                 </td>
                 <td>{s.format ?? '—'}</td>
                 <td className="num">{formatBytes(s.bytes)}</td>
@@ -97,7 +97,7 @@ export function IngestSummaryView({ state, summaries, onDismiss }: { state: 'don
                   <td colSpan={7}>
                     {s.error !== null && <p className="error-inline">{s.error}</p>}
                     {s.notes && s.notes.length > 0 && (
-                      <ul className="summary-notes" aria-label={`What was assumed for ${s.file}`}>
+                      <ul className="summary-notes" aria-label={`What was assumed for ${revealHiddenLine(s.file)}`}>
                         {s.notes.map((n) => (
                           <li key={n}>{n}</li>
                         ))}

@@ -4,7 +4,7 @@ import { useApi } from '../../app/api-context';
 import { Card } from '../../components/Card';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorText, Notice } from '../../components/ErrorText';
-import { formatNumber, revealHidden } from '../../components/format';
+import { formatNumber, revealHidden, revealHiddenLine } from '../../components/format';
 import { useAction } from '../../components/use-action';
 import { usePagedList } from '../../components/use-paged-list';
 
@@ -71,8 +71,8 @@ export function QuarantineList({ batchId }: { batchId: number | undefined }) {
           <tbody>
             {rows.map((r) => (
               <tr key={r.id}>
-                <td className="cell-text" title={r.file}>
-                  {r.file}
+                <td className="cell-text" title={revealHiddenLine(r.file)}>
+                  {revealHiddenLine(r.file)}
                 </td>
                 <td className="num">{formatNumber(r.line)}</td>
                 <td className="cell-wrap">{r.reason}</td>

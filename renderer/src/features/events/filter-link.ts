@@ -10,6 +10,11 @@ const TEXT = ['actor', 'ip', 'source'] as const;
  * guessed at: the filter bar then shows exactly what applies.
  */
 export function filterFromParams(params: URLSearchParams): EventFilter {
+  return readFilterParams(params).filter;
+}
+
+/** The filter an address names, and the names of the parameters it had to leave out (to say so). */
+export function readFilterParams(params: URLSearchParams): { filter: EventFilter; ignored: string[] } {
   const filter: Record<string, number | string> = {};
   const keep = (name: keyof EventFilter, value: number | string) => {
     // Each value checked alone: one bad parameter must not drop the others.
@@ -27,7 +32,13 @@ export function filterFromParams(params: URLSearchParams): EventFilter {
   const batch = params.get('batch');
   if (filter.batchId === undefined && batch !== null && /^\d{1,16}$/.test(batch)) keep('batchId', Number(batch));
   if (filter.batchId !== undefined && Number(filter.batchId) < 1) delete filter.batchId;
-  return filter as EventFilter;
+  const known: ReadonlySet<string> = new Set([...NUMERIC, ...TEXT, 'batch']);
+  const ignored = [...new Set([...params.keys()])].filter((name) => {
+    if (!known.has(name)) return false;
+    const member = name === 'batch' ? 'batchId' : name;
+    return filter[member] === undefined && (params.get(name) ?? '').trim() !== '';
+  });
+  return { filter: filter as EventFilter, ignored };
 }
 
 /** A link to the explorer showing the events that match `filter`. */

@@ -4,7 +4,7 @@ import { errorMessage } from '../../api';
 import { useApi } from '../../app/api-context';
 import { Card } from '../../components/Card';
 import { ErrorText, Notice } from '../../components/ErrorText';
-import { revealHidden } from '../../components/format';
+import { revealHiddenLine } from '../../components/format';
 import { useAction } from '../../components/use-action';
 import { CsvMappingEditor, mappingFromPairs, pairsFromMapping, type MappingPair } from './CsvMappingEditor';
 
@@ -90,9 +90,9 @@ export function SourcesSettings() {
           <tbody>
             {sources.map((s) => (
               <tr key={s.name} aria-selected={s.name === selected}>
-                <td className="cell-text">{revealHidden(s.name)}</td>
+                <td className="cell-text">{revealHiddenLine(s.name)}</td>
                 <td>{s.signedOnly ? 'Yes' : 'No'}</td>
-                <td className="cell-text">{s.hasJwks ? (s.jwksKeyIds.length ? revealHidden(s.jwksKeyIds.join(', ')) : 'JWKS loaded') : 'None'}</td>
+                <td className="cell-text">{s.hasJwks ? (s.jwksKeyIds.length ? revealHiddenLine(s.jwksKeyIds.join(', ')) : 'JWKS loaded') : 'None'}</td>
                 <td>{s.csvMapping ? `${Object.keys(s.csvMapping).length} columns` : '—'}</td>
                 <td className="cell-text">{[s.syslogYear, s.syslogZone].filter((v) => v !== null).join(' · ') || '—'}</td>
                 <td>
@@ -162,13 +162,13 @@ function SourceEditor({ initial, existing, onCancel, onSaved }: { initial: Draft
       // Saved: from now on this form edits that source (its name is fixed, a removal is done).
       set({ isNew: false, removeJwks: false });
       onSaved(saved);
-      return `Source “${revealHidden(saved.name)}” saved.`;
+      return `Source “${revealHiddenLine(saved.name)}” saved.`;
     });
   }
 
   return (
     <form className="stack source-editor" onSubmit={submit} aria-label={d.isNew ? 'New source' : `Edit source ${d.name}`}>
-      <h3 className="subhead">{d.isNew ? 'New source' : `Edit “${revealHidden(d.name)}”`}</h3>
+      <h3 className="subhead">{d.isNew ? 'New source' : `Edit “${revealHiddenLine(d.name)}”`}</h3>
       <div className="grid-2">
         <div className="field">
           <label className="field-label" htmlFor="src-name">
@@ -193,7 +193,7 @@ function SourceEditor({ initial, existing, onCancel, onSaved }: { initial: Draft
         </label>
         {existing?.hasJwks && (
           <p className="field-hint">
-            Current keys: <span className="mono">{revealHidden(existing.jwksKeyIds.join(', ')) || 'a key set without key ids'}</span>. Paste a new set to replace it.
+            Current keys: <span className="mono">{revealHiddenLine(existing.jwksKeyIds.join(', ')) || 'a key set without key ids'}</span>. Paste a new set to replace it.
           </p>
         )}
         {existing?.hasJwks && (

@@ -182,4 +182,14 @@ describe('EventsPage', () => {
     expect((screen.getByLabelText('Batch') as HTMLInputElement).value).toBe('7');
     expect(screen.getByRole('link', { name: 'Import history' }).getAttribute('href')).toBe('#/events/imports');
   });
+
+  it('says when the address names a filter value it cannot use, instead of silently showing everything', async () => {
+    const { fake } = renderWithApi(<EventsPage route={parseRoute('#/events?batch=abc')} />, {
+      'events:count': () => ({ count: 1 }),
+      'events:query': () => ({ rows: [eventRow(100)], nextBeforeSeq: null }),
+      'sources:list': () => [],
+    });
+    expect(await screen.findByText(/The address gave “batch” a value that is not a valid filter; it was left out\./)).toBeTruthy();
+    await waitFor(() => expect(fake.callsTo('events:query')).toContainEqual({ filter: {}, limit: 500 }));
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eventsLink, filterFromParams } from '../../../../renderer/src/features/events/filter-link';
+import { eventsLink, filterFromParams, readFilterParams } from '../../../../renderer/src/features/events/filter-link';
 import { parseRoute } from '../../../../renderer/src/app/router';
 
 describe('filter links', () => {
@@ -17,5 +17,10 @@ describe('filter links', () => {
 
   it('accepts the short ?batch=N form', () => {
     expect(filterFromParams(new URLSearchParams({ batch: '7' }))).toEqual({ batchId: 7 });
+  });
+
+  it('names the parameters it left out, and only those', () => {
+    expect(readFilterParams(new URLSearchParams('batch=abc&actor=bob&since=x&token=1')).ignored).toEqual(['batch', 'since']);
+    expect(readFilterParams(new URLSearchParams('batchId=3&actor=')).ignored).toEqual([]);
   });
 });

@@ -40,6 +40,10 @@ describe('ImportHistory', () => {
     await user.click(screen.getByRole('button', { name: 'Show the details of batch 2' }));
     expect(screen.getByText('This source accepts signed input only.')).toBeTruthy();
     expect(screen.queryByRole('link', { name: 'Show these events' })).toBeNull();
+    // A refused file was never read: no "Events added", and its settings are said to be those of the time.
+    expect(screen.queryByText('Events added')).toBeNull();
+    expect(screen.getByText('Tried by')).toBeTruthy();
+    expect(screen.getByText('Settings at the time (the file was not read)')).toBeTruthy();
     expect(fake.callsTo('batches:list')).toEqual([{ limit: 100 }]);
   });
 
@@ -66,6 +70,18 @@ describe('ImportHistory', () => {
   it('says when nothing has been imported', async () => {
     renderWithApi(<ImportHistory />, { 'batches:list': () => ({ rows: [], total: 0 }) });
     expect(await screen.findByText('Nothing has been imported yet.')).toBeTruthy();
+  });
+});
+
+describe('ImportHistory details', () => {
+  it('repeats the whole file name, line breaks marked, and links the batch an identical file matched', async () => {
+    renderWithApi(<ImportHistory />, {
+      'batches:list': () => ({ rows: [batch(3, { file: 'auth\n2026.log', identicalTo: 1, firstSeq: null, lastSeq: null })], total: 1 }),
+    });
+    await userEvent.setup().click(await screen.findByRole('button', { name: 'Show the details of batch 3' }));
+    const dt = screen.getAllByText('File').find((el) => el.tagName === 'DT');
+    expect(dt?.nextSibling?.textContent).toBe('auth[U+000A]2026.log');
+    expect(screen.getByRole('link', { name: 'batch 1' }).getAttribute('href')).toBe('#/events?batchId=1');
   });
 });
 

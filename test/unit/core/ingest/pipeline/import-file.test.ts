@@ -125,6 +125,18 @@ describe('importFile on the shared fixtures', () => {
     expect(imported.n).toBe(0);
   });
 
+  it('an identical re-import says how many of its records are in quarantine, not in the log', async () => {
+    const file = vault.input('mixed.jsonl');
+    writeFileSync(file, ocsfLines(3) + '{"broken": \n' + 'not json at all\n');
+    const first = await importFile(vault.db, { path: file }, { operator: 'o', now: NOW, vaultId: VAULT_ID });
+    expect(first).toMatchObject({ read: 5, imported: 3, quarantined: 2 });
+    const again = await importFile(vault.db, { path: file }, { operator: 'o', now: NOW, vaultId: VAULT_ID });
+    expectReconciled(vault.db, again);
+    expect(again).toMatchObject({ read: 5, imported: 0, duplicates: 5, quarantined: 0 });
+    expect(again.notes?.[0]).toContain('(2 of them in quarantine, not in the log)');
+    expect(again.notes?.[0]).toContain(`attest quarantine retry --batch ${first.batchId}`);
+  });
+
   it('the same CSV rows under a header with columns swapped are other events, not duplicates', async () => {
     const rows = '2026-11-01T10:00:00Z,192.0.2.1,192.0.2.2,alice\n2026-11-01T10:05:00Z,192.0.2.3,192.0.2.4,bob\n';
     const a = vault.input('a.csv');
