@@ -1,13 +1,12 @@
+import { revealHiddenLine } from '../../shared/domain/hidden-characters';
+
 /**
- * Hostile log content (and hostile file names) must not drive the operator's terminal: control characters
- * (ESC sequences, C1) and bidirectional overrides that reorder what is shown become U+FFFD; newlines are
- * shown as \n so one record stays on one line.
+ * Hostile log content (and hostile file names) must not drive the operator's terminal nor pass for other
+ * text: escape sequences, C1 controls, bidi overrides, zero-width characters, look-alike letters in
+ * mixed-script words — and line breaks and tabs, so one record stays on one line — are shown as
+ * [U+XXXX] markers, as the app shows them. (A newline used to become the two characters "\n", which a
+ * real backslash-n in the data could not be told apart from; zero-width characters passed unchanged.)
  */
 export function sanitize(text: string): string {
-  return (
-    text
-      // eslint-disable-next-line no-control-regex
-      .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '\uFFFD')
-      .replace(/\n/g, '\\n')
-  );
+  return revealHiddenLine(text);
 }
