@@ -88,12 +88,14 @@ function when(ms: number): string {
   return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
 }
 
-/** One line per batch: number, start, state, format, source, operator, file, counts. */
+/** One line per batch, in columns (the file name last, as it has no fixed width): number, start, state, format, source, operator, counts. */
 export function batchLine(b: Batch): string {
   const counts = `read ${fmtInt(b.read)} = ${fmtInt(b.imported)} + ${fmtInt(b.duplicates)} dup + ${fmtInt(b.quarantined)} quar`;
-  return sanitize(
-    `#${String(b.id).padEnd(5)} ${when(b.startedAt)}  ${STATE_TEXT[b.state].padEnd(11)} ${b.format.padEnd(10)} ${b.source}  ${b.operator}  ${b.file}  ${counts}`,
-  );
+  const cell = (text: string, width: number) => {
+    const shown = sanitize(text);
+    return shown.length > width ? `${shown.slice(0, width - 1)}…` : shown.padEnd(width);
+  };
+  return `#${String(b.id).padEnd(5)} ${when(b.startedAt)}  ${STATE_TEXT[b.state].padEnd(11)} ${cell(b.format, 10)} ${cell(b.source, 16)} ${cell(b.operator, 12)} ${counts.padEnd(44)} ${sanitize(b.file)}`;
 }
 
 /** Everything recorded about one batch, as lines. */

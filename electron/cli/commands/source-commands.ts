@@ -61,6 +61,7 @@ export function registerSourceCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action((name: string, opts: SetOpts) =>
       runCommand(opts, async (out) => {
+        refuseContradictions(process.argv);
         const input = sourceInput(name, opts);
         await withUnlockedVault(opts, async (host) => {
           const saved = saveSource(host.vault.database(), input);
@@ -68,6 +69,16 @@ export function registerSourceCommands(program: Command): void {
         });
       }),
     );
+}
+
+/** Options given both ways (--jwks F --no-jwks): commander keeps the last, which would drop keys silently. */
+export function refuseContradictions(argv: readonly string[]): void {
+  for (const option of ['jwks', 'issuer', 'signed-only', 'csv-map']) {
+    const given = argv.some((a) => a === `--${option}` || a.startsWith(`--${option}=`));
+    if (given && argv.includes(`--no-${option}`)) {
+      throw new AttestError('BAD_REQUEST', `--${option} and --no-${option} contradict each other: give one.`);
+    }
+  }
 }
 
 /** The options as a save request; bad values are usage errors before the vault is opened. */

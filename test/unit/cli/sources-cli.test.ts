@@ -67,4 +67,14 @@ describe('attest sources', () => {
       expect(ingest.stderr.trim().split('\n')).toHaveLength(1);
     }
   });
+
+  it('refuses an option given both ways instead of keeping the last one', () => {
+    const jwks = path.join(dir, 'both.json');
+    fs.writeFileSync(jwks, JSON.stringify({ keys: [] }));
+    for (const args of [['--jwks', jwks, '--no-jwks'], ['--no-signed-only', '--signed-only'], ['--csv-map', 'time=When', '--no-csv-map']]) {
+      const r = attest(['sources', 'set', 'both', '--vault', vault, ...args], { env });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/contradict each other/);
+    }
+  });
 });
