@@ -1,8 +1,9 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import type { Source } from '../../../../shared/contract';
 import { errorMessage } from '../../api';
 import { useApi } from '../../app/api-context';
 import { Card } from '../../components/Card';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorText, Notice } from '../../components/ErrorText';
 import { revealHiddenLine } from '../../components/format';
 import { useAction } from '../../components/use-action';
@@ -42,11 +43,20 @@ export function SourcesSettings() {
   const [draft, setDraft] = useState<Draft | null>(null);
   // Each New/Edit click opens a fresh editor: a half-filled "New source" form must not survive "New source".
   const [editorKey, setEditorKey] = useState(0);
-  const openEditor = (source: Source | null) => {
-    setSelected(source?.name ?? null);
-    setDraft(draftFrom(source));
-    setEditorKey((k) => k + 1);
+  // Unsaved input in the open editor is not thrown away by New, Edit or Close without asking.
+  const dirty = useRef(false);
+  const [pending, setPending] = useState<(() => void) | null>(null);
+  const guarded = (action: () => void) => {
+    if (dirty.current) setPending(() => action);
+    else action();
   };
+  const openEditor = (source: Source | null) =>
+    guarded(() => {
+      dirty.current = false;
+      setSelected(source?.name ?? null);
+      setDraft(draftFrom(source));
+      setEditorKey((k) => k + 1);
+    });
 
   const load = useCallback(async () => {
     try {
@@ -110,7 +120,16 @@ export function SourcesSettings() {
           key={editorKey}
           initial={draft}
           existing={current}
-          onCancel={() => { setDraft(null); setSelected(null); }}
+          onCancel={() =>
+            guarded(() => {
+              dirty.current = false;
+              setDraft(null);
+              setSelected(null);
+            })
+          }
+          onDirtyChange={(value) => {
+            dirty.current = value;
+          }}
           onSaved={(saved) => {
             setSources((list) => [...(list ?? []).filter((s) => s.name !== saved.name), saved].sort((a, b) => a.name.localeCompare(b.name)));
             setSelected(saved.name);
@@ -118,14 +137,43 @@ export function SourcesSettings() {
           }}
         />
       )}
+      <ConfirmDialog
+        open={pending !== null}
+        title="Discard the changes?"
+        confirmLabel="Discard changes"
+        danger
+        onConfirm={() => {
+          const action = pending;
+          setPending(null);
+          action?.();
+        }}
+        onCancel={() => setPending(null)}
+      >
+        <p>The source being edited has changes that are not saved.</p>
+      </ConfirmDialog>
     </Card>
   );
 }
 
-function SourceEditor({ initial, existing, onCancel, onSaved }: { initial: Draft; existing: Source | null; onCancel: () => void; onSaved: (s: Source) => void }) {
+function SourceEditor({
+  initial,
+  existing,
+  onCancel,
+  onSaved,
+  onDirtyChange,
+}: {
+  initial: Draft;
+  existing: Source | null;
+  onCancel: () => void;
+  onSaved: (s: Source) => void;
+  onDirtyChange: (dirty: boolean) => void;
+}) {
   const api = useApi();
   const action = useAction();
   const [d, setD] = useState<Draft>(initial);
+  // What was last saved (or opened): the form is dirty while it differs.
+  const [saved, setSaved] = useState(() => JSON.stringify(initial));
+  useEffect(() => onDirtyChange(JSON.stringify(d) !== saved), [d, saved, onDirtyChange]);
   const [formError, setFormError] = useState<string | null>(null);
   const set = (patch: Partial<Draft>) => setD((prev) => ({ ...prev, ...patch }));
 
@@ -160,7 +208,9 @@ function SourceEditor({ initial, existing, onCancel, onSaved }: { initial: Draft
         syslogZone: d.syslogZone.trim() || null,
       });
       // Saved: from now on this form edits that source (its name is fixed, a removal is done).
-      set({ isNew: false, removeJwks: false });
+      const next = { ...d, name, isNew: false, removeJwks: false };
+      setD(next);
+      setSaved(JSON.stringify(next));
       onSaved(saved);
       return `Source “${revealHiddenLine(saved.name)}” saved.`;
     });

@@ -144,9 +144,31 @@ describe('SettingsPage', () => {
     await user.click(await screen.findByRole('button', { name: 'New source' }));
     await user.type(screen.getByLabelText('Name'), 'half-done');
     await user.type(screen.getByLabelText('Issuer (for signed records)'), 'https://idp.example');
+    // Unsaved input is not thrown away without asking: keep it first...
     await user.click(screen.getByRole('button', { name: 'New source' }));
+    await user.click(screen.getByRole('button', { name: 'Cancel' }));
+    expect(screen.getByLabelText('Name')).toHaveProperty('value', 'half-done');
+    // ...then discard it.
+    await user.click(screen.getByRole('button', { name: 'New source' }));
+    await user.click(screen.getByRole('button', { name: 'Discard changes' }));
     expect(screen.getByLabelText('Name')).toHaveProperty('value', '');
     expect(screen.getByLabelText('Issuer (for signed records)')).toHaveProperty('value', '');
+  });
+
+  it('opens another source at once when nothing was changed, and after a save', async () => {
+    const other: Source = { ...hrExport, name: 'other' };
+    renderWithApi(<SettingsPage />, { 'sources:list': () => [hrExport, other], 'sources:save': (req) => ({ ...hrExport, syslogZone: req.syslogZone ?? null }) }, { status: unlocked });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Edit source hr-export' }));
+    await user.click(screen.getByRole('button', { name: 'Edit source other' }));
+    expect(screen.getByRole('form', { name: 'Edit source other' })).toBeTruthy();
+    await user.clear(screen.getByLabelText('Syslog time zone'));
+    await user.type(screen.getByLabelText('Syslog time zone'), 'UTC');
+    await user.click(screen.getByRole('button', { name: 'Save source' }));
+    await screen.findByText(/saved\./);
+    await user.click(screen.getByRole('button', { name: 'Edit source hr-export' }));
+    expect(screen.queryByRole('button', { name: 'Discard changes' })).toBeNull();
+    expect(screen.getByRole('form', { name: 'Edit source hr-export' })).toBeTruthy();
   });
 
   it('removes a source\'s signing keys when asked', async () => {
