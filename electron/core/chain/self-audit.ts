@@ -4,9 +4,9 @@ import type { CanonicalEvent } from '../../../shared/domain/canonical-event';
 import { AttestError } from '../../../shared/result';
 import { canonicalJson } from './canonical-json';
 import { EventLog } from './event-log';
+import { SELF_AUDIT_SOURCE } from '../../../shared/domain/self-audit-source';
 
-/** Source name of the events Attest writes about itself (vault operations). */
-export const SELF_AUDIT_SOURCE = 'attest';
+export { SELF_AUDIT_SOURCE };
 
 const logs = new WeakMap<Db, EventLog>();
 

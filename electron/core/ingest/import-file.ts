@@ -26,7 +26,7 @@ import { LineSplitter } from './split/line-splitter';
 import { splitRecords } from './split/split-records';
 import { MAX_JWS_BYTES, SignedBatchVerifier, looksLikeCompactJws, signedBatchTooLarge, sniffSignedFile, unverifiedPayloadRecords } from './signed-batch';
 import { VerifyAhead } from './verify-ahead';
-import { checkSourceName } from '../sources/source-name';
+import { sourceNameOf } from '../sources/source-name';
 
 export interface ImportFileInput {
   path: string;
@@ -315,7 +315,8 @@ interface ImportPlan {
 const CR_LINES_NOTE = 'lines end with a bare CR (classic Mac OS line endings): each CR was read as the end of a line';
 
 async function planImport(db: Db, filePath: string, name: string, opts: ImportFileOptions, now: number): Promise<ImportPlan> {
-  if (opts.source !== undefined) checkSourceName(opts.source);
+  // The stored form of the name (NFKC), or a refusal of a name that passes for another.
+  if (opts.source !== undefined) opts = { ...opts, source: sourceNameOf(opts.source) };
   const sniff = await sniffSignedFile(filePath);
   if (sniff.signed) return planSigned(db, filePath, opts, now, sniff.issuer, sniff.gzip);
   const sourceName = opts.source ?? opts.format;

@@ -3,7 +3,7 @@ import type { Source } from '../../../shared/contract/events';
 import { AttestError } from '../../../shared/result';
 import { CSV_TARGET_PATHS } from '../../../shared/domain/csv-target-fields';
 import type { Db } from '../vault/database';
-import { checkSourceName } from './source-name';
+import { sourceNameOf } from './source-name';
 
 /** What `sources:save` carries: every field but the name is optional, and a missing one keeps its value. */
 export interface SourceInput {
@@ -65,8 +65,9 @@ export function findSignedSourcesByIssuer(db: Db, issuer: string): SourceSetting
 }
 
 /** Creates or updates a source; fields left out keep their stored values. */
-export function saveSource(db: Db, input: SourceInput, now: number = Date.now()): Source {
-  checkSourceName(input.name);
+export function saveSource(db: Db, request: SourceInput, now: number = Date.now()): Source {
+  // The stored form of the name (NFKC), or a refusal of a name that passes for another.
+  const input = { ...request, name: sourceNameOf(request.name) };
   const save = db.transaction((): Source => {
     const existing = db.prepare('SELECT * FROM sources WHERE name = ?').get(input.name) as SourceRow | undefined;
     const jwks = input.jwksJson === undefined ? (existing?.jwks ?? null) : input.jwksJson.trim() === '' ? null : JSON.stringify(parseJwks(input.jwksJson));

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
 import type { Source } from '../../../../shared/contract';
 import { errorMessage } from '../../api';
 import { useApi } from '../../app/api-context';
+import { SELF_AUDIT_SOURCE } from '../../../../shared/domain/self-audit-source';
 import { Card } from '../../components/Card';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorText, Notice } from '../../components/ErrorText';
@@ -106,9 +107,14 @@ export function SourcesSettings() {
                 <td>{s.csvMapping ? `${Object.keys(s.csvMapping).length} columns` : '—'}</td>
                 <td className="cell-text">{[s.syslogYear, s.syslogZone].filter((v) => v !== null).join(' · ') || '—'}</td>
                 <td>
-                  <button type="button" className="btn btn-small" aria-label={`Edit source ${s.name}`} onClick={() => openEditor(s)}>
-                    Edit
-                  </button>
+                  {s.name === SELF_AUDIT_SOURCE ? (
+                    // Attest's own audit events: nothing to set, and the name cannot be saved.
+                    <span className="muted">Attest&apos;s own log</span>
+                  ) : (
+                    <button type="button" className="btn btn-small" aria-label={`Edit source ${s.name}`} onClick={() => openEditor(s)}>
+                      Edit
+                    </button>
+                  )}
                 </td>
               </tr>
             ))}

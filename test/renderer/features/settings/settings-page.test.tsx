@@ -197,4 +197,11 @@ describe('SettingsPage', () => {
     expect(container.textContent).not.toContain('\u202e');
     expect(container.querySelector('img')).toBeNull();
   });
+
+  it("offers no Edit for Attest's own audit source, whose name cannot be saved", async () => {
+    renderWithApi(<SettingsPage />, { 'sources:list': () => [{ ...hrExport, name: 'attest', csvMapping: null }, hrExport] }, { status: unlocked });
+    expect(await screen.findByText("Attest's own log")).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Edit source attest' })).toBeNull();
+    expect(screen.getByRole('button', { name: 'Edit source hr-export' })).toBeTruthy();
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkSourceName } from '../../../../electron/core/sources/source-name';
+import { checkSourceName, sourceNameOf } from '../../../../electron/core/sources/source-name';
 
 describe('checkSourceName', () => {
   it('accepts ordinary names', () => {
@@ -9,7 +9,8 @@ describe('checkSourceName', () => {
   });
 
   it("refuses Attest's own source under any case or compatibility form", () => {
-    for (const name of ['attest', 'Attest', 'ATTEST', 'ａｔｔｅｓｔ']) {
+    // Latin in any case or width; all-Cyrillic and all-Greek look-alikes; with a combining accent.
+    for (const name of ['attest', 'Attest', 'ATTEST', 'ａｔｔｅｓｔ', 'АТТЕЅТ', 'аттеѕт', 'ΑΤΤΕΣΤ', 'atte\u0301st']) {
       expect(() => checkSourceName(name), name).toThrow(/reserved for Attest's own audit events/);
     }
   });
@@ -18,11 +19,21 @@ describe('checkSourceName', () => {
     expect(() => checkSourceName(' attest')).toThrow(/begin or end with a space/);
     expect(() => checkSourceName('attest ')).toThrow(/begin or end with a space/);
     expect(() => checkSourceName(' ')).toThrow(/begin or end with a space/);
-    expect(() => checkSourceName('at\u200btest')).toThrow(/control, direction or zero-width/);
-    expect(() => checkSourceName('\u202etsetta')).toThrow(/control, direction or zero-width/);
-    expect(() => checkSourceName('okta\nprod')).toThrow(/control, direction or zero-width/);
+    for (const c of ['\u200b', '\u202e', '\n', '\u034f', '\ufe0f', '\u3164', '\u115f', '\u1160', '\uffa0', '\u17b4', '\u2800', '\u{e0041}']) {
+      expect(() => checkSourceName(`okta${c}prod`), c.codePointAt(0)!.toString(16)).toThrow(/control, direction, zero-width or blank/);
+    }
     expect(() => checkSourceName('аttest')).toThrow(/Cyrillic or Greek/); // Cyrillic а
     expect(() => checkSourceName('')).toThrow(/1 to 128/);
     expect(() => checkSourceName('x'.repeat(129))).toThrow(/1 to 128/);
+  });
+
+  it('stores one form of a name however it was typed (NFKC)', () => {
+    expect(sourceNameOf('e\u0301cole')).toBe('\u00e9cole');
+    expect(sourceNameOf('\ufb01rewall')).toBe('firewall');
+    expect(sourceNameOf('Lohnbu\u0308ro')).toBe('Lohnbüro');
+    // Spaces that look like a space become one (and then count as one at either end).
+    expect(sourceNameOf('okta\u00a0prod')).toBe('okta prod');
+    expect(sourceNameOf('okta\u200aprod')).toBe('okta prod');
+    expect(() => sourceNameOf('attest\u3000')).toThrow(/begin or end with a space/);
   });
 });

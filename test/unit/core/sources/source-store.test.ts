@@ -58,7 +58,7 @@ describe('source store', () => {
   it('requires a JWKS and issuer for signed-only, and validates names and zones', async () => {
     expect(() => saveSource(vault.db, { name: 's', signedOnly: true })).toThrow(/JWKS and an expected issuer/);
     expect(() => saveSource(vault.db, { name: 's', signedOnly: true, jwksJson: '' })).toThrow(/JWKS/);
-    expect(() => saveSource(vault.db, { name: 'a\u0000b' })).toThrow(/control, direction or zero-width characters/);
+    expect(() => saveSource(vault.db, { name: 'a\u0000b' })).toThrow(/control, direction, zero-width or blank characters/);
     expect(() => saveSource(vault.db, { name: 'z', syslogZone: 'Mars/Olympus' })).toThrow(/Unknown time zone/);
     expect(saveSource(vault.db, { name: 'z', syslogZone: '+02:00' }).syslogZone).toBe('+02:00');
     const ok = saveSource(vault.db, { name: 'signed', signedOnly: true, jwksJson: await jwks(), issuer: 'iss' });
