@@ -1,16 +1,17 @@
 /**
  * Characters that change how text around them looks without showing themselves: bidi controls (U+202E
  * makes "\u202Enimda" read "admin"), zero-width and other invisible characters ("ad\u200Bmin" looks like
- * "admin"), line and paragraph separators, and control characters other than tab and line breaks. Log data
- * is hostile: wherever it is shown (the app, the CLI), each becomes a visible [U+XXXX] marker.
+ * "admin"), tag characters and the braille blank, line and paragraph separators, and control characters
+ * other than tab and line breaks. Log data is hostile: wherever it is shown (the app, the CLI), each
+ * becomes a visible [U+XXXX] marker.
  */
 export const HIDDEN_CHARACTERS =
-  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb]/g;
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb\u{e0000}-\u{e007f}]/gu;
 
 /** Tab and line breaks: fine in a message shown as a block, hidden in a one-line name or a terminal line. */
 export const LINE_BREAKS = /[\t\n\r]/g;
 
-/** The visible stand-in for a hidden character: "[U+202E]". */
+/** The visible stand-in for a hidden character: "[U+202E]", "[U+E0041]". */
 export function hiddenMarker(c: string): string {
   return `[U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}]`;
 }

@@ -28,3 +28,10 @@ describe('revealHiddenLine', () => {
   });
 });
 
+describe('revealHidden: characters that show as nothing', () => {
+  it('marks tag characters and the braille blank', () => {
+    expect(revealHidden('admin\u{e0041}\u{e0042}')).toBe('admin[U+E0041][U+E0042]');
+    expect(revealHidden('a\u2800b')).toBe('a[U+2800]b');
+  });
+});
+

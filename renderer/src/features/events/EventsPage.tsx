@@ -53,7 +53,8 @@ function EventsExplorer({ initialSeq, initialFilter, ignoredParams }: { initialS
     // After a failed query the error says what happened; "Counting…" would wait for ever.
     if (pages.total === null) return pages.error !== null ? '' : 'Counting…';
     const filtered = Object.keys(filter).length > 0;
-    return `${formatNumber(pages.total)} ${pages.total === 1 ? 'event' : 'events'}${filtered ? ' match' : ''}`;
+    const noun = pages.total === 1 ? 'event' : 'events';
+    return `${formatNumber(pages.total)} ${noun}${filtered ? (pages.total === 1 ? ' matches' : ' match') : ''}`;
   }, [pages.total, pages.error, filter]);
 
   return (

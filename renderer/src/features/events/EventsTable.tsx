@@ -3,7 +3,7 @@ import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { EventRow } from '../../../../shared/contract';
 import { DateTime } from '../../components/DateTime';
 import { className, titleText } from './event-labels';
-import { formatNumber, revealHidden } from '../../components/format';
+import { formatNumber, revealHidden, revealHiddenLine } from '../../components/format';
 import { OutcomeBadge } from './OutcomeBadge';
 
 export const ROW_HEIGHT = 36;
@@ -211,7 +211,8 @@ const CELL_MAX = 1000;
 function Cell({ value, col }: { value: string | null; col: string }) {
   return (
     <span className={`et-cell ${col}`} role="gridcell" title={titleText(value === null ? null : revealHidden(value))}>
-      {value === null ? <span className="muted">—</span> : revealHidden(value.length > CELL_MAX ? value.slice(0, CELL_MAX) : value)}
+      {/* One line per cell: a line break would show as a space ("new\nline" as "new line"), so it is marked. */}
+      {value === null ? <span className="muted">—</span> : revealHiddenLine(value.length > CELL_MAX ? value.slice(0, CELL_MAX) : value)}
     </span>
   );
 }

@@ -1,4 +1,6 @@
 import { EventFilterSchema, type EventFilter } from '../../../../shared/contract';
+import { OCSF_CLASS_NAMES } from '../../../../shared/domain/canonical-event';
+import { OUTCOME_FILTERS } from './event-labels';
 
 /** Address parameters of the explorer (#/events?actor=bob&statusId=2…) and the filter member each sets. */
 const NUMERIC = ['since', 'until', 'classUid', 'statusId', 'batchId'] as const;
@@ -32,6 +34,9 @@ export function readFilterParams(params: URLSearchParams): { filter: EventFilter
   const batch = params.get('batch');
   if (filter.batchId === undefined && batch !== null && /^\d{1,16}$/.test(batch)) keep('batchId', Number(batch));
   if (filter.batchId !== undefined && Number(filter.batchId) < 1) delete filter.batchId;
+  // The filter bar offers these as lists: a value it cannot show would filter while the bar said "Any".
+  if (filter.statusId !== undefined && !OUTCOME_FILTERS.some((o) => o.statusId === filter.statusId)) delete filter.statusId;
+  if (filter.classUid !== undefined && OCSF_CLASS_NAMES[Number(filter.classUid)] === undefined) delete filter.classUid;
   const known: ReadonlySet<string> = new Set([...NUMERIC, ...TEXT, 'batch']);
   const ignored = [...new Set([...params.keys()])].filter((name) => {
     if (!known.has(name)) return false;

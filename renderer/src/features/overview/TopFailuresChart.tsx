@@ -1,13 +1,13 @@
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { navigate } from '../../app/router';
 import { axisCount } from './OutcomeChart';
-import { formatNumber, revealHidden } from '../../components/format';
+import { formatNumber, revealHiddenLine } from '../../components/format';
 import { BAR_COLOR } from './chart-colors';
 
 const MAX_LABEL = 22;
 /** Axis labels come from log data: shorten them; SVG <text> renders them as text only. */
 const shorten = (raw: string) => {
-  const s = revealHidden(raw);
+  const s = revealHiddenLine(raw);
   return s.length > MAX_LABEL ? `${s.slice(0, MAX_LABEL - 1)}…` : s;
 };
 
@@ -56,8 +56,8 @@ export function TopFailuresChart({ title, rows, linkFor }: { title: string; rows
         <tbody>
           {rows.map((r) => (
             <tr key={r.key}>
-              <td className="cell-text" title={revealHidden(r.key)}>
-                <a href={linkFor(r.key)}>{revealHidden(r.key)}</a>
+              <td className="cell-text" title={revealHiddenLine(r.key)}>
+                <a href={linkFor(r.key)}>{revealHiddenLine(r.key)}</a>
               </td>
               <td className="num">{formatNumber(r.count)}</td>
             </tr>

@@ -47,9 +47,11 @@ describe('EventsTable', () => {
   });
 
   it('shows bidi, zero-width and control characters as visible markers, so one actor cannot pass for another', () => {
-    table([eventRow(2, { actor: '\u202Enimda' }), eventRow(1, { actor: 'ad\u200Bmin\u0000' })]);
+    table([eventRow(3, { actor: 'new\nline\tx' }), eventRow(2, { actor: '\u202Enimda' }), eventRow(1, { actor: 'ad\u200Bmin\u0000' })]);
     expect(screen.getByText('[U+202E]nimda')).toBeTruthy();
     expect(screen.getByText('ad[U+200B]min[U+0000]')).toBeTruthy();
+    // A cell is one line: a line break would show as a space.
+    expect(screen.getByText('new[U+000A]line[U+0009]x')).toBeTruthy();
     expect(screen.queryByText('admin')).toBeNull();
   });
 
@@ -180,6 +182,7 @@ describe('EventsPage', () => {
     expect((fake.callsTo('events:query') as Array<{ filter: { batchId?: number } }>).every((c) => c.filter.batchId === 7)).toBe(true);
     expect(fake.callsTo('events:count')).toContainEqual({ filter: { batchId: 7 } });
     expect((screen.getByLabelText('Batch') as HTMLInputElement).value).toBe('7');
+    expect(await screen.findByText(/^1 event matches · /)).toBeTruthy();
     expect(screen.getByRole('link', { name: 'Import history' }).getAttribute('href')).toBe('#/events/imports');
   });
 
@@ -189,6 +192,7 @@ describe('EventsPage', () => {
       'events:query': () => ({ rows: [eventRow(100)], nextBeforeSeq: null }),
       'sources:list': () => [],
     });
+    expect(await screen.findByText(/^1 event · /)).toBeTruthy();
     expect(await screen.findByText(/The address gave “batch” a value that is not a valid filter; it was left out\./)).toBeTruthy();
     await waitFor(() => expect(fake.callsTo('events:query')).toContainEqual({ filter: {}, limit: 500 }));
   });
