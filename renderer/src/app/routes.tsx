@@ -16,7 +16,7 @@ export interface AppRoute {
 
 /** The sidebar, in order. The first is the default. */
 export const appRoutes: AppRoute[] = [
-  { id: 'overview', label: 'Overview', render: () => <OverviewPage /> },
+  { id: 'overview', label: 'Overview', render: (route) => <OverviewPage route={route} /> },
   { id: 'events', label: 'Events', render: (route) => <EventsPage route={route} /> },
   { id: 'alerts', label: 'Alerts', render: () => <AlertsPage /> },
   { id: 'requests', label: 'Requests', render: () => <RequestsPage /> },

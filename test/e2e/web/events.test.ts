@@ -151,6 +151,11 @@ describe.skipIf(!hasChromium)('web: events explorer', () => {
     const href = await page.getByRole('link', { name: 'Show these events' }).getAttribute('href');
     expect(href).toMatch(/^#\/events\?since=\d+&until=\d+$/);
     await screenshot(page, '14-overview-zoomed');
+    // The period is in the address: after following the link, Back returns to it.
+    await page.getByRole('link', { name: 'Show these events' }).click();
+    await page.locator('.explorer-meta p').filter({ hasText: /events? match/ }).waitFor({ timeout: 20_000 });
+    await page.goBack();
+    await page.getByText(/^Showing .+ to .+\./).waitFor({ timeout: 20_000 });
     await page.getByRole('button', { name: 'Back to all time' }).click();
     await page.getByText(/^Showing /).waitFor({ state: 'detached', timeout: 10_000 });
     expect(seriousProblems(problems), 'console errors in the page').toEqual([]);

@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { Overview } from '../../../../shared/contract';
 import { errorMessage } from '../../api';
 import { useApi } from '../../app/api-context';
+import { navigate, type Route } from '../../app/router';
 import { Card } from '../../components/Card';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorText } from '../../components/ErrorText';
@@ -18,15 +19,37 @@ interface Period {
   until?: number;
 }
 
+/** The custom period an address names, or null (values that are not whole ms are left out). */
+export function periodFromParams(params: URLSearchParams): Period | null {
+  const ms = (name: string): number | undefined => {
+    const raw = params.get(name);
+    return raw !== null && /^-?\d{1,16}$/.test(raw) && Number.isSafeInteger(Number(raw)) ? Number(raw) : undefined;
+  };
+  const since = ms('since');
+  const until = ms('until');
+  if (since === undefined && until === undefined) return null;
+  return { ...(since !== undefined ? { since } : {}), ...(until !== undefined ? { until } : {}) };
+}
+
+function overviewLink(p: Period): string {
+  const params = new URLSearchParams();
+  if (p.since !== undefined) params.set('since', String(p.since));
+  if (p.until !== undefined) params.set('until', String(p.until));
+  return `#/overview?${params.toString()}`;
+}
+
 /**
  * What the vault holds, from events:overview only: an empty vault shows an empty state, never a sample
  * chart. A period is a preset, or a custom one: dragged across the chart or typed in From/Until (the
  * keyboard's way). Each period links to its events, and each failing actor or IP to its failures.
  */
-export function OverviewPage() {
+export function OverviewPage({ route }: { route: Route }) {
   const api = useApi();
   const [range, setRange] = useState<OverviewRangeId>('all');
-  const [custom, setCustom] = useState<Period | null>(null);
+  // A custom period lives in the address (#/overview?since=…&until=…): each zoom is a history entry, so
+  // Back returns to the period before it, also after following a link to the explorer.
+  const custom = periodFromParams(route.params);
+  const setCustom = (p: Period | null) => navigate(p ? overviewLink(p) : '#/overview');
   const [overview, setOverview] = useState<Overview | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [draft, setDraft] = useState({ since: '', until: '' });
@@ -51,15 +74,15 @@ export function OverviewPage() {
   const failures = overview?.series.reduce((n, b) => n + b.failure, 0) ?? 0;
   const choosePreset = (id: OverviewRangeId) => {
     setRange(id);
-    setCustom(null);
-    setDraft({ since: '', until: '' });
+    if (custom) setCustom(null);
     setPresetPeriod(rangeRequest(id));
   };
-  const zoom = (since: number, until: number) => {
-    setCustom({ since, until });
-    setDraft({ since: msToLocalInput(since), until: msToLocalInput(until) });
+  const zoom = (since: number, until: number) => setCustom({ since, until });
+  // The From/Until fields show the period in view (typed, dragged, or reached with Back).
+  useEffect(() => {
+    setDraft({ since: custom?.since !== undefined ? msToLocalInput(custom.since) : '', until: custom?.until !== undefined ? msToLocalInput(custom.until) : '' });
     setDraftError(null);
-  };
+  }, [custom?.since, custom?.until]);
   const applyDraft = (e: FormEvent) => {
     e.preventDefault();
     const since = localInputToMs(draft.since);

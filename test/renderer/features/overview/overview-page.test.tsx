@@ -1,14 +1,23 @@
 import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { useRoute } from '../../../../renderer/src/app/router';
 import { OverviewPage } from '../../../../renderer/src/features/overview/OverviewPage';
 import { renderWithApi } from '../../helpers/render';
 
 afterEach(cleanup);
+beforeEach(() => {
+  window.location.hash = '#/overview';
+});
+
+/** The page as the shell renders it: with the route of the address, which its period lives in. */
+function Routed() {
+  return <OverviewPage route={useRoute()} />;
+}
 
 describe('OverviewPage', () => {
   it('shows an empty state, not a chart, for an empty vault', async () => {
-    const { container, fake } = renderWithApi(<OverviewPage />, {
+    const { container, fake } = renderWithApi(<Routed />, {
       'events:overview': () => ({ total: 0, bucketMs: 86_400_000, series: [], topFailingActors: [], topFailingIps: [] }),
     });
     expect(await screen.findByText('The vault holds no events yet.')).toBeTruthy();
@@ -21,7 +30,7 @@ describe('OverviewPage', () => {
   });
 
   it('shows the totals from the query when the vault has events', async () => {
-    renderWithApi(<OverviewPage />, {
+    renderWithApi(<Routed />, {
       'events:overview': () => ({
         total: 1234,
         bucketMs: 86_400_000,
@@ -40,7 +49,7 @@ describe('OverviewPage', () => {
   });
 
   it('uses the singular for one event and one failure', async () => {
-    renderWithApi(<OverviewPage />, {
+    renderWithApi(<Routed />, {
       'events:overview': () => ({
         total: 1,
         bucketMs: 60_000,
@@ -56,7 +65,7 @@ describe('OverviewPage', () => {
 
   it('says plainly when the query fails', async () => {
     const { AttestError } = await import('../../../../shared/result');
-    renderWithApi(<OverviewPage />, {
+    renderWithApi(<Routed />, {
       'events:overview': () => {
         throw new AttestError('LOCKED', 'The vault is locked.');
       },
@@ -72,7 +81,7 @@ describe('OverviewPage', () => {
       topFailingActors: [{ key: 'bob <b>', count: 10 }],
       topFailingIps: [{ key: '192.0.2.7', count: 10 }],
     };
-    const { fake } = renderWithApi(<OverviewPage />, { 'events:overview': () => OVERVIEW });
+    const { fake } = renderWithApi(<Routed />, { 'events:overview': () => OVERVIEW });
     await screen.findByText('50');
     const user = userEvent.setup();
     const form = screen.getByRole('form', { name: 'Custom period' });
@@ -95,7 +104,7 @@ describe('OverviewPage', () => {
   });
 
   it('refuses a period that ends before it starts', async () => {
-    renderWithApi(<OverviewPage />, {
+    renderWithApi(<Routed />, {
       'events:overview': () => ({ total: 1, bucketMs: 60_000, series: [{ t: 0, success: 1, failure: 0, other: 0 }], topFailingActors: [], topFailingIps: [] }),
     });
     const user = userEvent.setup();
@@ -108,7 +117,7 @@ describe('OverviewPage', () => {
 
   it('says a custom period is empty, not that the vault is', async () => {
     let calls = 0;
-    renderWithApi(<OverviewPage />, {
+    renderWithApi(<Routed />, {
       'events:overview': () =>
         calls++ === 0
           ? { total: 1, bucketMs: 60_000, series: [{ t: 0, success: 1, failure: 0, other: 0 }], topFailingActors: [], topFailingIps: [] }
@@ -120,5 +129,26 @@ describe('OverviewPage', () => {
     await user.click(within(form).getByRole('button', { name: 'Show period' }));
     expect(await screen.findByText('No events in this period.')).toBeTruthy();
     expect(screen.queryByText('The vault holds no events yet.')).toBeNull();
+  });
+
+  it('keeps a custom period in the address, so Back returns to the period before', async () => {
+    const { fake } = renderWithApi(<Routed />, {
+      'events:overview': () => ({ total: 1, bucketMs: 60_000, series: [{ t: 0, success: 1, failure: 0, other: 0 }], topFailingActors: [], topFailingIps: [] }),
+    });
+    const user = userEvent.setup();
+    const form = await screen.findByRole('form', { name: 'Custom period' });
+    await user.type(within(form).getByLabelText('From'), '2026-11-01T10:00');
+    await user.click(within(form).getByRole('button', { name: 'Show period' }));
+    const since = new Date('2026-11-01T10:00').getTime();
+    await waitFor(() => expect(window.location.hash).toBe(`#/overview?since=${since}`));
+    await waitFor(() => expect(fake.callsTo('events:overview').at(-1)).toEqual({ since }));
+    // An address with a period opens on it (a link, a reload, Back).
+    cleanup();
+    window.location.hash = `#/overview?since=${since}&until=${since + 3_600_000}`;
+    const again = renderWithApi(<Routed />, {
+      'events:overview': () => ({ total: 1, bucketMs: 60_000, series: [{ t: since, success: 1, failure: 0, other: 0 }], topFailingActors: [], topFailingIps: [] }),
+    });
+    await waitFor(() => expect(again.fake.callsTo('events:overview')).toEqual([{ since, until: since + 3_600_000 }]));
+    expect(within(screen.getByRole('form', { name: 'Custom period' })).getByLabelText('From')).toHaveProperty('value', '2026-11-01T10:00');
   });
 });
