@@ -37,6 +37,11 @@ export function readFilterParams(params: URLSearchParams): { filter: EventFilter
   // The filter bar offers these as lists: a value it cannot show would filter while the bar said "Any".
   if (filter.statusId !== undefined && !OUTCOME_FILTERS.some((o) => o.statusId === filter.statusId)) delete filter.statusId;
   if (filter.classUid !== undefined && OCSF_CLASS_NAMES[Number(filter.classUid)] === undefined) delete filter.classUid;
+  // A period that ends before it starts matches nothing: say so rather than show "0 events match".
+  if (filter.since !== undefined && filter.until !== undefined && Number(filter.since) >= Number(filter.until)) {
+    delete filter.since;
+    delete filter.until;
+  }
   const known: ReadonlySet<string> = new Set([...NUMERIC, ...TEXT, 'batch']);
   const ignored = [...new Set([...params.keys()])].filter((name) => {
     if (!known.has(name)) return false;

@@ -22,6 +22,7 @@ describe('filter links', () => {
   it('names the parameters it left out, and only those', () => {
     expect(readFilterParams(new URLSearchParams('batch=abc&actor=bob&since=x&token=1')).ignored).toEqual(['batch', 'since']);
     expect(readFilterParams(new URLSearchParams('batchId=3&actor=')).ignored).toEqual([]);
+    expect(readFilterParams(new URLSearchParams('since=2000&until=1000&ip=10.0.0.1'))).toEqual({ filter: { ip: '10.0.0.1' }, ignored: ['since', 'until'] });
     // Values the filter bar cannot show (it would say "Any" while filtering) are left out too.
     expect(readFilterParams(new URLSearchParams('statusId=7&classUid=99999&actor=a'))).toEqual({ filter: { actor: 'a' }, ignored: ['statusId', 'classUid'] });
   });
