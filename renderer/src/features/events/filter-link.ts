@@ -8,14 +8,9 @@ const TEXT = ['actor', 'ip', 'source'] as const;
 
 /**
  * The filter an address names, as other pages link to the explorer (the import history to a batch, the
- * Overview to a period or a failing actor). A parameter that is not a valid value is left out, never
- * guessed at: the filter bar then shows exactly what applies.
+ * Overview to a period or a failing actor), and the parameters it had to leave out. A parameter that is
+ * not a valid value is left out, never guessed at, and named, so the page can say so.
  */
-export function filterFromParams(params: URLSearchParams): EventFilter {
-  return readFilterParams(params).filter;
-}
-
-/** The filter an address names, and the names of the parameters it had to leave out (to say so). */
 export function readFilterParams(params: URLSearchParams): { filter: EventFilter; ignored: string[] } {
   const filter: Record<string, number | string> = {};
   const keep = (name: keyof EventFilter, value: number | string) => {

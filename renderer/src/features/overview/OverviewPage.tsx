@@ -7,7 +7,7 @@ import { Card } from '../../components/Card';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorText } from '../../components/ErrorText';
 import { formatDateTime, formatNumber } from '../../components/format';
-import { eventsLink } from '../events/filter-link';
+import { eventsLink, readFilterParams } from '../events/filter-link';
 import { localInputToMs, msToLocalInput } from '../../components/datetime-local';
 import { OutcomeChart } from './OutcomeChart';
 import { OVERVIEW_RANGES, rangeRequest, type OverviewRangeId } from './overview-ranges';
@@ -19,14 +19,9 @@ interface Period {
   until?: number;
 }
 
-/** The custom period an address names, or null (values that are not whole ms are left out). */
+/** The custom period an address names, or null (read as the explorer reads its since/until). */
 export function periodFromParams(params: URLSearchParams): Period | null {
-  const ms = (name: string): number | undefined => {
-    const raw = params.get(name);
-    return raw !== null && /^-?\d{1,16}$/.test(raw) && Number.isSafeInteger(Number(raw)) ? Number(raw) : undefined;
-  };
-  const since = ms('since');
-  const until = ms('until');
+  const { since, until } = readFilterParams(params).filter;
   if (since === undefined && until === undefined) return null;
   return { ...(since !== undefined ? { since } : {}), ...(until !== undefined ? { until } : {}) };
 }

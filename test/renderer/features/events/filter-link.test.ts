@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { eventsLink, filterFromParams, readFilterParams } from '../../../../renderer/src/features/events/filter-link';
+import { eventsLink, readFilterParams } from '../../../../renderer/src/features/events/filter-link';
 import { parseRoute } from '../../../../renderer/src/app/router';
+
+const filterFromParams = (params: URLSearchParams) => readFilterParams(params).filter;
 
 describe('filter links', () => {
   it('round-trips a filter through the address', () => {
