@@ -78,6 +78,8 @@ export const IngestProgressSchema = z.object({
   eventsPerSec: z.number(),
   etaMs: z.number().int().nullable(),
   state: z.enum(['running', 'done', 'cancelled', 'failed']),
+  /** scanning: a first pass over a syslog file for the years of its dates (nothing is imported yet). */
+  phase: z.enum(['scanning', 'importing']).optional(),
 });
 export type IngestProgress = z.infer<typeof IngestProgressSchema>;
 

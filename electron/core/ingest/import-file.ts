@@ -27,6 +27,7 @@ import { splitRecords } from './split/split-records';
 import { MAX_JWS_BYTES, SignedBatchVerifier, looksLikeCompactJws, signedBatchTooLarge, sniffSignedFile, unverifiedPayloadRecords } from './signed-batch';
 import { VerifyAhead } from './verify-ahead';
 import { sourceNameOf } from '../sources/source-name';
+import { prepareYearTracking, type InferredYears } from './syslog-years';
 
 export interface ImportFileInput {
   path: string;
@@ -43,6 +44,8 @@ export interface ImportProgress {
   eventsPerSec: number;
   etaMs: number | null;
   state: 'running' | 'done' | 'cancelled' | 'failed';
+  /** scanning: the pass over a syslog file for its years, before the import (syslog-years.ts). */
+  phase?: 'scanning' | 'importing';
 }
 
 export interface ImportFileOptions {
@@ -326,7 +329,23 @@ async function planImport(db: Db, filePath: string, name: string, opts: ImportFi
   const ctx = parseContext(source, now, input.csvHeader, opts);
   if (input.csvMapping) ctx.csvMapping = input.csvMapping;
   if (input.csvDelimiter !== undefined) ctx.csvDelimiter = input.csvDelimiter;
-  const options = { ...optionsOf(input.format, source, ctx, { gzip: input.gzip, signed: false }), ...(input.lineEnding ? { lineEnding: input.lineEnding } : {}) };
+  let years: InferredYears | null;
+  try {
+    const onScan = opts.onProgress;
+    years = await prepareYearTracking(ctx, filePath, name, input.format, {
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(onScan ? { onProgress: (bytesRead: number, bytesTotal: number) => onScan({ file: name, bytesRead, bytesTotal, events: 0, eventsPerSec: 0, etaMs: null, state: 'running', phase: 'scanning' }) } : {}),
+    });
+  } catch (err) {
+    await input.close().catch(() => undefined);
+    throw err;
+  }
+  const options = {
+    ...optionsOf(input.format, source, ctx, { gzip: input.gzip, signed: false }),
+    ...(input.lineEnding ? { lineEnding: input.lineEnding } : {}),
+    // Kept so that a retry of quarantined lines can place them in the same years (import-retry.ts).
+    ...(years ? { syslogLastYear: years.last, syslogLatest: years.latestMs } : {}),
+  };
   return {
     format: input.format,
     source,

@@ -76,6 +76,17 @@ async function retryBatch(db: Db, batch: BatchRecord, source: SourceSettings, no
   const year = pick(batch.options.syslogYearSource, numberOption(batch.options.syslogYear), source.syslogYear);
   const zone = pick(batch.options.syslogZoneSource, stringOption(batch.options.syslogZone), source.syslogZone);
   if (year.value !== undefined) ctx.syslogYear = year.value;
+  else if (source.syslogYear === null && batch.options.syslogYearSource === 'inferred') {
+    // The years the import inferred from the whole file: a line read alone is placed within them.
+    const first = numberOption(batch.options.syslogYear);
+    const last = numberOption(batch.options.syslogLastYear);
+    const latestMs = numberOption(batch.options.syslogLatest);
+    if (first !== undefined && last !== undefined && latestMs !== undefined) {
+      ctx.syslogYear = first;
+      ctx.syslogYearFrom = 'inferred';
+      ctx.syslogYearWindow = { first, last, latestMs };
+    }
+  }
   if (zone.value !== undefined) ctx.syslogZone = zone.value;
   if (year.option) ctx.syslogYearFrom = 'option';
   if (zone.option) ctx.syslogZoneFrom = 'option';

@@ -1,4 +1,5 @@
 import type { CanonicalEvent } from '../../../shared/domain/canonical-event';
+import type { YearTrack } from './year-tracker';
 
 export interface ParseContext {
   /** Year for timestamps that carry none (RFC 3164, CEF "MMM dd HH:mm:ss"); default: the current year. */
@@ -6,7 +7,17 @@ export interface ParseContext {
   /** Zone for timestamps that carry none: 'UTC' | '+02:00' | IANA name; default UTC. */
   syslogZone?: string;
   /** Where syslogYear / syslogZone came from: the source's settings (default) or this import's options. */
-  syslogYearFrom?: 'settings' | 'option';
+  syslogYearFrom?: 'settings' | 'option' | 'inferred';
+  /**
+   * When set, timestamps without a year are read in file order from syslogYear (the year of the file's
+   * first one) on, a year later at each New Year the file crosses. Mutable: one per file, in one thread.
+   */
+  yearTrack?: YearTrack;
+  /**
+   * Years inferred for a file (syslog-years.ts), for its lines read again out of order (a quarantine
+   * retry): a timestamp takes the latest of these years that does not put it after the file's latest.
+   */
+  syslogYearWindow?: { first: number; last: number; latestMs: number };
   syslogZoneFrom?: 'settings' | 'option';
   csvMapping?: Record<string, string> | null;
   csvHeader?: string[];

@@ -1,11 +1,13 @@
 import type { ParseContext } from './parse-types';
-import { parseIsoTime, wallToUtcMs, zoneResolver, type WallTime } from './time';
+import { parseIsoTime, wallTimeOf, wallToUtcMs, zoneResolver, type WallTime } from './time';
+import { trackYear } from './year-tracker';
 
 /** The year and zone applied to timestamps that carry neither, and where each came from. */
 export interface SyslogDefaults {
   year: number;
   zone: string;
-  yearSource: 'settings' | 'option' | 'default';
+  /** inferred: from the file's own timestamps (the latest within the past year, a year per New Year crossed). */
+  yearSource: 'settings' | 'option' | 'default' | 'inferred';
   zoneSource: 'settings' | 'option' | 'default';
 }
 
@@ -28,14 +30,33 @@ export function isValidZone(zone: string): boolean {
 }
 
 const DAY_MS = 24 * 3600 * 1000;
-const noteCache = new WeakMap<ParseContext, { year: string; yearRolled: string; zone: string }>();
+interface CachedNotes {
+  year: string;
+  yearRolled: string;
+  zone: string;
+  /** Per year, for a file whose years are counted through its New Years. */
+  tracked: Map<number, string>;
+}
+const noteCache = new WeakMap<ParseContext, CachedNotes>();
 
-function notesFor(ctx: ParseContext, d: SyslogDefaults): { year: string; yearRolled: string; zone: string } {
+function trackedYearNote(year: number, d: SyslogDefaults): string {
+  if (d.yearSource === 'inferred') {
+    return `year ${year} assumed: the timestamps have none, so the file's latest time was taken to be within the past year, and the year counted back at each New Year the file crosses`;
+  }
+  const given = d.yearSource === 'option' ? 'given for this import' : 'taken from the source settings';
+  return year === d.year
+    ? `year ${year} ${given} (the timestamp has none)`
+    : `year ${year}: the file crosses a New Year after the year ${d.year} ${given} (the timestamp has none)`;
+}
+
+function notesFor(ctx: ParseContext, d: SyslogDefaults): CachedNotes {
   let n = noteCache.get(ctx);
   if (!n) {
     n = {
       year:
-        d.yearSource === 'settings'
+        d.yearSource === 'inferred'
+          ? trackedYearNote(d.year, d)
+          : d.yearSource === 'settings'
           ? `year ${d.year} taken from the source settings (the timestamp has none)`
           : d.yearSource === 'option'
             ? `year ${d.year} given for this import (the timestamp has none)`
@@ -47,6 +68,7 @@ function notesFor(ctx: ParseContext, d: SyslogDefaults): { year: string; yearRol
           : d.zoneSource === 'option'
             ? `time zone ${d.zone} given for this import (the timestamp has none)`
             : 'time zone UTC assumed: the timestamp has none',
+      tracked: new Map(),
     };
     noteCache.set(ctx, n);
   }
@@ -71,8 +93,32 @@ export function resolveWallTime(w: Omit<WallTime, 'year'> & { year: number | nul
     return resolver ? resolver.toUtc(wall) : wall;
   };
   let year = w.year ?? d.year;
-  let ms = toUtc(year);
-  if (w.year === null) {
+  let ms: number | null;
+  if (w.year === null && ctx.yearTrack) {
+    // Counted through the file's New Years (year-tracker.ts), from the year given or inferred for its start.
+    year = trackYear(ctx.yearTrack, w);
+    ms = toUtc(year);
+    let note = n.tracked.get(year);
+    if (note === undefined) {
+      note = trackedYearNote(year, d);
+      n.tracked.set(year, note);
+    }
+    notes.push(note);
+  } else if (w.year === null && ctx.syslogYearWindow) {
+    const win = ctx.syslogYearWindow;
+    year = win.first;
+    ms = toUtc(year);
+    for (let y = win.last; y > win.first; y--) {
+      const at = toUtc(y);
+      if (at !== null && at <= win.latestMs + DAY_MS) {
+        year = y;
+        ms = at;
+        break;
+      }
+    }
+    notes.push(trackedYearNote(year, d));
+  } else ms = toUtc(year);
+  if (w.year === null && !ctx.yearTrack && !ctx.syslogYearWindow) {
     if (d.yearSource === 'default' && (ms === null || ms > ctx.now + DAY_MS)) {
       // Feb 29 or a December line read in January: last year is the reading that makes sense.
       const earlier = toUtc(year - 1);
@@ -96,10 +142,5 @@ export function resolveIsoTime(text: string, ctx: ParseContext): ResolvedTime | 
   const iso = parseIsoTime(text);
   if (!iso) return null;
   if (iso.zoned) return { ok: true, ms: iso.ms, notes: [] };
-  const d = new Date(iso.ms);
-  return resolveWallTime(
-    { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds(), ms: d.getUTCMilliseconds() },
-    false,
-    ctx,
-  );
+  return resolveWallTime(wallTimeOf(iso.ms), false, ctx);
 }

@@ -30,6 +30,20 @@ export interface WallTime {
   ms: number;
 }
 
+/** The wall-clock fields of a UTC instant (its reading on a clock set to UTC). */
+export function wallTimeOf(utcMs: number): WallTime {
+  const d = new Date(utcMs);
+  return {
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    hour: d.getUTCHours(),
+    minute: d.getUTCMinutes(),
+    second: d.getUTCSeconds(),
+    ms: d.getUTCMilliseconds(),
+  };
+}
+
 /** Date.UTC of the fields, or null when a field is out of range (Feb 30, hour 25). */
 export function wallToUtcMs(w: WallTime): number | null {
   if (w.month < 1 || w.month > 12 || w.day < 1 || w.day > 31 || w.hour > 23 || w.minute > 59 || w.second > 60) return null;

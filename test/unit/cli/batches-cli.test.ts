@@ -82,7 +82,7 @@ describe('attest batches', () => {
     expect(r.stdout).toContain('read 3 = imported 2 + duplicates 0 + quarantined 1');
     expect(r.stdout).toContain('attest events --batch 1');
     expect(r.stdout).toContain('attest quarantine list --batch 1');
-    expect(r.stdout).toMatch(/syslogYearSource = "(default|file)"/);
+    expect(r.stdout).toMatch(/syslogYearSource = "inferred"/);
   });
 
   it('refuses a batch that does not exist or is not a number, in one line', () => {

@@ -84,10 +84,12 @@ function cefTime(v: string, ctx: ParseContext): { ms: number; notes: string[] } 
   const month = monthNumber(m[1] as string);
   if (month === null) return `the CEF time "${s.slice(0, 40)}" has no valid month`;
   const zone = m[8];
-  let zctx = ctx;
+  // In a file whose years are counted through its New Years, a CEF time takes the year its line is in
+  // without moving the count on: only the syslog headers, which the years were inferred from, do.
+  let zctx: ParseContext = ctx.yearTrack ? { ...ctx, syslogYear: ctx.yearTrack.year, yearTrack: undefined } : ctx;
   if (zone !== undefined) {
     if (zoneResolver(zone) === null) return `the CEF time zone "${zone.slice(0, 40)}" is unknown`;
-    zctx = { ...ctx, syslogZone: zone };
+    zctx = { ...zctx, syslogZone: zone };
   }
   const r = resolveWallTime(
     { year: m[3] ? Number(m[3]) : null, month, day: Number(m[2]), hour: Number(m[4]), minute: Number(m[5]), second: Number(m[6]), ms: m[7] ? Number(m[7].padEnd(3, '0')) : 0 },

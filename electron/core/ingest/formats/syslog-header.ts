@@ -1,6 +1,7 @@
 import type { ParseContext } from '../parse-types';
 import { resolveWallTime } from '../syslog-time';
-import { fixedOffsetMinutes, monthNumber, parseIsoTime } from '../time';
+import { fixedOffsetMinutes, monthNumber, parseIsoTime, wallTimeOf } from '../time';
+import type { YearlessTime } from '../year-tracker';
 
 /** What a syslog header says, whichever RFC it follows. */
 export interface SyslogHeader {
@@ -42,7 +43,7 @@ export function parseSyslogHeader(line: string, ctx: ParseContext): SyslogHeader
       const t = parseIsoTime(ts);
       if (!t) h.timeProblem = 'the RFC 5424 timestamp is not valid';
       else if (!t.zoned) {
-        const r = resolveWallTime(wallOf(t.ms), false, ctx);
+        const r = resolveWallTime(wallTimeOf(t.ms), false, ctx);
         if (r.ok) {
           h.time = r.ms;
           h.notes.push(...r.notes);
@@ -98,7 +99,7 @@ export function parseSyslogHeader(line: string, ctx: ParseContext): SyslogHeader
     if (!t) h.timeProblem = 'the timestamp is not a valid ISO 8601 time';
     else if (t.zoned) h.time = t.ms;
     else {
-      const r = resolveWallTime(wallOf(t.ms), false, ctx);
+      const r = resolveWallTime(wallTimeOf(t.ms), false, ctx);
       if (r.ok) {
         h.time = r.ms;
         h.notes.push(...r.notes);
@@ -127,17 +128,17 @@ export function parseSyslogHeader(line: string, ctx: ParseContext): SyslogHeader
   return h;
 }
 
-function wallOf(ms: number): { year: number; month: number; day: number; hour: number; minute: number; second: number; ms: number } {
-  const d = new Date(ms);
-  return {
-    year: d.getUTCFullYear(),
-    month: d.getUTCMonth() + 1,
-    day: d.getUTCDate(),
-    hour: d.getUTCHours(),
-    minute: d.getUTCMinutes(),
-    second: d.getUTCSeconds(),
-    ms: d.getUTCMilliseconds(),
-  };
+/**
+ * The month, day and time of an RFC 3164 header that has no year, as parseSyslogHeader reads it; null for
+ * any other line. The pass that infers a file's years (syslog-years.ts) reads only this.
+ */
+export function yearlessHeaderTime(line: string): YearlessTime | null {
+  const m = RFC3164.exec(line);
+  if (!m || m[4] !== undefined) return null;
+  const month = monthNumber(m[2] as string);
+  if (month === null) return null;
+  const frac = m[8] ?? '';
+  return { month, day: Number(m[3]), hour: Number(m[5]), minute: Number(m[6]), second: Number(m[7]), ms: frac ? Number(frac.slice(0, 3).padEnd(3, '0')) : 0 };
 }
 
 /** Length of RFC 5424 STRUCTURED-DATA at the start of `s` ("-" or one or more [id k="v"] elements). */

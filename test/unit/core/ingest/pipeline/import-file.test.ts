@@ -69,9 +69,11 @@ describe('importFile on the shared fixtures', () => {
     expect(b.first_seq).toBeTypeOf('number');
     expect(b.last_seq).toBeGreaterThanOrEqual(b.first_seq as number);
     const options = JSON.parse(b.options as string) as Record<string, unknown>;
-    expect(options.syslogYear).toBe(2026);
+    // No year in the file: inferred from its times (Dec 10, a date still ahead this year, so last year).
+    expect(options.syslogYear).toBe(2025);
+    expect(options.syslogLastYear).toBe(2025);
     expect(options.syslogZone).toBe('UTC');
-    expect(options.syslogYearSource).toBe('default');
+    expect(options.syslogYearSource).toBe('inferred');
     // A checkpoint covers the new head.
     const cp = vault.db.prepare('SELECT max(seq) AS seq FROM checkpoints').get() as { seq: number };
     // Signed after the import's own audit event, which follows the batch's last event.

@@ -1,0 +1,91 @@
+import type { IngestFormat } from '../../../shared/contract/events';
+import { yearlessHeaderTime } from './formats/syslog-header';
+import type { ParseContext } from './parse-types';
+import { openInput } from './read-records';
+import { wallToUtcMs, zoneResolver } from './time';
+import { latestOf, newYearTrack, trackYear } from './year-tracker';
+
+const DAY_MS = 24 * 3600 * 1000;
+/** How far back a year is looked for when the latest date does not exist in the current one (29 Feb). */
+const YEARS_BACK = 8;
+/** Enough of a line for its syslog header's timestamp. */
+const HEADER_BYTES = 64;
+
+export interface InferredYears {
+  /** Year of the file's first timestamp without one. */
+  first: number;
+  /** Year of its latest: first + the New Years the file crosses. */
+  last: number;
+  /** The latest such timestamp, UTC ms. */
+  latestMs: number;
+}
+
+/**
+ * The years of a syslog file's timestamps that carry none, from a pass over the file before its import:
+ * the latest is taken to be within the past year (at most a day ahead of now, for clocks a little fast),
+ * and the first is that year less the New Years the file crosses (year-tracker.ts). Null when the file
+ * has no such timestamp at its lines' start, or when the zone is unknown (the import reports that).
+ */
+/** Called during the pass, at most every PROGRESS_INTERVAL_MS. */
+export type ScanProgress = (bytesRead: number, bytesTotal: number) => void;
+const PROGRESS_INTERVAL_MS = 100;
+
+export interface ScanOptions {
+  onProgress?: ScanProgress;
+  /** A cancelled import stops the pass (the import then stops before it stores anything). */
+  signal?: { readonly aborted: boolean };
+}
+
+export async function inferSyslogYears(filePath: string, name: string, format: IngestFormat, ctx: ParseContext, scan: ScanOptions = {}): Promise<InferredYears | null> {
+  const { onProgress, signal } = scan;
+  const resolver = zoneResolver(ctx.syslogZone ?? 'UTC');
+  if (resolver === null) return null;
+  const track = newYearTrack(0);
+  const input = await openInput(filePath, { format, name, ...(ctx.csvMapping !== undefined ? { csvMapping: ctx.csvMapping } : {}) });
+  let reported = 0;
+  try {
+    for await (const batch of input.recordBatches) {
+      if (signal?.aborted) return null;
+      if (onProgress && Date.now() - reported >= PROGRESS_INTERVAL_MS) {
+        reported = Date.now();
+        onProgress(input.bytesRead(), input.totalBytes);
+      }
+      for (const record of batch) {
+        if (record.error !== undefined) continue;
+        const t = yearlessHeaderTime(record.raw.subarray(0, HEADER_BYTES).toString('latin1'));
+        if (t !== null) trackYear(track, t);
+      }
+    }
+  } finally {
+    await input.close();
+  }
+  const latest = latestOf(track);
+  if (latest === null) return null;
+  const thisYear = new Date(ctx.now).getUTCFullYear();
+  for (let year = thisYear; year >= thisYear - YEARS_BACK; year--) {
+    const wall = wallToUtcMs({ ...latest, year });
+    if (wall === null) continue;
+    const ms = resolver.toUtc(wall);
+    if (ms <= ctx.now + DAY_MS) return { first: year - track.rollovers, last: year, latestMs: ms };
+  }
+  return null;
+}
+
+/**
+ * Sets up the counting of years through a syslog or CEF file's New Years (ParseContext.yearTrack): from
+ * the year given for the file (the source's settings or this import), else from the year inferred by a
+ * pass over the file (then returned, for the batch's record).
+ */
+export async function prepareYearTracking(ctx: ParseContext, filePath: string, name: string, format: IngestFormat, scan: ScanOptions = {}): Promise<InferredYears | null> {
+  if (format !== 'syslog' && format !== 'cef') return null;
+  if (ctx.syslogYear !== undefined) {
+    ctx.yearTrack = newYearTrack(ctx.syslogYear);
+    return null;
+  }
+  const inferred = await inferSyslogYears(filePath, name, format, ctx, scan);
+  if (inferred === null) return null;
+  ctx.syslogYear = inferred.first;
+  ctx.syslogYearFrom = 'inferred';
+  ctx.yearTrack = newYearTrack(inferred.first);
+  return inferred;
+}

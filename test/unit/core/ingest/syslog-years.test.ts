@@ -1,0 +1,138 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { importFile } from '../../../../electron/core/ingest/import-file';
+import { parseRecord } from '../../../../electron/core/ingest/parse-record';
+import { newYearTrack, trackYear, type YearlessTime } from '../../../../electron/core/ingest/year-tracker';
+import { createPipelineVault, expectReconciled, VAULT_ID, type PipelineVault } from './pipeline/pipeline-fixture';
+
+const at = (month: number, day: number, hour = 12): YearlessTime => ({ month, day, hour, minute: 0, second: 0, ms: 0 });
+/** 22 Nov 2026, noon UTC: the day these archives are read. */
+const READ_ON = Date.UTC(2026, 10, 22, 12);
+
+describe('trackYear', () => {
+  it('moves to the next year when the dates fall back at a New Year, and only then', () => {
+    const track = newYearTrack(2025);
+    const years = [at(10, 1), at(11, 15), at(12, 31, 23), at(1, 1, 0), at(1, 9), at(3, 1)].map((t) => trackYear(track, t));
+    expect(years).toEqual([2025, 2025, 2025, 2026, 2026, 2026]);
+    expect(track.rollovers).toBe(1);
+  });
+
+  it('keeps a late December line written just after the New Year in the year before', () => {
+    const track = newYearTrack(2025);
+    expect([at(12, 31, 22), at(1, 1, 0), at(12, 31, 23), at(1, 1, 1)].map((t) => trackYear(track, t))).toEqual([2025, 2026, 2025, 2026]);
+    expect(track.rollovers).toBe(1);
+  });
+
+  it('tolerates lines out of order by days, and a gap of months, within one year', () => {
+    const track = newYearTrack(2026);
+    expect([at(3, 10), at(3, 2), at(3, 11), at(9, 1), at(8, 20)].map((t) => trackYear(track, t))).toEqual([2026, 2026, 2026, 2026, 2026]);
+    expect(track.rollovers).toBe(0);
+  });
+
+  it('counts every New Year of a file spanning several', () => {
+    const track = newYearTrack(2023);
+    const years = [at(6, 1), at(12, 1), at(2, 1), at(11, 1), at(1, 5)].map((t) => trackYear(track, t));
+    expect(years).toEqual([2023, 2023, 2024, 2024, 2025]);
+  });
+});
+
+describe('importing a syslog archive that spans a New Year', () => {
+  let vault: PipelineVault;
+  beforeEach(() => {
+    vault = createPipelineVault();
+  });
+  afterEach(() => vault.cleanup());
+
+  // Oct 2025 to Jan 2026, read on 22 Nov 2026: line by line, "Oct 20" would be taken as 2026 (not in the
+  // future), after the archive's own January.
+  const archive = [
+    'Oct 20 08:00:00 host sshd[1]: Failed password for alice from 10.0.0.1 port 22 ssh2',
+    'Nov 30 09:00:00 host sshd[2]: Accepted password for bob from 10.0.0.2 port 22 ssh2',
+    'Dec 31 23:59:59 host sshd[3]: Failed password for carol from 10.0.0.3 port 22 ssh2',
+    'Jan  1 00:00:01 host sshd[4]: Failed password for dave from 10.0.0.4 port 22 ssh2',
+    'Dec 31 23:59:58 host sshd[5]: Failed password for erin from 10.0.0.5 port 22 ssh2',
+    'Jan 15 10:00:00 host sshd[6]: Accepted password for frank from 10.0.0.6 port 22 ssh2',
+  ].join('\n');
+  const expectedTimes = [
+    Date.UTC(2025, 9, 20, 8),
+    Date.UTC(2025, 10, 30, 9),
+    Date.UTC(2025, 11, 31, 23, 59, 59),
+    Date.UTC(2026, 0, 1, 0, 0, 1),
+    Date.UTC(2025, 11, 31, 23, 59, 58),
+    Date.UTC(2026, 0, 15, 10),
+  ];
+
+  const storedTimes = (): number[] =>
+    (vault.db.prepare("SELECT e.event FROM events e JOIN sources s ON s.id = e.source_id WHERE s.name != 'attest' ORDER BY e.seq").pluck().all() as string[]).map(
+      (json) => (JSON.parse(json) as { time: number }).time,
+    );
+  const batchOptions = (id: number | null): Record<string, unknown> =>
+    JSON.parse(vault.db.prepare('SELECT options FROM batches WHERE id = ?').pluck().get(id) as string) as Record<string, unknown>;
+
+  it('infers the years from the file: each line in its own year, in file order', async () => {
+    const file = path.join(vault.dir, 'auth.log');
+    writeFileSync(file, archive);
+    const s = await importFile(vault.db, { path: file }, { operator: 'tester', now: READ_ON, vaultId: VAULT_ID });
+    expectReconciled(vault.db, s);
+    expect(s.imported).toBe(6);
+    expect(storedTimes()).toEqual(expectedTimes);
+    expect(batchOptions(s.batchId)).toMatchObject({ syslogYear: 2025, syslogLastYear: 2026, syslogYearSource: 'inferred', syslogLatest: Date.UTC(2026, 0, 15, 10) });
+    expect(s.notes).toEqual(expect.arrayContaining([expect.stringMatching(/^year 2025 assumed: .*New Year/), expect.stringMatching(/^year 2026 assumed/)]));
+  });
+
+  it('infers the same years from the gzip of the file', async () => {
+    const file = path.join(vault.dir, 'auth.log.gz');
+    writeFileSync(file, gzipSync(Buffer.from(archive)));
+    const s = await importFile(vault.db, { path: file }, { operator: 'tester', now: READ_ON, vaultId: VAULT_ID });
+    expect(s.imported).toBe(6);
+    expect(storedTimes()).toEqual(expectedTimes);
+  });
+
+  it('takes a year given for the import as the first line\'s, counting on at the New Year', async () => {
+    const file = path.join(vault.dir, 'auth.log');
+    writeFileSync(file, archive);
+    const s = await importFile(vault.db, { path: file }, { operator: 'tester', now: READ_ON, vaultId: VAULT_ID, syslogYear: 2019 });
+    expect(storedTimes()).toEqual(expectedTimes.map((t) => t - (new Date(t).getUTCFullYear() >= 2026 ? yearsMs(2020, 2026) : yearsMs(2019, 2025))));
+    expect(batchOptions(s.batchId)).toMatchObject({ syslogYear: 2019, syslogYearSource: 'option' });
+    expect(s.notes).toEqual(expect.arrayContaining(['year 2019 given for this import (the timestamp has none)', expect.stringMatching(/^year 2020: the file crosses a New Year after the year 2019/)]));
+  });
+
+  it('reports the pass over the file as progress of its own, before the import\'s', async () => {
+    const file = path.join(vault.dir, 'auth.log');
+    writeFileSync(file, archive);
+    const phases: Array<{ phase: string | undefined; events: number }> = [];
+    await importFile(vault.db, { path: file }, { operator: 'tester', now: READ_ON, vaultId: VAULT_ID, onProgress: (p) => phases.push({ phase: p.phase, events: p.events }) });
+    expect(phases[0]).toEqual({ phase: 'scanning', events: 0 });
+    const firstImporting = phases.findIndex((p) => p.phase !== 'scanning');
+    expect(firstImporting).toBeGreaterThan(0);
+    expect(phases.slice(firstImporting).every((p) => p.phase !== 'scanning')).toBe(true);
+    expect(phases.at(-1)!.events).toBe(6);
+  });
+
+  it('puts the whole file a year back when its latest line would otherwise be in the future', async () => {
+    const file = path.join(vault.dir, 'auth.log');
+    // 20 to 25 Nov, read on the 22nd: the 25th cannot have happened yet this year.
+    writeFileSync(file, ['Nov 20 08:00:00 h sshd[1]: Failed password for a from 10.0.0.1 port 22 ssh2', 'Nov 25 08:00:00 h sshd[1]: Failed password for a from 10.0.0.1 port 22 ssh2'].join('\n'));
+    const s = await importFile(vault.db, { path: file }, { operator: 'tester', now: READ_ON, vaultId: VAULT_ID });
+    expect(storedTimes()).toEqual([Date.UTC(2025, 10, 20, 8), Date.UTC(2025, 10, 25, 8)]);
+    expect(batchOptions(s.batchId)).toMatchObject({ syslogYear: 2025, syslogLastYear: 2025 });
+  });
+});
+
+describe('a line read alone from a file whose years were inferred (quarantine retry)', () => {
+  it('takes the latest of the file\'s years that keeps it before the file\'s latest time', () => {
+    const ctx = { now: READ_ON, syslogYear: 2025, syslogYearFrom: 'inferred' as const, syslogYearWindow: { first: 2025, last: 2026, latestMs: Date.UTC(2026, 0, 15, 10) } };
+    const timeOf = (line: string): number | undefined => {
+      const o = parseRecord('syslog', Buffer.from(line), ctx);
+      return o.ok ? o.events[0]!.time : undefined;
+    };
+    expect(timeOf('Dec 31 23:59:59 host sshd[3]: Failed password for carol from 10.0.0.3 port 22 ssh2')).toBe(Date.UTC(2025, 11, 31, 23, 59, 59));
+    expect(timeOf('Jan  2 00:00:01 host sshd[4]: Failed password for dave from 10.0.0.4 port 22 ssh2')).toBe(Date.UTC(2026, 0, 2, 0, 0, 1));
+  });
+});
+
+function yearsMs(from: number, to: number): number {
+  return Date.UTC(to, 0, 1) - Date.UTC(from, 0, 1);
+}
