@@ -5,12 +5,17 @@ export interface Route {
   /** Path segments, e.g. ['events', 'quarantine']. */
   segments: string[];
   params: URLSearchParams;
+  /** The query as written in the address, undecoded: lets a page tell malformed percent-encoding apart. */
+  query: string;
 }
 
 export function parseRoute(hash: string): Route {
   const body = hash.replace(/^#\/?/, '');
-  const [path = '', query = ''] = body.split('?', 2);
-  return { segments: path.split('/').filter(Boolean), params: new URLSearchParams(query) };
+  // Split at the first "?" only: a second one belongs to the query (split('?', 2) dropped what followed it).
+  const mark = body.indexOf('?');
+  const path = mark === -1 ? body : body.slice(0, mark);
+  const query = mark === -1 ? '' : body.slice(mark + 1);
+  return { segments: path.split('/').filter(Boolean), params: new URLSearchParams(query), query };
 }
 
 export function navigate(to: string): void {

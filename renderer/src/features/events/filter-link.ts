@@ -5,28 +5,89 @@ import { OUTCOME_FILTERS } from './event-labels';
 /** Address parameters of the explorer (#/events?actor=bob&statusId=2…) and the filter member each sets. */
 const NUMERIC = ['since', 'until', 'classUid', 'statusId', 'batchId'] as const;
 const TEXT = ['actor', 'ip', 'source'] as const;
+const KNOWN: ReadonlySet<string> = new Set([...NUMERIC, ...TEXT, 'batch']);
+
+/** A parameter given more than once, and the value read (the first, as URLSearchParams.get reads it). */
+export interface RepeatedParam {
+  name: string;
+  /** Null when the first value's percent-encoding was malformed (the parameter was then left out). */
+  first: string | null;
+}
+
+export interface FilterParamsReading {
+  filter: EventFilter;
+  /** Filter parameters left out: a value that is not valid, or not decodable (bad percent-encoding). */
+  ignored: string[];
+  /** Parameters that are no filter of the explorer (a typo, or another page's), left out. */
+  unknown: string[];
+  /** Parameters given more than once: only the first value was read. */
+  repeated: RepeatedParam[];
+}
+
+/** One part of a query as x-www-form-urlencoded decodes it, or null when its percent-encoding is malformed. */
+function decodePart(raw: string): string | null {
+  try {
+    return decodeURIComponent(raw.replace(/\+/g, ' '));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The pairs of a raw query, in order; a value is null when its percent-encoding is malformed. URLSearchParams
+ * turns "%E0%A4%A" into U+FFFD and keeps the rest, so "actor=%E0%A4%A" became the actor "�%A" without a
+ * word; decoding each part here tells such a value apart, and it is left out instead.
+ */
+function readPairs(query: string): { pairs: Array<[string, string | null]>; badNames: string[] } {
+  const pairs: Array<[string, string | null]> = [];
+  const badNames: string[] = [];
+  for (const part of query.replace(/^\?/, '').split('&')) {
+    if (part === '') continue;
+    const eq = part.indexOf('=');
+    const rawName = eq === -1 ? part : part.slice(0, eq);
+    const name = decodePart(rawName);
+    // A name that cannot be decoded names no filter: it is named as written.
+    if (name === null) badNames.push(rawName);
+    else pairs.push([name, decodePart(eq === -1 ? '' : part.slice(eq + 1))]);
+  }
+  return { pairs, badNames };
+}
 
 /**
  * The filter an address names, as other pages link to the explorer (the import history to a batch, the
- * Overview to a period or a failing actor), and the parameters it had to leave out. A parameter that is
- * not a valid value is left out, never guessed at, and named, so the page can say so.
+ * Overview to a period or a failing actor), and what it had to leave out or choose. A parameter that is
+ * not a valid value is left out, never guessed at, and named, so the page can say so; so are parameters
+ * it does not know and parameters given twice (the first value counts, as URLSearchParams.get reads it).
+ *
+ * `address` is the raw query (Route.query), so that malformed percent-encoding can be told apart; decoded
+ * URLSearchParams are accepted too (the Overview reads only since/until from them).
  */
-export function readFilterParams(params: URLSearchParams): { filter: EventFilter; ignored: string[] } {
+export function readFilterParams(address: string | URLSearchParams): FilterParamsReading {
+  const { pairs, badNames } = typeof address === 'string' ? readPairs(address) : { pairs: [...address.entries()], badNames: [] };
+  const firsts = new Map<string, string | null>();
+  const counts = new Map<string, number>();
+  for (const [name, value] of pairs) {
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+    if (!firsts.has(name)) firsts.set(name, value);
+  }
+  const malformed = (name: string) => firsts.has(name) && firsts.get(name) === null;
+
+  const get = (name: string): string | null => firsts.get(name) ?? null;
   const filter: Record<string, number | string> = {};
   const keep = (name: keyof EventFilter, value: number | string) => {
     // Each value checked alone: one bad parameter must not drop the others.
     if (EventFilterSchema.shape[name].safeParse(value).success) filter[name] = value;
   };
   for (const name of NUMERIC) {
-    const raw = params.get(name);
+    const raw = get(name);
     if (raw !== null && /^-?\d{1,16}$/.test(raw) && Number.isSafeInteger(Number(raw))) keep(name, Number(raw));
   }
   for (const name of TEXT) {
-    const raw = params.get(name);
+    const raw = get(name);
     if (raw !== null && raw.trim() !== '') keep(name, raw.trim());
   }
   // ?batch=N: the short form the import history's first links used.
-  const batch = params.get('batch');
+  const batch = get('batch');
   if (filter.batchId === undefined && batch !== null && /^\d{1,16}$/.test(batch)) keep('batchId', Number(batch));
   if (filter.batchId !== undefined && Number(filter.batchId) < 1) delete filter.batchId;
   // The filter bar offers these as lists: a value it cannot show would filter while the bar said "Any".
@@ -37,13 +98,19 @@ export function readFilterParams(params: URLSearchParams): { filter: EventFilter
     delete filter.since;
     delete filter.until;
   }
-  const known: ReadonlySet<string> = new Set([...NUMERIC, ...TEXT, 'batch']);
-  const ignored = [...new Set([...params.keys()])].filter((name) => {
-    if (!known.has(name)) return false;
+
+  const names = [...firsts.keys()];
+  const ignored = names.filter((name) => {
+    if (!KNOWN.has(name)) return false;
+    if (malformed(name)) return true;
     const member = name === 'batch' ? 'batchId' : name;
-    return filter[member] === undefined && (params.get(name) ?? '').trim() !== '';
+    return filter[member] === undefined && (get(name) ?? '').trim() !== '';
   });
-  return { filter: filter as EventFilter, ignored };
+  const unknown = [...new Set([...badNames, ...names.filter((name) => !KNOWN.has(name))])];
+  const repeated = names
+    .filter((name) => KNOWN.has(name) && (counts.get(name) ?? 0) > 1)
+    .map((name) => ({ name, first: get(name) }));
+  return { filter: filter as EventFilter, ignored, unknown, repeated };
 }
 
 /** A link to the explorer showing the events that match `filter`. */

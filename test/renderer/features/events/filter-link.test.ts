@@ -24,8 +24,35 @@ describe('filter links', () => {
   it('names the parameters it left out, and only those', () => {
     expect(readFilterParams(new URLSearchParams('batch=abc&actor=bob&since=x&token=1')).ignored).toEqual(['batch', 'since']);
     expect(readFilterParams(new URLSearchParams('batchId=3&actor=')).ignored).toEqual([]);
-    expect(readFilterParams(new URLSearchParams('since=2000&until=1000&ip=10.0.0.1'))).toEqual({ filter: { ip: '10.0.0.1' }, ignored: ['since', 'until'] });
+    expect(readFilterParams(new URLSearchParams('since=2000&until=1000&ip=10.0.0.1'))).toMatchObject({ filter: { ip: '10.0.0.1' }, ignored: ['since', 'until'] });
     // Values the filter bar cannot show (it would say "Any" while filtering) are left out too.
-    expect(readFilterParams(new URLSearchParams('statusId=7&classUid=99999&actor=a'))).toEqual({ filter: { actor: 'a' }, ignored: ['statusId', 'classUid'] });
+    expect(readFilterParams(new URLSearchParams('statusId=7&classUid=99999&actor=a'))).toMatchObject({ filter: { actor: 'a' }, ignored: ['statusId', 'classUid'] });
+  });
+
+  it('leaves out a value with malformed percent-encoding and names it, instead of filtering by "\uFFFD%A"', () => {
+    // URLSearchParams decodes this to the actor "\uFFFD%A" without a word.
+    expect(new URLSearchParams('actor=%E0%A4%A').get('actor')).toBe('\uFFFD%A');
+    for (const query of ['actor=%E0%A4%A&statusId=2', 'actor=%zz&statusId=2', 'actor=%C0%80&statusId=2']) {
+      expect(readFilterParams(query)).toEqual({ filter: { statusId: 2 }, ignored: ['actor'], unknown: [], repeated: [] });
+    }
+    // Well-formed encodings still decode, "+" as a space (as eventsLink writes them).
+    expect(readFilterParams('actor=J%C3%BCrgen+M%C3%BCller&source=okta%2Bprod').filter).toEqual({ actor: 'Jürgen Müller', source: 'okta+prod' });
+    // A U+FFFD written properly is a value like any other (ingest may have stored one).
+    expect(readFilterParams(eventsLink({ actor: 'a\uFFFDb' }).split('?')[1] ?? '').filter).toEqual({ actor: 'a\uFFFDb' });
+  });
+
+  it('names parameters that are no filter, and never takes them for one', () => {
+    expect(readFilterParams('foo=bar&statusId=2&actors=bob')).toEqual({ filter: { statusId: 2 }, ignored: [], unknown: ['foo', 'actors'], repeated: [] });
+    // A name that cannot be decoded is named as written.
+    expect(readFilterParams('%E0=1').unknown).toEqual(['%E0']);
+    expect(readFilterParams('').unknown).toEqual([]);
+  });
+
+  it('says which value it used when a parameter is given more than once (the first)', () => {
+    expect(readFilterParams('statusId=2&statusId=1')).toEqual({ filter: { statusId: 2 }, ignored: [], unknown: [], repeated: [{ name: 'statusId', first: '2' }] });
+    expect(readFilterParams('actor=bob&ip=10.0.0.1&actor=alice&actor=eve').repeated).toEqual([{ name: 'actor', first: 'bob' }]);
+    // The first value decides even when it is the bad one: the second is not quietly used instead.
+    expect(readFilterParams('statusId=abc&statusId=2')).toEqual({ filter: {}, ignored: ['statusId'], unknown: [], repeated: [{ name: 'statusId', first: 'abc' }] });
+    expect(readFilterParams('actor=%E0%A4%A&actor=bob')).toEqual({ filter: {}, ignored: ['actor'], unknown: [], repeated: [{ name: 'actor', first: null }] });
   });
 });
