@@ -2,9 +2,9 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { EventDetail } from '../../../../shared/contract';
 import { errorMessage } from '../../api';
 import { useApi } from '../../app/api-context';
-import { DateTime } from '../../components/DateTime';
 import { ErrorText } from '../../components/ErrorText';
-import { formatNumber, revealHidden } from '../../components/format';
+import { formatNumber, revealHidden, toIso } from '../../components/format';
+import { formatPreciseDateTime } from './event-time';
 import { className, severityName } from './event-labels';
 import { OutcomeBadge } from './OutcomeBadge';
 
@@ -77,9 +77,11 @@ function DetailContent({ detail }: { detail: EventDetail }) {
   return (
     <>
       <Section title="Event">
+        {/* To the millisecond, with the zone: 23:59:59.999 is another day than the midnight after it. */}
         <Fact label="Time">
-          <DateTime ms={event.time} />
+          <time dateTime={toIso(event.time)}>{formatPreciseDateTime(event.time)}</time>
         </Fact>
+        <Fact label="Time (UTC)" value={toIso(event.time)} mono />
         <Fact label="Outcome">
           <OutcomeBadge statusId={event.status_id} /> {event.status_detail && <Text value={event.status_detail} />}
         </Fact>

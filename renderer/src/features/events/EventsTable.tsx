@@ -1,9 +1,9 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { EventRow } from '../../../../shared/contract';
-import { DateTime } from '../../components/DateTime';
 import { className, titleText } from './event-labels';
-import { formatNumber, revealHidden, revealHiddenLine } from '../../components/format';
+import { formatNumber, revealHidden, revealHiddenLine, toIso } from '../../components/format';
+import { formatPreciseDateTime, formatTableTime } from './event-time';
 import { OutcomeBadge } from './OutcomeBadge';
 
 export const ROW_HEIGHT = 36;
@@ -174,7 +174,7 @@ export function EventsTable({ rows, version, total, hasMore, loading, onNeedMore
                 onKeyDown={(e) => onKeyDown(e, item.index)}
               >
                 <span className="et-cell col-time" role="gridcell">
-                  <DateTime ms={row.time} />
+                  <EventTime ms={row.time} />
                 </span>
                 <span className="et-cell col-outcome" role="gridcell">
                   <OutcomeBadge statusId={row.statusId} />
@@ -202,6 +202,19 @@ export function EventsTable({ rows, version, total, hasMore, loading, onNeedMore
         )}
       </div>
     </div>
+  );
+}
+
+/**
+ * The time to the millisecond, whole (the column is sized for it); the title adds the locale's form with
+ * the zone, and the exact UTC instant.
+ */
+function EventTime({ ms }: { ms: number }) {
+  const iso = toIso(ms);
+  return (
+    <time dateTime={iso} title={`${formatPreciseDateTime(ms)} · ${iso}`}>
+      {formatTableTime(ms)}
+    </time>
   );
 }
 
