@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import type { EventFilter } from '../../../../shared/contract';
 import { OCSF_CLASS_NAMES } from '../../../../shared/domain/canonical-event';
 import { OUTCOME_FILTERS } from './event-labels';
@@ -68,8 +68,22 @@ export function filterProblem(d: FilterDraft): string | null {
   return null;
 }
 
-/** The explorer's filter bar. Applies on submit (Enter in any field, or the Apply button). */
-export function EventFilters({ value, onApply }: { value: EventFilter; onApply: (filter: EventFilter) => void }) {
+export interface EventFiltersProps {
+  value: EventFilter;
+  onApply: (filter: EventFilter) => void;
+  id?: string;
+  /** Hidden, not unmounted, while the filter area is collapsed: a draft not yet applied is kept. */
+  hidden?: boolean;
+  /** More buttons after Apply and Clear (the explorer's Hide filters). */
+  extraActions?: ReactNode;
+}
+
+/**
+ * The explorer's filter bar. Applies on submit (Enter in any field, or the Apply button). Each control
+ * takes at least the width of its content (the longest option, the placeholder, the locale's date
+ * pattern), so no text is cut at any window width; the bar wraps instead.
+ */
+export function EventFilters({ value, onApply, id, hidden = false, extraActions }: EventFiltersProps) {
   const [d, setD] = useState<FilterDraft>(() => filterToDraft(value));
   const [problem, setProblem] = useState<string | null>(null);
   const set = (patch: Partial<FilterDraft>) => {
@@ -83,7 +97,7 @@ export function EventFilters({ value, onApply }: { value: EventFilter; onApply: 
     if (why === null) onApply(draftToFilter(d));
   };
   return (
-    <form className="filters" onSubmit={submit} aria-label="Filter events">
+    <form className="filters" id={id} hidden={hidden} onSubmit={submit} aria-label="Filter events">
       <div className="field field-datetime">
         <label className="field-label" htmlFor="f-since">
           From
@@ -126,21 +140,21 @@ export function EventFilters({ value, onApply }: { value: EventFilter; onApply: 
         <label className="field-label" htmlFor="f-actor">
           Actor
         </label>
-        <input id="f-actor" className="input" placeholder="user name or id" maxLength={512} value={d.actor} onChange={(e) => set({ actor: e.target.value })} />
+        <input id="f-actor" className="input" size={16} placeholder="user name or id" maxLength={512} value={d.actor} onChange={(e) => set({ actor: e.target.value })} />
       </div>
       <div className="field">
         <label className="field-label" htmlFor="f-ip">
           Source IP
         </label>
-        <input id="f-ip" className="input mono" maxLength={64} value={d.ip} onChange={(e) => set({ ip: e.target.value })} />
+        <input id="f-ip" className="input mono" size={15} maxLength={64} value={d.ip} onChange={(e) => set({ ip: e.target.value })} />
       </div>
       <div className="field">
         <label className="field-label" htmlFor="f-source">
           Source
         </label>
-        <input id="f-source" className="input" maxLength={128} value={d.source} onChange={(e) => set({ source: e.target.value })} />
+        <input id="f-source" className="input" size={14} maxLength={128} value={d.source} onChange={(e) => set({ source: e.target.value })} />
       </div>
-      <div className="field">
+      <div className="field field-short">
         <label className="field-label" htmlFor="f-batch">
           Batch
         </label>
@@ -161,6 +175,7 @@ export function EventFilters({ value, onApply }: { value: EventFilter; onApply: 
         >
           Clear
         </button>
+        {extraActions}
       </div>
       <ErrorText>{problem}</ErrorText>
     </form>

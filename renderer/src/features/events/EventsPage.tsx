@@ -1,20 +1,29 @@
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { EventFilter } from '../../../../shared/contract';
 import { useApi } from '../../app/api-context';
 import type { Route } from '../../app/router';
-import { ErrorText, Notice } from '../../components/ErrorText';
+import { ErrorText } from '../../components/ErrorText';
 import { formatNumber } from '../../components/format';
 import { EventDetailPanel } from './EventDetailPanel';
 import { EventFilters } from './EventFilters';
 import { EventsTable } from './EventsTable';
-import { readFilterParams } from './filter-link';
+import { readFilterParams, type FilterParamsReading } from './filter-link';
+import { AddressNotices } from './AddressNotices';
 import { ImportHistory } from './ImportHistory';
 import { ImportPanel } from './ImportPanel';
+import { describeFilter } from './filter-summary';
+import { useIngestJob } from './ingest-context';
+import { useSessionFlag } from './use-session-flag';
 import { QuarantineList } from './QuarantineList';
 import { useEventPages } from './use-event-pages';
 
 /** The zone the table's times are shown in (the CLI and exports use UTC). */
 const LOCAL_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone || 'local time';
+
+/** sessionStorage key of the explorer's folded filter area. */
+export const FILTERS_HIDDEN_KEY = 'attest.events.filtersHidden';
+const FILTERS_ID = 'event-filters';
+const FOLD_HINT = 'Folds the import bar and the filters into one line that still names each filter applied.';
 
 /**
  * The events explorer (#/events, or #/events/SEQ with that event's detail open, as verify links to the
@@ -31,17 +40,37 @@ export function EventsPage({ route }: { route: Route }) {
   if (route.segments[1] === 'imports') return <ImportHistory />;
   const seq = route.segments[1];
   const open = seq !== undefined && /^[1-9]\d{0,15}$/.test(seq) ? Number(seq) : null;
-  const { filter, ignored } = readFilterParams(route.params);
-  return <EventsExplorer key={`${open ?? 'list'}:${route.params.toString()}`} initialSeq={open} initialFilter={filter} ignoredParams={ignored} />;
+  const { filter, ...leftOut } = readFilterParams(route.query);
+  return <EventsExplorer key={`${open ?? 'list'}:${route.query}`} initialSeq={open} initialFilter={filter} leftOut={leftOut} />;
 }
 
-function EventsExplorer({ initialSeq, initialFilter, ignoredParams }: { initialSeq: number | null; initialFilter: EventFilter; ignoredParams: string[] }) {
+type LeftOut = Omit<FilterParamsReading, 'filter'>;
+
+function EventsExplorer({ initialSeq, initialFilter, leftOut }: { initialSeq: number | null; initialFilter: EventFilter; leftOut: LeftOut }) {
   const api = useApi();
   const [filter, setFilter] = useState<EventFilter>(initialFilter);
   const pages = useEventPages(api, filter);
   const [selected, setSelected] = useState<number | null>(initialSeq);
   const tableRef = useRef<HTMLDivElement>(null);
   const { reload, loadMore } = pages;
+  // The import bar and the filter bar fold into one line (a table at 720 px showed seven rows); the choice
+  // lasts for the session. A running or just-finished import stays in view: its progress and Cancel matter.
+  const [filtersHidden, setFiltersHidden] = useSessionFlag(FILTERS_HIDDEN_KEY, false);
+  const importActive = useIngestJob().state.phase !== 'idle';
+  const hideRef = useRef<HTMLButtonElement>(null);
+  const showRef = useRef<HTMLButtonElement>(null);
+  const toggled = useRef(false);
+  const toggleFilters = (hide: boolean) => {
+    toggled.current = true;
+    setFiltersHidden(hide);
+  };
+  // The button pressed disappears: focus goes to the one that replaces it, not to the page's start.
+  useEffect(() => {
+    if (!toggled.current) return;
+    toggled.current = false;
+    (filtersHidden ? showRef : hideRef).current?.focus();
+  }, [filtersHidden]);
+  const activeFilters = describeFilter(filter);
 
   const close = useCallback(() => {
     setSelected(null);
@@ -59,9 +88,45 @@ function EventsExplorer({ initialSeq, initialFilter, ignoredParams }: { initialS
 
   return (
     <div className="page-grid events-page">
-      <ImportPanel onImported={reload} />
+      <div className="import-area" hidden={filtersHidden && !importActive}>
+        <ImportPanel onImported={reload} />
+      </div>
       <section className="card explorer" aria-label="Events explorer">
-        <EventFilters value={filter} onApply={(f) => { setSelected(null); setFilter(f); }} />
+        {filtersHidden && (
+          <div className="filters-summary" role="group" aria-label="Filters applied">
+            <button type="button" className="btn btn-small" ref={showRef} aria-expanded="false" aria-controls={FILTERS_ID} onClick={() => toggleFilters(false)}>
+              Show filters{activeFilters.length > 0 ? ` (${activeFilters.length} active)` : ''}
+            </button>
+            <p className="filters-summary-text">
+              {activeFilters.length === 0 ? (
+                <span className="muted">No filter applied: all events are listed.</span>
+              ) : (
+                <>
+                  <strong>{activeFilters.length === 1 ? 'Filter:' : 'Filters:'}</strong>{' '}
+                  {activeFilters.map((part, i) => (
+                    <span key={i} className="filter-chip">
+                      {part}
+                    </span>
+                  ))}
+                </>
+              )}
+            </p>
+          </div>
+        )}
+        <EventFilters
+          id={FILTERS_ID}
+          hidden={filtersHidden}
+          value={filter}
+          onApply={(f) => {
+            setSelected(null);
+            setFilter(f);
+          }}
+          extraActions={
+            <button type="button" className="btn filters-hide" ref={hideRef} aria-expanded="true" aria-controls={FILTERS_ID} title={FOLD_HINT} onClick={() => toggleFilters(true)}>
+              Hide filters
+            </button>
+          }
+        />
         <div className="explorer-meta">
           <p className="muted" aria-live="polite">
             {countText}
@@ -83,11 +148,7 @@ function EventsExplorer({ initialSeq, initialFilter, ignoredParams }: { initialS
             <a href="#/events/quarantine">Quarantined records</a>
           </span>
         </div>
-        {ignoredParams.length > 0 && (
-          <Notice tone="warning">
-            The address gave {ignoredParams.map((p) => `“${p}”`).join(', ')} a value that is not a valid filter; {ignoredParams.length === 1 ? 'it was' : 'they were'} left out.
-          </Notice>
-        )}
+        <AddressNotices reading={leftOut} />
         <ErrorText>{pages.error}</ErrorText>
         <div className={`explorer-body${selected !== null ? ' with-detail' : ''}`} ref={tableRef}>
           <EventsTable

@@ -56,8 +56,11 @@ export function TopFailuresChart({ title, rows, linkFor }: { title: string; rows
         <tbody>
           {rows.map((r) => (
             <tr key={r.key}>
+              {/* The link is a block cut with an ellipsis inside its cell (CSS); the title has the name whole. */}
               <td className="cell-text" title={revealHiddenLine(r.key)}>
-                <a href={linkFor(r.key)}>{revealHiddenLine(r.key)}</a>
+                <a href={linkFor(r.key)} title={revealHiddenLine(r.key)}>
+                  {revealHiddenLine(r.key)}
+                </a>
               </td>
               <td className="num">{formatNumber(r.count)}</td>
             </tr>
