@@ -36,7 +36,9 @@ const SETTING_LABEL: Record<string, string> = {
   format: 'Format',
   requestedFormat: 'Format asked for',
   source: 'Source',
-  syslogYear: 'Year for times that carry none',
+  syslogYear: 'Year for times that carry none (the first line\'s)',
+  syslogLastYear: 'Year of the latest such time',
+  syslogLatest: 'Latest time without a year',
   syslogYearSource: 'Year taken from',
   syslogZone: 'Zone for times that carry none',
   syslogZoneSource: 'Zone taken from',
@@ -46,6 +48,14 @@ const SETTING_LABEL: Record<string, string> = {
   gzip: 'Gzip-compressed',
   signed: 'Signed (JWS)',
   lineEnding: 'Line endings',
+};
+
+/** Where a recorded year or zone came from (SyslogDefaults in electron/core/ingest/syslog-time.ts), in words. */
+const SETTING_ORIGIN: Record<string, string> = {
+  default: 'not given: the default (the current year, the one before for a date still ahead; UTC)',
+  settings: 'the source settings',
+  option: 'given for this import',
+  inferred: 'inferred from the file\'s own dates',
 };
 
 /** A recorded option value (JSON) as words: strings unquoted, yes/no, "—" for none. */
@@ -58,8 +68,8 @@ export function settingText(name: string, json: string): string {
   }
   if (value === null) return name === 'requestedFormat' ? 'none: detected from the file' : '—';
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number') return String(value);
+  if (typeof value === 'string') return (name === 'syslogYearSource' || name === 'syslogZoneSource') ? (SETTING_ORIGIN[value] ?? value) : value;
+  if (typeof value === 'number') return name === 'syslogLatest' && Number.isFinite(value) ? new Date(value).toISOString().replace('T', ' ').replace(/\.000Z$/, 'Z') : String(value);
   if (name === 'csvHeader' && Array.isArray(value)) return value.map(String).join(', ');
   return json;
 }

@@ -110,12 +110,18 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
           <ProgressBar
             value={state.progress ? state.progress.bytesRead : null}
             max={state.progress?.bytesTotal || 1}
-            label="Import progress"
+            label={state.progress?.phase === 'scanning' ? 'Reading the dates for their years' : 'Import progress'}
             valueText={state.progress ? `${formatBytes(state.progress.bytesRead)} of ${formatBytes(state.progress.bytesTotal)}` : 'Starting'}
           />
           <div className="progress-line">
             <p className="progress-text">
-              {state.progress ? (
+              {state.progress?.phase === 'scanning' ? (
+                <>
+                  {state.progress.fileCount > 1 && `File ${state.progress.fileIndex + 1} of ${state.progress.fileCount}: `}
+                  <span className="progress-file">{state.progress.file}</span> · reading its dates first, for the years they
+                  do not carry (nothing is imported yet) · {formatBytes(state.progress.bytesRead)} of {formatBytes(state.progress.bytesTotal)}
+                </>
+              ) : state.progress ? (
                 <>
                   {state.progress.fileCount > 1 && `File ${state.progress.fileIndex + 1} of ${state.progress.fileCount}: `}
                   <span className="progress-file">{state.progress.file}</span> ·{' '}

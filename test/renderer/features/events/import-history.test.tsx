@@ -34,7 +34,7 @@ describe('ImportHistory', () => {
     await user.click(screen.getByRole('button', { name: 'Show the details of batch 1' }));
     expect(screen.getByText('ab'.repeat(32))).toBeTruthy();
     expect(screen.getByRole('link', { name: 'Show these events' }).getAttribute('href')).toBe('#/events?batchId=1');
-    expect(screen.getByText('Year for times that carry none').nextSibling?.textContent).toBe('2025');
+    expect(screen.getByText("Year for times that carry none (the first line's)").nextSibling?.textContent).toBe('2025');
     expect(screen.getByText('year 2025 taken from the source settings (the timestamp has none)')).toBeTruthy();
 
     await user.click(screen.getByRole('button', { name: 'Show the details of batch 2' }));
@@ -90,6 +90,10 @@ describe('settingText', () => {
     expect(settingText('gzip', 'true')).toBe('yes');
     expect(settingText('syslogZone', '"Europe/Paris"')).toBe('Europe/Paris');
     expect(settingText('requestedFormat', 'null')).toBe('none: detected from the file');
+    expect(settingText('syslogYearSource', '"inferred"')).toBe("inferred from the file's own dates");
+    expect(settingText('syslogZoneSource', '"option"')).toBe('given for this import');
+    expect(settingText('syslogLatest', String(Date.UTC(2026, 0, 15, 10)))).toBe('2026-01-15 10:00:00Z');
+    expect(settingText('syslogYear', '2025')).toBe('2025');
     expect(settingText('csvHeader', '["When","Who"]')).toBe('When, Who');
     expect(settingText('csvMapping', '{"time":"When"}')).toBe('{"time":"When"}');
   });

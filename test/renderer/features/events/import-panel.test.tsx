@@ -62,6 +62,26 @@ describe('ImportPanel', () => {
     expect(await screen.findByRole('link', { name: /8 — review/ })).toBeTruthy();
   });
 
+  it('says so while a syslog file is only being read for the years of its dates, then shows the import', async () => {
+    const { fake } = renderWithApi(<ImportPanel onImported={() => undefined} />, {
+      'ingest:start': () => ({ jobId: 'job-2' }),
+      'ingest:result': () => ({ state: 'running', summaries: [] }),
+    });
+    const dropzone = screen.getByText('Drop files here, or').closest('.dropzone') as HTMLElement;
+    await act(async () => {
+      fireEvent.drop(dropzone, { dataTransfer: { files: [new File(['x\n'], 'auth.log')], types: ['Files'] } });
+    });
+    await waitFor(() => expect(fake.callsTo('ingest:start')).toHaveLength(1));
+    const progress = { jobId: 'job-2', file: 'auth.log', fileIndex: 0, fileCount: 1, bytesTotal: 4096, eventsPerSec: 0, etaMs: null, state: 'running' as const };
+    act(() => fake.push({ type: 'ingest:progress', progress: { ...progress, bytesRead: 1024, events: 0, phase: 'scanning' } }));
+    expect(screen.getByRole('progressbar', { name: 'Reading the dates for their years' }).getAttribute('aria-valuenow')).toBe('25');
+    expect(screen.getByText(/reading its dates first, for the years they do not carry \(nothing is imported yet\)/)).toBeTruthy();
+    expect(screen.queryByText(/events ·/)).toBeNull();
+    act(() => fake.push({ type: 'ingest:progress', progress: { ...progress, bytesRead: 2048, events: 30, eventsPerSec: 1500, phase: 'importing' } }));
+    expect(screen.getByRole('progressbar', { name: 'Import progress' }).getAttribute('aria-valuenow')).toBe('50');
+    expect(screen.queryByText(/reading its dates first/)).toBeNull();
+  });
+
   it('stages dropped files, follows progress pushes, cancels, and shows the counts with a quarantine link', async () => {
     let state: 'running' | 'done' | 'cancelled' = 'running';
     const onImported = vi.fn();
