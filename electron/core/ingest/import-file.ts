@@ -27,7 +27,7 @@ import { splitRecords } from './split/split-records';
 import { MAX_JWS_BYTES, SignedBatchVerifier, looksLikeCompactJws, signedBatchTooLarge, sniffSignedFile, unverifiedPayloadRecords } from './signed-batch';
 import { VerifyAhead } from './verify-ahead';
 import { sourceNameOf } from '../sources/source-name';
-import { prepareYearTracking, type InferredYears } from './syslog-years';
+import { prepareYearTracking } from './syslog-years';
 
 export interface ImportFileInput {
   path: string;
@@ -135,7 +135,7 @@ async function runImport(db: Db, file: ImportFileInput, opts: ImportFileOptions,
   const name = summary.file;
   markStaleBatches(db, now);
   summary.format = plan.format;
-  const options = { ...plan.options, requestedFormat: opts.format ?? null };
+  const options: Record<string, unknown> = { ...plan.options, requestedFormat: opts.format ?? null };
 
   if (plan.refused) {
     plan.close();
@@ -153,6 +153,10 @@ async function runImport(db: Db, file: ImportFileInput, opts: ImportFileOptions,
 
   const earlier = await identicalImportBefore(db, file.path, plan, summary.bytes);
   if (earlier !== null) return await recordIdenticalImport(db, opts, now, plan, summary, options, earlier);
+  if (plan.prepare) {
+    await plan.prepare(opts.signal);
+    Object.assign(options, plan.options);
+  }
 
   // The file's hash is computed from a second stream over the same bytes, interleaved with the import.
   const fileHash = hashFile(file.path);
@@ -311,6 +315,8 @@ interface ImportPlan {
   /** Set when the whole file is refused (unsigned input to a signed-only source). */
   refused: string | null;
   bytesRead: () => number;
+  /** Work before the import proper that may update `options` (the syslog years' pass over the file). */
+  prepare?(signal: ImportFileOptions['signal']): Promise<void>;
   run(committer: ChunkCommitter, batchId: number, signal: ImportFileOptions['signal'], progress: ProgressReporter, notes: ParseNotes): Promise<BatchState>;
   close(): void;
 }
@@ -329,27 +335,27 @@ async function planImport(db: Db, filePath: string, name: string, opts: ImportFi
   const ctx = parseContext(source, now, input.csvHeader, opts);
   if (input.csvMapping) ctx.csvMapping = input.csvMapping;
   if (input.csvDelimiter !== undefined) ctx.csvDelimiter = input.csvDelimiter;
-  let years: InferredYears | null;
-  try {
-    const onScan = opts.onProgress;
-    years = await prepareYearTracking(ctx, filePath, name, input.format, {
-      ...(opts.signal ? { signal: opts.signal } : {}),
-      ...(onScan ? { onProgress: (bytesRead: number, bytesTotal: number) => onScan({ file: name, bytesRead, bytesTotal, events: 0, eventsPerSec: 0, etaMs: null, state: 'running', phase: 'scanning' }) } : {}),
-    });
-  } catch (err) {
-    await input.close().catch(() => undefined);
-    throw err;
-  }
-  const options = {
-    ...optionsOf(input.format, source, ctx, { gzip: input.gzip, signed: false }),
-    ...(input.lineEnding ? { lineEnding: input.lineEnding } : {}),
-    // Kept so that a retry of quarantined lines can place them in the same years (import-retry.ts).
-    ...(years ? { syslogLastYear: years.last, syslogLatest: years.latestMs } : {}),
-  };
-  return {
+  const plan: ImportPlan = {
     format: input.format,
     source,
-    options,
+    options: {
+      ...optionsOf(input.format, source, ctx, { gzip: input.gzip, signed: false }),
+      ...(input.lineEnding ? { lineEnding: input.lineEnding } : {}),
+    },
+    // Only once the file is to be imported (not refused, not an identical re-import): it may read the whole file.
+    prepare: async (signal) => {
+      const onScan = opts.onProgress;
+      const years = await prepareYearTracking(ctx, filePath, name, input.format, {
+        ...(signal ? { signal } : {}),
+        ...(onScan ? { onProgress: (bytesRead: number, bytesTotal: number) => onScan({ file: name, bytesRead, bytesTotal, events: 0, eventsPerSec: 0, etaMs: null, state: 'running', phase: 'scanning' }) } : {}),
+      });
+      plan.options = {
+        ...plan.options,
+        ...optionsOf(input.format, source, ctx, { gzip: input.gzip, signed: false }),
+        // Kept so that a retry of quarantined lines can place them in the same years (import-retry.ts).
+        ...(years ? { syslogLastYear: years.last, syslogLatest: years.latestMs } : {}),
+      };
+    },
     refused: source.signedOnly ? UNSIGNED_REFUSED : null,
     bytesRead: () => input.bytesRead(),
     run: (committer, batchId, signal, progress, notes) => {
@@ -360,6 +366,7 @@ async function planImport(db: Db, filePath: string, name: string, opts: ImportFi
     },
     close: () => void input.close().catch(() => undefined),
   };
+  return plan;
 }
 
 /** Everything one unsigned import works with, shared by the single-thread and parse-thread paths. */

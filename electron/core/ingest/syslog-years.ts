@@ -41,7 +41,13 @@ export async function inferSyslogYears(filePath: string, name: string, format: I
   const resolver = zoneResolver(ctx.syslogZone ?? 'UTC');
   if (resolver === null) return null;
   const track = newYearTrack(0);
-  const input = await openInput(filePath, { format, name, ...(ctx.csvMapping !== undefined ? { csvMapping: ctx.csvMapping } : {}) });
+  let input: Awaited<ReturnType<typeof openInput>>;
+  try {
+    input = await openInput(filePath, { format, name, ...(ctx.csvMapping !== undefined ? { csvMapping: ctx.csvMapping } : {}) });
+  } catch {
+    // The import reads through its own handle, already open: it goes on with each line's own year.
+    return null;
+  }
   let reported = 0;
   try {
     for await (const batch of input.recordBatches) {
@@ -56,6 +62,9 @@ export async function inferSyslogYears(filePath: string, name: string, format: I
         if (t !== null) trackYear(track, t);
       }
     }
+  } catch {
+    // A file that cannot be read to its end (corrupt gzip): the years are those of what could be read; the
+    // import stops at the same place, with the same error, and keeps what came before it.
   } finally {
     await input.close();
   }

@@ -111,6 +111,34 @@ describe('importing a syslog archive that spans a New Year', () => {
     expect(phases.at(-1)!.events).toBe(6);
   });
 
+  it('reads the file for its years only when it is to be imported: not for an identical re-import', async () => {
+    const file = path.join(vault.dir, 'auth.log');
+    writeFileSync(file, archive);
+    await importFile(vault.db, { path: file }, { operator: 'tester', now: READ_ON, vaultId: VAULT_ID });
+    const phases: Array<string | undefined> = [];
+    const again = await importFile(vault.db, { path: file }, { operator: 'tester', now: READ_ON, vaultId: VAULT_ID, onProgress: (p) => phases.push(p.phase) });
+    expect(again.duplicates).toBe(6);
+    expect(phases).not.toContain('scanning');
+  });
+
+  it('keeps what comes before a corrupt end of a gzip, in the years read up to it', async () => {
+    const file = path.join(vault.dir, 'auth.log.gz');
+    const months = ['Oct', 'Nov', 'Dec', 'Jan'];
+    const lines = Array.from({ length: 40_000 }, (_, i) => {
+      const month = months[Math.floor(i / 10_000)]!;
+      return `${month} ${String(1 + Math.floor((i % 10_000) / 400)).padStart(2, ' ')} 10:00:${String(i % 60).padStart(2, '0')} host sshd[${i}]: Failed password for u${i % 97} from 10.0.${i % 250}.1 port 22 ssh2 ${i}`;
+    });
+    const gz = gzipSync(Buffer.from(lines.join('\n')));
+    writeFileSync(file, gz.subarray(0, Math.floor(gz.length * 0.6)));
+    const s = await importFile(vault.db, { path: file }, { operator: 'tester', now: READ_ON, vaultId: VAULT_ID });
+    expect(s.error).toMatch(/corrupt or truncated/);
+    expect(s.imported).toBeGreaterThan(10_000);
+    expect(s.read).toBe(s.imported + s.duplicates + s.quarantined);
+    const first = storedTimes()[0]!;
+    // Read up to the break (in December): no New Year seen, the latest date within the past year.
+    expect(new Date(first).toISOString().slice(0, 10)).toBe('2025-10-01');
+  });
+
   it('puts the whole file a year back when its latest line would otherwise be in the future', async () => {
     const file = path.join(vault.dir, 'auth.log');
     // 20 to 25 Nov, read on the 22nd: the 25th cannot have happened yet this year.
