@@ -1,12 +1,14 @@
 /**
  * Characters that change how text around them looks without showing themselves: bidi controls (U+202E
  * makes "\u202Enimda" read "admin"), zero-width and other invisible characters ("ad\u200Bmin" looks like
- * "admin"), tag characters and the braille blank, line and paragraph separators, and control characters
- * other than tab and line breaks. Log data is hostile: wherever it is shown (the app, the CLI), each
- * becomes a visible [U+XXXX] marker.
+ * "admin"), tag characters and the braille blank, line and paragraph separators, control characters
+ * other than tab and line breaks, and spaces that pass for the ordinary one (no-break, thin, hair...:
+ * "alice\u00A0" is another actor than "alice", and must not look the same). Log data is hostile: wherever
+ * it is shown (the app, the CLI), each becomes a visible [U+XXXX] marker. The ideographic space (U+3000)
+ * is left alone: in CJK text it is ordinary, and it is twice as wide as a space.
  */
 export const HIDDEN_CHARACTERS =
-  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb\u{e0000}-\u{e007f}]/gu;
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u00a0\u00ad\u034f\u061c\u115f\u1160\u1680\u17b4\u17b5\u180e\u2000-\u200f\u2028-\u202f\u205f-\u206f\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb\u{e0000}-\u{e007f}]/gu;
 
 /** Tab and line breaks: fine in a message shown as a block, hidden in a one-line name or a terminal line. */
 export const LINE_BREAKS = /[\t\n\r]/g;

@@ -29,6 +29,12 @@ describe('revealHiddenLine', () => {
 });
 
 describe('revealHidden: characters that show as nothing', () => {
+  it('marks spaces that pass for the ordinary one, so "alice\\u00A0" cannot look like "alice"', () => {
+    expect(revealHiddenLine('alice\u00a0')).toBe('alice[U+00A0]');
+    expect(revealHidden('a\u2009b\u200ac\u202fd\u205fe\u1680f\u2002g')).toBe('a[U+2009]b[U+200A]c[U+202F]d[U+205F]e[U+1680]f[U+2002]g');
+    // The ideographic space is ordinary in CJK text (and visibly wider).
+    expect(revealHidden('東京\u3000大阪')).toBe('東京\u3000大阪');
+  });
   it('marks tag characters and the braille blank', () => {
     expect(revealHidden('admin\u{e0041}\u{e0042}')).toBe('admin[U+E0041][U+E0042]');
     expect(revealHidden('a\u2800b')).toBe('a[U+2800]b');
