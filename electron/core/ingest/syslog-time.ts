@@ -41,7 +41,7 @@ const noteCache = new WeakMap<ParseContext, CachedNotes>();
 
 function trackedYearNote(year: number, d: SyslogDefaults): string {
   if (d.yearSource === 'inferred') {
-    return `year ${year} assumed: the timestamps have none, so the file's latest time was taken to be within the past year, and the year counted back at each New Year the file crosses`;
+    return `year ${year} assumed: the timestamps have none; inferred from the file's dates (its latest within the past year, a year back per New Year it crosses)`;
   }
   const given = d.yearSource === 'option' ? 'given for this import' : 'taken from the source settings';
   return year === d.year

@@ -48,11 +48,19 @@ const SETTING_LABEL: Record<string, string> = {
   gzip: 'Gzip-compressed',
   signed: 'Signed (JWS)',
   lineEnding: 'Line endings',
+  timeIfMissing: 'Time for records that carry none',
+  timeIfMissingFrom: 'That time is',
 };
+
+/** Settings in the order of SETTING_LABEL (the year's fields together), then any others as recorded. */
+export function orderedSettings<T extends { name: string }>(settings: readonly T[]): T[] {
+  const order = Object.keys(SETTING_LABEL);
+  const rank = (name: string) => (order.includes(name) ? order.indexOf(name) : order.length);
+  return [...settings].sort((a, b) => rank(a.name) - rank(b.name));
+}
 
 /** Where a recorded year or zone came from (SyslogDefaults in electron/core/ingest/syslog-time.ts), in words. */
 const SETTING_ORIGIN: Record<string, string> = {
-  default: 'not given: the default (the current year, the one before for a date still ahead; UTC)',
   settings: 'the source settings',
   option: 'given for this import',
   inferred: 'inferred from the file\'s own dates',
@@ -68,8 +76,17 @@ export function settingText(name: string, json: string): string {
   }
   if (value === null) return name === 'requestedFormat' ? 'none: detected from the file' : '—';
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
-  if (typeof value === 'string') return (name === 'syslogYearSource' || name === 'syslogZoneSource') ? (SETTING_ORIGIN[value] ?? value) : value;
-  if (typeof value === 'number') return name === 'syslogLatest' && Number.isFinite(value) ? new Date(value).toISOString().replace('T', ' ').replace(/\.000Z$/, 'Z') : String(value);
+  if (typeof value === 'string') {
+    if (name === 'syslogYearSource' || name === 'syslogZoneSource') {
+      if (value === 'default') return name === 'syslogYearSource' ? 'not given: the current year (the one before for a date still ahead)' : 'not given: UTC';
+      return SETTING_ORIGIN[value] ?? value;
+    }
+    if (name === 'timeIfMissingFrom') return value === 'import' ? 'when the file was imported' : 'a time given for this import';
+    return value;
+  }
+  if (typeof value === 'number') {
+    return (name === 'syslogLatest' || name === 'timeIfMissing') && Number.isFinite(value) ? new Date(value).toISOString().replace('T', ' ').replace(/\.000Z$/, 'Z') : String(value);
+  }
   if (name === 'csvHeader' && Array.isArray(value)) return value.map(String).join(', ');
   return json;
 }
@@ -234,7 +251,7 @@ function BatchDetail({ batch: b }: { batch: Batch }) {
         <>
           <h4 className="subhead">{refused ? 'Settings at the time (the file was not read)' : 'Read with'}</h4>
           <dl className="history-facts history-settings">
-            {b.settings.map((s) => (
+            {orderedSettings(b.settings).map((s) => (
               <Fragment key={s.name}>
                 <dt title={s.name}>{SETTING_LABEL[s.name] ?? s.name}</dt>
                 <dd>{revealHidden(settingText(s.name, s.value))}</dd>

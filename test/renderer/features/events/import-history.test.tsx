@@ -2,7 +2,7 @@ import { cleanup, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Batch } from '../../../../shared/contract';
-import { ImportHistory, settingText } from '../../../../renderer/src/features/events/ImportHistory';
+import { ImportHistory, orderedSettings, settingText } from '../../../../renderer/src/features/events/ImportHistory';
 import { renderWithApi } from '../../helpers/render';
 
 afterEach(cleanup);
@@ -94,6 +94,14 @@ describe('settingText', () => {
     expect(settingText('syslogZoneSource', '"option"')).toBe('given for this import');
     expect(settingText('syslogLatest', String(Date.UTC(2026, 0, 15, 10)))).toBe('2026-01-15 10:00:00Z');
     expect(settingText('syslogYear', '2025')).toBe('2025');
+    expect(settingText('syslogZoneSource', '"default"')).toBe('not given: UTC');
+    expect(settingText('timeIfMissing', String(Date.UTC(2026, 10, 22, 9, 30)))).toBe('2026-11-22 09:30:00Z');
+    expect(settingText('timeIfMissingFrom', '"import"')).toBe('when the file was imported');
+  });
+
+  it('lists the settings in a fixed order, the year\'s together, unknown ones last', () => {
+    const names = (xs: string[]) => orderedSettings(xs.map((name) => ({ name }))).map((s) => s.name);
+    expect(names(['gzip', 'mystery', 'syslogLatest', 'format', 'syslogYear', 'syslogLastYear'])).toEqual(['format', 'syslogYear', 'syslogLastYear', 'syslogLatest', 'gzip', 'mystery']);
     expect(settingText('csvHeader', '["When","Who"]')).toBe('When, Who');
     expect(settingText('csvMapping', '{"time":"When"}')).toBe('{"time":"When"}');
   });
