@@ -67,6 +67,15 @@ export const IngestSummarySchema = z.object({
 });
 export type IngestSummary = z.infer<typeof IngestSummarySchema>;
 
+/**
+ * The time given to a record that carries none (else it is quarantined): 'import', the time its file was
+ * imported (for a retry: the original import's), or a time in ms chosen by the operator.
+ */
+/** Ends the quarantine reason of a record with no time of its own: the app offers that retry when it sees it. */
+export const NO_TIME_HINT = 'a retry can give it the time its file was imported';
+
+export const TimeIfMissingSchema = z.union([z.literal('import'), z.number().int().min(0).max(253402300799999)]);
+
 export const IngestProgressSchema = z.object({
   jobId: z.string(),
   file: z.string(),
@@ -193,6 +202,7 @@ export const eventChannels = {
         /** Year and zone for timestamps without them (RFC 3164), for this import: over the source's settings. */
         syslogYear: z.number().int().min(1970).max(9999).optional(),
         syslogZone: z.string().min(1).max(64).optional(),
+        timeIfMissing: TimeIfMissingSchema.optional(),
       })
       .strict(),
     z.object({ jobId: z.string() }),
@@ -211,7 +221,7 @@ export const eventChannels = {
     z.object({ rows: z.array(QuarantineRowSchema), total: z.number().int() }),
   ),
   'quarantine:retry': channel(
-    z.object({ batchId: z.number().int().optional() }).strict(),
+    z.object({ batchId: z.number().int().optional(), timeIfMissing: TimeIfMissingSchema.optional() }).strict(),
     z.object({ retried: z.number().int(), imported: z.number().int(), duplicates: z.number().int(), stillQuarantined: z.number().int() }),
   ),
   'sources:list': channel(z.object({}).strict(), z.array(SourceSchema)),

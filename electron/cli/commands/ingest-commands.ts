@@ -6,7 +6,7 @@ import { queryEvents } from '../../core/events/event-query';
 import { eventJsonLineReader } from '../../core/events/event-json-lines';
 import { listQuarantine, exportQuarantine, retryQuarantine } from '../../core/ingest/quarantine';
 import { fmtInt, type Output } from '../output';
-import { parseFilter, parseLimit, type FilterFlags } from '../parse-filters';
+import { parseFilter, parseLimit, parseTime, type FilterFlags } from '../parse-filters';
 import { withUnlockedVault } from '../session';
 import { runCommand } from '../run-command';
 import { EXIT } from '../exit-codes';
@@ -16,6 +16,8 @@ import { stdoutClosed, writeOut } from '../stdout-state';
 import { openNewOutputFile } from '../output-file';
 import { isValidZone } from '../../core/ingest/parse-record';
 import { checkSourceName } from '../../core/sources/source-name';
+import { NO_TIME_HINT, type TimeIfMissingChoice } from '../../core/ingest/missing-time';
+import type { Db } from '../../core/vault/database';
 
 interface CommonOpts {
   vault?: string;
@@ -23,7 +25,14 @@ interface CommonOpts {
   passphraseStdin?: boolean;
 }
 
-function printSummary(out: Output, s: IngestSummary): void {
+/** The most frequent reasons a batch's records are in quarantine, so the summary says why without a second command. */
+function quarantineReasons(db: Db, batchId: number): Array<{ reason: string; n: number }> {
+  return db
+    .prepare<[number], { reason: string; n: number }>("SELECT reason, count(*) AS n FROM quarantine WHERE batch_id = ? AND status = 'open' GROUP BY reason ORDER BY n DESC, reason LIMIT 3")
+    .all(batchId);
+}
+
+function printSummary(out: Output, s: IngestSummary, reasons: Array<{ reason: string; n: number }>): void {
   const record = {
     file: s.file,
     sha256: s.sha256,
@@ -51,9 +60,13 @@ function printSummary(out: Output, s: IngestSummary): void {
   for (const note of s.notes ?? []) process.stdout.write(`  note: ${sanitize(note)}\n`);
   if (s.quarantined > 0 && s.batchId !== null) {
     const all = s.quarantined === s.read;
+    const untimed = reasons.some((r) => r.reason.includes(NO_TIME_HINT));
+    const advice = untimed ? 'records without a time of their own' : s.format === 'csv' ? "check the source's CSV column mapping" : 'is this the right format? (--format)';
     process.stdout.write(
-      `  ${all ? `every record was quarantined: ${s.format === 'csv' ? "check the source's CSV column mapping" : 'is this the right format? (--format)'}` : `${fmtInt(s.quarantined)} record(s) quarantined`}; see them with: attest quarantine list --batch ${s.batchId}\n`,
+      `  ${all ? `every record was quarantined: ${advice}` : `${fmtInt(s.quarantined)} record(s) quarantined`}; see them with: attest quarantine list --batch ${s.batchId}\n`,
     );
+    for (const r of reasons) process.stdout.write(`  quarantined ${fmtInt(r.n)}: ${sanitize(r.reason.slice(0, 200))}\n`);
+    if (untimed) process.stdout.write(`  to import those with the time of this import: attest quarantine retry --batch ${s.batchId} --time-if-missing import\n`);
   }
 }
 
@@ -64,11 +77,12 @@ export function registerIngestCommands(program: Command): void {
     .option('--vault <dir>', 'vault directory')
     .option('--format <format>', `force a format: ${IngestFormatSchema.options.join(', ')}`)
     .option('--source <name>', 'source name the events are recorded under (settings per source: JWKS, CSV mapping, syslog year/zone)')
-    .option('--syslog-year <year>', 'year of timestamps that carry none (RFC 3164 syslog, some CEF), for this import; default: the source\'s setting, else the current year (a date that would be in the future: the year before)')
+    .option('--syslog-year <year>', 'year of the first timestamp that carries none (RFC 3164 syslog, some CEF), counted on at each New Year in the file; default: the source\'s setting, else inferred from the file\'s dates (the latest within the past year)')
     .option('--syslog-zone <zone>', 'time zone of timestamps that carry none (UTC, +02:00, Europe/Paris), for this import; default: the source\'s setting, else UTC')
+    .option('--time-if-missing <when>', TIME_IF_MISSING_HELP)
     .option('--passphrase-stdin', 'read the passphrase from standard input')
     .option('--json', 'one JSON object per file')
-    .action((files: string[], opts: CommonOpts & { format?: string; source?: string; syslogYear?: string; syslogZone?: string }) =>
+    .action((files: string[], opts: CommonOpts & { format?: string; source?: string; syslogYear?: string; syslogZone?: string; timeIfMissing?: string }) =>
       runCommand(opts, async (out) => {
         const format = opts.format === undefined ? undefined : IngestFormatSchema.safeParse(opts.format);
         if (format && !format.success) throw new AttestError('BAD_REQUEST', `Unknown format "${opts.format}": use one of ${IngestFormatSchema.options.join(', ')}.`);
@@ -82,6 +96,7 @@ export function registerIngestCommands(program: Command): void {
         if (opts.syslogZone !== undefined && !isValidZone(opts.syslogZone)) {
           throw new AttestError('BAD_REQUEST', `Unknown time zone "${sanitize(opts.syslogZone)}": use UTC, an offset such as +02:00, or a name such as Europe/Paris.`);
         }
+        const timeIfMissing = parseTimeIfMissing(opts.timeIfMissing);
         const showProgress = Boolean(process.stderr.isTTY) && !opts.json;
         await withUnlockedVault(opts, async (host) => {
           // Progress pushes only follow ingest.start, so listening from here on misses none.
@@ -101,12 +116,14 @@ export function registerIngestCommands(program: Command): void {
                 ...(opts.source ? { source: opts.source } : {}),
                 ...(syslogYear !== undefined ? { syslogYear } : {}),
                 ...(opts.syslogZone !== undefined ? { syslogZone: opts.syslogZone } : {}),
+                ...(timeIfMissing !== undefined ? { timeIfMissing } : {}),
               },
             );
             process.once('SIGINT', onSigint);
             const summaries = await host.ingest.wait(jobId);
             if (showProgress) process.stderr.write('\r\u001b[K');
-            for (const s of summaries) printSummary(out, s);
+            const db = host.vault.database();
+            for (const s of summaries) printSummary(out, s, s.quarantined > 0 && s.batchId !== null && !out.json ? quarantineReasons(db, s.batchId) : []);
             if (summaries.some((s) => s.error !== null)) process.exitCode = EXIT.failure;
           } finally {
             process.removeListener('SIGINT', onSigint);
@@ -231,16 +248,28 @@ export function registerIngestCommands(program: Command): void {
     .description("re-process quarantined records with the source's current settings (after fixing a mapping)")
     .option('--vault <dir>', 'vault directory')
     .option('--batch <id>', 'only this batch')
+    .option('--time-if-missing <when>', `${TIME_IF_MISSING_HELP} (import: when the record's file was imported)`)
     .option('--passphrase-stdin', 'read the passphrase from standard input')
     .option('--json', 'machine-readable output')
-    .action((opts: CommonOpts & { batch?: string }) =>
+    .action((opts: CommonOpts & { batch?: string; timeIfMissing?: string }) =>
       runCommand(opts, async (out) => {
+        const timeIfMissing = parseTimeIfMissing(opts.timeIfMissing);
         await withUnlockedVault(opts, async (host) => {
-          const r = await retryQuarantine(host.vault.database(), batchFilter(opts.batch), host.operator);
+          const r = await retryQuarantine(host.vault.database(), { ...batchFilter(opts.batch), ...(timeIfMissing !== undefined ? { timeIfMissing } : {}) }, host.operator);
           out.result(r, `Retried ${fmtInt(r.retried)}: imported ${fmtInt(r.imported)}, duplicates ${fmtInt(r.duplicates)}, still quarantined ${fmtInt(r.stillQuarantined)}.`);
         });
       }),
     );
+}
+
+const TIME_IF_MISSING_HELP =
+  'time for records that carry none (CEF without rt/end/start, OCSF without time), else quarantined: "import" or a time (ISO 8601, epoch ms)';
+
+/** --time-if-missing: "import", or a time as the other time flags take it. */
+function parseTimeIfMissing(value: string | undefined): TimeIfMissingChoice | undefined {
+  if (value === undefined) return undefined;
+  if (value.trim().toLowerCase() === 'import') return 'import';
+  return parseTime('time-if-missing', value);
 }
 
 /** --batch N: a batch number, or a usage error (never a silent NaN that matches nothing). */

@@ -32,6 +32,8 @@ export interface BatchRecord extends BatchCounts {
   format: string;
   options: Record<string, unknown>;
   state: BatchState;
+  /** When the import began (ms): the time Attest received the file. */
+  startedAt: number;
   firstSeq: number | null;
   lastSeq: number | null;
 }
@@ -52,7 +54,7 @@ export function createBatch(db: Db, batch: NewBatch): number {
 export function getBatch(db: Db, id: number): BatchRecord | null {
   const row = db
     .prepare(
-      `SELECT id, source_id, file, format, options, state, read, imported, duplicates, quarantined, first_seq, last_seq
+      `SELECT id, source_id, file, format, options, state, started_at, read, imported, duplicates, quarantined, first_seq, last_seq
          FROM batches WHERE id = ?`,
     )
     .get(id) as
@@ -63,6 +65,7 @@ export function getBatch(db: Db, id: number): BatchRecord | null {
         format: string;
         options: string;
         state: BatchState;
+        started_at: number;
         read: number;
         imported: number;
         duplicates: number;
@@ -86,6 +89,7 @@ export function getBatch(db: Db, id: number): BatchRecord | null {
     format: row.format,
     options,
     state: row.state,
+    startedAt: row.started_at,
     read: row.read,
     imported: row.imported,
     duplicates: row.duplicates,

@@ -28,6 +28,7 @@ import { MAX_JWS_BYTES, SignedBatchVerifier, looksLikeCompactJws, signedBatchToo
 import { VerifyAhead } from './verify-ahead';
 import { sourceNameOf } from '../sources/source-name';
 import { prepareYearTracking } from './syslog-years';
+import type { TimeIfMissingChoice } from './missing-time';
 
 export interface ImportFileInput {
   path: string;
@@ -54,6 +55,8 @@ export interface ImportFileOptions {
   /** Year and zone for timestamps without them, for this import: over the source's settings (RFC 3164). */
   syslogYear?: number;
   syslogZone?: string;
+  /** The time of records that carry none, for this import (missing-time.ts); else they are quarantined. */
+  timeIfMissing?: TimeIfMissingChoice;
   operator: string;
   /** When given, a checkpoint over the new chain head is signed after the file. */
   vaultId?: string;
@@ -672,8 +675,9 @@ function resolveSource(db: Db, name: string, now: number): SourceSettings {
  * Year and zone for timestamps without them: the source's settings, else the parser's defaults (the
  * current year, rolled back for times that would land in the future, and UTC), recorded in the batch.
  */
-function parseContext(source: SourceSettings, now: number, csvHeader: string[] | undefined, opts: Pick<ImportFileOptions, 'syslogYear' | 'syslogZone'>): ParseContext {
+function parseContext(source: SourceSettings, now: number, csvHeader: string[] | undefined, opts: Pick<ImportFileOptions, 'syslogYear' | 'syslogZone' | 'timeIfMissing'>): ParseContext {
   const ctx: ParseContext = { csvMapping: source.csvMapping, now };
+  if (opts.timeIfMissing !== undefined) ctx.timeIfMissing = opts.timeIfMissing === 'import' ? { ms: now, from: 'import' } : { ms: opts.timeIfMissing, from: 'given' };
   if (source.syslogYear !== null) ctx.syslogYear = source.syslogYear;
   if (source.syslogZone !== null) ctx.syslogZone = source.syslogZone;
   // Given for this import (attest ingest --syslog-year/--syslog-zone): over the source's settings.
@@ -699,6 +703,7 @@ function optionsOf(format: IngestFormat, source: SourceSettings, ctx: ParseConte
     syslogZone: syslog.zone,
     syslogZoneSource: syslog.zoneSource,
     ...(ctx.csvHeader ? { csvHeader: ctx.csvHeader, csvMapping: ctx.csvMapping ?? null, csvDelimiter: ctx.csvDelimiter ?? ',' } : {}),
+    ...(ctx.timeIfMissing ? { timeIfMissing: ctx.timeIfMissing.ms, timeIfMissingFrom: ctx.timeIfMissing.from } : {}),
     gzip: extra.gzip,
     signed: extra.signed,
   };

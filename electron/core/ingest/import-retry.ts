@@ -1,4 +1,5 @@
 import { IngestFormatSchema, type IngestFormat } from '../../../shared/contract/events';
+import type { TimeIfMissingChoice } from './missing-time';
 import { AttestError } from '../../../shared/result';
 import type { NewEvent } from '../chain/event-log';
 import { eventLogFor } from '../chain/self-audit';
@@ -39,7 +40,13 @@ const PAGE = 1000;
  * batch's counters move with it so read = imported + duplicates + quarantined stays true (a resolved row
  * that yields n events adds n - 1 to read). Rows that still fail keep their place with the new reason.
  */
-export async function retryQuarantine(db: Db, filter: { batchId?: number }, operator: string, now: number = Date.now()): Promise<RetryResult> {
+export interface RetryFilter {
+  batchId?: number;
+  /** For records with no time of their own: 'import', the time their batch was imported; or a time (ms). */
+  timeIfMissing?: TimeIfMissingChoice;
+}
+
+export async function retryQuarantine(db: Db, filter: RetryFilter, operator: string, now: number = Date.now()): Promise<RetryResult> {
   const total: RetryResult = { retried: 0, imported: 0, duplicates: 0, stillQuarantined: 0 };
   const batchIds = (
     filter.batchId === undefined
@@ -54,14 +61,14 @@ export async function retryQuarantine(db: Db, filter: { batchId?: number }, oper
     if (!batch) continue;
     const source = getSourceSettingsById(db, batch.sourceId);
     if (!source) continue;
-    await retryBatch(db, batch, source, now, total);
+    await retryBatch(db, batch, source, now, total, filter.timeIfMissing);
   }
   // The rows keep their original batch; the retry itself is the operator's act, recorded in the chain.
   if (total.retried > 0) recordRetryAudit(db, total, operator, filter.batchId, now);
   return total;
 }
 
-async function retryBatch(db: Db, batch: BatchRecord, source: SourceSettings, now: number, total: RetryResult): Promise<void> {
+async function retryBatch(db: Db, batch: BatchRecord, source: SourceSettings, now: number, total: RetryResult, timeIfMissing: TimeIfMissingChoice | undefined): Promise<void> {
   const format = IngestFormatSchema.safeParse(batch.format);
   const signed = batch.options.signed === true;
   // The source's current settings win: changing them is how an operator fixes what a retry reads (even
@@ -92,6 +99,10 @@ async function retryBatch(db: Db, batch: BatchRecord, source: SourceSettings, no
   if (zone.option) ctx.syslogZoneFrom = 'option';
   const header = batch.options.csvHeader;
   if (Array.isArray(header) && header.every((h) => typeof h === 'string')) ctx.csvHeader = header as string[];
+  // Asked for now, else what the import was given: 'import' is the time Attest received the file.
+  const recordedTime = numberOption(batch.options.timeIfMissing);
+  if (timeIfMissing !== undefined) ctx.timeIfMissing = timeIfMissing === 'import' ? { ms: batch.startedAt, from: 'import' } : { ms: timeIfMissing, from: 'given' };
+  else if (recordedTime !== undefined) ctx.timeIfMissing = { ms: recordedTime, from: batch.options.timeIfMissingFrom === 'import' ? 'import' : 'given' };
   const delimiter = stringOption(batch.options.csvDelimiter);
   if (delimiter !== undefined) ctx.csvDelimiter = delimiter;
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { TimeIfMissingChoice } from './missing-time';
 import { Worker } from 'node:worker_threads';
 import type { IngestFormat, IngestProgress, IngestSummary } from '../../../shared/contract/events';
 import type { Cipher } from '../../../shared/contract/vault';
@@ -17,6 +18,7 @@ export interface IngestJobOptions {
   source?: string;
   syslogYear?: number;
   syslogZone?: string;
+  timeIfMissing?: TimeIfMissingChoice;
 }
 
 /** What the worker receives. The key is a copy made for this worker; the worker zeroes it once opened. */

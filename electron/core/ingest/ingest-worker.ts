@@ -48,6 +48,7 @@ async function run(data: IngestWorkerData): Promise<void> {
           ...(data.options.source ? { source: data.options.source } : {}),
           ...(data.options.syslogYear !== undefined ? { syslogYear: data.options.syslogYear } : {}),
           ...(data.options.syslogZone !== undefined ? { syslogZone: data.options.syslogZone } : {}),
+          ...(data.options.timeIfMissing !== undefined ? { timeIfMissing: data.options.timeIfMissing } : {}),
           operator: data.operator,
           vaultId: data.vaultId,
           signal,

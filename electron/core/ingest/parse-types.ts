@@ -1,4 +1,5 @@
 import type { CanonicalEvent } from '../../../shared/domain/canonical-event';
+import type { TimeIfMissing } from './missing-time';
 import type { YearTrack } from './year-tracker';
 
 export interface ParseContext {
@@ -23,6 +24,8 @@ export interface ParseContext {
   csvHeader?: string[];
   /** CSV field delimiter found in the header (default ','). */
   csvDelimiter?: string;
+  /** The time of a record that carries none (missing-time.ts); unset: such a record is quarantined. */
+  timeIfMissing?: TimeIfMissing;
   /** Current time, ms: the plausibility window and the default year are relative to it. */
   now: number;
 }

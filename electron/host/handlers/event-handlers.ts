@@ -60,6 +60,7 @@ export function eventHandlers({ vault, ingest, workerDir, uploadDir }: EventHand
         ...(req.source ? { source: req.source } : {}),
         ...(req.syslogYear !== undefined ? { syslogYear: req.syslogYear } : {}),
         ...(req.syslogZone !== undefined ? { syslogZone: req.syslogZone } : {}),
+        ...(req.timeIfMissing !== undefined ? { timeIfMissing: req.timeIfMissing } : {}),
       });
       const uploads = req.files.map((f) => path.resolve(f.path)).filter((p) => p.startsWith(path.resolve(uploadDir) + path.sep));
       if (uploads.length > 0) {

@@ -170,6 +170,25 @@ describe('attest CLI: ingest, events, verify, checkpoint', () => {
     expect(jsonLines<{ line: number }>(all.stdout).map((q) => q.line)).toEqual([1, 2]);
   });
 
+  it('says why records were quarantined, and how records without a time can be imported with the time of the import', () => {
+    const file = path.join(dir, 'bare.cef');
+    fs.writeFileSync(file, 'CEF:0|Elastic|Vaporware|1.0|18|Authentication|low|src=10.0.0.1 suser=bob\nCEF:0|Elastic|Vaporware|1.0|18|Authentication|low|rt=1700000000000 src=10.0.0.2 suser=eve\n');
+    const r = attest(['ingest', '--vault', vault, file], { env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('read 2 = imported 1 + duplicates 0 + quarantined 1');
+    expect(r.stdout).toContain('quarantined 1: the CEF record has no time (no rt, end or start, and no syslog timestamp)');
+    const batch = /--batch (\d+)/.exec(r.stdout)![1]!;
+    expect(r.stdout).toContain(`attest quarantine retry --batch ${batch} --time-if-missing import`);
+    const retried = attest(['quarantine', 'retry', '--vault', vault, '--batch', batch, '--time-if-missing', 'import', '--json'], { env });
+    expect(retried.code, retried.stderr).toBe(0);
+    expect(JSON.parse(retried.stdout)).toMatchObject({ retried: 1, imported: 1, stillQuarantined: 0 });
+    const bob = jsonLines<{ time: number; actor: { user: { name: string } } }>(attest(['events', '--vault', vault, '--actor', 'bob', '--json'], { env }).stdout);
+    expect(bob).toHaveLength(1);
+    // The time the file was imported: within this test's run, not the other record's.
+    expect(Math.abs(bob[0]!.time - Date.now())).toBeLessThan(10 * 60_000);
+    expect(attest(['ingest', '--vault', vault, file, '--time-if-missing', 'soon'], { env }).stderr).toMatch(/--time-if-missing "soon" is not a time/);
+  });
+
   it('an export to an existing file, a missing folder or a folder is refused in one line, never a stack trace', () => {
     const existing = path.join(dir, 'existing.jsonl');
     fs.writeFileSync(existing, 'keep me\n');

@@ -2,6 +2,7 @@ import type { CanonicalEvent } from '../../../../shared/domain/canonical-event';
 import { endpoint, MAX_FIELD_CHARS, port, user, withNames } from '../fields';
 import { failed, type ParseContext, type ParseOutcome } from '../parse-types';
 import { resolveIsoTime, resolveWallTime } from '../syslog-time';
+import { NO_TIME_HINT, TIME_ASSIGNED_KEY, timeForUntimedRecord } from '../missing-time';
 import { implausibleTime, monthNumber, zoneResolver } from '../time';
 import type { SyslogHeader } from './syslog-header';
 
@@ -120,6 +121,7 @@ export function parseCefText(text: string, ctx: ParseContext, header?: SyslogHea
 
   const notes: string[] = [];
   let time: number | null = null;
+  let assigned: 'import' | 'given' | null = null;
   const timeText = ext.get('rt') ?? ext.get('end') ?? ext.get('start');
   if (timeText !== undefined) {
     const t = cefTime(timeText, ctx);
@@ -130,7 +132,14 @@ export function parseCefText(text: string, ctx: ParseContext, header?: SyslogHea
     time = header.time;
     notes.push(...header.notes);
   }
-  if (time === null) return failed(header?.timeProblem && header.rfc !== 'none' ? header.timeProblem : 'the CEF record has no time (no rt, end or start, and no syslog timestamp)');
+  if (time === null && !(header?.timeProblem && header.rfc !== 'none')) {
+    const fallback = timeForUntimedRecord(ctx);
+    if (fallback === null) return failed(`the CEF record has no time (no rt, end or start, and no syslog timestamp); ${NO_TIME_HINT}`);
+    time = fallback.ms;
+    assigned = fallback.from;
+    notes.push(fallback.note);
+  }
+  if (time === null) return failed(header?.timeProblem ?? 'the CEF record has no time');
   const bad = implausibleTime(time, ctx.now);
   if (bad) return failed(bad);
 
@@ -177,6 +186,7 @@ export function parseCefText(text: string, ctx: ParseContext, header?: SyslogHea
   for (const [k, v] of ext) extension[k] = v;
   unmapped.extension = extension;
   if (header?.host !== undefined) unmapped.host = header.host;
+  if (assigned !== null) unmapped[TIME_ASSIGNED_KEY] = assigned;
   e.unmapped = unmapped;
   const out: ParseOutcome = { ok: true, events: [withNames(e)] };
   if (notes.length > 0) out.notes = notes;

@@ -3,6 +3,7 @@ import { at, endpoint, int, obj, port, str, withNames } from '../fields';
 import type { JsonObject } from '../json-guard';
 import { failed, type ParseContext, type ParseOutcome } from '../parse-types';
 import { implausibleTime, parseIsoTime } from '../time';
+import { NO_TIME_HINT, TIME_ASSIGNED_KEY, timeForUntimedRecord } from '../missing-time';
 
 const MAX_RESOURCES = 100;
 
@@ -39,13 +40,20 @@ export function parseOcsf(v: JsonObject, ctx: ParseContext): ParseOutcome {
   if (typeof severityId === 'string') return failed(severityId);
 
   let time: number;
+  let timeNote: string | null = null;
+  let assigned: 'import' | 'given' | null = null;
   const t = v.time;
   if (typeof t === 'number') {
     time = Math.trunc(t);
   } else if (t === undefined || t === null) {
     const dt = typeof v.time_dt === 'string' ? parseIsoTime(v.time_dt) : null;
-    if (!dt || !dt.zoned) return failed('time is missing (neither time nor a zoned time_dt)');
-    time = dt.ms;
+    const fallback = v.time_dt === undefined || v.time_dt === null ? timeForUntimedRecord(ctx) : null;
+    if (dt && dt.zoned) time = dt.ms;
+    else if (fallback !== null) {
+      time = fallback.ms;
+      timeNote = fallback.note;
+      assigned = fallback.from;
+    } else return failed(`time is missing (neither time nor a zoned time_dt)${v.time_dt === undefined || v.time_dt === null ? `; ${NO_TIME_HINT}` : ''}`);
   } else {
     return failed(`time must be a number of milliseconds since 1970 (got ${typeName(t)})`);
   }
@@ -150,7 +158,8 @@ export function parseOcsf(v: JsonObject, ctx: ParseContext): ParseOutcome {
   }
   const unmapped = obj(v.unmapped);
   if (unmapped) e.unmapped = unmapped;
-  return { ok: true, events: [withNames(e)] };
+  if (assigned !== null) e.unmapped = { ...(unmapped ?? {}), [TIME_ASSIGNED_KEY]: assigned };
+  return timeNote === null ? { ok: true, events: [withNames(e)] } : { ok: true, events: [withNames(e)], notes: [timeNote] };
 }
 
 function ocsfEndpoint(v: unknown): CanonicalEvent['src_endpoint'] | undefined {

@@ -1,5 +1,6 @@
 import { useCallback } from 'react';
 import type { QuarantineRow } from '../../../../shared/contract';
+import { NO_TIME_HINT } from '../../../../shared/contract/events';
 import { useApi } from '../../app/api-context';
 import { Card } from '../../components/Card';
 import { EmptyState } from '../../components/EmptyState';
@@ -25,6 +26,13 @@ export function QuarantineList({ batchId }: { batchId: number | undefined }) {
   );
   const list = usePagedList<QuarantineRow>(fetchPage, (r) => r.id);
   const { rows, total, error, loading } = list;
+  const untimed = rows.filter((r) => r.status === 'open' && r.reason.includes(NO_TIME_HINT)).length;
+  const runRetry = (timeIfMissing?: 'import') =>
+    void retry.run(async () => {
+      const r = await api.call('quarantine:retry', { ...(batchId === undefined ? {} : { batchId }), ...(timeIfMissing ? { timeIfMissing } : {}) });
+      await list.reload();
+      return `Retried ${formatNumber(r.retried)}: ${formatNumber(r.imported)} imported, ${formatNumber(r.duplicates)} duplicates, ${formatNumber(r.stillQuarantined)} still quarantined.`;
+    });
 
   return (
     <Card
@@ -38,13 +46,7 @@ export function QuarantineList({ batchId }: { batchId: number | undefined }) {
             type="button"
             className="btn btn-small"
             disabled={retry.busy || rows.length === 0}
-            onClick={() =>
-              void retry.run(async () => {
-                const r = await api.call('quarantine:retry', batchId === undefined ? {} : { batchId });
-                await list.reload();
-                return `Retried ${formatNumber(r.retried)}: ${formatNumber(r.imported)} imported, ${formatNumber(r.duplicates)} duplicates, ${formatNumber(r.stillQuarantined)} still quarantined.`;
-              })
-            }
+            onClick={() => runRetry()}
           >
             Retry all
           </button>
@@ -53,6 +55,16 @@ export function QuarantineList({ batchId }: { batchId: number | undefined }) {
     >
       <ErrorText>{error ?? retry.error}</ErrorText>
       {retry.done && <Notice tone="success">{retry.done}</Notice>}
+      {untimed > 0 && (
+        <Notice tone="warning">
+          {formatNumber(untimed)} {untimed === 1 ? 'record has' : 'records have'} no time of {untimed === 1 ? 'its' : 'their'} own, so{' '}
+          {untimed === 1 ? 'it was' : 'they were'} not put in the log. An event needs a time: if the time each file was imported
+          will do (the time Attest received it), retry with that time. The event then says so.{' '}
+          <button type="button" className="btn btn-small" disabled={retry.busy} onClick={() => runRetry('import')}>
+            Retry, timing these at their import
+          </button>
+        </Notice>
+      )}
       {total !== null && total > 0 && <p className="muted">{formatNumber(total)} {total === 1 ? 'record' : 'records'}</p>}
       {total === 0 && <EmptyState title="Nothing is quarantined." />}
       {rows.length > 0 && (

@@ -177,3 +177,50 @@ describe('export is safe to open in a spreadsheet', () => {
     expect(listQuarantine(vault.db, { limit: 10 }).rows[0]!.rawText).toBe('=HYPERLINK("http://x")');
   });
 });
+
+describe('records without a time of their own', () => {
+  const CEF = ['CEF:0|Elastic|Vaporware|1.0|18|Authentication|low|src=10.0.0.1 suser=bob', 'CEF:0|Elastic|Vaporware|1.0|18|Authentication|low|rt=1790812800000 src=10.0.0.2 suser=eve'].join('\n');
+  const OCSF = JSON.stringify({ class_uid: 3002, activity_id: 1, status_id: 2, actor: { user: { name: 'carol' } } });
+  const times = (): Record<string, number> =>
+    Object.fromEntries(
+      (vault.db.prepare("SELECT e.event FROM events e JOIN sources s ON s.id = e.source_id WHERE s.name != 'attest'").pluck().all() as string[]).map((j) => {
+        const e = JSON.parse(j) as { time: number; actor?: { user?: { name?: string } } };
+        return [e.actor?.user?.name ?? '?', e.time];
+      }),
+    );
+
+  it('are quarantined, with the way out in the reason, unless the import is given a time for them', async () => {
+    const file = `${vault.dir}/bare.cef`;
+    writeFileSync(file, CEF);
+    const s = await importFile(vault.db, { path: file }, { operator: 'tester', now: NOW });
+    expectReconciled(vault.db, s);
+    expect(s).toMatchObject({ imported: 1, quarantined: 1 });
+    expect(listQuarantine(vault.db, { batchId: s.batchId!, limit: 10 }).rows[0]!.reason).toBe(
+      'the CEF record has no time (no rt, end or start, and no syslog timestamp); a retry can give it the time its file was imported',
+    );
+    const given = Date.UTC(2026, 9, 1, 12);
+    const ocsfFile = `${vault.dir}/untimed.jsonl`;
+    writeFileSync(ocsfFile, OCSF);
+    const o = await importFile(vault.db, { path: ocsfFile }, { operator: 'tester', now: NOW, timeIfMissing: given });
+    expect(o).toMatchObject({ imported: 1, quarantined: 0 });
+    expect(o.notes).toContain('the record has no time of its own: the time given for it (2026-10-01T12:00:00.000Z) was used');
+    expect(times().carol).toBe(given);
+    // The event itself says its time was assigned, not read from the record.
+    const carol = JSON.parse(vault.db.prepare("SELECT e.event FROM events e JOIN sources s ON s.id = e.source_id WHERE s.name = 'ocsf'").pluck().get() as string) as { unmapped: Record<string, unknown> };
+    expect(carol.unmapped.attest_time_assigned).toBe('given');
+    const options = JSON.parse(vault.db.prepare('SELECT options FROM batches WHERE id = ?').pluck().get(o.batchId) as string) as Record<string, unknown>;
+    expect(options).toMatchObject({ timeIfMissing: given, timeIfMissingFrom: 'given' });
+  });
+
+  it('a retry asked to time them at their import gives them the time their batch began, and says so', async () => {
+    const file = `${vault.dir}/bare.cef`;
+    writeFileSync(file, CEF);
+    const s = await importFile(vault.db, { path: file }, { operator: 'tester', now: NOW });
+    const plain = await retryQuarantine(vault.db, { batchId: s.batchId! }, 'tester', NOW + 60_000);
+    expect(plain).toMatchObject({ retried: 1, imported: 0, stillQuarantined: 1 });
+    const timed = await retryQuarantine(vault.db, { batchId: s.batchId!, timeIfMissing: 'import' }, 'tester', NOW + 120_000);
+    expect(timed).toMatchObject({ retried: 1, imported: 1, stillQuarantined: 0 });
+    expect(times().bob).toBe(NOW);
+    expect(times().eve).toBe(1790812800000);
+  });
+});
