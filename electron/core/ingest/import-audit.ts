@@ -1,4 +1,5 @@
 import type { IngestSummary } from '../../../shared/contract/events';
+import type { TimeIfMissingChoice } from './missing-time';
 import type { CanonicalEvent } from '../../../shared/domain/canonical-event';
 import { STATUS } from '../../../shared/domain/canonical-event';
 import type { Db } from '../vault/database';
@@ -84,8 +85,12 @@ export function recordRetryAudit(
   operator: string,
   batchId: number | undefined,
   time = Date.now(),
+  timeIfMissing?: TimeIfMissingChoice,
 ): void {
   const scope = batchId === undefined ? 'all batches' : `batch ${batchId}`;
+  // Giving records a time they do not carry is the operator's decision: the chain says it was taken.
+  const timing =
+    timeIfMissing === undefined ? '' : timeIfMissing === 'import' ? ' Records with no time of their own were given the time their file was imported.' : ` Records with no time of their own were given the time ${new Date(timeIfMissing).toISOString()}.`;
   const event: CanonicalEvent = {
     class_uid: 3004,
     class_name: 'Entity Management',
@@ -95,12 +100,12 @@ export function recordRetryAudit(
     status_id: STATUS.success,
     status: 'Success',
     severity_id: 1,
-    message: `Retried ${result.retried} quarantined record(s) of ${scope}: imported ${result.imported}, duplicates ${result.duplicates}, still quarantined ${result.stillQuarantined}.`,
+    message: `Retried ${result.retried} quarantined record(s) of ${scope}: imported ${result.imported}, duplicates ${result.duplicates}, still quarantined ${result.stillQuarantined}.${timing}`,
     actor: { user: { name: operator } },
     api: { operation: 'ingest.retryQuarantine', service: { name: 'attest-ingest' } },
     resources: [{ type: 'quarantine', name: scope, ...(batchId !== undefined ? { uid: String(batchId) } : {}) }],
     metadata: { product: { name: 'Attest', vendor_name: 'Attest' }, version: '1.1.0' },
-    unmapped: { ...result, ...(batchId !== undefined ? { batch: batchId } : {}) },
+    unmapped: { ...result, ...(batchId !== undefined ? { batch: batchId } : {}), ...(timeIfMissing !== undefined ? { timeIfMissing } : {}) },
   };
   try {
     appendSelfAuditEvent(db, event);

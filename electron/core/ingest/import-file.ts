@@ -672,8 +672,9 @@ function resolveSource(db: Db, name: string, now: number): SourceSettings {
 }
 
 /**
- * Year and zone for timestamps without them: the source's settings, else the parser's defaults (the
- * current year, rolled back for times that would land in the future, and UTC), recorded in the batch.
+ * Year and zone for timestamps without them: this import's options, else the source's settings, else
+ * (until the years are inferred from the file, syslog-years.ts) the parser's defaults; and the time for
+ * records with none, when asked for. Recorded in the batch.
  */
 function parseContext(source: SourceSettings, now: number, csvHeader: string[] | undefined, opts: Pick<ImportFileOptions, 'syslogYear' | 'syslogZone' | 'timeIfMissing'>): ParseContext {
   const ctx: ParseContext = { csvMapping: source.csvMapping, now };

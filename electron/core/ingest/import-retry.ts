@@ -33,6 +33,12 @@ type RowOutcome = { ok: true; events: NewEvent[] } | { ok: false; reason: string
 
 const PAGE = 1000;
 
+export interface RetryFilter {
+  batchId?: number;
+  /** For records with no time of their own: 'import', the time their batch was imported; or a time (ms). */
+  timeIfMissing?: TimeIfMissingChoice;
+}
+
 /**
  * Re-processes open quarantine rows with their source's current settings (CSV mapping, syslog year and
  * zone, JWKS). A row that now parses moves into the event log under the fingerprint the original import
@@ -40,12 +46,6 @@ const PAGE = 1000;
  * batch's counters move with it so read = imported + duplicates + quarantined stays true (a resolved row
  * that yields n events adds n - 1 to read). Rows that still fail keep their place with the new reason.
  */
-export interface RetryFilter {
-  batchId?: number;
-  /** For records with no time of their own: 'import', the time their batch was imported; or a time (ms). */
-  timeIfMissing?: TimeIfMissingChoice;
-}
-
 export async function retryQuarantine(db: Db, filter: RetryFilter, operator: string, now: number = Date.now()): Promise<RetryResult> {
   const total: RetryResult = { retried: 0, imported: 0, duplicates: 0, stillQuarantined: 0 };
   const batchIds = (
@@ -64,7 +64,7 @@ export async function retryQuarantine(db: Db, filter: RetryFilter, operator: str
     await retryBatch(db, batch, source, now, total, filter.timeIfMissing);
   }
   // The rows keep their original batch; the retry itself is the operator's act, recorded in the chain.
-  if (total.retried > 0) recordRetryAudit(db, total, operator, filter.batchId, now);
+  if (total.retried > 0) recordRetryAudit(db, total, operator, filter.batchId, now, filter.timeIfMissing);
   return total;
 }
 

@@ -20,12 +20,6 @@ export interface InferredYears {
   latestMs: number;
 }
 
-/**
- * The years of a syslog file's timestamps that carry none, from a pass over the file before its import:
- * the latest is taken to be within the past year (at most a day ahead of now, for clocks a little fast),
- * and the first is that year less the New Years the file crosses (year-tracker.ts). Null when the file
- * has no such timestamp at its lines' start, or when the zone is unknown (the import reports that).
- */
 /** Called during the pass, at most every PROGRESS_INTERVAL_MS. */
 export type ScanProgress = (bytesRead: number, bytesTotal: number) => void;
 const PROGRESS_INTERVAL_MS = 100;
@@ -36,6 +30,12 @@ export interface ScanOptions {
   signal?: { readonly aborted: boolean };
 }
 
+/**
+ * The years of a syslog file's timestamps that carry none, from a pass over the file before its import:
+ * the latest is taken to be within the past year (at most a day ahead of now, for clocks a little fast),
+ * and the first is that year less the New Years the file crosses (year-tracker.ts). Null when the file
+ * has no such timestamp at its lines' start, or when the zone is unknown (the import reports that).
+ */
 export async function inferSyslogYears(filePath: string, name: string, format: IngestFormat, ctx: ParseContext, scan: ScanOptions = {}): Promise<InferredYears | null> {
   const { onProgress, signal } = scan;
   const resolver = zoneResolver(ctx.syslogZone ?? 'UTC');

@@ -222,5 +222,8 @@ describe('records without a time of their own', () => {
     expect(timed).toMatchObject({ retried: 1, imported: 1, stillQuarantined: 0 });
     expect(times().bob).toBe(NOW);
     expect(times().eve).toBe(1790812800000);
+    // The operator's decision to give records a time is in the chain.
+    const audit = vault.db.prepare("SELECT e.event FROM events e JOIN sources s ON s.id = e.source_id WHERE s.name = 'attest' ORDER BY e.seq DESC LIMIT 1").pluck().get() as string;
+    expect((JSON.parse(audit) as { message: string }).message).toMatch(/Retried 1 quarantined record\(s\) of batch \d+: imported 1, .* Records with no time of their own were given the time their file was imported\./);
   });
 });
