@@ -7,7 +7,8 @@ import { Card } from '../../components/Card';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorText } from '../../components/ErrorText';
 import { formatDateTime, formatNumber } from '../../components/format';
-import { eventsLink, readFilterParams } from '../events/filter-link';
+import { eventsLink, readFilterParams, type FilterParamsReading } from '../events/filter-link';
+import { AddressNotices } from '../events/AddressNotices';
 import { localInputToMs, msToLocalInput } from '../../components/datetime-local';
 import { OutcomeChart } from './OutcomeChart';
 import { OVERVIEW_RANGES, rangeRequest, type OverviewRangeId } from './overview-ranges';
@@ -19,11 +20,23 @@ interface Period {
   until?: number;
 }
 
-/** The custom period an address names, or null (read as the explorer reads its since/until). */
-export function periodFromParams(params: URLSearchParams): Period | null {
-  const { since, until } = readFilterParams(params).filter;
-  if (since === undefined && until === undefined) return null;
-  return { ...(since !== undefined ? { since } : {}), ...(until !== undefined ? { until } : {}) };
+const PERIOD_PARAMS: ReadonlySet<string> = new Set(['since', 'until']);
+
+/**
+ * The custom period an address names, or null (read as the explorer reads its since/until), and what the
+ * address gave that the Overview leaves out: the explorer's other filters are no filters of this page.
+ */
+export function periodFromAddress(query: string): { period: Period | null; leftOut: Pick<FilterParamsReading, 'ignored' | 'unknown' | 'repeated'> } {
+  const reading = readFilterParams(query);
+  const { since, until } = reading.filter;
+  const otherFilters = [...Object.keys(reading.filter), ...reading.ignored].filter((name) => !PERIOD_PARAMS.has(name));
+  const leftOut = {
+    ignored: reading.ignored.filter((name) => PERIOD_PARAMS.has(name)),
+    unknown: [...new Set([...reading.unknown, ...otherFilters])],
+    repeated: reading.repeated.filter((r) => PERIOD_PARAMS.has(r.name)),
+  };
+  if (since === undefined && until === undefined) return { period: null, leftOut };
+  return { period: { ...(since !== undefined ? { since } : {}), ...(until !== undefined ? { until } : {}) }, leftOut };
 }
 
 function overviewLink(p: Period): string {
@@ -43,7 +56,7 @@ export function OverviewPage({ route }: { route: Route }) {
   const [range, setRange] = useState<OverviewRangeId>('all');
   // A custom period lives in the address (#/overview?since=…&until=…): each zoom is a history entry, so
   // Back returns to the period before it, also after following a link to the explorer.
-  const custom = periodFromParams(route.params);
+  const { period: custom, leftOut } = periodFromAddress(route.query);
   const setCustom = (p: Period | null) => navigate(p ? overviewLink(p) : '#/overview');
   const [overview, setOverview] = useState<Overview | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -117,6 +130,7 @@ export function OverviewPage({ route }: { route: Route }) {
         </form>
         <ErrorText>{draftError}</ErrorText>
       </div>
+      <AddressNotices reading={leftOut} />
       {custom && (
         <p className="period-note" role="status">
           Showing {custom.since !== undefined ? formatDateTime(custom.since) : 'the first event'} to {custom.until !== undefined ? formatDateTime(custom.until) : 'the last event'}.{' '}
