@@ -33,8 +33,13 @@ export interface NewEvent {
   event: CanonicalEvent | null;
   prepared?: PreparedEvent;
   raw: Buffer;
-  /** 64-bit fingerprint (dedup key together with event.time). */
+  /** 64-bit fingerprint (dedup key together with event.time, or with dedupTime). */
   fp: bigint;
+  /**
+   * The dedup key's time when the event's time rests on an assumption (ParseOutcome.dedupTimes): the
+   * same record read under another year, zone or assigned time must still be a duplicate.
+   */
+  dedupTime?: number;
   sourceId: number;
   batchId: number | null;
 }
@@ -64,6 +69,7 @@ export class EventLog {
   private readonly dims: DimensionCache;
   private readonly builder = new BlockBuilder();
   private readonly insertKey;
+  private readonly hasKey;
   private readonly insertBlock;
   private readonly selectHead;
   private readonly insertPosting;
@@ -72,6 +78,7 @@ export class EventLog {
   constructor(private readonly db: Db) {
     this.dims = new DimensionCache(db);
     this.insertKey = db.prepare('INSERT OR IGNORE INTO event_keys (time, fp) VALUES (?, ?)');
+    this.hasKey = db.prepare<[number, bigint], unknown>('SELECT 1 FROM event_keys WHERE time = ? AND fp = ?');
     this.insertBlock = blockInserter(db);
     this.selectHead = db.prepare<[], { seq: number; hash: Buffer }>(
       'SELECT last_seq AS seq, head_hash AS hash FROM event_blocks ORDER BY first_seq DESC LIMIT 1',
@@ -110,7 +117,10 @@ export class EventLog {
       if (p.refusal !== undefined) throw new TypeError(p.refusal);
       if (!Number.isSafeInteger(p.time)) throw new RangeError('A chained integer column is not a safe integer.');
       const stored = BigInt.asIntN(64, item.fp);
-      if (this.insertKey.run(p.time, stored).changes === 0) {
+      const dedupTime = item.dedupTime;
+      // Keyed by its time as stored before dedupTime existed too: a record imported then is still known.
+      const known = dedupTime !== undefined && dedupTime !== p.time && this.hasKey.get(p.time, stored) !== undefined;
+      if (known || this.insertKey.run(dedupTime ?? p.time, stored).changes === 0) {
         duplicateIndexes.push(i);
         continue;
       }

@@ -15,7 +15,7 @@ import { BatchCounters, createBatch, type BatchState } from './import-batches';
 import { markStaleBatches } from './stale-batches';
 import { ChunkCommitter, CHUNK_EVENTS } from './import-chunk';
 import { boundedReason, parseSafely } from './import-parse';
-import type { ParseContext } from './parse-types';
+import { dedupTimeOf, type ParseContext } from './parse-types';
 import { effectiveSyslogDefaults } from './parse-record';
 import { detectFormat } from './detect';
 import { openInput, type OpenedInput } from './read-records';
@@ -415,9 +415,9 @@ async function plainLoop(run: PlainRun, fingerprinter: Fingerprinter): Promise<B
         } else {
           if (outcome.notes) notes.add(outcome.notes);
           const events = outcome.events;
-          committer.addEvent({ event: events[0]!, raw, fp: fingerprinter.next(raw), sourceId, batchId }, record.line);
+          committer.addEvent({ event: events[0]!, raw, fp: fingerprinter.next(raw), sourceId, batchId, ...dedupTimeOf(outcome, 0) }, record.line);
           for (let i = 1; i < events.length; i++) {
-            committer.addEvent({ event: events[i]!, raw, fp: fingerprinter.compute(raw, fingerprinter.lastOccurrence, i), sourceId, batchId }, record.line);
+            committer.addEvent({ event: events[i]!, raw, fp: fingerprinter.compute(raw, fingerprinter.lastOccurrence, i), sourceId, batchId, ...dedupTimeOf(outcome, i) }, record.line);
           }
         }
       }
@@ -462,7 +462,8 @@ async function runPlainParallel(run: PlainRun, script: string): Promise<BatchSta
         q++;
       } else {
         while (!next.done && next.value.recordIndex === r) {
-          committer.addEvent({ event: null, prepared: next.value.prepared, raw: record.raw, fp: next.value.fp, sourceId, batchId }, record.line);
+          const parsed = next.value;
+          committer.addEvent({ event: null, prepared: parsed.prepared, raw: record.raw, fp: parsed.fp, sourceId, batchId, ...(parsed.dedupTime !== undefined ? { dedupTime: parsed.dedupTime } : {}) }, record.line);
           next = events.next();
         }
       }
@@ -646,7 +647,7 @@ async function runSigned(
             }
             if (outcome.notes) notes.add(outcome.notes);
             for (let j = 0; j < outcome.events.length; j++) {
-              committer.addEvent({ event: outcome.events[j]!, raw, fp: fingerprinter.compute(raw, occurrence, j, k), sourceId: source.id, batchId }, record.line);
+              committer.addEvent({ event: outcome.events[j]!, raw, fp: fingerprinter.compute(raw, occurrence, j, k), sourceId: source.id, batchId, ...dedupTimeOf(outcome, j) }, record.line);
             }
           }
         }

@@ -1,4 +1,5 @@
 import { IngestFormatSchema, type IngestFormat } from '../../../shared/contract/events';
+import { dedupTimeOf } from './parse-types';
 import type { TimeIfMissingChoice } from './missing-time';
 import { AttestError } from '../../../shared/result';
 import type { NewEvent } from '../chain/event-log';
@@ -179,7 +180,7 @@ function plainEvents(raw: Buffer, format: IngestFormat, ctx: ParseContext, fp: F
   if (!outcome.ok) return outcome;
   return {
     ok: true,
-    events: outcome.events.map((event, i) => ({ event, raw, fp: fp.compute(raw, occurrence, i), sourceId: batch.sourceId, batchId: batch.id })),
+    events: outcome.events.map((event, i) => ({ event, raw, fp: fp.compute(raw, occurrence, i), sourceId: batch.sourceId, batchId: batch.id, ...dedupTimeOf(outcome, i) })),
   };
 }
 
@@ -211,7 +212,7 @@ async function signedEvents(
   for (let k = only ?? 0; k < (only === null ? verified.records.length : only + 1); k++) {
     const outcome = parseSafely(format, verified.records[k]!, ctx);
     if (!outcome.ok) return { ok: false, reason: `signed record ${k + 1}: ${outcome.reason}` };
-    outcome.events.forEach((event, j) => events.push({ event, raw, fp: fp.compute(raw, occurrence, j, k), sourceId: batch.sourceId, batchId: batch.id }));
+    outcome.events.forEach((event, j) => events.push({ event, raw, fp: fp.compute(raw, occurrence, j, k), sourceId: batch.sourceId, batchId: batch.id, ...dedupTimeOf(outcome, j) }));
   }
   return { ok: true, events };
 }

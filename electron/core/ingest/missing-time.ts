@@ -17,6 +17,10 @@ export type TimeIfMissingChoice = 'import' | number;
 export { NO_TIME_HINT } from '../../../shared/contract/events';
 
 /** The time a record without one takes under this context, with the note that says so; null when none is set. */
+/** The dedup key time of a record given a time: the same whichever time it was given, so a record imported
+ * again (a grown file, a retry after an import that timed it) is still a duplicate. */
+export const ASSIGNED_DEDUP_TIME = 0;
+
 /** Key in the event's `unmapped` that says its time was assigned, not read from the record: 'import' | 'given'. */
 export const TIME_ASSIGNED_KEY = 'attest_time_assigned';
 

@@ -33,7 +33,7 @@ interface BatchRequest {
 }
 
 /** Numbers per event in ParsedBatch.nums. */
-const NUMS = 8;
+const NUMS = 9;
 const PARSE_YOUNG_GENERATION_MB = 16;
 /** Bounded like the import worker's heap (ingest-jobs.ts): V8 then collects instead of growing. Holds the
  * fingerprinter's occurrence maps and a few batches; the largest record (16 MiB) still fits. */
@@ -50,7 +50,7 @@ export interface ParsedBatch {
   jsonEnds: Uint32Array;
   /** 1 where the event's JSON is byte for byte its raw record (then it is not in json: no copy travels). */
   rawIsJson: Uint8Array;
-  /** Per event: record index, time, class, activity, status, severity, fp high (signed), fp low. */
+  /** Per event: record index, time, class, activity, status, severity, fp high (signed), fp low, dedup time (NaN: none). */
   nums: Float64Array;
   /** Per event: actor name, actor uid, source IP, concatenated; strLengths holds each one's length, -1 for none. */
   strs: string;
@@ -64,6 +64,8 @@ export interface ParsedEvent {
   recordIndex: number;
   prepared: PreparedEvent;
   fp: bigint;
+  /** ParseOutcome.dedupTimes: undefined when the event's own time keys it. */
+  dedupTime: number | undefined;
 }
 
 /** Runs in the parse thread: answers each batch request in order. */
@@ -168,6 +170,7 @@ function parseBatch(req: BatchRequest, setup: ParseThreadSetup, fingerprinter: F
       nums[n + 5] = event.severity_id;
       nums[n + 6] = fingerprinter.fpHi;
       nums[n + 7] = fingerprinter.fpLo;
+      nums[n + 8] = outcome.dedupTimes?.[i] ?? Number.NaN;
       events++;
     }
   }
@@ -232,7 +235,8 @@ export function* parsedEvents(batch: ParsedBatch): Generator<ParsedEvent> {
       ...(refusal !== undefined ? { refusal } : {}),
     };
     start = end;
-    yield { recordIndex: nums[n]!, prepared, fp: joinFingerprint(fpHi, fpLo) };
+    const dedupTime = nums[n + 8]!;
+    yield { recordIndex: nums[n]!, prepared, fp: joinFingerprint(fpHi, fpLo), dedupTime: Number.isNaN(dedupTime) ? undefined : dedupTime };
   }
 }
 

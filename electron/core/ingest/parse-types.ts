@@ -30,8 +30,19 @@ export interface ParseContext {
   now: number;
 }
 
-export type ParseOutcome = { ok: true; events: CanonicalEvent[]; notes?: string[] } | { ok: false; reason: string };
+/**
+ * dedupTimes, aligned with events: the time part of an event's dedup key when its time rests on an
+ * assumption rather than on the record (a year or zone it does not carry, a time assigned to it), so that
+ * the same record read under other assumptions is still known as a duplicate (DEDUP_TIME in event-log.ts).
+ */
+export type ParseOutcome = { ok: true; events: CanonicalEvent[]; notes?: string[]; dedupTimes?: number[] } | { ok: false; reason: string };
 
 export function failed(reason: string): ParseOutcome {
   return { ok: false, reason };
+}
+
+/** The dedup time an event's parse gave it (ParseOutcome.dedupTimes), as NewEvent takes it. */
+export function dedupTimeOf(outcome: { dedupTimes?: number[] }, i: number): { dedupTime?: number } {
+  const t = outcome.dedupTimes?.[i];
+  return t === undefined ? {} : { dedupTime: t };
 }

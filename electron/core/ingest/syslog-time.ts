@@ -1,6 +1,6 @@
 import type { ParseContext } from './parse-types';
 import { parseIsoTime, wallTimeOf, wallToUtcMs, zoneResolver, type WallTime } from './time';
-import { trackYear } from './year-tracker';
+import { trackYear, withinYearMs } from './year-tracker';
 
 /** The year and zone applied to timestamps that carry neither, and where each came from. */
 export interface SyslogDefaults {
@@ -75,7 +75,11 @@ function notesFor(ctx: ParseContext, d: SyslogDefaults): CachedNotes {
   return n;
 }
 
-export type ResolvedTime = { ok: true; ms: number; notes: string[] } | { ok: false; reason: string };
+/**
+ * keyMs: set when the timestamp lacks a year or a zone: what the record itself says, for its dedup key
+ * (the wall-clock time read as UTC; without a year, its place in the leap year 2000, withinYearMs).
+ */
+export type ResolvedTime = { ok: true; ms: number; notes: string[]; keyMs?: number } | { ok: false; reason: string };
 
 /**
  * Turns wall-clock fields into UTC ms. `year` null means the timestamp had none; `zoned` true means the
@@ -131,7 +135,9 @@ export function resolveWallTime(w: Omit<WallTime, 'year'> & { year: number | nul
   }
   if (ms === null) return { ok: false, reason: `the timestamp is not a valid date in ${year}` };
   if (!zoned) notes.push(n.zone);
-  return { ok: true, ms, notes };
+  // What the timestamp itself says, before any year or zone was assumed for it: the same however it is read.
+  const keyMs = w.year === null ? withinYearMs(w) : !zoned ? wallToUtcMs({ ...w, year: w.year }) : null;
+  return keyMs === null ? { ok: true, ms, notes } : { ok: true, ms, notes, keyMs };
 }
 
 /**

@@ -2,7 +2,7 @@ import type { CanonicalEvent } from '../../../../shared/domain/canonical-event';
 import { endpoint, MAX_FIELD_CHARS, port, user, withNames } from '../fields';
 import { failed, type ParseContext, type ParseOutcome } from '../parse-types';
 import { resolveIsoTime, resolveWallTime } from '../syslog-time';
-import { NO_TIME_HINT, TIME_ASSIGNED_KEY, timeForUntimedRecord } from '../missing-time';
+import { ASSIGNED_DEDUP_TIME, NO_TIME_HINT, TIME_ASSIGNED_KEY, timeForUntimedRecord } from '../missing-time';
 import { implausibleTime, monthNumber, zoneResolver } from '../time';
 import type { SyslogHeader } from './syslog-header';
 
@@ -72,14 +72,14 @@ function unescapeValue(v: string): string {
 const CEF_TIME = /^([A-Za-z]{3}) (\d{1,2})(?: (\d{4}))? (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?(?: (\S+))?$/;
 
 /** CEF time values: epoch ms, "MMM dd yyyy HH:mm:ss[.SSS] [zone]", "MMM dd HH:mm:ss", or ISO 8601. */
-function cefTime(v: string, ctx: ParseContext): { ms: number; notes: string[] } | string {
+function cefTime(v: string, ctx: ParseContext): { ms: number; notes: string[]; keyMs?: number } | string {
   const s = v.trim();
   if (/^\d{1,15}$/.test(s)) {
     const n = Number(s);
     return n < 1e11 ? { ms: n * 1000, notes: ['the CEF time was read as seconds since 1970'] } : { ms: n, notes: [] };
   }
   const iso = resolveIsoTime(s, ctx);
-  if (iso) return iso.ok ? { ms: iso.ms, notes: iso.notes } : iso.reason;
+  if (iso) return iso.ok ? { ms: iso.ms, notes: iso.notes, ...(iso.keyMs !== undefined ? { keyMs: iso.keyMs } : {}) } : iso.reason;
   const m = CEF_TIME.exec(s);
   if (!m) return `the CEF time "${s.slice(0, 40)}" is in no known format`;
   const month = monthNumber(m[1] as string);
@@ -98,7 +98,8 @@ function cefTime(v: string, ctx: ParseContext): { ms: number; notes: string[] } 
     zctx,
   );
   if (!r.ok) return r.reason;
-  return { ms: r.ms, notes: zone !== undefined ? r.notes.filter((n) => !n.startsWith('time zone')) : r.notes };
+  const notes = zone !== undefined ? r.notes.filter((n) => !n.startsWith('time zone')) : r.notes;
+  return r.keyMs === undefined ? { ms: r.ms, notes } : { ms: r.ms, notes, keyMs: r.keyMs };
 }
 
 function cefSeverity(s: string): number {
@@ -122,14 +123,17 @@ export function parseCefText(text: string, ctx: ParseContext, header?: SyslogHea
   const notes: string[] = [];
   let time: number | null = null;
   let assigned: 'import' | 'given' | null = null;
+  let keyTime: number | undefined;
   const timeText = ext.get('rt') ?? ext.get('end') ?? ext.get('start');
   if (timeText !== undefined) {
     const t = cefTime(timeText, ctx);
     if (typeof t === 'string') return failed(t);
     time = t.ms;
+    keyTime = t.keyMs;
     notes.push(...t.notes);
   } else if (header && header.time !== null) {
     time = header.time;
+    keyTime = header.keyTime;
     notes.push(...header.notes);
   }
   if (time === null && !(header?.timeProblem && header.rfc !== 'none')) {
@@ -137,6 +141,7 @@ export function parseCefText(text: string, ctx: ParseContext, header?: SyslogHea
     if (fallback === null) return failed(`the CEF record has no time (no rt, end or start, and no syslog timestamp); ${NO_TIME_HINT}`);
     time = fallback.ms;
     assigned = fallback.from;
+    keyTime = ASSIGNED_DEDUP_TIME;
     notes.push(fallback.note);
   }
   if (time === null) return failed(header?.timeProblem ?? 'the CEF record has no time');
@@ -190,5 +195,6 @@ export function parseCefText(text: string, ctx: ParseContext, header?: SyslogHea
   e.unmapped = unmapped;
   const out: ParseOutcome = { ok: true, events: [withNames(e)] };
   if (notes.length > 0) out.notes = notes;
+  if (keyTime !== undefined) out.dedupTimes = [keyTime];
   return out;
 }

@@ -117,13 +117,14 @@ const SEVERITY_WORDS: Record<string, number> = { unknown: 0, informational: 1, i
 const LOGON = /^(log ?on|log ?in|sign ?in|authenticat\w*)$/;
 const LOGOFF = /^(log ?off|log ?out|sign ?out|sign ?off)$/;
 
-function csvTime(v: string, ctx: ParseContext): { ms: number; notes: string[] } | string {
+function csvTime(v: string, ctx: ParseContext): { ms: number; notes: string[]; keyMs?: number } | string {
   const s = v.trim();
   if (/^\d{10}$/.test(s)) return { ms: Number(s) * 1000, notes: ['the time column was read as seconds since 1970'] };
   if (/^\d{13}$/.test(s)) return { ms: Number(s), notes: [] };
   const iso = resolveIsoTime(s.replace(/^(\d{4})\/(\d{2})\/(\d{2})/, '$1-$2-$3'), ctx);
   if (!iso) return `the time "${s.slice(0, 40)}" is not ISO 8601 (2024-01-31T12:00:00Z) or epoch seconds/milliseconds`;
-  return iso.ok ? { ms: iso.ms, notes: iso.notes } : iso.reason;
+  if (!iso.ok) return iso.reason;
+  return iso.keyMs === undefined ? { ms: iso.ms, notes: iso.notes } : { ms: iso.ms, notes: iso.notes, keyMs: iso.keyMs };
 }
 
 function setPath(e: Record<string, unknown>, path: string, value: unknown): void {
@@ -159,6 +160,7 @@ export function parseCsvText(row: string, ctx: ParseContext): ParseOutcome {
 
   const notes: string[] = [];
   let time: number | null = null;
+  let keyTime: number | undefined;
   let classUid: number | null = null;
   let activityText: string | null = null;
   let activityId: number | null = null;
@@ -172,6 +174,7 @@ export function parseCsvText(row: string, ctx: ParseContext): ParseOutcome {
         const t = csvTime(v, ctx);
         if (typeof t === 'string') return failed(t);
         time = t.ms;
+        keyTime = t.keyMs;
         notes.push(...t.notes);
         break;
       }
@@ -243,5 +246,7 @@ export function parseCsvText(row: string, ctx: ParseContext): ParseOutcome {
   }
   if (fields.length !== header.length) notes.push(`the row has ${fields.length} fields, the header ${header.length}`);
   const event = withNames(e as unknown as CanonicalEvent);
-  return notes.length > 0 ? { ok: true, events: [event], notes } : { ok: true, events: [event] };
+  const out: ParseOutcome = notes.length > 0 ? { ok: true, events: [event], notes } : { ok: true, events: [event] };
+  if (keyTime !== undefined && out.ok) out.dedupTimes = [keyTime];
+  return out;
 }

@@ -3,7 +3,7 @@ import { at, endpoint, int, obj, port, str, withNames } from '../fields';
 import type { JsonObject } from '../json-guard';
 import { failed, type ParseContext, type ParseOutcome } from '../parse-types';
 import { implausibleTime, parseIsoTime } from '../time';
-import { NO_TIME_HINT, TIME_ASSIGNED_KEY, timeForUntimedRecord } from '../missing-time';
+import { ASSIGNED_DEDUP_TIME, NO_TIME_HINT, TIME_ASSIGNED_KEY, timeForUntimedRecord } from '../missing-time';
 
 const MAX_RESOURCES = 100;
 
@@ -159,7 +159,7 @@ export function parseOcsf(v: JsonObject, ctx: ParseContext): ParseOutcome {
   const unmapped = obj(v.unmapped);
   if (unmapped) e.unmapped = unmapped;
   if (assigned !== null) e.unmapped = { ...(unmapped ?? {}), [TIME_ASSIGNED_KEY]: assigned };
-  return timeNote === null ? { ok: true, events: [withNames(e)] } : { ok: true, events: [withNames(e)], notes: [timeNote] };
+  return timeNote === null ? { ok: true, events: [withNames(e)] } : { ok: true, events: [withNames(e)], notes: [timeNote], dedupTimes: [ASSIGNED_DEDUP_TIME] };
 }
 
 function ocsfEndpoint(v: unknown): CanonicalEvent['src_endpoint'] | undefined {

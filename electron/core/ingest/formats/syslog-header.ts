@@ -9,6 +9,8 @@ export interface SyslogHeader {
   pri?: number;
   /** UTC ms; null when the line has no usable timestamp (then `timeProblem` says why). */
   time: number | null;
+  /** Dedup key time when the timestamp has no year (ParseOutcome.dedupTimes). */
+  keyTime?: number;
   timeProblem?: string;
   notes: string[];
   host?: string;
@@ -46,6 +48,7 @@ export function parseSyslogHeader(line: string, ctx: ParseContext): SyslogHeader
         const r = resolveWallTime(wallTimeOf(t.ms), false, ctx);
         if (r.ok) {
           h.time = r.ms;
+          if (r.keyMs !== undefined) h.keyTime = r.keyMs;
           h.notes.push(...r.notes);
         } else h.timeProblem = r.reason;
       } else h.time = t.ms;
@@ -87,6 +90,7 @@ export function parseSyslogHeader(line: string, ctx: ParseContext): SyslogHeader
       const r = resolveWallTime(wall, offset !== null, ctx);
       if (r.ok) {
         h.time = r.ms - (offset ?? 0) * 60_000;
+        if (r.keyMs !== undefined) h.keyTime = r.keyMs;
         h.notes.push(...r.notes);
       } else h.timeProblem = r.reason;
     }
@@ -102,6 +106,7 @@ export function parseSyslogHeader(line: string, ctx: ParseContext): SyslogHeader
       const r = resolveWallTime(wallTimeOf(t.ms), false, ctx);
       if (r.ok) {
         h.time = r.ms;
+        if (r.keyMs !== undefined) h.keyTime = r.keyMs;
         h.notes.push(...r.notes);
       } else h.timeProblem = r.reason;
     }

@@ -21,16 +21,17 @@ export function parseSyslogText(text: string, ctx: ParseContext): ParseOutcome {
   if (bad) return failed(bad);
 
   const notes = h.notes.length > 0 ? h.notes : undefined;
+  const keyed = (out: ParseOutcome): ParseOutcome => (out.ok && h.keyTime !== undefined ? { ...out, dedupTimes: [h.keyTime] } : out);
   const repeated = matchRepeated(h.msg);
   const auth = matchAuth(h.app, repeated ? repeated.inner : h.msg);
   if (repeated && auth) {
     // syslogd folded identical lines into one: one record, one event carrying OCSF's `count`, so a file's
     // records and events stay one to one (read = imported + duplicates + quarantined per line).
     const event: CanonicalEvent = { ...authEvent(h, auth, h.time), count: repeated.count };
-    return notes ? { ok: true, events: [event], notes } : { ok: true, events: [event] };
+    return keyed(notes ? { ok: true, events: [event], notes } : { ok: true, events: [event] });
   }
   const event = auth ? authEvent(h, auth, h.time) : baseEvent(h, h.time);
-  return notes ? { ok: true, events: [event], notes } : { ok: true, events: [event] };
+  return keyed(notes ? { ok: true, events: [event], notes } : { ok: true, events: [event] });
 }
 
 function common(h: SyslogHeader, time: number): Pick<CanonicalEvent, 'time' | 'severity_id' | 'metadata'> {

@@ -15,6 +15,25 @@ beforeEach(() => {
 afterEach(() => vault.cleanup());
 
 describe('EventLog.appendChunk', () => {
+  it('keys an event whose time rests on an assumption by its dedupTime, and still knows one keyed by its time before', () => {
+    const { db } = vault;
+    const sourceId = ensureSource(db, 'syslog');
+    const log = new EventLog(db);
+    const append = (items: ReturnType<typeof newEvent>[]) => db.transaction(() => log.appendChunk(items)).immediate();
+    // The same record (same fingerprint) read under two years: one event, whatever time it was given.
+    const a = newEvent(0, sourceId, 1);
+    const dedupTime = Date.UTC(2000, 9, 20, 8);
+    expect(append([{ ...a, dedupTime }]).inserted).toBe(1);
+    const laterYear = { ...a, event: { ...a.event!, time: a.event!.time + 365 * 86_400_000 }, dedupTime };
+    expect(append([laterYear])).toMatchObject({ inserted: 0, duplicates: 1 });
+    // Stored before dedup times existed (keyed by its own time), then read again with one: a duplicate.
+    const b = newEvent(1, sourceId, 1);
+    expect(append([b]).inserted).toBe(1);
+    expect(append([{ ...b, dedupTime: Date.UTC(2000, 0, 5) }])).toMatchObject({ inserted: 0, duplicates: 1 });
+    // Another record with the same dedup time is its own event.
+    expect(append([{ ...newEvent(2, sourceId, 1), dedupTime }]).inserted).toBe(1);
+  });
+
   it('numbers events from 1 and chains SHA-256(prev || canonical bytes) from 32 zero bytes', () => {
     const { db } = vault;
     const sourceId = ensureSource(db, 'okta');

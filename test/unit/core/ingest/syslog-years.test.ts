@@ -139,6 +139,35 @@ describe('importing a syslog archive that spans a New Year', () => {
     expect(new Date(first).toISOString().slice(0, 10)).toBe('2025-10-01');
   });
 
+  it('knows the records of an archive read again in a shorter copy, which its dates place in other years', async () => {
+    const file = path.join(vault.dir, 'auth.log');
+    writeFileSync(file, archive);
+    await importFile(vault.db, { path: file }, { operator: 'tester', now: READ_ON, vaultId: VAULT_ID });
+    // Its first line alone (20 Oct): no New Year crossed, and a date already past this year, so 2026.
+    const prefix = path.join(vault.dir, 'auth-start.log');
+    writeFileSync(prefix, archive.split('\n')[0]!);
+    const s = await importFile(vault.db, { path: prefix }, { operator: 'tester', now: READ_ON, vaultId: VAULT_ID });
+    expect(s.notes).toEqual(expect.arrayContaining([expect.stringMatching(/^year 2026 assumed/)]));
+    expect(s).toMatchObject({ read: 1, imported: 0, duplicates: 1 });
+    expect(storedTimes()).toEqual(expectedTimes);
+  });
+
+  it('knows the records of a grown file read under another zone and year, and of a CSV under another zone', async () => {
+    const file = path.join(vault.dir, 'auth.log');
+    writeFileSync(file, archive);
+    await importFile(vault.db, { path: file }, { operator: 'tester', now: READ_ON, vaultId: VAULT_ID });
+    const grown = path.join(vault.dir, 'auth-grown.log');
+    writeFileSync(grown, `${archive}\nJan 16 09:00:00 host sshd[7]: Failed password for gus from 10.0.0.7 port 22 ssh2`);
+    const s = await importFile(vault.db, { path: grown }, { operator: 'tester', now: READ_ON, vaultId: VAULT_ID, syslogZone: 'Europe/Paris', syslogYear: 2021 });
+    expect(s).toMatchObject({ read: 7, imported: 1, duplicates: 6 });
+    const csv = path.join(vault.dir, 'logins.csv');
+    writeFileSync(csv, 'time,user,ip,outcome\n2026-10-01 08:00:00,alice,10.0.0.1,success\n');
+    await importFile(vault.db, { path: csv }, { operator: 'tester', now: READ_ON, vaultId: VAULT_ID });
+    writeFileSync(csv, 'time,user,ip,outcome\n2026-10-01 08:00:00,alice,10.0.0.1,success\n2026-10-01 09:00:00,bob,10.0.0.2,failure\n');
+    const c = await importFile(vault.db, { path: csv }, { operator: 'tester', now: READ_ON, vaultId: VAULT_ID, syslogZone: '+05:00' });
+    expect(c).toMatchObject({ read: 2, imported: 1, duplicates: 1 });
+  });
+
   it('puts the whole file a year back when its latest line would otherwise be in the future', async () => {
     const file = path.join(vault.dir, 'auth.log');
     // 20 to 25 Nov, read on the 22nd: the 25th cannot have happened yet this year.

@@ -175,8 +175,10 @@ describe('importFile on the shared fixtures', () => {
     const options = JSON.parse((vault.db.prepare('SELECT options FROM batches WHERE id = ?').get(s.batchId) as { options: string }).options) as Record<string, unknown>;
     expect(options).toMatchObject({ syslogYear: 2015, syslogYearSource: 'option', syslogZone: 'Asia/Shanghai', syslogZoneSource: 'option' });
     // The file's first line, "Dec 10 06:55:46", at UTC+8 in 2015.
-    const first = vault.db.prepare('SELECT min(time) AS t FROM event_keys').get() as { t: number };
+    const first = vault.db.prepare("SELECT min(e.time) AS t FROM events e JOIN sources s ON s.id = e.source_id WHERE s.name != 'attest'").get() as { t: number };
     expect(first.t).toBe(Date.UTC(2015, 11, 9, 22, 55, 46));
+    // Its dedup key holds what the line says (no year, no zone), so read under another year it is a duplicate.
+    expect(vault.db.prepare('SELECT min(time) FROM event_keys').pluck().get()).toBe(Date.UTC(2000, 11, 10, 6, 55, 46));
   });
 });
 

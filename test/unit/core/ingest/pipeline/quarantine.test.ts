@@ -212,6 +212,25 @@ describe('records without a time of their own', () => {
     expect(options).toMatchObject({ timeIfMissing: given, timeIfMissingFrom: 'given' });
   });
 
+  it('a record given a time is still a duplicate when it comes again, by any route, with another time', async () => {
+    const first = `${vault.dir}/first.cef`;
+    writeFileSync(first, CEF);
+    const grown = `${vault.dir}/grown.cef`;
+    writeFileSync(grown, `${CEF}\nCEF:0|Elastic|Vaporware|1.0|18|Authentication|low|src=10.0.0.9 suser=zoe`);
+    await importFile(vault.db, { path: first }, { operator: 'tester', now: NOW, timeIfMissing: 'import' });
+    const again = await importFile(vault.db, { path: grown }, { operator: 'tester', now: NOW + 3_600_000, timeIfMissing: 'import' });
+    expectReconciled(vault.db, again);
+    expect(again).toMatchObject({ read: 3, imported: 1, duplicates: 2 });
+    // Quarantined by an import without the option, then retried with it: the one already in the log is a duplicate.
+    writeFileSync(`${vault.dir}/grown-copy.cef`, `${CEF}\nCEF:0|Elastic|Vaporware|1.0|18|Authentication|low|src=10.0.0.9 suser=zoe\n`);
+    const quarantined = await importFile(vault.db, { path: `${vault.dir}/grown-copy.cef` }, { operator: 'tester', now: NOW + 7_200_000 });
+    expect(quarantined).toMatchObject({ imported: 0, quarantined: 2, duplicates: 1 });
+    const retried = await retryQuarantine(vault.db, { batchId: quarantined.batchId!, timeIfMissing: 'import' }, 'tester', NOW + 8_000_000);
+    expect(retried).toMatchObject({ retried: 2, imported: 0, duplicates: 2, stillQuarantined: 0 });
+    expect(Object.keys(times()).sort()).toEqual(['bob', 'eve', 'zoe']);
+    expect(vault.db.prepare("SELECT count(*) FROM events e JOIN sources s ON s.id = e.source_id WHERE s.name = 'cef'").pluck().get()).toBe(3);
+  });
+
   it('a retry asked to time them at their import gives them the time their batch began, and says so', async () => {
     const file = `${vault.dir}/bare.cef`;
     writeFileSync(file, CEF);
