@@ -4,6 +4,7 @@ import { OCSF_CLASS_NAMES } from '../../../../shared/domain/canonical-event';
 import { OUTCOME_FILTERS } from './event-labels';
 import { ErrorText } from '../../components/ErrorText';
 import { localInputToMs, msToLocalInput } from '../../components/datetime-local';
+import { isFilterTime } from './filter-time-range';
 
 export interface FilterDraft {
   since: string;
@@ -46,10 +47,6 @@ function filterToDraft(f: EventFilter): FilterDraft {
   };
 }
 
-/** Earliest and latest instants a date filter may name (the browser's picker takes years up to 275760). */
-const FIRST_FILTER_MS = Date.UTC(1970, 0, 1);
-const LAST_FILTER_MS = Date.UTC(10000, 0, 1) - 1;
-
 /**
  * Why the draft cannot be applied, or null. A value the filter would silently drop (a From in year
  * 275760) or the host would refuse in its own words (a batch number past 2^53) is said here instead.
@@ -58,7 +55,8 @@ export function filterProblem(d: FilterDraft): string | null {
   for (const [label, value] of [['From', d.since], ['Until', d.until]] as const) {
     if (!value) continue;
     const ms = localInputToMs(value);
-    if (ms === undefined || ms < FIRST_FILTER_MS || ms > LAST_FILTER_MS) return `${label} is not a date between 1970 and 9999.`;
+    // The browser's picker takes years up to 275760: the range is checked here.
+    if (ms === undefined || !isFilterTime(ms)) return `${label} is not a date between 1970 and 9999.`;
   }
   const since = localInputToMs(d.since);
   const until = localInputToMs(d.until);
@@ -86,6 +84,16 @@ export interface EventFiltersProps {
 export function EventFilters({ value, onApply, id, hidden = false, extraActions }: EventFiltersProps) {
   const [d, setD] = useState<FilterDraft>(() => filterToDraft(value));
   const [problem, setProblem] = useState<string | null>(null);
+  // The filter applied also changes from outside the bar (Back, Forward, an edited address): the fields
+  // follow it, during render, so they never show the filter before for a moment. Compared by content, as
+  // a caller may pass an equal object anew.
+  const valueKey = JSON.stringify(value);
+  const [shownKey, setShownKey] = useState(valueKey);
+  if (valueKey !== shownKey) {
+    setShownKey(valueKey);
+    setD(filterToDraft(value));
+    setProblem(null);
+  }
   const set = (patch: Partial<FilterDraft>) => {
     setProblem(null);
     setD((prev) => ({ ...prev, ...patch }));

@@ -1,13 +1,13 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { EventFilter } from '../../../../shared/contract';
 import { useApi } from '../../app/api-context';
-import type { Route } from '../../app/router';
+import { navigate, type Route } from '../../app/router';
 import { ErrorText } from '../../components/ErrorText';
 import { formatNumber } from '../../components/format';
 import { EventDetailPanel } from './EventDetailPanel';
 import { EventFilters } from './EventFilters';
 import { EventsTable } from './EventsTable';
-import { readFilterParams, type FilterParamsReading } from './filter-link';
+import { eventsLink, readFilterParams } from './filter-link';
 import { AddressNotices } from './AddressNotices';
 import { ImportHistory } from './ImportHistory';
 import { ImportPanel } from './ImportPanel';
@@ -28,7 +28,7 @@ const FOLD_HINT = 'Folds the import bar and the filters into one line that still
 /**
  * The events explorer (#/events, or #/events/SEQ with that event's detail open, as verify links to the
  * first bad event; #/events?batchId=N, ?actor=…&statusId=2&since=…, as other pages link to it, opens
- * with that filter: filter-link.ts), the quarantine list
+ * with that filter: filter-link.ts; Apply and Clear write the filter back there), the quarantine list
  * (#/events/quarantine?batch=N) and the import history (#/events/imports).
  */
 export function EventsPage({ route }: { route: Route }) {
@@ -40,17 +40,39 @@ export function EventsPage({ route }: { route: Route }) {
   if (route.segments[1] === 'imports') return <ImportHistory />;
   const seq = route.segments[1];
   const open = seq !== undefined && /^[1-9]\d{0,15}$/.test(seq) ? Number(seq) : null;
-  const { filter, ...leftOut } = readFilterParams(route.query);
-  return <EventsExplorer key={`${open ?? 'list'}:${route.query}`} initialSeq={open} initialFilter={filter} leftOut={leftOut} />;
+  const address = `#/${route.segments.join('/')}${route.query ? `?${route.query}` : ''}`;
+  // Not keyed on the address: a new filter there refreshes the table without remounting the explorer
+  // (a remount after each Apply threw the focus from the Apply button to the page's start).
+  return <EventsExplorer address={address} query={route.query} addressSeq={open} />;
 }
 
-type LeftOut = Omit<FilterParamsReading, 'filter'>;
-
-function EventsExplorer({ initialSeq, initialFilter, leftOut }: { initialSeq: number | null; initialFilter: EventFilter; leftOut: LeftOut }) {
+/**
+ * The address is the one home of the filter on screen (#/events?actor=…): Apply and Clear write it, each a
+ * history entry as the Overview's periods are, so Back returns to the filter before, and a reload, a
+ * bookmark or a copied link show what the officer saw. A filter kept only in state left the address
+ * naming the filter the page opened with.
+ */
+function EventsExplorer({ address, query, addressSeq }: { address: string; query: string; addressSeq: number | null }) {
   const api = useApi();
-  const [filter, setFilter] = useState<EventFilter>(initialFilter);
+  // Memoised on the query: the same address keeps the same filter object, so the table does not reload.
+  const { filter, ...leftOut } = useMemo(() => readFilterParams(query), [query]);
   const pages = useEventPages(api, filter);
-  const [selected, setSelected] = useState<number | null>(initialSeq);
+  const [selected, setSelected] = useState<number | null>(addressSeq);
+  // A new address (Apply, Clear, Back, Forward, an edited one) shows its event's detail (#/events/SEQ), or
+  // none: a detail opened under another filter may not be in this table.
+  const [shownAddress, setShownAddress] = useState(address);
+  if (address !== shownAddress) {
+    setShownAddress(address);
+    setSelected(addressSeq);
+  }
+  const applyFilter = (next: EventFilter) => {
+    const link = eventsLink(next);
+    if (link !== address) return navigate(link);
+    // The address already says so (no new history entry, no hashchange): Apply still starts over.
+    setSelected(null);
+    pages.backToLatest();
+    pages.reload();
+  };
   const tableRef = useRef<HTMLDivElement>(null);
   const { reload, loadMore } = pages;
   // The import bar and the filter bar fold into one line (a table at 720 px showed seven rows); the choice
@@ -117,10 +139,7 @@ function EventsExplorer({ initialSeq, initialFilter, leftOut }: { initialSeq: nu
           id={FILTERS_ID}
           hidden={filtersHidden}
           value={filter}
-          onApply={(f) => {
-            setSelected(null);
-            setFilter(f);
-          }}
+          onApply={applyFilter}
           extraActions={
             <button type="button" className="btn filters-hide" ref={hideRef} aria-expanded="true" aria-controls={FILTERS_ID} title={FOLD_HINT} onClick={() => toggleFilters(true)}>
               Hide filters

@@ -1,6 +1,7 @@
 import { EventFilterSchema, type EventFilter } from '../../../../shared/contract';
 import { OCSF_CLASS_NAMES } from '../../../../shared/domain/canonical-event';
 import { OUTCOME_FILTERS } from './event-labels';
+import { isFilterTime } from './filter-time-range';
 
 /** Address parameters of the explorer (#/events?actor=bob&statusId=2…) and the filter member each sets. */
 const NUMERIC = ['since', 'until', 'classUid', 'statusId', 'batchId'] as const;
@@ -90,6 +91,11 @@ export function readFilterParams(address: string | URLSearchParams): FilterParam
   const batch = get('batch');
   if (filter.batchId === undefined && batch !== null && /^\d{1,16}$/.test(batch)) keep('batchId', Number(batch));
   if (filter.batchId !== undefined && Number(filter.batchId) < 1) delete filter.batchId;
+  // The contract takes any integer time; a negative one (until=-5: 1969) or one past year 9999 is no date
+  // the filter bar could show, so it is left out and named, as the bar refuses it.
+  for (const name of ['since', 'until'] as const) {
+    if (filter[name] !== undefined && !isFilterTime(Number(filter[name]))) delete filter[name];
+  }
   // The filter bar offers these as lists: a value it cannot show would filter while the bar said "Any".
   if (filter.statusId !== undefined && !OUTCOME_FILTERS.some((o) => o.statusId === filter.statusId)) delete filter.statusId;
   if (filter.classUid !== undefined && OCSF_CLASS_NAMES[Number(filter.classUid)] === undefined) delete filter.classUid;

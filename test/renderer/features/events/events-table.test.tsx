@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { EventRow } from '../../../../shared/contract';
 import { EventsTable } from '../../../../renderer/src/features/events/EventsTable';
 import { EventsPage } from '../../../../renderer/src/features/events/EventsPage';
-import { parseRoute } from '../../../../renderer/src/app/router';
+import { parseRoute, useRoute } from '../../../../renderer/src/app/router';
 import { eventDetail, eventRow, HOSTILE } from '../../helpers/events';
 import { useFakeLayout } from '../../helpers/layout';
 import { renderWithApi } from '../../helpers/render';
@@ -160,7 +160,12 @@ describe('EventsPage', () => {
   });
 
   it('applies filters from the filter bar', async () => {
-    const { fake } = renderWithApi(<EventsPage route={parseRoute('#/events')} />, {
+    // Apply writes the filter into the address, and the page reads it from there: routed, as in the app.
+    window.location.hash = '#/events';
+    function Routed() {
+      return <EventsPage route={useRoute()} />;
+    }
+    const { fake } = renderWithApi(<Routed />, {
       'events:count': () => ({ count: 0 }),
       'events:query': () => ({ rows: [], nextBeforeSeq: null }),
       'sources:list': () => [],
@@ -171,6 +176,7 @@ describe('EventsPage', () => {
     await user.type(screen.getByLabelText('Actor'), 'bob{Enter}');
     await waitFor(() => expect(fake.callsTo('events:count')).toContainEqual({ filter: { statusId: 2, actor: 'bob' } }));
     expect(fake.callsTo('events:query')).toContainEqual({ filter: { statusId: 2, actor: 'bob' }, limit: 500 });
+    expect(window.location.hash).toBe('#/events?statusId=2&actor=bob');
   });
 
   it('shows one import\'s events when the address names its batch (#/events?batch=N, from the import history)', async () => {

@@ -17,6 +17,14 @@ describe('filter links', () => {
     expect(filterFromParams(new URLSearchParams({ since: '99999999999999999' }))).toEqual({});
   });
 
+  it('leaves out and names a negative time or one past year 9999, which the filter bar could not show', () => {
+    expect(readFilterParams('since=abc&until=-5')).toEqual({ filter: {}, ignored: ['since', 'until'], unknown: [], repeated: [] });
+    expect(readFilterParams('since=-5&until=1000&actor=a')).toMatchObject({ filter: { until: 1000, actor: 'a' }, ignored: ['since'] });
+    expect(readFilterParams(`until=${Date.UTC(10000, 0, 1)}`)).toMatchObject({ filter: {}, ignored: ['until'] });
+    // The edges themselves are times the bar can show.
+    expect(readFilterParams(`since=0&until=${Date.UTC(10000, 0, 1) - 1}`).filter).toEqual({ since: 0, until: Date.UTC(10000, 0, 1) - 1 });
+  });
+
   it('accepts the short ?batch=N form', () => {
     expect(filterFromParams(new URLSearchParams({ batch: '7' }))).toEqual({ batchId: 7 });
   });
