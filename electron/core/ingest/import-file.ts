@@ -356,7 +356,7 @@ async function planImport(db: Db, filePath: string, name: string, opts: ImportFi
         ...plan.options,
         ...optionsOf(input.format, source, ctx, { gzip: input.gzip, signed: false }),
         // Kept so that a retry of quarantined lines can place them in the same years (import-retry.ts).
-        ...(years ? { syslogLastYear: years.last, syslogLatest: years.latestMs } : {}),
+        ...(years ? { syslogLastYear: years.last, syslogLatest: years.latestMs, syslogYearChanges: years.changes } : {}),
       };
     },
     refused: source.signedOnly ? UNSIGNED_REFUSED : null,

@@ -1,5 +1,6 @@
 import { IngestFormatSchema, type IngestFormat } from '../../../shared/contract/events';
 import { dedupTimeOf } from './parse-types';
+import { newYearTrack, type YearTrack } from './year-tracker';
 import type { TimeIfMissingChoice } from './missing-time';
 import { AttestError } from '../../../shared/result';
 import type { NewEvent } from '../chain/event-log';
@@ -84,15 +85,14 @@ async function retryBatch(db: Db, batch: BatchRecord, source: SourceSettings, no
   const year = pick(batch.options.syslogYearSource, numberOption(batch.options.syslogYear), source.syslogYear);
   const zone = pick(batch.options.syslogZoneSource, stringOption(batch.options.syslogZone), source.syslogZone);
   if (year.value !== undefined) ctx.syslogYear = year.value;
-  else if (source.syslogYear === null && batch.options.syslogYearSource === 'inferred') {
-    // The years the import inferred from the whole file: a line read alone is placed within them.
+  // The years the import inferred from the whole file: each line is read in the year its place in the file had.
+  let yearAt: ((line: number) => YearTrack) | null = null;
+  if (year.value === undefined && source.syslogYear === null && batch.options.syslogYearSource === 'inferred') {
     const first = numberOption(batch.options.syslogYear);
-    const last = numberOption(batch.options.syslogLastYear);
-    const latestMs = numberOption(batch.options.syslogLatest);
-    if (first !== undefined && last !== undefined && latestMs !== undefined) {
+    if (first !== undefined) {
       ctx.syslogYear = first;
       ctx.syslogYearFrom = 'inferred';
-      ctx.syslogYearWindow = { first, last, latestMs };
+      yearAt = yearTrackAtLine(first, yearChangesOption(batch.options.syslogYearChanges));
     }
   }
   if (zone.value !== undefined) ctx.syslogZone = zone.value;
@@ -145,9 +145,10 @@ async function retryBatch(db: Db, batch: BatchRecord, source: SourceSettings, no
         work.push({ row, outcome: { ok: false, reason: blocker ?? row.reason } });
         continue;
       }
+      const rowCtx = yearAt ? { ...ctx, yearTrack: yearAt(row.line) } : ctx;
       const outcome = verifier
-        ? await signedEvents(verifier, row.raw, format.data, ctx, fingerprinter, occurrence, batch, storedFp.get(row.id) ?? null)
-        : plainEvents(row.raw, format.data, ctx, fingerprinter, occurrence, batch);
+        ? await signedEvents(verifier, row.raw, format.data, rowCtx, fingerprinter, occurrence, batch, storedFp.get(row.id) ?? null)
+        : plainEvents(row.raw, format.data, rowCtx, fingerprinter, occurrence, batch);
       work.push({ row, outcome });
     }
     db.transaction(() => {
@@ -226,4 +227,26 @@ function mappingOption(v: unknown): Record<string, string> | null {
 }
 function stringOption(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
+}
+
+/** The New Years an import found in its file (syslog-years.ts InferredYears.changes), as recorded in its batch. */
+function yearChangesOption(v: unknown): Array<[number, number, number]> {
+  if (!Array.isArray(v)) return [];
+  return v.filter((c): c is [number, number, number] => Array.isArray(c) && c.length === 3 && c.every((n) => typeof n === 'number' && Number.isFinite(n)));
+}
+
+/**
+ * The year track a line of the file starts from: the year of the last New Year before it, with the place
+ * in the year where that year began, so a late-December line just after it still falls in the year before
+ * (year-tracker.ts), as it did when the whole file was read.
+ */
+export function yearTrackAtLine(first: number, changes: Array<[number, number, number]>): (line: number) => YearTrack {
+  return (line) => {
+    let track: YearTrack = newYearTrack(first);
+    for (const [at, year, latest] of changes) {
+      if (at > line) break;
+      track = { year, latest, rollovers: 0 };
+    }
+    return track;
+  };
 }

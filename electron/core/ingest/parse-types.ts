@@ -14,11 +14,7 @@ export interface ParseContext {
    * first one) on, a year later at each New Year the file crosses. Mutable: one per file, in one thread.
    */
   yearTrack?: YearTrack;
-  /**
-   * Years inferred for a file (syslog-years.ts), for its lines read again out of order (a quarantine
-   * retry): a timestamp takes the latest of these years that does not put it after the file's latest.
-   */
-  syslogYearWindow?: { first: number; last: number; latestMs: number };
+
   syslogZoneFrom?: 'settings' | 'option';
   csvMapping?: Record<string, string> | null;
   csvHeader?: string[];

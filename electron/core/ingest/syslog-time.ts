@@ -108,21 +108,8 @@ export function resolveWallTime(w: Omit<WallTime, 'year'> & { year: number | nul
       n.tracked.set(year, note);
     }
     notes.push(note);
-  } else if (w.year === null && ctx.syslogYearWindow) {
-    const win = ctx.syslogYearWindow;
-    year = win.first;
-    ms = toUtc(year);
-    for (let y = win.last; y > win.first; y--) {
-      const at = toUtc(y);
-      if (at !== null && at <= win.latestMs + DAY_MS) {
-        year = y;
-        ms = at;
-        break;
-      }
-    }
-    notes.push(trackedYearNote(year, d));
   } else ms = toUtc(year);
-  if (w.year === null && !ctx.yearTrack && !ctx.syslogYearWindow) {
+  if (w.year === null && !ctx.yearTrack) {
     if (d.yearSource === 'default' && (ms === null || ms > ctx.now + DAY_MS)) {
       // Feb 29 or a December line read in January: last year is the reading that makes sense.
       const earlier = toUtc(year - 1);

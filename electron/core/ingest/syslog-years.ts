@@ -18,7 +18,14 @@ export interface InferredYears {
   last: number;
   /** The latest such timestamp, UTC ms. */
   latestMs: number;
+  /** Where each New Year falls: [line, the year from there on, that line's place in its year (withinYearMs)]. */
+  changes: Array<[number, number, number]>;
 }
+
+/** More New Years than this in one file are not listed for retries (the years of its lines still are counted). */
+const MAX_CHANGES = 100;
+
+const isLeapYear = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 
 /** Called during the pass, at most every PROGRESS_INTERVAL_MS. */
 export type ScanProgress = (bytesRead: number, bytesTotal: number) => void;
@@ -41,6 +48,9 @@ export async function inferSyslogYears(filePath: string, name: string, format: I
   const resolver = zoneResolver(ctx.syslogZone ?? 'UTC');
   if (resolver === null) return null;
   const track = newYearTrack(0);
+  // Year offsets (from the first) at which a 29 February was written: evidence of a leap year.
+  const leapOffsets = new Set<number>();
+  const changes: Array<[number, number, number]> = [];
   let input: Awaited<ReturnType<typeof openInput>>;
   try {
     input = await openInput(filePath, { format, name, ...(ctx.csvMapping !== undefined ? { csvMapping: ctx.csvMapping } : {}) });
@@ -59,7 +69,11 @@ export async function inferSyslogYears(filePath: string, name: string, format: I
       for (const record of batch) {
         if (record.error !== undefined) continue;
         const t = yearlessHeaderTime(record.raw.subarray(0, HEADER_BYTES).toString('latin1'));
-        if (t !== null) trackYear(track, t);
+        if (t === null) continue;
+        const before = track.rollovers;
+        const offset = trackYear(track, t);
+        if (track.rollovers !== before && changes.length < MAX_CHANGES) changes.push([record.line, offset, track.latest ?? 0]);
+        if (t.month === 2 && t.day === 29) leapOffsets.add(offset);
       }
     }
   } catch {
@@ -72,10 +86,13 @@ export async function inferSyslogYears(filePath: string, name: string, format: I
   if (latest === null) return null;
   const thisYear = new Date(ctx.now).getUTCFullYear();
   for (let year = thisYear; year >= thisYear - YEARS_BACK; year--) {
+    const first = year - track.rollovers;
+    // A 29 February in the file must fall in a leap year: the latest date alone could put it in 2026.
+    if ([...leapOffsets].some((o) => !isLeapYear(first + o))) continue;
     const wall = wallToUtcMs({ ...latest, year });
     if (wall === null) continue;
     const ms = resolver.toUtc(wall);
-    if (ms <= ctx.now + DAY_MS) return { first: year - track.rollovers, last: year, latestMs: ms };
+    if (ms <= ctx.now + DAY_MS) return { first, last: year, latestMs: ms, changes: changes.map(([line, o, at]) => [line, first + o, at]) };
   }
   return null;
 }

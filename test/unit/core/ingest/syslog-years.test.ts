@@ -4,6 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importFile } from '../../../../electron/core/ingest/import-file';
 import { parseRecord } from '../../../../electron/core/ingest/parse-record';
+import { yearTrackAtLine } from '../../../../electron/core/ingest/import-retry';
 import { newYearTrack, trackYear, type YearlessTime } from '../../../../electron/core/ingest/year-tracker';
 import { createPipelineVault, expectReconciled, VAULT_ID, type PipelineVault } from './pipeline/pipeline-fixture';
 
@@ -179,14 +180,38 @@ describe('importing a syslog archive that spans a New Year', () => {
 });
 
 describe('a line read alone from a file whose years were inferred (quarantine retry)', () => {
-  it('takes the latest of the file\'s years that keeps it before the file\'s latest time', () => {
-    const ctx = { now: READ_ON, syslogYear: 2025, syslogYearFrom: 'inferred' as const, syslogYearWindow: { first: 2025, last: 2026, latestMs: Date.UTC(2026, 0, 15, 10) } };
-    const timeOf = (line: string): number | undefined => {
-      const o = parseRecord('syslog', Buffer.from(line), ctx);
-      return o.ok ? o.events[0]!.time : undefined;
+  it('is read in the year its place in the file had, a late-December straggler in the year before', () => {
+    // New Years found at line 3 (Jan 10, into 2025) and line 9 (Jan 10, into 2026).
+    const at = (m: number, d: number) => Date.UTC(2000, m - 1, d, 12);
+    const yearAt = yearTrackAtLine(2024, [[3, 2025, at(1, 10)], [9, 2026, at(1, 10)]]);
+    const timeOf = (line: number, text: string): number | string => {
+      const o = parseRecord('syslog', Buffer.from(text), { now: READ_ON, syslogYear: 2024, syslogYearFrom: 'inferred', yearTrack: yearAt(line) });
+      return o.ok ? o.events[0]!.time : o.reason;
     };
-    expect(timeOf('Dec 31 23:59:59 host sshd[3]: Failed password for carol from 10.0.0.3 port 22 ssh2')).toBe(Date.UTC(2025, 11, 31, 23, 59, 59));
-    expect(timeOf('Jan  2 00:00:01 host sshd[4]: Failed password for dave from 10.0.0.4 port 22 ssh2')).toBe(Date.UTC(2026, 0, 2, 0, 0, 1));
+    const sshd = (when: string) => `${when} h1 sshd[4]: Failed password for p3 from 10.0.0.4 port 22 ssh2`;
+    expect(timeOf(2, sshd('Dec 10 12:00:00'))).toBe(Date.UTC(2024, 11, 10, 12));
+    expect(timeOf(5, sshd('Mar 10 12:00:00'))).toBe(Date.UTC(2025, 2, 10, 12));
+    expect(timeOf(4, sshd('Dec 31 23:59:59'))).toBe(Date.UTC(2024, 11, 31, 23, 59, 59));
+    expect(timeOf(4, sshd('Feb 29 12:00:00'))).toBe('the timestamp is not a valid date in 2025');
+    expect(timeOf(10, sshd('Jan 11 12:00:00'))).toBe(Date.UTC(2026, 0, 11, 12));
+  });
+
+  it('a file whose dates include 29 February is placed so that it falls in a leap year', async () => {
+    const vault = createPipelineVault();
+    try {
+      const file = path.join(vault.dir, 'auth.log');
+      const lines = ['Nov 10', 'Dec 10', 'Jan 10', 'Feb 29', 'Mar 10', 'Jun 10', 'Sep 10', 'Dec 10', 'Jan 10'];
+      writeFileSync(file, lines.map((d, i) => `${d} 12:00:00 h1 sshd[${i}]: Failed password for p${i} from 10.0.0.${i} port 22 ssh2`).join('\n'));
+      const s = await importFile(vault.db, { path: file }, { operator: 'tester', now: READ_ON, vaultId: VAULT_ID });
+      expect(s).toMatchObject({ read: 9, imported: 9, quarantined: 0 });
+      const times = (vault.db.prepare("SELECT e.time FROM events e JOIN sources s ON s.id = e.source_id WHERE s.name != 'attest' ORDER BY e.seq").pluck().all() as number[]).map((t) => new Date(t).toISOString().slice(0, 10));
+      // Read on 22 Nov 2026, the latest date alone would say 2024-2026, where 29 Feb 2025 does not exist.
+      expect(times).toEqual(['2023-11-10', '2023-12-10', '2024-01-10', '2024-02-29', '2024-03-10', '2024-06-10', '2024-09-10', '2024-12-10', '2025-01-10']);
+      const options = JSON.parse(vault.db.prepare('SELECT options FROM batches WHERE id = ?').pluck().get(s.batchId) as string) as Record<string, unknown>;
+      expect(options.syslogYearChanges).toEqual([[3, 2024, Date.UTC(2000, 0, 10, 12)], [9, 2025, Date.UTC(2000, 0, 10, 12)]]);
+    } finally {
+      vault.cleanup();
+    }
   });
 });
 
