@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { seqRangeText } from '../../../shared/domain/batch-seq-range';
 import type { Batch } from '../../../shared/contract/events';
 import { AttestError } from '../../../shared/result';
 import { findBatch, listBatches } from '../../core/ingest/batches';
@@ -111,7 +112,7 @@ export function batchDetail(b: Batch): string[] {
     `  started     ${when(b.startedAt)}`,
     `  finished    ${b.finishedAt !== null ? when(b.finishedAt) : '—'}`,
     `  counts      read ${fmtInt(b.read)} = imported ${fmtInt(b.imported)} + duplicates ${fmtInt(b.duplicates)} + quarantined ${fmtInt(b.quarantined)}`,
-    `  events      ${b.firstSeq !== null && b.lastSeq !== null ? `#${b.firstSeq} to #${b.lastSeq} (attest events --batch ${b.id})` : 'none added'}`,
+    `  events      ${b.firstSeq !== null && b.lastSeq !== null ? `${seqRangeText(b.firstSeq, b.lastSeq, b.imported)} (attest events --batch ${b.id})` : 'none added'}`,
   ];
   if (b.identicalTo !== null) lines.push(`  same bytes  as batch ${b.identicalTo}: nothing was read again`);
   if (b.error !== null) lines.push(`  error       ${b.error}`);

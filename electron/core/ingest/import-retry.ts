@@ -63,7 +63,14 @@ export async function retryQuarantine(db: Db, filter: RetryFilter, operator: str
     if (!batch) continue;
     const source = getSourceSettingsById(db, batch.sourceId);
     if (!source) continue;
+    const before = { ...total };
     await retryBatch(db, batch, source, now, total, filter.timeIfMissing);
+    noteRetryOnBatch(db, batch, operator, now, filter.timeIfMissing, {
+      retried: total.retried - before.retried,
+      imported: total.imported - before.imported,
+      duplicates: total.duplicates - before.duplicates,
+      stillQuarantined: total.stillQuarantined - before.stillQuarantined,
+    });
   }
   // The rows keep their original batch; the retry itself is the operator's act, recorded in the chain.
   if (total.retried > 0) recordRetryAudit(db, total, operator, filter.batchId, now, filter.timeIfMissing);
@@ -249,4 +256,21 @@ export function yearTrackAtLine(first: number, changes: Array<[number, number, n
     }
     return track;
   };
+}
+
+/** Notes kept with a batch at most (import-file.ts ParseNotes keeps 20; retries add theirs after). */
+const MAX_BATCH_NOTES = 40;
+
+/**
+ * A retry leaves its trace on the batch, not only in Attest's own audit event: the import history then
+ * shows when its quarantined records were read again, by whom, with what result and which time they were
+ * given, next to the counts the retry changed.
+ */
+function noteRetryOnBatch(db: Db, batch: BatchRecord, operator: string, now: number, timeIfMissing: TimeIfMissingChoice | undefined, r: RetryResult): void {
+  if (r.retried === 0) return;
+  const timing = timeIfMissing === undefined ? '' : timeIfMissing === 'import' ? '; records with no time of their own were given the time of the import' : `; records with no time of their own were given ${new Date(timeIfMissing).toISOString()}`;
+  const note = `retried ${new Date(now).toISOString()} by ${operator}: ${r.retried} record(s), ${r.imported} imported, ${r.duplicates} duplicate(s), ${r.stillQuarantined} still quarantined${timing}`;
+  const notes = Array.isArray(batch.options.notes) ? batch.options.notes.filter((n): n is string => typeof n === 'string') : [];
+  if (notes.length >= MAX_BATCH_NOTES) return;
+  db.prepare('UPDATE batches SET options = ? WHERE id = ?').run(JSON.stringify({ ...batch.options, notes: [...notes, note.slice(0, 300)] }), batch.id);
 }

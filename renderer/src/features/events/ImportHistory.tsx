@@ -1,4 +1,5 @@
 import { Fragment, useCallback, useState } from 'react';
+import { seqRangeText } from '../../../../shared/domain/batch-seq-range';
 import type { Batch } from '../../../../shared/contract';
 import { useApi } from '../../app/api-context';
 import { Card } from '../../components/Card';
@@ -230,7 +231,7 @@ function BatchDetail({ batch: b }: { batch: Batch }) {
             <dd>
               {b.firstSeq !== null && b.lastSeq !== null ? (
                 <>
-                  #{b.firstSeq} to #{b.lastSeq} · <a href={eventsLink({ batchId: b.id })}>Show these events</a>
+                  {seqRangeText(b.firstSeq, b.lastSeq, b.imported)} · <a href={eventsLink({ batchId: b.id })}>Show these events</a>
                 </>
               ) : (
                 'none'

@@ -243,6 +243,9 @@ describe('records without a time of their own', () => {
     expect(times().eve).toBe(1790812800000);
     // The operator's decision to give records a time is in the chain.
     const audit = vault.db.prepare("SELECT e.event FROM events e JOIN sources s ON s.id = e.source_id WHERE s.name = 'attest' ORDER BY e.seq DESC LIMIT 1").pluck().get() as string;
+    const notes = (JSON.parse(vault.db.prepare('SELECT options FROM batches WHERE id = ?').pluck().get(s.batchId) as string) as { notes: string[] }).notes;
+    expect(notes.at(-2)).toMatch(/^retried .* by tester: 1 record\(s\), 0 imported, 0 duplicate\(s\), 1 still quarantined$/);
+    expect(notes.at(-1)).toMatch(/^retried .* by tester: 1 record\(s\), 1 imported, 0 duplicate\(s\), 0 still quarantined; records with no time of their own were given the time of the import$/);
     expect((JSON.parse(audit) as { message: string }).message).toMatch(/Retried 1 quarantined record\(s\) of batch \d+: imported 1, .* Records with no time of their own were given the time their file was imported\./);
   });
 });
