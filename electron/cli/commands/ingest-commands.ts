@@ -86,7 +86,8 @@ export function registerIngestCommands(program: Command): void {
       runCommand(opts, async (out) => {
         const format = opts.format === undefined ? undefined : IngestFormatSchema.safeParse(opts.format);
         if (format && !format.success) throw new AttestError('BAD_REQUEST', `Unknown format "${opts.format}": use one of ${IngestFormatSchema.options.join(', ')}.`);
-        const syslogYear = opts.syslogYear === undefined ? undefined : Number(opts.syslogYear);
+        // Four digits: Number() also read "2e3" and "0x7e8" as years.
+        const syslogYear = opts.syslogYear === undefined ? undefined : /^\d{4}$/.test(opts.syslogYear.trim()) ? Number(opts.syslogYear.trim()) : Number.NaN;
         if (syslogYear !== undefined && !(Number.isInteger(syslogYear) && syslogYear >= 1970 && syslogYear <= 9999)) {
           throw new AttestError('BAD_REQUEST', `--syslog-year takes a year between 1970 and 9999 (got "${sanitize(opts.syslogYear ?? '')}").`);
         }
@@ -125,6 +126,8 @@ export function registerIngestCommands(program: Command): void {
             const db = host.vault.database();
             for (const s of summaries) printSummary(out, s, s.quarantined > 0 && s.batchId !== null && !out.json ? quarantineReasons(db, s.batchId) : []);
             if (summaries.some((s) => s.error !== null)) process.exitCode = EXIT.failure;
+            // Not every file was read to its end: a script must not take the import for complete.
+            else if (summaries.some((s) => s.cancelled)) process.exitCode = EXIT.interrupted;
           } finally {
             process.removeListener('SIGINT', onSigint);
             unsubscribe();

@@ -92,7 +92,7 @@ export function sourceInput(name: string, opts: SetOpts): SourceInput {
   if (opts.csvMap === false) input.csvMapping = null;
   else if (Array.isArray(opts.csvMap)) input.csvMapping = csvMapping(opts.csvMap);
   if (opts.syslogYear !== undefined) {
-    const year = opts.syslogYear === 'none' ? null : Number(opts.syslogYear);
+    const year = opts.syslogYear === 'none' ? null : /^\d{4}$/.test(opts.syslogYear.trim()) ? Number(opts.syslogYear.trim()) : Number.NaN;
     if (year !== null && !(Number.isInteger(year) && year >= 1970 && year <= 9999)) {
       throw new AttestError('BAD_REQUEST', `--syslog-year takes a year between 1970 and 9999, or "none" (got "${sanitize(opts.syslogYear)}").`);
     }

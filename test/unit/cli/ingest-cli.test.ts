@@ -187,6 +187,12 @@ describe('attest CLI: ingest, events, verify, checkpoint', () => {
     // The time the file was imported: within this test's run, not the other record's.
     expect(Math.abs(bob[0]!.time - Date.now())).toBeLessThan(10 * 60_000);
     expect(attest(['ingest', '--vault', vault, file, '--time-if-missing', 'soon'], { env }).stderr).toMatch(/--time-if-missing "soon" is not a time/);
+    // A year is four digits: Number() read these as 2000 and 2024.
+    for (const year of ['2e3', '0x7e8']) {
+      const r = attest(['ingest', '--vault', vault, file, '--syslog-year', year], { env });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('--syslog-year takes a year between 1970 and 9999');
+    }
   });
 
   it('an export to an existing file, a missing folder or a folder is refused in one line, never a stack trace', () => {
