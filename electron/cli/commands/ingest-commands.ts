@@ -266,13 +266,21 @@ export function registerIngestCommands(program: Command): void {
 }
 
 const TIME_IF_MISSING_HELP =
-  'time for records that carry none (CEF without rt/end/start, OCSF without time), else quarantined: "import" or a time (ISO 8601, epoch ms)';
+  'time for records that carry none (CEF without rt/end/start, OCSF without time), else quarantined: "import", or a time with its zone (2026-11-01T00:00Z) or epoch ms';
 
-/** --time-if-missing: "import", or a time as the other time flags take it. */
+/**
+ * --time-if-missing: "import", epoch ms, or an ISO 8601 time with its zone. A time given to evidence must
+ * not depend on the machine: "2026-11-01T00:00" was read in this computer's zone and "2026-11-01" in UTC,
+ * and "24h" moved with the moment the command ran.
+ */
 function parseTimeIfMissing(value: string | undefined): TimeIfMissingChoice | undefined {
   if (value === undefined) return undefined;
-  if (value.trim().toLowerCase() === 'import') return 'import';
-  return parseTime('time-if-missing', value);
+  const v = value.trim();
+  if (v.toLowerCase() === 'import') return 'import';
+  if (!/^\d{11,16}$/.test(v) && !/T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/i.test(v)) {
+    throw new AttestError('BAD_REQUEST', `--time-if-missing takes "import", epoch ms, or a time with its zone such as 2026-11-01T00:00Z or 2026-11-01T01:00+01:00 (got "${sanitize(value)}").`);
+  }
+  return parseTime('time-if-missing', v);
 }
 
 /** --batch N: a batch number, or a usage error (never a silent NaN that matches nothing). */

@@ -186,7 +186,12 @@ describe('attest CLI: ingest, events, verify, checkpoint', () => {
     expect(bob).toHaveLength(1);
     // The time the file was imported: within this test's run, not the other record's.
     expect(Math.abs(bob[0]!.time - Date.now())).toBeLessThan(10 * 60_000);
-    expect(attest(['ingest', '--vault', vault, file, '--time-if-missing', 'soon'], { env }).stderr).toMatch(/--time-if-missing "soon" is not a time/);
+    // A time given to evidence names its zone: never this machine's, never relative to the command.
+    for (const when of ['soon', '24h', '2026-11-01', '2026-11-01T00:00']) {
+      const r = attest(['ingest', '--vault', vault, file, '--time-if-missing', when], { env });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`--time-if-missing takes "import", epoch ms, or a time with its zone`);
+    }
     // A year is four digits: Number() read these as 2000 and 2024.
     for (const year of ['2e3', '0x7e8']) {
       const r = attest(['ingest', '--vault', vault, file, '--syslog-year', year], { env });
