@@ -78,3 +78,9 @@ export function parseLimit(value: string): number {
   if (!Number.isInteger(n) || n < 0) throw new AttestError('BAD_REQUEST', '--limit takes a whole number (0 = all).');
   return n === 0 ? Number.POSITIVE_INFINITY : n;
 }
+
+/** A --syslog-year value as a number, NaN unless it is four digits: Number() also read "2e3" and "0x7e8" as years. */
+export function fourDigitYear(value: string): number {
+  const v = value.trim();
+  return /^\d{4}$/.test(v) ? Number(v) : Number.NaN;
+}

@@ -6,7 +6,7 @@ import { queryEvents } from '../../core/events/event-query';
 import { eventJsonLineReader } from '../../core/events/event-json-lines';
 import { listQuarantine, exportQuarantine, retryQuarantine } from '../../core/ingest/quarantine';
 import { fmtInt, type Output } from '../output';
-import { parseFilter, parseLimit, parseTime, type FilterFlags } from '../parse-filters';
+import { fourDigitYear, parseFilter, parseLimit, parseTime, type FilterFlags } from '../parse-filters';
 import { withUnlockedVault } from '../session';
 import { runCommand } from '../run-command';
 import { EXIT } from '../exit-codes';
@@ -86,8 +86,7 @@ export function registerIngestCommands(program: Command): void {
       runCommand(opts, async (out) => {
         const format = opts.format === undefined ? undefined : IngestFormatSchema.safeParse(opts.format);
         if (format && !format.success) throw new AttestError('BAD_REQUEST', `Unknown format "${opts.format}": use one of ${IngestFormatSchema.options.join(', ')}.`);
-        // Four digits: Number() also read "2e3" and "0x7e8" as years.
-        const syslogYear = opts.syslogYear === undefined ? undefined : /^\d{4}$/.test(opts.syslogYear.trim()) ? Number(opts.syslogYear.trim()) : Number.NaN;
+        const syslogYear = opts.syslogYear === undefined ? undefined : fourDigitYear(opts.syslogYear);
         if (syslogYear !== undefined && !(Number.isInteger(syslogYear) && syslogYear >= 1970 && syslogYear <= 9999)) {
           throw new AttestError('BAD_REQUEST', `--syslog-year takes a year between 1970 and 9999 (got "${sanitize(opts.syslogYear ?? '')}").`);
         }

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { fourDigitYear } from '../parse-filters';
 import type { Command } from 'commander';
 import type { Source } from '../../../shared/contract/events';
 import { AttestError } from '../../../shared/result';
@@ -92,7 +93,7 @@ export function sourceInput(name: string, opts: SetOpts): SourceInput {
   if (opts.csvMap === false) input.csvMapping = null;
   else if (Array.isArray(opts.csvMap)) input.csvMapping = csvMapping(opts.csvMap);
   if (opts.syslogYear !== undefined) {
-    const year = opts.syslogYear === 'none' ? null : /^\d{4}$/.test(opts.syslogYear.trim()) ? Number(opts.syslogYear.trim()) : Number.NaN;
+    const year = opts.syslogYear === 'none' ? null : fourDigitYear(opts.syslogYear);
     if (year !== null && !(Number.isInteger(year) && year >= 1970 && year <= 9999)) {
       throw new AttestError('BAD_REQUEST', `--syslog-year takes a year between 1970 and 9999, or "none" (got "${sanitize(opts.syslogYear)}").`);
     }

@@ -1,5 +1,5 @@
 import type { IngestSummary } from '../../../shared/contract/events';
-import type { TimeIfMissingChoice } from './missing-time';
+import { describeTimeChoice, type TimeIfMissingChoice } from './missing-time';
 import type { CanonicalEvent } from '../../../shared/domain/canonical-event';
 import { STATUS } from '../../../shared/domain/canonical-event';
 import type { Db } from '../vault/database';
@@ -89,8 +89,7 @@ export function recordRetryAudit(
 ): void {
   const scope = batchId === undefined ? 'all batches' : `batch ${batchId}`;
   // Giving records a time they do not carry is the operator's decision: the chain says it was taken.
-  const timing =
-    timeIfMissing === undefined ? '' : timeIfMissing === 'import' ? ' Records with no time of their own were given the time their file was imported.' : ` Records with no time of their own were given the time ${new Date(timeIfMissing).toISOString()}.`;
+  const timing = timeIfMissing === undefined ? '' : ` ${describeTimeChoice(timeIfMissing).replace(/^r/, 'R')}.`;
   const event: CanonicalEvent = {
     class_uid: 3004,
     class_name: 'Entity Management',

@@ -28,7 +28,7 @@ import { MAX_JWS_BYTES, SignedBatchVerifier, looksLikeCompactJws, signedBatchToo
 import { VerifyAhead } from './verify-ahead';
 import { sourceNameOf } from '../sources/source-name';
 import { prepareYearTracking } from './syslog-years';
-import type { TimeIfMissingChoice } from './missing-time';
+import { timeIfMissingOf, type TimeIfMissingChoice } from './missing-time';
 
 export interface ImportFileInput {
   path: string;
@@ -679,7 +679,7 @@ function resolveSource(db: Db, name: string, now: number): SourceSettings {
  */
 function parseContext(source: SourceSettings, now: number, csvHeader: string[] | undefined, opts: Pick<ImportFileOptions, 'syslogYear' | 'syslogZone' | 'timeIfMissing'>): ParseContext {
   const ctx: ParseContext = { csvMapping: source.csvMapping, now };
-  if (opts.timeIfMissing !== undefined) ctx.timeIfMissing = opts.timeIfMissing === 'import' ? { ms: now, from: 'import' } : { ms: opts.timeIfMissing, from: 'given' };
+  if (opts.timeIfMissing !== undefined) ctx.timeIfMissing = timeIfMissingOf(opts.timeIfMissing, now);
   if (source.syslogYear !== null) ctx.syslogYear = source.syslogYear;
   if (source.syslogZone !== null) ctx.syslogZone = source.syslogZone;
   // Given for this import (attest ingest --syslog-year/--syslog-zone): over the source's settings.

@@ -1,7 +1,7 @@
 import { IngestFormatSchema, type IngestFormat } from '../../../shared/contract/events';
 import { dedupTimeOf } from './parse-types';
 import { newYearTrack, type YearTrack } from './year-tracker';
-import type { TimeIfMissingChoice } from './missing-time';
+import { describeTimeChoice, timeIfMissingOf, type TimeIfMissingChoice } from './missing-time';
 import { AttestError } from '../../../shared/result';
 import type { NewEvent } from '../chain/event-log';
 import { eventLogFor } from '../chain/self-audit';
@@ -109,7 +109,7 @@ async function retryBatch(db: Db, batch: BatchRecord, source: SourceSettings, no
   if (Array.isArray(header) && header.every((h) => typeof h === 'string')) ctx.csvHeader = header as string[];
   // Asked for now, else what the import was given: 'import' is the time Attest received the file.
   const recordedTime = numberOption(batch.options.timeIfMissing);
-  if (timeIfMissing !== undefined) ctx.timeIfMissing = timeIfMissing === 'import' ? { ms: batch.startedAt, from: 'import' } : { ms: timeIfMissing, from: 'given' };
+  if (timeIfMissing !== undefined) ctx.timeIfMissing = timeIfMissingOf(timeIfMissing, batch.startedAt);
   else if (recordedTime !== undefined) ctx.timeIfMissing = { ms: recordedTime, from: batch.options.timeIfMissingFrom === 'import' ? 'import' : 'given' };
   const delimiter = stringOption(batch.options.csvDelimiter);
   if (delimiter !== undefined) ctx.csvDelimiter = delimiter;
@@ -268,7 +268,7 @@ const MAX_BATCH_NOTES = 40;
  */
 function noteRetryOnBatch(db: Db, batch: BatchRecord, operator: string, now: number, timeIfMissing: TimeIfMissingChoice | undefined, r: RetryResult): void {
   if (r.retried === 0) return;
-  const timing = timeIfMissing === undefined ? '' : timeIfMissing === 'import' ? '; records with no time of their own were given the time of the import' : `; records with no time of their own were given ${new Date(timeIfMissing).toISOString()}`;
+  const timing = timeIfMissing === undefined ? '' : timeIfMissing === 'import' ? '; records with no time of their own were given the time of the import' : `; ${describeTimeChoice(timeIfMissing)}`;
   const note = `retried ${new Date(now).toISOString()} by ${operator}: ${r.retried} record(s), ${r.imported} imported, ${r.duplicates} duplicate(s), ${r.stillQuarantined} still quarantined${timing}`;
   const notes = Array.isArray(batch.options.notes) ? batch.options.notes.filter((n): n is string => typeof n === 'string') : [];
   if (notes.length >= MAX_BATCH_NOTES) return;
