@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { seqRangeText } from '../../../shared/domain/batch-seq-range';
+import { settingTimeText } from '../../../shared/domain/batch-settings';
 import type { Batch } from '../../../shared/contract/events';
 import { AttestError } from '../../../shared/result';
 import { findBatch, listBatches } from '../../core/ingest/batches';
@@ -119,8 +120,20 @@ export function batchDetail(b: Batch): string[] {
   if (b.quarantined > 0) lines.push(`  quarantine  attest quarantine list --batch ${b.id}`);
   if (b.settings.length > 0) {
     lines.push('  settings');
-    for (const s of b.settings) lines.push(`    ${s.name} = ${s.value}`);
+    for (const s of b.settings) {
+      const time = settingTimeText(s.name, parsedValue(s.value));
+      lines.push(`    ${s.name} = ${s.value}${time !== null ? `  (${time})` : ''}`);
+    }
   }
   for (const note of b.notes) lines.push(`  note        ${note}`);
   return lines.map(sanitize);
+}
+
+/** A recorded setting's JSON value; undefined when it does not parse. */
+function parsedValue(json: string): unknown {
+  try {
+    return JSON.parse(json);
+  } catch {
+    return undefined;
+  }
 }

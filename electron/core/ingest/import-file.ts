@@ -27,7 +27,7 @@ import { splitRecords } from './split/split-records';
 import { MAX_JWS_BYTES, SignedBatchVerifier, looksLikeCompactJws, signedBatchTooLarge, sniffSignedFile, unverifiedPayloadRecords } from './signed-batch';
 import { VerifyAhead } from './verify-ahead';
 import { sourceNameOf } from '../sources/source-name';
-import { prepareYearTracking } from './syslog-years';
+import { prepareYearTracking, type InferredYears } from './syslog-years';
 import { timeIfMissingOf, type TimeIfMissingChoice } from './missing-time';
 
 export interface ImportFileInput {
@@ -338,6 +338,7 @@ async function planImport(db: Db, filePath: string, name: string, opts: ImportFi
   const ctx = parseContext(source, now, input.csvHeader, opts);
   if (input.csvMapping) ctx.csvMapping = input.csvMapping;
   if (input.csvDelimiter !== undefined) ctx.csvDelimiter = input.csvDelimiter;
+  const yearNotes: string[] = [];
   const plan: ImportPlan = {
     format: input.format,
     source,
@@ -356,13 +357,16 @@ async function planImport(db: Db, filePath: string, name: string, opts: ImportFi
         ...plan.options,
         ...optionsOf(input.format, source, ctx, { gzip: input.gzip, signed: false }),
         // Kept so that a retry of quarantined lines can place them in the same years (import-retry.ts).
-        ...(years ? { syslogLastYear: years.last, syslogLatest: years.latestMs, syslogYearChanges: years.changes } : {}),
+        ...(years ? { syslogLastYear: years.last, syslogLatest: years.latestMs, syslogYearChanges: years.changes, syslogYearBasis: years.basis } : {}),
+        ...(years && years.datedLines > 0 ? { syslogDatedLines: years.datedLines, syslogDatedDisagreeing: years.datedDisagreeing } : {}),
       };
+      if (years && years.datedDisagreeing > 0) yearNotes.push(datedDisagreementNote(years));
     },
     refused: source.signedOnly ? UNSIGNED_REFUSED : null,
     bytesRead: () => input.bytesRead(),
     run: (committer, batchId, signal, progress, notes) => {
       if (input.lineEnding === 'cr') notes.add([CR_LINES_NOTE]);
+      notes.add(yearNotes);
       return opts.parseThreadScript
         ? runPlainParallel({ input, source, batchId, ctx, committer, signal, progress, notes }, opts.parseThreadScript)
         : runPlain({ input, source, batchId, ctx, committer, signal, progress, notes });
@@ -370,6 +374,11 @@ async function planImport(db: Db, filePath: string, name: string, opts: ImportFi
     close: () => void input.close().catch(() => undefined),
   };
   return plan;
+}
+
+/** Lines that carry a year but put the file's start elsewhere than most such lines do: told, not hidden. */
+function datedDisagreementNote(years: InferredYears): string {
+  return `${years.datedDisagreeing} of the ${years.datedLines} lines that carry a year disagree with the others about the years; the lines without a year were read from ${years.first} on, as most of them say`;
 }
 
 /** Everything one unsigned import works with, shared by the single-thread and parse-thread paths. */

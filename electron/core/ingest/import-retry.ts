@@ -99,6 +99,9 @@ async function retryBatch(db: Db, batch: BatchRecord, source: SourceSettings, no
     if (first !== undefined) {
       ctx.syslogYear = first;
       ctx.syslogYearFrom = 'inferred';
+      const last = numberOption(batch.options.syslogLastYear);
+      if (last !== undefined) ctx.syslogLastYear = last;
+      if (batch.options.syslogYearBasis === 'dated-lines') ctx.syslogYearBasis = 'dated-lines';
       yearAt = yearTrackAtLine(first, yearChangesOption(batch.options.syslogYearChanges));
     }
   }

@@ -9,6 +9,9 @@ export interface ParseContext {
   syslogZone?: string;
   /** Where syslogYear / syslogZone came from: the source's settings (default) or this import's options. */
   syslogYearFrom?: 'settings' | 'option' | 'inferred';
+  /** Inferred years: the last year of the file, and whether they rest on its lines that carry a year. */
+  syslogLastYear?: number;
+  syslogYearBasis?: 'dated-lines';
   /**
    * When set, timestamps without a year are read in file order from syslogYear (the year of the file's
    * first one) on, a year later at each New Year the file crosses. Mutable: one per file, in one thread.

@@ -39,9 +39,13 @@ interface CachedNotes {
 }
 const noteCache = new WeakMap<ParseContext, CachedNotes>();
 
-function trackedYearNote(year: number, d: SyslogDefaults): string {
+function trackedYearNote(year: number, d: SyslogDefaults, ctx: ParseContext): string {
   if (d.yearSource === 'inferred') {
-    return `year ${year} assumed: the timestamps have none; inferred from the file's dates (its latest within the past year, a year back per New Year it crosses)`;
+    // One note for the whole file, whichever of its years a line falls in.
+    const last = ctx.syslogLastYear ?? year;
+    const years = last > d.year ? `years ${d.year}–${last}` : `year ${d.year}`;
+    const basis = ctx.syslogYearBasis === 'dated-lines' ? 'the lines of the file that do carry a year' : "the file's dates (its latest within the past year, a year back per New Year it crosses)";
+    return `${years} assumed: the timestamps have none; inferred from ${basis}`;
   }
   const given = d.yearSource === 'option' ? 'given for this import' : 'taken from the source settings';
   return year === d.year
@@ -55,7 +59,7 @@ function notesFor(ctx: ParseContext, d: SyslogDefaults): CachedNotes {
     n = {
       year:
         d.yearSource === 'inferred'
-          ? trackedYearNote(d.year, d)
+          ? trackedYearNote(d.year, d, ctx)
           : d.yearSource === 'settings'
           ? `year ${d.year} taken from the source settings (the timestamp has none)`
           : d.yearSource === 'option'
@@ -104,7 +108,7 @@ export function resolveWallTime(w: Omit<WallTime, 'year'> & { year: number | nul
     ms = toUtc(year);
     let note = n.tracked.get(year);
     if (note === undefined) {
-      note = trackedYearNote(year, d);
+      note = trackedYearNote(year, d, ctx);
       n.tracked.set(year, note);
     }
     notes.push(note);

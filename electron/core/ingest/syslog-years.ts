@@ -1,5 +1,5 @@
 import type { IngestFormat } from '../../../shared/contract/events';
-import { yearlessHeaderTime } from './formats/syslog-header';
+import { datedHeaderTime, yearlessHeaderTime } from './formats/syslog-header';
 import type { ParseContext } from './parse-types';
 import { openInput } from './read-records';
 import { wallToUtcMs, zoneResolver } from './time';
@@ -20,6 +20,14 @@ export interface InferredYears {
   latestMs: number;
   /** Where each New Year falls: [line, the year from there on, that line's place in its year (withinYearMs)]. */
   changes: Array<[number, number, number]>;
+  /**
+   * What the years rest on: the lines of the file that carry their year (RFC 5424, ISO, RFC 3164 with a
+   * year), read on the same count of New Years; else the latest date, taken to be within the past year.
+   */
+  basis: 'dated-lines' | 'latest-date';
+  /** Lines that carry their year, and how many of them put the file's start in another year (basis dated-lines). */
+  datedLines: number;
+  datedDisagreeing: number;
 }
 
 /** More New Years than this in one file are not listed for retries (the years of its lines still are counted). */
@@ -47,7 +55,12 @@ export async function inferSyslogYears(filePath: string, name: string, format: I
   const { onProgress, signal } = scan;
   const resolver = zoneResolver(ctx.syslogZone ?? 'UTC');
   if (resolver === null) return null;
-  const track = newYearTrack(0);
+  const track = newYearTrack(0, true);
+  // The file's first year as each line that carries its year puts it (its year less the New Years counted
+  // before it), and how many lines say so.
+  const anchors = new Map<number, number>();
+  let datedLines = 0;
+  let yearless = 0;
   // Year offsets (from the first) at which a 29 February was written: evidence of a leap year.
   const leapOffsets = new Set<number>();
   const changes: Array<[number, number, number]> = [];
@@ -68,12 +81,20 @@ export async function inferSyslogYears(filePath: string, name: string, format: I
       }
       for (const record of batch) {
         if (record.error !== undefined) continue;
-        const t = yearlessHeaderTime(record.raw.subarray(0, HEADER_BYTES).toString('latin1'));
-        if (t === null) continue;
+        const head = record.raw.subarray(0, HEADER_BYTES).toString('latin1');
+        const t = yearlessHeaderTime(head);
+        const dated = t === null ? datedHeaderTime(head) : null;
+        if (t === null && dated === null) continue;
         const before = track.rollovers;
-        const offset = trackYear(track, t);
+        const offset = trackYear(track, (t ?? dated)!);
         if (track.rollovers !== before && changes.length < MAX_CHANGES) changes.push([record.line, offset, track.latest ?? 0]);
-        if (t.month === 2 && t.day === 29) leapOffsets.add(offset);
+        if (dated !== null) {
+          datedLines++;
+          anchors.set(dated.year - offset, (anchors.get(dated.year - offset) ?? 0) + 1);
+        } else {
+          yearless++;
+          if (t!.month === 2 && t!.day === 29) leapOffsets.add(offset);
+        }
       }
     }
   } catch {
@@ -83,7 +104,27 @@ export async function inferSyslogYears(filePath: string, name: string, format: I
     await input.close();
   }
   const latest = latestOf(track);
-  if (latest === null) return null;
+  if (latest === null || yearless === 0) return null;
+  const years = (first: number, basis: InferredYears['basis'], agreeing: number): InferredYears | null => {
+    const wall = wallToUtcMs({ ...latest, year: first + track.rollovers });
+    if (wall === null) return null;
+    return {
+      first,
+      last: first + track.rollovers,
+      latestMs: resolver.toUtc(wall),
+      changes: changes.map(([line, o, at]) => [line, first + o, at]),
+      basis,
+      datedLines,
+      datedDisagreeing: datedLines - agreeing,
+    };
+  };
+  // The lines that say their year outweigh any rule: the first year most of them point to.
+  let anchor: [number, number] | null = null;
+  for (const [first, count] of anchors) if (anchor === null || count > anchor[1] || (count === anchor[1] && first > anchor[0])) anchor = [first, count];
+  if (anchor !== null) {
+    const dated = years(anchor[0], 'dated-lines', anchor[1]);
+    if (dated !== null) return dated;
+  }
   const thisYear = new Date(ctx.now).getUTCFullYear();
   for (let year = thisYear; year >= thisYear - YEARS_BACK; year--) {
     const first = year - track.rollovers;
@@ -92,7 +133,7 @@ export async function inferSyslogYears(filePath: string, name: string, format: I
     const wall = wallToUtcMs({ ...latest, year });
     if (wall === null) continue;
     const ms = resolver.toUtc(wall);
-    if (ms <= ctx.now + DAY_MS) return { first, last: year, latestMs: ms, changes: changes.map(([line, o, at]) => [line, first + o, at]) };
+    if (ms <= ctx.now + DAY_MS) return { first, last: year, latestMs: ms, changes: changes.map(([line, o, at]) => [line, first + o, at]), basis: 'latest-date', datedLines, datedDisagreeing: 0 };
   }
   return null;
 }
@@ -112,6 +153,9 @@ export async function prepareYearTracking(ctx: ParseContext, filePath: string, n
   if (inferred === null) return null;
   ctx.syslogYear = inferred.first;
   ctx.syslogYearFrom = 'inferred';
-  ctx.yearTrack = newYearTrack(inferred.first);
+  ctx.syslogLastYear = inferred.last;
+  if (inferred.basis === 'dated-lines') ctx.syslogYearBasis = 'dated-lines';
+  // The import counts New Years on the same lines as the pass did.
+  ctx.yearTrack = newYearTrack(inferred.first, true);
   return inferred;
 }

@@ -17,6 +17,8 @@ export interface YearTrack {
   latest: number | null;
   /** New Years crossed so far. */
   rollovers: number;
+  /** Whether lines that carry their own year move the count on too (years inferred from them). */
+  countsDated?: boolean;
 }
 
 export interface YearlessTime {
@@ -34,8 +36,8 @@ const NEW_YEAR_BACKSTEP_MS = 30 * DAY_MS;
 /** A line this much after the latest one (a late December line just after New Year) belongs to the year before. */
 const STRAGGLER_AHEAD_MS = 335 * DAY_MS;
 
-export function newYearTrack(startYear: number): YearTrack {
-  return { year: startYear, latest: null, rollovers: 0 };
+export function newYearTrack(startYear: number, countsDated = false): YearTrack {
+  return countsDated ? { year: startYear, latest: null, rollovers: 0, countsDated } : { year: startYear, latest: null, rollovers: 0 };
 }
 
 /** Position in the (leap) year 2000, or null for a date no year has (31 Apr, a month 13). */

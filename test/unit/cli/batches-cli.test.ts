@@ -83,6 +83,8 @@ describe('attest batches', () => {
     expect(r.stdout).toContain('attest events --batch 1');
     expect(r.stdout).toContain('attest quarantine list --batch 1');
     expect(r.stdout).toMatch(/syslogYearSource = "inferred"/);
+    // A time recorded as epoch ms is shown as the instant too (probe: a bare 13-digit number).
+    expect(r.stdout).toMatch(/syslogLatest = \d{13} {2}\(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}Z\)/);
   });
 
   it('refuses a batch that does not exist or is not a number, in one line', () => {

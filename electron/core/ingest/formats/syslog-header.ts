@@ -1,7 +1,7 @@
 import type { ParseContext } from '../parse-types';
 import { resolveWallTime } from '../syslog-time';
-import { fixedOffsetMinutes, monthNumber, parseIsoTime, wallTimeOf } from '../time';
-import type { YearlessTime } from '../year-tracker';
+import { fixedOffsetMinutes, monthNumber, parseIsoTime, wallTimeOf, wallToUtcMs } from '../time';
+import { trackYear, type YearlessTime } from '../year-tracker';
 
 /** What a syslog header says, whichever RFC it follows. */
 export interface SyslogHeader {
@@ -35,6 +35,12 @@ function pri(s: string | undefined): number | undefined {
 
 /** Parses a syslog line's header. Never throws; a line with no recognisable header has rfc 'none'. */
 export function parseSyslogHeader(line: string, ctx: ParseContext): SyslogHeader {
+  // Lines that carry their year move the count of New Years on too, as they did in the pass that inferred
+  // the years from them (syslog-years.ts): the two must count alike.
+  if (ctx.yearTrack?.countsDated) {
+    const dated = datedHeaderTime(line);
+    if (dated !== null) trackYear(ctx.yearTrack, dated);
+  }
   let m = RFC5424.exec(line);
   if (m) {
     const h: SyslogHeader = { rfc: '5424', pri: pri(m[1]), time: null, notes: [], msg: '' };
@@ -144,6 +150,36 @@ export function yearlessHeaderTime(line: string): YearlessTime | null {
   if (month === null) return null;
   const frac = m[8] ?? '';
   return { month, day: Number(m[3]), hour: Number(m[5]), minute: Number(m[6]), second: Number(m[7]), ms: frac ? Number(frac.slice(0, 3).padEnd(3, '0')) : 0 };
+}
+
+/** The timestamp of an RFC 5424 header, without the rest of the header (which may lie past DATED_PREFIX). */
+const RFC5424_TIME = /^<\d{1,3}>\d{1,2} (\S{1,48}) /;
+/** Where a header's timestamp must lie for datedHeaderTime: the same in the year pass and the import. */
+const DATED_PREFIX = 64;
+
+/**
+ * The date of a syslog header that carries its year (RFC 5424, an ISO time at the line's start, RFC 3164
+ * with a year), as written: its own wall-clock fields, or UTC's when it has an offset. Null for any other
+ * line. In a file that mixes such lines with yearless ones, their years anchor the others (syslog-years.ts).
+ */
+export function datedHeaderTime(line: string): (YearlessTime & { year: number }) | null {
+  const head = line.slice(0, DATED_PREFIX);
+  const iso = RFC5424_TIME.exec(head)?.[1] ?? ISO_LEAD.exec(head)?.[2];
+  if (iso !== undefined) {
+    const t = parseIsoTime(iso);
+    return t ? wallTimeOf(t.ms) : null;
+  }
+  const m = RFC3164.exec(head);
+  if (!m || m[4] === undefined) return null;
+  const month = monthNumber(m[2] as string);
+  if (month === null) return null;
+  const frac = m[8] ?? '';
+  const fields = { year: Number(m[4]), month, day: Number(m[3]), hour: Number(m[5]), minute: Number(m[6]), second: Number(m[7]), ms: frac ? Number(frac.slice(0, 3).padEnd(3, '0')) : 0 };
+  const zone = m[9];
+  const offset = zone ? fixedOffsetMinutes(zone) : 0;
+  if (offset === null) return null;
+  const wall = wallToUtcMs(fields);
+  return wall === null ? null : wallTimeOf(wall - offset * 60_000);
 }
 
 /** Length of RFC 5424 STRUCTURED-DATA at the start of `s` ("-" or one or more [id k="v"] elements). */

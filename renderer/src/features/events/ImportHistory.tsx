@@ -1,5 +1,6 @@
 import { Fragment, useCallback, useState } from 'react';
 import { seqRangeText } from '../../../../shared/domain/batch-seq-range';
+import { settingTimeText } from '../../../../shared/domain/batch-settings';
 import type { Batch } from '../../../../shared/contract';
 import { useApi } from '../../app/api-context';
 import { Card } from '../../components/Card';
@@ -41,6 +42,10 @@ const SETTING_LABEL: Record<string, string> = {
   syslogLastYear: 'Year of the latest such time',
   syslogLatest: 'Latest time without a year',
   syslogYearSource: 'Year taken from',
+  syslogYearBasis: 'Years inferred from',
+  syslogDatedLines: 'Lines that carry a year',
+  syslogDatedDisagreeing: 'Of those, lines that disagree about the year',
+  syslogYearChanges: 'New Years in the file [line, year, place in year]',
   syslogZone: 'Zone for times that carry none',
   syslogZoneSource: 'Zone taken from',
   csvHeader: 'CSV header',
@@ -82,11 +87,12 @@ export function settingText(name: string, json: string): string {
       if (value === 'default') return name === 'syslogYearSource' ? 'not given: the current year (the one before for a date still ahead)' : 'not given: UTC';
       return SETTING_ORIGIN[value] ?? value;
     }
+    if (name === 'syslogYearBasis') return value === 'dated-lines' ? 'the lines of the file that carry a year' : value === 'latest-date' ? 'the latest date, taken to be within the past year' : value;
     if (name === 'timeIfMissingFrom') return value === 'import' ? 'when the file was imported' : 'a time given for this import';
     return value;
   }
   if (typeof value === 'number') {
-    return (name === 'syslogLatest' || name === 'timeIfMissing') && Number.isFinite(value) ? new Date(value).toISOString().replace('T', ' ').replace(/\.000Z$/, 'Z') : String(value);
+    return settingTimeText(name, value) ?? String(value);
   }
   if (name === 'csvHeader' && Array.isArray(value)) return value.map(String).join(', ');
   return json;

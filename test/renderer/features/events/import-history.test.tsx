@@ -97,6 +97,8 @@ describe('settingText', () => {
     expect(settingText('syslogZoneSource', '"default"')).toBe('not given: UTC');
     expect(settingText('timeIfMissing', String(Date.UTC(2026, 10, 22, 9, 30)))).toBe('2026-11-22 09:30:00Z');
     expect(settingText('timeIfMissingFrom', '"import"')).toBe('when the file was imported');
+    expect(settingText('syslogYearBasis', '"dated-lines"')).toBe('the lines of the file that carry a year');
+    expect(settingText('syslogYearBasis', '"latest-date"')).toBe('the latest date, taken to be within the past year');
   });
 
   it('lists the settings in a fixed order, the year\'s together, unknown ones last', () => {

@@ -4,6 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importFile } from '../../../../electron/core/ingest/import-file';
 import { parseRecord } from '../../../../electron/core/ingest/parse-record';
+import { datedHeaderTime } from '../../../../electron/core/ingest/formats/syslog-header';
 import { yearTrackAtLine } from '../../../../electron/core/ingest/import-retry';
 import { newYearTrack, trackYear, type YearlessTime } from '../../../../electron/core/ingest/year-tracker';
 import { createPipelineVault, expectReconciled, VAULT_ID, type PipelineVault } from './pipeline/pipeline-fixture';
@@ -80,7 +81,8 @@ describe('importing a syslog archive that spans a New Year', () => {
     expect(s.imported).toBe(6);
     expect(storedTimes()).toEqual(expectedTimes);
     expect(batchOptions(s.batchId)).toMatchObject({ syslogYear: 2025, syslogLastYear: 2026, syslogYearSource: 'inferred', syslogLatest: Date.UTC(2026, 0, 15, 10) });
-    expect(s.notes).toEqual(expect.arrayContaining([expect.stringMatching(/^year 2025 assumed: .*New Year/), expect.stringMatching(/^year 2026 assumed/)]));
+    // One note for the file, not one per year its lines fall in.
+    expect((s.notes ?? []).filter((n) => /assumed: the timestamps have none/.test(n))).toEqual([expect.stringMatching(/^years 2025–2026 assumed: .*latest within the past year.*New Year/)]);
   });
 
   it('infers the same years from the gzip of the file', async () => {
@@ -218,3 +220,80 @@ describe('a line read alone from a file whose years were inferred (quarantine re
 function yearsMs(from: number, to: number): number {
   return Date.UTC(to, 0, 1) - Date.UTC(from, 0, 1);
 }
+
+describe('a syslog file that mixes lines with and without a year', () => {
+  let vault: PipelineVault;
+  beforeEach(() => {
+    vault = createPipelineVault();
+  });
+  afterEach(() => vault.cleanup());
+
+  const times = (): number[] =>
+    (vault.db.prepare("SELECT e.event FROM events e JOIN sources s ON s.id = e.source_id WHERE s.name != 'attest' ORDER BY e.seq").pluck().all() as string[]).map(
+      (json) => (JSON.parse(json) as { time: number }).time,
+    );
+  const options = (id: number | null): Record<string, unknown> =>
+    JSON.parse(vault.db.prepare('SELECT options FROM batches WHERE id = ?').pluck().get(id) as string) as Record<string, unknown>;
+  const importText = async (lines: string[], extra: { syslogYear?: number } = {}) => {
+    const file = path.join(vault.dir, 'mixed.log');
+    writeFileSync(file, lines.join('\n'));
+    const s = await importFile(vault.db, { path: file }, { operator: 'tester', now: READ_ON, vaultId: VAULT_ID, ...extra });
+    expectReconciled(vault.db, s);
+    return s;
+  };
+
+  it('places the lines without a year by the years the others carry (probe: they went a year later)', async () => {
+    const s = await importText([
+      '<34>1 2024-12-30T10:00:00Z h1 sshd 1 - - Failed password for m1 from 10.1.0.1 port 22 ssh2',
+      '<34>Jan  2 10:00:00 h1 sshd[2]: Failed password for m2 from 10.1.0.2 port 22 ssh2',
+      '<34>1 2025-01-03T10:00:00.123Z h1 sshd 3 - - Failed password for m3 from 10.1.0.3 port 22 ssh2',
+      '<34>Jan  4 10:00:00 h1 sshd[4]: Failed password for m4 from 10.1.0.4 port 22 ssh2',
+    ]);
+    expect(times()).toEqual([Date.UTC(2024, 11, 30, 10), Date.UTC(2025, 0, 2, 10), Date.UTC(2025, 0, 3, 10, 0, 0, 123), Date.UTC(2025, 0, 4, 10)]);
+    expect(options(s.batchId)).toMatchObject({ syslogYear: 2024, syslogLastYear: 2025, syslogYearSource: 'inferred', syslogYearBasis: 'dated-lines', syslogDatedLines: 2, syslogDatedDisagreeing: 0 });
+    expect(s.notes).toContainEqual(expect.stringMatching(/^years 2024–2025 assumed: .*lines of the file that do carry a year/));
+  });
+
+  it('reads years from RFC 3164 lines that carry one, and says when such lines disagree', async () => {
+    const s = await importText([
+      'Mar  1 2021 08:00:00 h1 app: started',
+      'Mar  2 08:00:00 h1 sshd[2]: Failed password for a from 10.1.0.2 port 22 ssh2',
+      'Mar  3 2021 08:00:00 h1 app: still 2021',
+      'Mar  4 1999 08:00:00 h1 app: a clock that was wrong',
+      'Mar  5 08:00:00 h1 sshd[5]: Failed password for b from 10.1.0.5 port 22 ssh2',
+    ]);
+    expect(times()).toEqual([1, 2, 3, 4, 5].map((d, i) => Date.UTC(i === 3 ? 1999 : 2021, 2, d, 8)));
+    expect(options(s.batchId)).toMatchObject({ syslogYear: 2021, syslogYearBasis: 'dated-lines', syslogDatedLines: 3, syslogDatedDisagreeing: 1 });
+    expect(s.notes).toContainEqual('1 of the 3 lines that carry a year disagree with the others about the years; the lines without a year were read from 2021 on, as most of them say');
+  });
+
+  it('falls back on the latest date when no line carries a year, and records that basis', async () => {
+    const s = await importText(['Mar  2 08:00:00 h1 sshd[2]: Failed password for a from 10.1.0.2 port 22 ssh2']);
+    expect(times()).toEqual([Date.UTC(2026, 2, 2, 8)]);
+    expect(options(s.batchId)).toMatchObject({ syslogYearBasis: 'latest-date' });
+    expect(options(s.batchId)).not.toHaveProperty('syslogDatedLines');
+  });
+
+  it('leaves a year given for the import as the year of the first line without one', async () => {
+    await importText(['<34>1 2024-12-30T10:00:00Z h1 sshd 1 - - Failed password for m1 from 10.1.0.1 port 22 ssh2', '<34>Jan  2 10:00:00 h1 sshd[2]: Failed password for m2 from 10.1.0.2 port 22 ssh2'], { syslogYear: 2025 });
+    expect(times()).toEqual([Date.UTC(2024, 11, 30, 10), Date.UTC(2025, 0, 2, 10)]);
+  });
+
+  it('infers nothing for a file whose every line carries its year', async () => {
+    const s = await importText(['<34>1 2024-12-30T10:00:00Z h1 sshd 1 - - Failed password for m1 from 10.1.0.1 port 22 ssh2']);
+    expect(options(s.batchId)).toMatchObject({ syslogYearSource: 'default' });
+    expect(options(s.batchId)).not.toHaveProperty('syslogYearBasis');
+  });
+});
+
+describe('datedHeaderTime', () => {
+  it('reads the date a header carries, as written or in UTC when it has an offset', () => {
+    expect(datedHeaderTime('<34>1 2025-01-03T10:00:00.123Z h1 sshd 3 - - x')).toMatchObject({ year: 2025, month: 1, day: 3, hour: 10, ms: 123 });
+    expect(datedHeaderTime('<34>1 2025-01-01T00:30:00+01:00 h1 sshd 3 - - x')).toMatchObject({ year: 2024, month: 12, day: 31, hour: 23, minute: 30 });
+    expect(datedHeaderTime('2025-06-01T08:00:00 host app: x')).toMatchObject({ year: 2025, month: 6, day: 1, hour: 8 });
+    expect(datedHeaderTime('<13>Mar  4 1999 08:00:00 h1 app: x')).toMatchObject({ year: 1999, month: 3, day: 4, hour: 8 });
+    expect(datedHeaderTime('Mar  4 08:00:00 h1 app: x')).toBeNull();
+    expect(datedHeaderTime('CEF:0|a|b|1|x|y|5|rt=1')).toBeNull();
+    expect(datedHeaderTime('<34>1 - h1 sshd 3 - - x')).toBeNull();
+  });
+});
