@@ -49,7 +49,15 @@ function printSummary(out: Output, s: IngestSummary, reasons: Array<{ reason: st
   };
   if (out.json) return out.line(record);
   if (s.error) {
-    process.stdout.write(`${sanitize(s.file)}: NOT IMPORTED — ${sanitize(s.error)}\n`);
+    if (s.batchId === null || s.read === 0) {
+      process.stdout.write(`${sanitize(s.file)}: NOT IMPORTED — ${sanitize(s.error)}\n`);
+      return;
+    }
+    // Part of the file was read before the error (a truncated gzip): what it held is kept, and said so.
+    process.stdout.write(
+      `${sanitize(s.file)}: STOPPED PART-WAY — ${sanitize(s.error)}\n` +
+        `  read ${fmtInt(s.read)} = imported ${fmtInt(s.imported)} + duplicates ${fmtInt(s.duplicates)} + quarantined ${fmtInt(s.quarantined)}  (batch ${s.batchId}): the records before the error are kept\n`,
+    );
     return;
   }
   process.stdout.write(

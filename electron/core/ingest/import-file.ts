@@ -2,7 +2,8 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { createGunzip, gunzipSync } from 'node:zlib';
+import { gunzipSync } from 'node:zlib';
+import { inflateGzipMembers, type GzipTail } from './gzip-members';
 import type { IngestFormat, IngestSummary } from '../../../shared/contract/events';
 import { AttestError } from '../../../shared/result';
 import { signCheckpoint } from '../chain/checkpoint';
@@ -330,7 +331,7 @@ async function planImport(db: Db, filePath: string, name: string, opts: ImportFi
   // The stored form of the name (NFKC), or a refusal of a name that passes for another.
   if (opts.source !== undefined) opts = { ...opts, source: sourceNameOf(opts.source) };
   const sniff = await sniffSignedFile(filePath);
-  if (sniff.signed) return planSigned(db, filePath, opts, now, sniff.issuer, sniff.gzip);
+  if (sniff.signed) return planSigned(db, filePath, name, opts, now, sniff.issuer, sniff.gzip);
   const sourceName = opts.source ?? opts.format;
   const requested = sourceName !== undefined ? getSourceSettings(db, sourceName) : null;
   const input = await openInput(filePath, { ...(opts.format ? { format: opts.format } : {}), csvMapping: requested?.csvMapping ?? null, name });
@@ -367,13 +368,23 @@ async function planImport(db: Db, filePath: string, name: string, opts: ImportFi
     run: (committer, batchId, signal, progress, notes) => {
       if (input.lineEnding === 'cr') notes.add([CR_LINES_NOTE]);
       notes.add(yearNotes);
-      return opts.parseThreadScript
+      const state = opts.parseThreadScript
         ? runPlainParallel({ input, source, batchId, ctx, committer, signal, progress, notes }, opts.parseThreadScript)
         : runPlain({ input, source, batchId, ctx, committer, signal, progress, notes });
+      return state.then((s) => {
+        const trailing = input.gzipTrailingBytes();
+        if (trailing > 0) notes.add([gzipTrailingNote(trailing)]);
+        return s;
+      });
     },
     close: () => void input.close().catch(() => undefined),
   };
   return plan;
+}
+
+/** Bytes after a gzip's last member that are not gzip: every record before them was read, and they are told. */
+export function gzipTrailingNote(bytes: number): string {
+  return `${bytes.toLocaleString('en-US')} byte(s) after the end of the gzip data are not gzip: they were not read as records (the file's compressed records were all read)`;
 }
 
 /** Lines that carry a year but put the file's start elsewhere than most such lines do: told, not hidden. */
@@ -510,7 +521,7 @@ async function runPlainParallel(run: PlainRun, script: string): Promise<BatchSta
   }
 }
 
-async function planSigned(db: Db, filePath: string, opts: ImportFileOptions, now: number, issuer: string | null, gzip: boolean): Promise<ImportPlan> {
+async function planSigned(db: Db, filePath: string, name: string, opts: ImportFileOptions, now: number, issuer: string | null, gzip: boolean): Promise<ImportPlan> {
   let source: SourceSettings | null = null;
   if (opts.source !== undefined) {
     source = getSourceSettings(db, opts.source);
@@ -529,22 +540,14 @@ async function planSigned(db: Db, filePath: string, opts: ImportFileOptions, now
   const stream = createReadStream(filePath, { highWaterMark: 1024 * 1024 });
   let bytes = 0;
   // Progress counts the bytes of the file (compressed, for a gzip), as for unsigned files.
-  stream.on('data', (chunk) => {
-    bytes += chunk.length;
-  });
-  const gunzip = gzip ? createGunzip({ chunkSize: 256 * 1024 }) : null;
-  if (gunzip) {
-    stream.on('error', (e) => gunzip.destroy(e));
-    stream.pipe(gunzip);
-  }
-  async function* counted(): AsyncGenerator<Buffer> {
-    try {
-      for await (const chunk of gunzip ?? stream) yield chunk as Buffer;
-    } catch (e) {
-      if (gunzip) throw new AttestError('IO', 'Could not decompress the file: the gzip data is corrupt or truncated.');
-      throw e;
+  async function* fileChunks(): AsyncGenerator<Buffer> {
+    for await (const chunk of stream) {
+      bytes += (chunk as Buffer).length;
+      yield chunk as Buffer;
     }
   }
+  const tail: GzipTail = { trailingBytes: 0 };
+  const counted = (): AsyncGenerator<Buffer> => (gzip ? inflateGzipMembers(fileChunks(), name, tail) : fileChunks());
   const records = splitRecords(counted(), new LineSplitter())[Symbol.asyncIterator]();
   // The payload's format: as requested, else recognised from the first line whose signature verifies (a
   // forged or broken first line must not decide how the authentic ones are read), else from the first line.
@@ -566,7 +569,7 @@ async function planSigned(db: Db, filePath: string, opts: ImportFileOptions, now
     if (!first.done) pending.push(first.value);
   }
   if (format === null) {
-    gunzip?.destroy();
+    await records.return?.(undefined).catch(() => undefined);
     stream.destroy();
     const unreadable = pending.find((r) => r.error !== undefined);
     if (unreadable && pending.every((r) => r.error !== undefined)) {
@@ -592,9 +595,13 @@ async function planSigned(db: Db, filePath: string, opts: ImportFileOptions, now
     options,
     refused: null,
     bytesRead: () => bytes,
-    run: (committer, batchId, signal, progress, notes) => runSigned(all(), verifier, resolved, source!, batchId, ctx, committer, signal, progress, notes),
+    run: async (committer, batchId, signal, progress, notes) => {
+      const state = await runSigned(all(), verifier, resolved, source!, batchId, ctx, committer, signal, progress, notes);
+      if (tail.trailingBytes > 0) notes.add([gzipTrailingNote(tail.trailingBytes)]);
+      return state;
+    },
     close: () => {
-      gunzip?.destroy();
+      void records.return?.(undefined).catch(() => undefined);
       stream.destroy();
     },
   };

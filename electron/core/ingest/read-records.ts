@@ -1,7 +1,5 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import type { IngestFormat } from '../../../shared/contract/events';
 import { AttestError } from '../../../shared/result';
 import { invalidCsvMappingEntries, missingRequiredCsvFields, suggestCsvMapping } from './csv-mapping';
@@ -13,6 +11,7 @@ import { JsonDocumentSplitter } from './split/json-splitter';
 import { LineSplitter } from './split/line-splitter';
 import { splitRecordBatches, stripBomSync } from './split/split-records';
 import { CR, endsLinesWithCr, LF, type Splitter } from './split/splitter';
+import { inflateGzipMembers, type GzipTail } from './gzip-members';
 
 const READ_CHUNK_BYTES = 1024 * 1024;
 
@@ -35,6 +34,8 @@ export interface OpenedInput {
   csvDelimiter?: string;
   /** Set when the file's lines end with a bare CR (classic Mac OS): records were split there. */
   lineEnding?: 'cr';
+  /** A gzip: bytes after its last member that are not gzip (not read as records), once read to the end. */
+  gzipTrailingBytes(): number;
   /** Releases the file early when the records are not read to the end. */
   close(): Promise<void>;
 }
@@ -88,22 +89,6 @@ async function* fileChunks(fh: FileHandle, name: string, counter: { bytes: numbe
     // The handle is closed only once no read is in flight on it.
     if (pending !== null) await pending.catch(() => undefined);
     await fh.close().catch(() => undefined);
-  }
-}
-
-async function* gunzipChunks(source: AsyncIterable<Buffer>, name: string): AsyncGenerator<Buffer> {
-  const gunzip = createGunzip({ chunkSize: 256 * 1024 });
-  const input = Readable.from(source, { objectMode: false });
-  input.on('error', (e) => gunzip.destroy(e));
-  input.pipe(gunzip);
-  try {
-    for await (const chunk of gunzip) yield chunk as Buffer;
-  } catch (e) {
-    if (e instanceof AttestError) throw e;
-    throw new AttestError('IO', `Could not decompress ${name}: the gzip data is corrupt or truncated.`);
-  } finally {
-    input.destroy();
-    gunzip.destroy();
   }
 }
 
@@ -165,7 +150,8 @@ export async function openInput(path: string, opts: OpenInputOptions): Promise<O
   const firstChunk = first.done ? Buffer.alloc(0) : first.value;
   const gzip = firstChunk.length >= 2 && firstChunk[0] === 0x1f && firstChunk[1] === 0x8b;
   const compressed = replay(firstChunk.length > 0 ? [firstChunk] : [], raw);
-  const decoded = gzip ? gunzipChunks(compressed, name) : compressed;
+  const tail: GzipTail = { trailingBytes: 0 };
+  const decoded = gzip ? inflateGzipMembers(compressed, name, tail) : compressed;
 
   // Read ahead far enough to detect, keeping what was read for the splitter.
   const head: Buffer[] = [];
@@ -211,6 +197,7 @@ export async function openInput(path: string, opts: OpenInputOptions): Promise<O
     recordBatches: withPending(() => pendingBatch, batches),
     bytesRead: () => counter.bytes,
     totalBytes,
+    gzipTrailingBytes: () => tail.trailingBytes,
     close: async () => {
       await batches.return(undefined).catch(() => undefined);
       // A reader closed before its records were read (an identical re-import) never started `batches`,

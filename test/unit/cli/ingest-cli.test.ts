@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import os from 'node:os';
+import { gzipSync } from 'node:zlib';
 import { attest, buildCli, cliBundle, root, tempDir } from './cli-harness';
 
 const PASS = 'ingest test passphrase';
@@ -102,6 +103,17 @@ describe('attest CLI: ingest, events, verify, checkpoint', () => {
     expect(byActor.every((e) => e.actor?.user?.name === actor || e.actor?.user?.uid === actor)).toBe(true);
     const limited = jsonLines(attest(['events', '--vault', vault, '--json', '--limit', '7'], { env }).stdout);
     expect(limited).toHaveLength(7);
+  });
+
+  it('a gzip cut part-way says what it kept, not NOT IMPORTED, and exits 1', () => {
+    const lines = Array.from({ length: 4000 }, (_, i) => JSON.stringify({ class_uid: 3002, activity_id: 1, time: 1_760_000_000_000 + i, status_id: 1, metadata: { uid: `cut-${i}`, pad: 'p'.repeat(i % 40) } })).join('\n');
+    const whole = gzipSync(lines);
+    const cut = path.join(dir, 'cut.jsonl.gz');
+    fs.writeFileSync(cut, whole.subarray(0, Math.floor(whole.length * 0.6)));
+    const r = attest(['ingest', '--vault', vault, cut], { env });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^cut\.jsonl\.gz: STOPPED PART-WAY — Could not decompress cut\.jsonl\.gz: the gzip data is corrupt or truncated\.\n {2}read [\d,]+ = imported [\d,]+ \+ duplicates 0 \+ quarantined \d+ {2}\(batch \d+\): the records before the error are kept\n$/);
+    expect(r.stdout).not.toMatch(/NOT IMPORTED/);
   });
 
   it('a hostile file name cannot drive the terminal', () => {

@@ -3,7 +3,7 @@ import { constants as zlibConstants, gunzipSync, gzipSync } from 'node:zlib';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importFile } from '../../../../../electron/core/ingest/import-file';
+import { gzipTrailingNote, importFile } from '../../../../../electron/core/ingest/import-file';
 import { listQuarantine } from '../../../../../electron/core/ingest/quarantine';
 import { createPipelineVault, expectReconciled, NOW, ocsfLines, type PipelineVault } from './pipeline-fixture';
 
@@ -149,6 +149,19 @@ describe('hostile corpus', () => {
     writeFileSync(gz, Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0xab, 0x56]));
     const s2 = await importFile(vault.db, { path: gz }, { operator: 'o', now: NOW, format: 'ocsf' });
     expect(s2.read).toBe(s2.imported + s2.duplicates + s2.quarantined);
+  });
+
+  it.each([false, true])('a gzip followed by bytes that are not gzip imports every record and tells of the bytes (parse thread: %s)', async (threaded) => {
+    // Node's gunzip failed at the junk and dropped what it had inflated from the last read: the probe's
+    // 1,000-line file imported 543 records and was reported NOT IMPORTED.
+    const base = threaded ? 600_000 : 650_000; // the vault is shared by the corpus: other records each time
+    const lines = ocsfLines(3_000, base);
+    const file = vault.input(`junk-${threaded}.jsonl.gz`);
+    writeFileSync(file, Buffer.concat([gzipSync(Buffer.from(lines)), gzipSync(Buffer.from(ocsfLines(10, base + 10_000))), Buffer.from('TRAILING GARBAGE\n')]));
+    const s = await importFile(vault.db, { path: file }, { operator: 'o', now: NOW, format: 'ocsf', ...(threaded ? { parseThreadScript: PARSE_WORKER } : {}) });
+    expectReconciled(vault.db, s);
+    expect(s).toMatchObject({ error: null, read: 3_010, imported: 3_010 });
+    expect(s.notes).toContain(gzipTrailingNote(17));
   });
 
   it.each([false, true])('a gzip cut part-way keeps and counts every record read before the cut (parse thread: %s)', async (threaded) => {

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { CompactSign, exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { importFile, UNSIGNED_REFUSED } from '../../../../../electron/core/ingest/import-file';
+import { gzipTrailingNote, importFile, UNSIGNED_REFUSED } from '../../../../../electron/core/ingest/import-file';
 import { listQuarantine, retryQuarantine } from '../../../../../electron/core/ingest/quarantine';
 import { saveSource } from '../../../../../electron/core/sources/source-store';
 import { createPipelineVault, eventCount, expectReconciled, NOW, ocsfLines, type PipelineVault } from './pipeline-fixture';
@@ -138,6 +138,16 @@ describe('signed batches', () => {
     expect(options).toMatchObject({ gzip: true, signed: true });
     // The same lines uncompressed are the same records.
     expect(await importFile(vault.db, { path: plain }, { operator: 'o', now: NOW })).toMatchObject({ read: 2, imported: 0, duplicates: 2 });
+  });
+
+  it('reads every signed line of a gzip followed by bytes that are not gzip, and tells of the bytes', async () => {
+    const lines = [await sign(signers.ed!, records[0]!), await sign(signers.es!, records[1]!)].join('\n') + '\n';
+    const packed = vault.input('signed-junk.jws.gz');
+    writeFileSync(packed, Buffer.concat([gzipSync(lines), Buffer.from('<html>not found</html>')]));
+    const s = await importFile(vault.db, { path: packed }, { operator: 'o', now: NOW });
+    expectReconciled(vault.db, s);
+    expect(s).toMatchObject({ format: 'ocsf', read: 2, imported: 2, error: null });
+    expect(s.notes).toContain(gzipTrailingNote(22));
   });
 
   it('one JWS whose payload is a batch: a JSON array, or JSON Lines', async () => {

@@ -1,0 +1,222 @@
+import { crc32, createInflateRaw, type InflateRaw } from 'node:zlib';
+import { AttestError } from '../../../shared/result';
+
+/**
+ * Inflates a gzip file member by member (RFC 1952), reading each header and trailer itself and only the
+ * deflate data through zlib. Node's gunzip fails on bytes after the last member that are not another
+ * member, and then drops what it inflated from the write that met them: a log archive with a few bytes
+ * appended by a transfer tool imported only part of its records. Here every complete member is inflated
+ * and checked (CRC-32 and length), and what follows the last one is measured, not read as records.
+ */
+export interface GzipTail {
+  /** Bytes after the last member that are not gzip (0 when none; zero padding does not count). */
+  trailingBytes: number;
+}
+
+/** Input is fed to the inflater in slices of at most this many bytes, so one write inflates at most
+ * ~1,000 times as much (deflate's limit): a small bomb cannot make a single write hold gigabytes. */
+const SLICE_BYTES = 16 * 1024;
+const OUTPUT_CHUNK_BYTES = 256 * 1024;
+/** A header longer than this (a file name or comment field that never ends) is not a gzip header. */
+const MAX_HEADER_BYTES = 64 * 1024;
+
+const FHCRC = 0x02;
+const FEXTRA = 0x04;
+const FNAME = 0x08;
+const FCOMMENT = 0x10;
+
+/** Bytes not yet consumed, across the chunks they arrived in. */
+class Pending {
+  private chunks: Buffer[] = [];
+  length = 0;
+
+  push(b: Buffer): void {
+    if (b.length === 0) return;
+    this.chunks.push(b);
+    this.length += b.length;
+  }
+
+  /** The first n bytes (n <= length) as one buffer, without consuming them. */
+  peek(n: number): Buffer {
+    if (this.chunks[0] !== undefined && this.chunks[0].length >= n) return this.chunks[0].subarray(0, n);
+    const all = Buffer.concat(this.chunks);
+    this.chunks = [all];
+    return all.subarray(0, n);
+  }
+
+  consume(n: number): void {
+    this.length -= n;
+    while (n > 0) {
+      const first = this.chunks[0]!;
+      if (first.length <= n) {
+        n -= first.length;
+        this.chunks.shift();
+      } else {
+        this.chunks[0] = first.subarray(n);
+        n = 0;
+      }
+    }
+  }
+
+  /** Puts bytes back in front. */
+  unshift(b: Buffer): void {
+    if (b.length === 0) return;
+    this.chunks.unshift(b);
+    this.length += b.length;
+  }
+
+  /** Takes up to n bytes off the front. */
+  take(n: number): Buffer {
+    const first = this.chunks[0]!;
+    const out = first.length <= n ? first : first.subarray(0, n);
+    this.consume(out.length);
+    return out;
+  }
+
+  allZero(): boolean {
+    return this.chunks.every((c) => c.every((byte) => byte === 0));
+  }
+}
+
+/** Length of the member header at the front of `b`; 0 when more bytes are needed; -1 when it is no gzip header. */
+function headerLength(b: Buffer, complete: boolean): number {
+  if (b.length < 10) return complete ? -1 : 0;
+  if (b[0] !== 0x1f || b[1] !== 0x8b || b[2] !== 8) return -1;
+  const flags = b[3]!;
+  if (flags & 0xe0) return -1;
+  let p = 10;
+  if (flags & FEXTRA) {
+    if (b.length < p + 2) return complete ? -1 : 0;
+    p += 2 + b.readUInt16LE(p);
+  }
+  for (const field of [FNAME, FCOMMENT]) {
+    if (flags & field) {
+      const end = b.indexOf(0, p);
+      if (end === -1) return complete || b.length > MAX_HEADER_BYTES ? -1 : 0;
+      p = end + 1;
+    }
+  }
+  if (flags & FHCRC) p += 2;
+  if (b.length < p) return complete || p > MAX_HEADER_BYTES ? -1 : 0;
+  return p;
+}
+
+/** Writes one slice to the inflater; resolves with how many of its bytes the deflate data took. */
+function inflateSlice(inflater: InflateRaw, slice: Buffer): Promise<number> {
+  const before = inflater.bytesWritten;
+  return new Promise((resolve, reject) => {
+    inflater.write(slice, (err) => (err ? reject(err) : resolve(inflater.bytesWritten - before)));
+  });
+}
+
+function corrupt(name: string): AttestError {
+  return new AttestError('IO', `Could not decompress ${name}: the gzip data is corrupt or truncated.`);
+}
+
+/**
+ * The inflated bytes of a gzip stream, in order. Throws AttestError IO at the first corrupt or truncated
+ * member, after yielding everything before it. `tail` is filled in once the input is exhausted.
+ */
+export async function* inflateGzipMembers(source: AsyncIterable<Buffer>, name: string, tail: GzipTail): AsyncGenerator<Buffer> {
+  const pending = new Pending();
+  const input = source[Symbol.asyncIterator]();
+  let inputDone = false;
+  const more = async (): Promise<boolean> => {
+    if (inputDone) return false;
+    const r = await input.next();
+    if (r.done) {
+      inputDone = true;
+      return false;
+    }
+    pending.push(r.value);
+    return true;
+  };
+  let members = 0;
+  try {
+    for (;;) {
+      // Between members: another member, zero padding, or bytes that are not gzip.
+      while (pending.length < 10 && (await more()));
+      if (pending.length === 0) return;
+      let header = headerLength(pending.peek(Math.min(pending.length, MAX_HEADER_BYTES)), inputDone);
+      while (header === 0) {
+        if (!(await more())) header = headerLength(pending.peek(pending.length), true);
+        else header = headerLength(pending.peek(Math.min(pending.length, MAX_HEADER_BYTES)), false);
+      }
+      if (header < 0) {
+        // The first member must be gzip (the caller saw its magic); after it, zero padding is allowed
+        // (gzip itself pads so) and anything else is measured and left unread.
+        if (members === 0) throw corrupt(name);
+        let rest = pending.length;
+        let zeros = pending.allZero();
+        pending.consume(pending.length);
+        while (await more()) {
+          zeros &&= pending.allZero();
+          rest += pending.length;
+          pending.consume(pending.length);
+        }
+        tail.trailingBytes = zeros ? 0 : rest;
+        return;
+      }
+      pending.consume(header);
+      yield* inflateMember(pending, more, name);
+      members++;
+    }
+  } finally {
+    await input.return?.();
+  }
+}
+
+/** One member's deflate data and trailer, from the front of `pending` (read on through `more`). */
+async function* inflateMember(pending: Pending, more: () => Promise<boolean>, name: string): AsyncGenerator<Buffer> {
+  const inflater = createInflateRaw({ chunkSize: OUTPUT_CHUNK_BYTES });
+  const out: Buffer[] = [];
+  inflater.on('data', (b: Buffer) => out.push(b));
+  let failure: Error | null = null;
+  inflater.on('error', (e) => {
+    failure ??= e;
+  });
+  let crc = 0;
+  let size = 0;
+  const drain = function* (): Generator<Buffer> {
+    while (out.length > 0) {
+      const b = out.shift()!;
+      crc = crc32(b, crc);
+      size = (size + b.length) >>> 0;
+      yield b;
+    }
+  };
+  try {
+    for (;;) {
+      if (pending.length === 0 && !(await more())) {
+        // The file ends inside the deflate data.
+        throw corrupt(name);
+      }
+      const slice = pending.take(SLICE_BYTES);
+      let used: number;
+      try {
+        used = await inflateSlice(inflater, slice);
+      } catch {
+        yield* drain();
+        throw corrupt(name);
+      }
+      if (failure !== null) {
+        yield* drain();
+        throw corrupt(name);
+      }
+      yield* drain();
+      if (used < slice.length) {
+        // The deflate data ended inside this slice (zlib took no more of it): the rest is the trailer and
+        // beyond. Ending exactly at a slice's end shows at the next slice, of which it takes nothing.
+        pending.unshift(slice.subarray(used));
+        break;
+      }
+    }
+    while (pending.length < 8 && (await more()));
+    if (pending.length < 8) throw corrupt(name);
+    const trailer = pending.peek(8);
+    if (trailer.readUInt32LE(0) !== crc >>> 0 || trailer.readUInt32LE(4) !== size) throw corrupt(name);
+    pending.consume(8);
+  } finally {
+    inflater.destroy();
+  }
+}

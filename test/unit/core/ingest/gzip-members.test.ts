@@ -1,0 +1,105 @@
+import { gzipSync, deflateRawSync } from 'node:zlib';
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { inflateGzipMembers, type GzipTail } from '../../../../electron/core/ingest/gzip-members';
+
+/** The input in chunks of `size` bytes (1 puts every boundary at every byte). */
+async function* chunked(data: Buffer, size: number): AsyncGenerator<Buffer> {
+  for (let i = 0; i < data.length; i += size) yield data.subarray(i, i + size);
+}
+
+async function inflate(data: Buffer, size = 64 * 1024): Promise<{ out: Buffer; tail: GzipTail; error: string | null }> {
+  const tail: GzipTail = { trailingBytes: 0 };
+  const parts: Buffer[] = [];
+  let error: string | null = null;
+  try {
+    for await (const b of inflateGzipMembers(chunked(data, size), 'x.gz', tail)) parts.push(b);
+  } catch (e) {
+    error = (e as Error).message;
+  }
+  return { out: Buffer.concat(parts), tail, error };
+}
+
+const lines = (n: number, tag = 'a'): Buffer => Buffer.from(Array.from({ length: n }, (_, i) => `{"n":${i},"tag":"${tag}","pad":"${'x'.repeat(i % 50)}"}\n`).join(''));
+
+describe('inflateGzipMembers', () => {
+  const text = lines(1500);
+  const gz = gzipSync(text);
+
+  it('inflates a gzip whatever the chunking of its bytes', async () => {
+    for (const size of [1, 7, 10, 4096, 16 * 1024, 1 << 20]) {
+      const r = await inflate(gz, size);
+      expect(r.error, `chunks of ${size}`).toBeNull();
+      expect(r.out.equals(text), `chunks of ${size}`).toBe(true);
+      expect(r.tail.trailingBytes).toBe(0);
+    }
+  });
+
+  it('inflates every member of a multi-member gzip, in order', async () => {
+    const second = lines(300, 'b');
+    for (const size of [1, 13, 65536]) {
+      const r = await inflate(Buffer.concat([gz, gzipSync(second), gzipSync(Buffer.alloc(0))]), size);
+      expect(r.error).toBeNull();
+      expect(r.out.equals(Buffer.concat([text, second]))).toBe(true);
+    }
+  });
+
+  it('keeps every record when bytes that are not gzip follow the data, and measures them (Node gunzip dropped the last write)', async () => {
+    for (const junk of [Buffer.from('TRAILING GARBAGE\n'), Buffer.from('x'), randomBytes(100_000)]) {
+      junk[0] = 0x41; // never the gzip magic
+      for (const size of [1, 1000, 1 << 20]) {
+        if (size === 1 && junk.length > 1000) continue;
+        const r = await inflate(Buffer.concat([gz, junk]), size);
+        expect(r.error).toBeNull();
+        expect(r.out.equals(text)).toBe(true);
+        expect(r.tail.trailingBytes).toBe(junk.length);
+      }
+    }
+  });
+
+  it('takes zero padding after the data as padding, as gzip does', async () => {
+    const r = await inflate(Buffer.concat([gz, Buffer.alloc(4096)]), 1000);
+    expect(r.error).toBeNull();
+    expect(r.out.equals(text)).toBe(true);
+    expect(r.tail.trailingBytes).toBe(0);
+  });
+
+  it('reads headers with a name, a comment, extra data and a header CRC', async () => {
+    const body = deflateRawSync(text);
+    const crc = Buffer.alloc(8);
+    const { crc32 } = await import('node:zlib');
+    crc.writeUInt32LE(crc32(text), 0);
+    crc.writeUInt32LE(text.length, 4);
+    const header = Buffer.concat([Buffer.from([0x1f, 0x8b, 8, 0x1e, 0, 0, 0, 0, 0, 3]), Buffer.from([3, 0, 1, 2, 3]), Buffer.from('auth.log\0'), Buffer.from('a comment\0'), Buffer.from([0xaa, 0xbb])]);
+    for (const size of [1, 5, 65536]) {
+      const r = await inflate(Buffer.concat([header, body, crc]), size);
+      expect(r.error).toBeNull();
+      expect(r.out.equals(text)).toBe(true);
+    }
+  });
+
+  it('fails on a truncated or corrupt member after yielding what came before it', async () => {
+    const truncated = await inflate(gz.subarray(0, gz.length - 2000));
+    expect(truncated.error).toMatch(/corrupt or truncated/);
+    expect(truncated.out.length).toBeGreaterThan(0);
+    expect(text.subarray(0, truncated.out.length).equals(truncated.out)).toBe(true);
+
+    const noTrailer = await inflate(gz.subarray(0, gz.length - 3));
+    expect(noTrailer.error).toMatch(/corrupt or truncated/);
+    expect(noTrailer.out.equals(text)).toBe(true);
+
+    const badCrc = Buffer.from(gz);
+    badCrc.writeUInt8(badCrc.readUInt8(badCrc.length - 8) ^ 0xff, badCrc.length - 8);
+    expect((await inflate(badCrc)).error).toMatch(/corrupt or truncated/);
+
+    const second = Buffer.concat([gz, gzipSync(lines(10, 'b')).subarray(0, 15)]);
+    const r = await inflate(second);
+    expect(r.error).toMatch(/corrupt or truncated/);
+    expect(r.out.equals(text)).toBe(true);
+  });
+
+  it('refuses a first member that is no gzip member', async () => {
+    expect((await inflate(Buffer.from([0x1f, 0x8b, 7, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3]))).error).toMatch(/corrupt or truncated/);
+    expect((await inflate(Buffer.from([0x1f, 0x8b]))).error).toMatch(/corrupt or truncated/);
+  });
+});
