@@ -4,6 +4,7 @@ import { settingTimeText } from '../../../shared/domain/batch-settings';
 import type { Batch } from '../../../shared/contract/events';
 import { AttestError } from '../../../shared/result';
 import { findBatch, listBatches } from '../../core/ingest/batches';
+import { fitToWidth } from '../display-width';
 import { fmtInt } from '../output';
 import { parseLimit } from '../parse-filters';
 import { runCommand } from '../run-command';
@@ -93,10 +94,7 @@ function when(ms: number): string {
 /** One line per batch, in columns (the file name last, as it has no fixed width): number, start, state, format, source, operator, counts. */
 export function batchLine(b: Batch): string {
   const counts = `read ${fmtInt(b.read)} = ${fmtInt(b.imported)} + ${fmtInt(b.duplicates)} dup + ${fmtInt(b.quarantined)} quar`;
-  const cell = (text: string, width: number) => {
-    const shown = sanitize(text);
-    return shown.length > width ? `${shown.slice(0, width - 1)}…` : shown.padEnd(width);
-  };
+  const cell = (text: string, width: number) => fitToWidth(sanitize(text), width);
   return `#${String(b.id).padEnd(5)} ${when(b.startedAt)}  ${STATE_TEXT[b.state].padEnd(11)} ${cell(b.format, 10)} ${cell(b.source, 16)} ${cell(b.operator, 12)} ${counts.padEnd(44)} ${sanitize(b.file)}`;
 }
 

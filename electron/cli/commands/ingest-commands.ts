@@ -5,6 +5,7 @@ import { IngestFormatSchema, type IngestSummary } from '../../../shared/contract
 import { queryEvents } from '../../core/events/event-query';
 import { eventJsonLineReader } from '../../core/events/event-json-lines';
 import { listQuarantine, exportQuarantine, retryQuarantine } from '../../core/ingest/quarantine';
+import { padToWidth } from '../display-width';
 import { fmtInt, type Output } from '../output';
 import { fourDigitYear, parseFilter, parseLimit, parseTime, type FilterFlags } from '../parse-filters';
 import { withUnlockedVault } from '../session';
@@ -178,7 +179,7 @@ export function registerIngestCommands(program: Command): void {
               } else {
                 const when = new Date(row.time).toISOString();
                 const outcome = row.statusId === 1 ? 'success' : row.statusId === 2 ? 'FAILURE' : 'other';
-                text += `${String(row.seq).padStart(8)}  ${when}  ${String(row.classUid).padEnd(5)} ${outcome.padEnd(8)} ${sanitize(row.actor ?? '-').padEnd(20)} ${sanitize(row.ip ?? '-').padEnd(16)} ${sanitize(row.operation ?? row.message ?? '')}\n`;
+                text += `${String(row.seq).padStart(8)}  ${when}  ${String(row.classUid).padEnd(5)} ${outcome.padEnd(8)} ${padToWidth(sanitize(row.actor ?? '-'), 20)} ${padToWidth(sanitize(row.ip ?? '-'), 16)} ${sanitize(row.operation ?? row.message ?? '')}\n`;
               }
               printed++;
             }

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import os from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { attest, buildCli, cliBundle, root, tempDir } from './cli-harness';
+import { displayWidth } from '../../../electron/cli/display-width';
 
 const PASS = 'ingest test passphrase';
 const env = { ATTEST_PASSPHRASE: PASS };
@@ -103,6 +104,19 @@ describe('attest CLI: ingest, events, verify, checkpoint', () => {
     expect(byActor.every((e) => e.actor?.user?.name === actor || e.actor?.user?.uid === actor)).toBe(true);
     const limited = jsonLines(attest(['events', '--vault', vault, '--json', '--limit', '7'], { env }).stdout);
     expect(limited).toHaveLength(7);
+  });
+
+  it('keeps the columns of the events table aligned after a wide (CJK) actor name', () => {
+    const wide = path.join(dir, 'wide-actors.jsonl');
+    const event = (i: number, name: string) => JSON.stringify({ class_uid: 3002, activity_id: 1, time: 1_761_000_000_000 + i, status_id: 2, actor: { user: { name } }, src_endpoint: { ip: `10.9.9.${i}` }, metadata: { uid: `wide-${i}` } });
+    fs.writeFileSync(wide, [event(1, '山田太郎'), event(2, 'wide-test-b'), event(3, '\u3000wide-test-c')].join('\n'));
+    expect(attest(['ingest', '--vault', vault, wide], { env }).code).toBe(0);
+    const r = attest(['events', '--vault', vault, '--since', new Date(1_761_000_000_000).toISOString(), '--until', new Date(1_761_000_000_010).toISOString()], { env });
+    const rows = r.stdout.split('\n').filter((l) => l.includes('10.9.9.'));
+    expect(rows).toHaveLength(3);
+    // The IP starts at the same terminal column on every row (a wide character takes two columns).
+    const ipColumn = (l: string) => displayWidth(l.slice(0, l.indexOf('10.9.9.')));
+    expect(new Set(rows.map(ipColumn)).size).toBe(1);
   });
 
   it('a gzip cut part-way says what it kept, not NOT IMPORTED, and exits 1', () => {
