@@ -5,6 +5,8 @@ import { OUTCOME_FILTERS } from './event-labels';
 import { ErrorText } from '../../components/ErrorText';
 import { localInputToMs, msToLocalInput } from '../../components/datetime-local';
 import { isFilterTime } from './filter-time-range';
+import { trimTyped } from './trim-typed';
+import { revealHidden } from '../../../../shared/domain/hidden-characters';
 
 export interface FilterDraft {
   since: string;
@@ -27,11 +29,25 @@ export function draftToFilter(d: FilterDraft): EventFilter {
   if (until !== undefined) filter.until = until;
   if (d.classUid) filter.classUid = Number(d.classUid);
   if (d.statusId) filter.statusId = Number(d.statusId);
-  if (d.actor.trim()) filter.actor = d.actor.trim();
-  if (d.ip.trim()) filter.ip = d.ip.trim();
-  if (d.source.trim()) filter.source = d.source.trim();
+  const actor = trimTyped(d.actor);
+  const ip = trimTyped(d.ip);
+  const source = trimTyped(d.source);
+  if (actor) filter.actor = actor;
+  if (ip) filter.ip = ip;
+  if (source) filter.source = source;
   if (d.batchId.trim() && Number.isInteger(Number(d.batchId))) filter.batchId = Number(d.batchId);
   return filter;
+}
+
+/** A value whose characters do not all show (a no-break space looks like a space), spelled out under its field. */
+function HiddenCharactersHint({ id, value }: { id: string; value: string }) {
+  const shown = revealHidden(value);
+  if (shown === value) return null;
+  return (
+    <span className="field-hint field-hint-hidden" id={id}>
+      Searching for “{shown}”
+    </span>
+  );
 }
 
 function filterToDraft(f: EventFilter): FilterDraft {
@@ -105,7 +121,7 @@ export function EventFilters({ value, onApply, id, hidden = false, extraActions 
     if (why === null) onApply(draftToFilter(d));
   };
   return (
-    <form className="filters" id={id} hidden={hidden} onSubmit={submit} aria-label="Filter events">
+    <form className={[d.actor, d.source].some((v) => revealHidden(v) !== v) ? 'filters has-hidden-hint' : 'filters'} id={id} hidden={hidden} onSubmit={submit} aria-label="Filter events">
       <div className="field field-datetime">
         <label className="field-label" htmlFor="f-since">
           From
@@ -148,7 +164,8 @@ export function EventFilters({ value, onApply, id, hidden = false, extraActions 
         <label className="field-label" htmlFor="f-actor">
           Actor
         </label>
-        <input id="f-actor" className="input" size={16} placeholder="user name or id" maxLength={512} value={d.actor} onChange={(e) => set({ actor: e.target.value })} />
+        <input id="f-actor" className="input" size={16} placeholder="user name or id" maxLength={512} value={d.actor} aria-describedby={revealHidden(d.actor) !== d.actor ? 'f-actor-hidden' : undefined} onChange={(e) => set({ actor: e.target.value })} />
+        <HiddenCharactersHint id="f-actor-hidden" value={d.actor} />
       </div>
       <div className="field">
         <label className="field-label" htmlFor="f-ip">
@@ -160,7 +177,8 @@ export function EventFilters({ value, onApply, id, hidden = false, extraActions 
         <label className="field-label" htmlFor="f-source">
           Source
         </label>
-        <input id="f-source" className="input" size={14} maxLength={128} value={d.source} onChange={(e) => set({ source: e.target.value })} />
+        <input id="f-source" className="input" size={14} maxLength={128} value={d.source} aria-describedby={revealHidden(d.source) !== d.source ? 'f-source-hidden' : undefined} onChange={(e) => set({ source: e.target.value })} />
+        <HiddenCharactersHint id="f-source-hidden" value={d.source} />
       </div>
       <div className="field field-short">
         <label className="field-label" htmlFor="f-batch">

@@ -1,4 +1,5 @@
 import { EventFilterSchema, type EventFilter } from '../../../../shared/contract';
+import { trimTyped } from './trim-typed';
 import { OCSF_CLASS_NAMES } from '../../../../shared/domain/canonical-event';
 import { OUTCOME_FILTERS } from './event-labels';
 import { isFilterTime } from './filter-time-range';
@@ -85,7 +86,7 @@ export function readFilterParams(address: string | URLSearchParams): FilterParam
   }
   for (const name of TEXT) {
     const raw = get(name);
-    if (raw !== null && raw.trim() !== '') keep(name, raw.trim());
+    if (raw !== null && trimTyped(raw) !== '') keep(name, trimTyped(raw));
   }
   // ?batch=N: the short form the import history's first links used.
   const batch = get('batch');
@@ -110,7 +111,7 @@ export function readFilterParams(address: string | URLSearchParams): FilterParam
     if (!KNOWN.has(name)) return false;
     if (malformed(name)) return true;
     const member = name === 'batch' ? 'batchId' : name;
-    return filter[member] === undefined && (get(name) ?? '').trim() !== '';
+    return filter[member] === undefined && trimTyped(get(name) ?? '') !== '';
   });
   const unknown = [...new Set([...badNames, ...names.filter((name) => !KNOWN.has(name))])];
   const repeated = names

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { filterProblem, type FilterDraft } from '../../../../renderer/src/features/events/EventFilters';
+import { draftToFilter, filterProblem, type FilterDraft } from '../../../../renderer/src/features/events/EventFilters';
 
 const draft = (patch: Partial<FilterDraft>): FilterDraft => ({ since: '', until: '', classUid: '', statusId: '', actor: '', ip: '', source: '', batchId: '', ...patch });
 
@@ -13,5 +13,12 @@ describe('filterProblem', () => {
     expect(filterProblem(draft({ since: '2026-10-05T10:00', until: '2026-10-01T10:00' }))).toBe('From is after Until: no event could match.');
     // Past 2^53 the host refused it in its own words and "Counting…" never ended.
     for (const batchId of ['99999999999999999999', '0', '-3', '1.5', 'abc']) expect(filterProblem(draft({ batchId }))).toMatch(/^Batch is a batch number/);
+  });
+});
+
+describe('draftToFilter', () => {
+  it('keeps a no-break space that ends a name, dropping only the ordinary spaces typed around it', () => {
+    expect(draftToFilter(draft({ actor: ' alice\u00A0 ', source: '\u2009okta ', ip: ' 10.0.0.1\n' }))).toEqual({ actor: 'alice\u00A0', source: '\u2009okta', ip: '10.0.0.1' });
+    expect(draftToFilter(draft({ actor: '   ' }))).toEqual({});
   });
 });

@@ -36,3 +36,14 @@ describe('Filter bar controls', () => {
     }
   });
 });
+
+describe('Filter bar hidden characters', () => {
+  it('spells out under Actor and Source a character that does not show (a no-break space looks like a space)', () => {
+    render(<EventFilters value={{ actor: 'alice\u00A0', source: 'okta' }} onApply={() => undefined} />);
+    const actor = screen.getByLabelText('Actor');
+    const hint = document.getElementById(actor.getAttribute('aria-describedby') ?? '');
+    expect(hint?.textContent).toBe('Searching for “alice[U+00A0]”');
+    expect(screen.getByLabelText('Source').getAttribute('aria-describedby')).toBeNull();
+    expect(document.querySelectorAll('.field-hint-hidden')).toHaveLength(1);
+  });
+});

@@ -17,6 +17,14 @@ describe('filter links', () => {
     expect(filterFromParams(new URLSearchParams({ since: '99999999999999999' }))).toEqual({});
   });
 
+  it('keeps a no-break or thin space that is part of a name: a link to "alice\\u00A0" must not open plain alice', () => {
+    for (const actor of ['alice\u00A0', '\u2009alice', 'ali\u00A0ce']) {
+      expect(filterFromParams(parseRoute(eventsLink({ actor })).params)).toEqual({ actor });
+    }
+    // Ordinary spaces around a pasted value still go.
+    expect(filterFromParams(new URLSearchParams({ actor: ' \talice\u00A0 ' }))).toEqual({ actor: 'alice\u00A0' });
+  });
+
   it('leaves out and names a negative time or one past year 9999, which the filter bar could not show', () => {
     expect(readFilterParams('since=abc&until=-5')).toEqual({ filter: {}, ignored: ['since', 'until'], unknown: [], repeated: [] });
     expect(readFilterParams('since=-5&until=1000&actor=a')).toMatchObject({ filter: { until: 1000, actor: 'a' }, ignored: ['since'] });
