@@ -79,6 +79,13 @@ function notesFor(ctx: ParseContext, d: SyslogDefaults): CachedNotes {
   return n;
 }
 
+/** One note per zone and kind, whatever the number of times it concerns (notes are kept per batch, bounded). */
+function clockChangeNote(zone: string, change: { kind: 'skipped' | 'repeated'; earlier: boolean }): string {
+  return change.kind === 'skipped'
+    ? `some times fall in the hour the clocks of ${zone} skipped (they never happened there): each was read with the offset before the change`
+    : `some times fall in the hour the clocks of ${zone} went back over (it happened twice): each was read as the ${change.earlier ? 'first' : 'second'} of the two`;
+}
+
 /**
  * keyMs: set when the timestamp lacks a year or a zone: what the record itself says, for its dedup key
  * (the wall-clock time read as UTC; without a year, its place in the leap year 2000, withinYearMs).
@@ -126,6 +133,8 @@ export function resolveWallTime(w: Omit<WallTime, 'year'> & { year: number | nul
   }
   if (ms === null) return { ok: false, reason: `the timestamp is not a valid date in ${year}` };
   if (!zoned) notes.push(n.zone);
+  const change = resolver?.clockChange?.(wallToUtcMs({ ...w, year }) ?? Number.NaN);
+  if (change) notes.push(clockChangeNote(d.zone, change));
   // What the timestamp itself says, before any year or zone was assumed for it: the same however it is read.
   const keyMs = w.year === null ? withinYearMs(w) : !zoned ? wallToUtcMs({ ...w, year: w.year }) : null;
   return keyMs === null ? { ok: true, ms, notes } : { ok: true, ms, notes, keyMs };

@@ -99,6 +99,12 @@ export function fixedOffsetMinutes(zone: string): number | null {
 export interface ZoneResolver {
   readonly name: string;
   toUtc(wallAsUtcMs: number): number;
+  /**
+   * Whether a wall-clock time falls where the zone's clocks changed: 'skipped' (it never happened: the
+   * clocks went forward over it; toUtc reads it with the offset before the change) or 'repeated' (it
+   * happened twice: the clocks went back; toUtc picks one). Null for any other time and fixed offsets.
+   */
+  clockChange?(wallAsUtcMs: number): { kind: 'skipped' | 'repeated'; earlier: boolean } | null;
 }
 
 const resolvers = new Map<string, ZoneResolver | null>();
@@ -119,6 +125,8 @@ export function zoneResolver(zone: string): ZoneResolver | null {
   resolvers.set(zone, resolver);
   return resolver;
 }
+
+const DAY_MS = 86_400_000;
 
 function ianaResolver(zone: string): ZoneResolver | null {
   let fmt: Intl.DateTimeFormat;
@@ -151,13 +159,24 @@ function ianaResolver(zone: string): ZoneResolver | null {
     offsets.set(bucket, offset);
     return offset;
   };
+  const toUtc = (wall: number): number => {
+    const first = offsetAt(wall);
+    const guess = wall - first;
+    const second = offsetAt(guess);
+    return second === first ? guess : wall - second;
+  };
   return {
     name: zone,
-    toUtc(wall: number): number {
-      const first = offsetAt(wall);
-      const guess = wall - first;
-      const second = offsetAt(guess);
-      return second === first ? guess : wall - second;
+    toUtc,
+    clockChange(wall: number) {
+      // The offsets a day either side: equal (nearly always), no change is near this time.
+      const before = offsetAt(wall - DAY_MS);
+      const after = offsetAt(wall + DAY_MS);
+      if (before === after) return null;
+      const valid = [wall - before, wall - after].filter((t) => offsetAt(t) === wall - t);
+      if (valid.length === 0) return { kind: 'skipped', earlier: false };
+      if (valid.length === 2 && valid[0] !== valid[1]) return { kind: 'repeated', earlier: toUtc(wall) === Math.min(valid[0]!, valid[1]!) };
+      return null;
     },
   };
 }

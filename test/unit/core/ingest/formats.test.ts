@@ -92,6 +92,23 @@ describe('syslog', () => {
     expect(one('syslog', 'Jan  1 10:00:00 h x: y', berlin).time).toBe(Date.UTC(2026, 0, 1, 9));
     expect(one('syslog', 'Jul  1 10:00:00 h x: y', berlin).time).toBe(Date.UTC(2026, 6, 1, 8));
   });
+
+  it('says when a time falls where the clocks changed: an hour skipped, or an hour that happened twice (probe: silent)', () => {
+    const paris: ParseContext = { now: NOW, syslogZone: 'Europe/Paris', syslogYear: 2026 };
+    const notesOf = (line: string) => {
+      const out = parseRecord('syslog', Buffer.from(line), paris);
+      return out.ok ? (out.notes ?? []).filter((n) => n.includes('clocks')) : ['not parsed'];
+    };
+    // 29 Mar 2026 02:30 never happened in Paris: read with the offset before the change (+01:00).
+    expect(one('syslog', 'Mar 29 02:30:00 h x: y', paris).time).toBe(Date.UTC(2026, 2, 29, 1, 30));
+    expect(notesOf('Mar 29 02:30:00 h x: y')).toEqual(['some times fall in the hour the clocks of Europe/Paris skipped (they never happened there): each was read with the offset before the change']);
+    // 25 Oct 2026 02:30 happened at 00:30Z and again at 01:30Z.
+    expect(one('syslog', 'Oct 25 02:30:00 h x: y', paris).time).toBe(Date.UTC(2026, 9, 25, 1, 30));
+    expect(notesOf('Oct 25 02:30:00 h x: y')).toEqual(['some times fall in the hour the clocks of Europe/Paris went back over (it happened twice): each was read as the second of the two']);
+    for (const ordinary of ['Oct 25 01:30:00 h x: y', 'Oct 25 03:30:00 h x: y', 'Mar 29 03:30:00 h x: y', 'Jul  1 12:00:00 h x: y']) expect(notesOf(ordinary), ordinary).toEqual([]);
+    // A fixed offset or UTC has no clock changes.
+    expect(parseRecord('syslog', Buffer.from('Mar 29 02:30:00 h x: y'), { now: NOW, syslogZone: '+01:00', syslogYear: 2026 })).toMatchObject({ ok: true });
+  });
 });
 
 describe('OCSF', () => {
