@@ -87,8 +87,9 @@ export const IngestProgressSchema = z.object({
   eventsPerSec: z.number(),
   etaMs: z.number().int().nullable(),
   state: z.enum(['running', 'done', 'cancelled', 'failed']),
-  /** scanning: a first pass over a syslog file for the years of its dates (nothing is imported yet). */
-  phase: z.enum(['scanning', 'importing']).optional(),
+  /** Passes before the import (nothing is imported yet): checking, over a gzip's every member; scanning,
+   * over a syslog file for the years of its dates. */
+  phase: z.enum(['checking', 'scanning', 'importing']).optional(),
 });
 export type IngestProgress = z.infer<typeof IngestProgressSchema>;
 

@@ -14,8 +14,9 @@ export function renderProgressLine(p: IngestProgress, width = process.stderr.col
   const barWidth = 20;
   const filled = Math.round((pct / 100) * barWidth);
   const bar = `[${'#'.repeat(filled)}${'.'.repeat(barWidth - filled)}]`;
-  const text = p.phase === 'scanning'
-    ? `${bar} ${String(pct).padStart(3)}%  file ${p.fileIndex + 1}/${p.fileCount}  ${mb(p.bytesRead)}/${mb(p.bytesTotal)}  reading the dates for their years first`
+  const before = p.phase === 'scanning' ? 'reading the dates for their years first' : p.phase === 'checking' ? 'checking the gzip data first' : null;
+  const text = before !== null
+    ? `${bar} ${String(pct).padStart(3)}%  file ${p.fileIndex + 1}/${p.fileCount}  ${mb(p.bytesRead)}/${mb(p.bytesTotal)}  ${before}`
     : `${bar} ${String(pct).padStart(3)}%  file ${p.fileIndex + 1}/${p.fileCount}  ${mb(p.bytesRead)}/${mb(p.bytesTotal)}  ` +
     `${p.events.toLocaleString('en-US')} events  ${Math.round(p.eventsPerSec).toLocaleString('en-US')} ev/s  ETA ${eta(p.etaMs)}`;
   return text.length > width - 1 ? text.slice(0, width - 1) : text;

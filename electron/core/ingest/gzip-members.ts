@@ -11,6 +11,28 @@ import { AttestError } from '../../../shared/result';
 export interface GzipTail {
   /** Bytes after the last member that are not gzip (0 when none; zero padding does not count). */
   trailingBytes: number;
+  /** Members read whole and checked (CRC-32 and length). */
+  members?: number;
+  /** Why reading stopped early: the member (0-based) and what was wrong with it. */
+  failure?: GzipFailure;
+}
+
+/**
+ * truncated: the file ends inside a member (what came before the cut is intact); damaged: its deflate
+ * data does not decode, or what it decodes to fails the CRC-32 or length check (any of it may be wrong);
+ * header: it does not start as a gzip member must.
+ */
+export interface GzipFailure {
+  member: number;
+  kind: 'truncated' | 'damaged' | 'header';
+}
+
+export interface GzipReadOptions {
+  /**
+   * Stop, with an error, where this member (0-based) starts, yielding none of it: a pass over the file
+   * (checkGzipFile) found it damaged, and none of a damaged member's records can be trusted.
+   */
+  stopAtMember?: number;
 }
 
 /** Input is fed to the inflater in slices of at most this many bytes, so one write inflates at most
@@ -101,23 +123,43 @@ function headerLength(b: Buffer, complete: boolean): number {
   return p;
 }
 
-/** Writes one slice to the inflater; resolves with how many of its bytes the deflate data took. */
+/**
+ * Writes one slice to the inflater; resolves with how many of its bytes the deflate data took. An error
+ * destroys the stream, which may never call the write's callback: the error itself rejects too (waiting
+ * on the callback alone left nothing pending, and the import thread exited without a word).
+ */
 function inflateSlice(inflater: InflateRaw, slice: Buffer): Promise<number> {
   const before = inflater.bytesWritten;
   return new Promise((resolve, reject) => {
-    inflater.write(slice, (err) => (err ? reject(err) : resolve(inflater.bytesWritten - before)));
+    const onError = (err: Error) => reject(err);
+    inflater.once('error', onError);
+    inflater.write(slice, (err) => {
+      inflater.off('error', onError);
+      if (err) reject(err);
+      else resolve(inflater.bytesWritten - before);
+    });
   });
 }
 
-function corrupt(name: string): AttestError {
-  return new AttestError('IO', `Could not decompress ${name}: the gzip data is corrupt or truncated.`);
+class GzipReadError extends AttestError {
+  constructor(name: string, readonly failure: GzipFailure) {
+    super('IO', gzipFailureMessage(name, failure));
+  }
+}
+
+/** What an operator is told about a gzip that could not be read to its end. */
+export function gzipFailureMessage(name: string, f: GzipFailure): string {
+  const which = f.member === 0 ? 'its first gzip member' : `its gzip member ${f.member + 1}`;
+  if (f.kind === 'truncated') return `Could not decompress ${name}: the gzip data is corrupt or truncated (the file ends inside ${which}).`;
+  if (f.kind === 'header') return `Could not decompress ${name}: the gzip data is corrupt or truncated (${which} has no valid gzip header).`;
+  return `Could not decompress ${name}: the gzip data is corrupt or truncated (${which} fails its integrity check: none of its records were imported, as any of them may be wrong).`;
 }
 
 /**
  * The inflated bytes of a gzip stream, in order. Throws AttestError IO at the first corrupt or truncated
  * member, after yielding everything before it. `tail` is filled in once the input is exhausted.
  */
-export async function* inflateGzipMembers(source: AsyncIterable<Buffer>, name: string, tail: GzipTail): AsyncGenerator<Buffer> {
+export async function* inflateGzipMembers(source: AsyncIterable<Buffer>, name: string, tail: GzipTail, options: GzipReadOptions = {}): AsyncGenerator<Buffer> {
   const pending = new Pending();
   const input = source[Symbol.asyncIterator]();
   let inputDone = false;
@@ -132,6 +174,11 @@ export async function* inflateGzipMembers(source: AsyncIterable<Buffer>, name: s
     return true;
   };
   let members = 0;
+  tail.members = 0;
+  const fail = (failure: GzipFailure): GzipReadError => {
+    tail.failure = failure;
+    return new GzipReadError(name, failure);
+  };
   try {
     for (;;) {
       // Between members: another member, zero padding, or bytes that are not gzip.
@@ -144,8 +191,11 @@ export async function* inflateGzipMembers(source: AsyncIterable<Buffer>, name: s
       }
       if (header < 0) {
         // The first member must be gzip (the caller saw its magic); after it, zero padding is allowed
-        // (gzip itself pads so) and anything else is measured and left unread.
-        if (members === 0) throw corrupt(name);
+        // (gzip itself pads so) and anything else is measured and left unread, but the start of another
+        // member cut short is a cut file.
+        if (members === 0) throw fail({ member: 0, kind: 'header' });
+        const start = pending.peek(Math.min(pending.length, 3));
+        if (inputDone && start[0] === 0x1f && (start.length < 2 || start[1] === 0x8b) && (start.length < 3 || start[2] === 8)) throw fail({ member: members, kind: 'truncated' });
         let rest = pending.length;
         let zeros = pending.allZero();
         pending.consume(pending.length);
@@ -157,9 +207,11 @@ export async function* inflateGzipMembers(source: AsyncIterable<Buffer>, name: s
         tail.trailingBytes = zeros ? 0 : rest;
         return;
       }
+      if (options.stopAtMember === members) throw fail({ member: members, kind: 'damaged' });
       pending.consume(header);
-      yield* inflateMember(pending, more, name);
+      yield* inflateMember(pending, more, (kind) => fail({ member: members, kind }));
       members++;
+      tail.members = members;
     }
   } finally {
     await input.return?.();
@@ -167,7 +219,7 @@ export async function* inflateGzipMembers(source: AsyncIterable<Buffer>, name: s
 }
 
 /** One member's deflate data and trailer, from the front of `pending` (read on through `more`). */
-async function* inflateMember(pending: Pending, more: () => Promise<boolean>, name: string): AsyncGenerator<Buffer> {
+async function* inflateMember(pending: Pending, more: () => Promise<boolean>, fail: (kind: 'truncated' | 'damaged') => Error): AsyncGenerator<Buffer> {
   const inflater = createInflateRaw({ chunkSize: OUTPUT_CHUNK_BYTES });
   const out: Buffer[] = [];
   inflater.on('data', (b: Buffer) => out.push(b));
@@ -189,20 +241,16 @@ async function* inflateMember(pending: Pending, more: () => Promise<boolean>, na
     for (;;) {
       if (pending.length === 0 && !(await more())) {
         // The file ends inside the deflate data.
-        throw corrupt(name);
+        throw fail('truncated');
       }
       const slice = pending.take(SLICE_BYTES);
       let used: number;
       try {
         used = await inflateSlice(inflater, slice);
       } catch {
-        yield* drain();
-        throw corrupt(name);
+        throw fail('damaged');
       }
-      if (failure !== null) {
-        yield* drain();
-        throw corrupt(name);
-      }
+      if (failure !== null) throw fail('damaged');
       yield* drain();
       if (used < slice.length) {
         // The deflate data ended inside this slice (zlib took no more of it): the rest is the trailer and
@@ -212,9 +260,9 @@ async function* inflateMember(pending: Pending, more: () => Promise<boolean>, na
       }
     }
     while (pending.length < 8 && (await more()));
-    if (pending.length < 8) throw corrupt(name);
+    if (pending.length < 8) throw fail('truncated');
     const trailer = pending.peek(8);
-    if (trailer.readUInt32LE(0) !== crc >>> 0 || trailer.readUInt32LE(4) !== size) throw corrupt(name);
+    if (trailer.readUInt32LE(0) !== crc >>> 0 || trailer.readUInt32LE(4) !== size) throw fail('damaged');
     pending.consume(8);
   } finally {
     inflater.destroy();

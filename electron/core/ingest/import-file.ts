@@ -3,7 +3,8 @@ import { readFile, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { inflateGzipMembers, type GzipTail } from './gzip-members';
+import { gzipFailureMessage, inflateGzipMembers, type GzipTail } from './gzip-members';
+import { checkGzipFile, isGzipFile } from './gzip-check';
 import type { IngestFormat, IngestSummary } from '../../../shared/contract/events';
 import { AttestError } from '../../../shared/result';
 import { signCheckpoint } from '../chain/checkpoint';
@@ -46,8 +47,9 @@ export interface ImportProgress {
   eventsPerSec: number;
   etaMs: number | null;
   state: 'running' | 'done' | 'cancelled' | 'failed';
-  /** scanning: the pass over a syslog file for its years, before the import (syslog-years.ts). */
-  phase?: 'scanning' | 'importing';
+  /** checking: the pass that checks a gzip's every member (gzip-check.ts); scanning: the pass over a syslog
+   * file for its years (syslog-years.ts); both before the import. */
+  phase?: 'checking' | 'scanning' | 'importing';
 }
 
 export interface ImportFileOptions {
@@ -325,16 +327,40 @@ interface ImportPlan {
   close(): void;
 }
 
+/**
+ * For a gzip: the first member its check found damaged (its records are then never read), after which
+ * the import stops with an error; undefined for a sound gzip, one only cut short (what comes before the
+ * cut is read), or another file. A damaged first member refuses the whole file here.
+ */
+async function damagedGzipMember(filePath: string, name: string, opts: ImportFileOptions): Promise<number | undefined> {
+  if (!(await isGzipFile(filePath).catch(() => false))) return undefined;
+  const onProgress = opts.onProgress;
+  const checked = await checkGzipFile(filePath, name, {
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(onProgress ? { onProgress: (bytesRead: number, bytesTotal: number) => onProgress({ file: name, bytesRead, bytesTotal, events: 0, eventsPerSec: 0, etaMs: null, state: 'running', phase: 'checking' }) } : {}),
+  });
+  const failure = checked?.failure;
+  if (failure === undefined || failure.kind === 'truncated') return undefined;
+  if (failure.member === 0) throw new AttestError('IO', gzipFailureMessage(name, failure));
+  return failure.member;
+}
+
 const CR_LINES_NOTE = 'lines end with a bare CR (classic Mac OS line endings): each CR was read as the end of a line';
 
 async function planImport(db: Db, filePath: string, name: string, opts: ImportFileOptions, now: number): Promise<ImportPlan> {
   // The stored form of the name (NFKC), or a refusal of a name that passes for another.
   if (opts.source !== undefined) opts = { ...opts, source: sourceNameOf(opts.source) };
   const sniff = await sniffSignedFile(filePath);
-  if (sniff.signed) return planSigned(db, filePath, name, opts, now, sniff.issuer, sniff.gzip);
+  const stopAtMember = await damagedGzipMember(filePath, name, opts);
+  if (sniff.signed) return planSigned(db, filePath, name, opts, now, sniff.issuer, sniff.gzip, stopAtMember);
   const sourceName = opts.source ?? opts.format;
   const requested = sourceName !== undefined ? getSourceSettings(db, sourceName) : null;
-  const input = await openInput(filePath, { ...(opts.format ? { format: opts.format } : {}), csvMapping: requested?.csvMapping ?? null, name });
+  const input = await openInput(filePath, {
+    ...(opts.format ? { format: opts.format } : {}),
+    csvMapping: requested?.csvMapping ?? null,
+    name,
+    ...(stopAtMember !== undefined ? { gzipStopAtMember: stopAtMember } : {}),
+  });
   const source = resolveSource(db, opts.source ?? input.format, now);
   const ctx = parseContext(source, now, input.csvHeader, opts);
   if (input.csvMapping) ctx.csvMapping = input.csvMapping;
@@ -521,7 +547,7 @@ async function runPlainParallel(run: PlainRun, script: string): Promise<BatchSta
   }
 }
 
-async function planSigned(db: Db, filePath: string, name: string, opts: ImportFileOptions, now: number, issuer: string | null, gzip: boolean): Promise<ImportPlan> {
+async function planSigned(db: Db, filePath: string, name: string, opts: ImportFileOptions, now: number, issuer: string | null, gzip: boolean, stopAtMember: number | undefined): Promise<ImportPlan> {
   let source: SourceSettings | null = null;
   if (opts.source !== undefined) {
     source = getSourceSettings(db, opts.source);
@@ -547,15 +573,27 @@ async function planSigned(db: Db, filePath: string, name: string, opts: ImportFi
     }
   }
   const tail: GzipTail = { trailingBytes: 0 };
-  const counted = (): AsyncGenerator<Buffer> => (gzip ? inflateGzipMembers(fileChunks(), name, tail) : fileChunks());
+  const counted = (): AsyncGenerator<Buffer> => (gzip ? inflateGzipMembers(fileChunks(), name, tail, stopAtMember !== undefined ? { stopAtMember } : {}) : fileChunks());
   const records = splitRecords(counted(), new LineSplitter())[Symbol.asyncIterator]();
   // The payload's format: as requested, else recognised from the first line whose signature verifies (a
   // forged or broken first line must not decide how the authentic ones are read), else from the first line.
   let format: IngestFormat | null = opts.format ?? null;
   const pending: RawRecord[] = [];
+  // A read error among the first lines (a gzip cut short) ends the probe: the lines read before it are
+  // imported, and the error is met again after them (it refused the whole file).
+  let readError: unknown = null;
+  const nextRecord = async (): Promise<IteratorResult<RawRecord>> => {
+    try {
+      return await records.next();
+    } catch (e) {
+      if (pending.length === 0) throw e;
+      readError = e;
+      return { done: true, value: undefined };
+    }
+  };
   if (format === null) {
     while (format === null && pending.length < FORMAT_PROBE_LINES) {
-      const next = await records.next();
+      const next = await nextRecord();
       if (next.done) break;
       pending.push(next.value);
       const verified = next.value.error === undefined ? await verifier.verify(next.value.raw) : null;
@@ -565,7 +603,7 @@ async function planSigned(db: Db, filePath: string, name: string, opts: ImportFi
     }
     format ??= detectSignedFormat(pending[0]);
   } else {
-    const first = await records.next();
+    const first = await nextRecord();
     if (!first.done) pending.push(first.value);
   }
   if (format === null) {
@@ -583,6 +621,7 @@ async function planSigned(db: Db, filePath: string, name: string, opts: ImportFi
   const options = optionsOf(resolved, source, ctx, { gzip, signed: true });
   async function* all(): AsyncGenerator<RawRecord> {
     yield* pending;
+    if (readError !== null) throw readError;
     for (;;) {
       const r = await records.next();
       if (r.done) return;
@@ -676,6 +715,11 @@ async function runSigned(
     }
     committer.commit();
     return 'done';
+  } catch (err) {
+    // A read error part-way: what was read and checked before it is committed and counted (a signed gzip
+    // cut short lost up to a whole chunk of verified records).
+    commitQuietly(committer);
+    throw err;
   } finally {
     await ahead.close();
   }

@@ -45,6 +45,8 @@ export interface OpenInputOptions {
   csvMapping?: Record<string, string> | null;
   /** The file as the operator knows it, for messages (an upload is stored under a name of its own). */
   name?: string;
+  /** A gzip: the member its check found damaged (gzip-check.ts); reading stops, with an error, where it starts. */
+  gzipStopAtMember?: number;
 }
 
 function ioError(name: string, e: unknown): AttestError {
@@ -90,6 +92,13 @@ async function* fileChunks(fh: FileHandle, name: string, counter: { bytes: numbe
     if (pending !== null) await pending.catch(() => undefined);
     await fh.close().catch(() => undefined);
   }
+}
+
+/** The chunks read before a read error, then the error. */
+async function* replayThenFail(head: Buffer[], error: unknown): AsyncGenerator<Buffer> {
+  for (const chunk of head) yield chunk;
+  head.length = 0;
+  throw error;
 }
 
 /** Replays the chunks read for detection, then continues with the rest of the stream. */
@@ -151,11 +160,14 @@ export async function openInput(path: string, opts: OpenInputOptions): Promise<O
   const gzip = firstChunk.length >= 2 && firstChunk[0] === 0x1f && firstChunk[1] === 0x8b;
   const compressed = replay(firstChunk.length > 0 ? [firstChunk] : [], raw);
   const tail: GzipTail = { trailingBytes: 0 };
-  const decoded = gzip ? inflateGzipMembers(compressed, name, tail) : compressed;
+  const decoded = gzip ? inflateGzipMembers(compressed, name, tail, opts.gzipStopAtMember !== undefined ? { stopAtMember: opts.gzipStopAtMember } : {}) : compressed;
 
   // Read ahead far enough to detect, keeping what was read for the splitter.
   const head: Buffer[] = [];
   let headBytes = 0;
+  // A gzip that breaks within the sample: what came before the break is detected and imported, and the
+  // error is met again where the records reach it (it made the whole file NOT IMPORTED).
+  let headError: unknown = null;
   try {
     while (headBytes < DETECT_SAMPLE_BYTES) {
       const r = await decoded.next();
@@ -165,7 +177,8 @@ export async function openInput(path: string, opts: OpenInputOptions): Promise<O
     }
   } catch (e) {
     await decoded.return(undefined).catch(() => undefined);
-    throw e;
+    if (!gzip || headBytes === 0) throw e;
+    headError = e;
   }
   const headSample = Buffer.concat(head).subarray(0, DETECT_SAMPLE_BYTES);
   const crLines = endsLinesWithCr(headSample);
@@ -188,7 +201,7 @@ export async function openInput(path: string, opts: OpenInputOptions): Promise<O
     csvDelimiter = detectCsvDelimiter((nl === -1 ? body : body.subarray(0, nl)).toString('utf8'));
   }
 
-  const batches = splitRecordBatches(replay(head, decoded), splitterFor(format, jsonLayout, csvDelimiter, crLines ? CR : LF));
+  const batches = splitRecordBatches(headError === null ? replay(head, decoded) : replayThenFail(head, headError), splitterFor(format, jsonLayout, csvDelimiter, crLines ? CR : LF));
   let pendingBatch: RawRecord[] = [];
   const result: OpenedInput = {
     format,

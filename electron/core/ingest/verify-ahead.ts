@@ -18,6 +18,8 @@ export class VerifyAhead {
   private readonly queue: VerifyingRecord[] = [];
   private queuedBytes = 0;
   private done = false;
+  /** A read error met while reading ahead: thrown once the records read before it are taken. */
+  private readError: { error: unknown } | null = null;
 
   constructor(records: AsyncIterable<RawRecord>, private readonly verifier: SignedBatchVerifier) {
     this.iterator = records[Symbol.asyncIterator]();
@@ -25,7 +27,14 @@ export class VerifyAhead {
 
   async next(): Promise<VerifyingRecord | null> {
     while (!this.done && this.queue.length < VERIFY_AHEAD_RECORDS && (this.queue.length === 0 || this.queuedBytes < VERIFY_AHEAD_BYTES)) {
-      const next = await this.iterator.next();
+      let next: IteratorResult<RawRecord>;
+      try {
+        next = await this.iterator.next();
+      } catch (error) {
+        this.done = true;
+        this.readError = { error };
+        break;
+      }
       if (next.done) {
         this.done = true;
         break;
@@ -39,7 +48,10 @@ export class VerifyAhead {
       this.queuedBytes += record.raw.length;
     }
     const item = this.queue.shift();
-    if (item === undefined) return null;
+    if (item === undefined) {
+      if (this.readError !== null) throw this.readError.error;
+      return null;
+    }
     this.queuedBytes -= item.record.raw.length;
     return item;
   }

@@ -126,7 +126,7 @@ describe('attest CLI: ingest, events, verify, checkpoint', () => {
     fs.writeFileSync(cut, whole.subarray(0, Math.floor(whole.length * 0.6)));
     const r = attest(['ingest', '--vault', vault, cut], { env });
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^cut\.jsonl\.gz: STOPPED PART-WAY — Could not decompress cut\.jsonl\.gz: the gzip data is corrupt or truncated\.\n {2}read [\d,]+ = imported [\d,]+ \+ duplicates 0 \+ quarantined \d+ {2}\(batch \d+\): the records before the error are kept\n$/);
+    expect(r.stdout).toMatch(/^cut\.jsonl\.gz: STOPPED PART-WAY — Could not decompress cut\.jsonl\.gz: the gzip data is corrupt or truncated \(the file ends inside its first gzip member\)\.\n {2}read [\d,]+ = imported [\d,]+ \+ duplicates 0 \+ quarantined \d+ {2}\(batch \d+\): the records before the error are kept\n$/);
     expect(r.stdout).not.toMatch(/NOT IMPORTED/);
   });
 

@@ -110,16 +110,19 @@ export function ImportPanel({ onImported }: { onImported: () => void }) {
           <ProgressBar
             value={state.progress ? state.progress.bytesRead : null}
             max={state.progress?.bytesTotal || 1}
-            label={state.progress?.phase === 'scanning' ? 'Reading the dates for their years' : 'Import progress'}
+            label={state.progress?.phase === 'scanning' ? 'Reading the dates for their years' : state.progress?.phase === 'checking' ? 'Checking the gzip data' : 'Import progress'}
             valueText={state.progress ? `${formatBytes(state.progress.bytesRead)} of ${formatBytes(state.progress.bytesTotal)}` : 'Starting'}
           />
           <div className="progress-line">
             <p className="progress-text">
-              {state.progress?.phase === 'scanning' ? (
+              {state.progress?.phase === 'scanning' || state.progress?.phase === 'checking' ? (
                 <>
                   {state.progress.fileCount > 1 && `File ${state.progress.fileIndex + 1} of ${state.progress.fileCount}: `}
-                  <span className="progress-file">{state.progress.file}</span> · reading its dates first, for the years they
-                  do not carry (nothing is imported yet) · {formatBytes(state.progress.bytesRead)} of {formatBytes(state.progress.bytesTotal)}
+                  <span className="progress-file">{state.progress.file}</span> ·{' '}
+                  {state.progress.phase === 'scanning'
+                    ? 'reading its dates first, for the years they do not carry'
+                    : 'checking every part of the gzip data first, so no damaged record is imported'}{' '}
+                  (nothing is imported yet) · {formatBytes(state.progress.bytesRead)} of {formatBytes(state.progress.bytesTotal)}
                 </>
               ) : state.progress ? (
                 <>

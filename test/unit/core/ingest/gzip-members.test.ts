@@ -98,6 +98,40 @@ describe('inflateGzipMembers', () => {
     expect(r.out.equals(text)).toBe(true);
   });
 
+  it('says which member failed and why, and stops where a damaged member starts when told to', async () => {
+    const second = gzipSync(lines(200, 'b'));
+    const damaged = Buffer.from(second);
+    damaged.writeUInt8(damaged.readUInt8(40) ^ 0xff, 40); // inside the deflate data
+    const tail: GzipTail = { trailingBytes: 0 };
+    const parts: Buffer[] = [];
+    // A damaged deflate stream used to leave the write's callback uncalled: the read hung, and the import
+    // thread exited with nothing pending ("The import worker stopped unexpectedly").
+    await expect(
+      (async () => {
+        for await (const b of inflateGzipMembers(chunked(Buffer.concat([gz, damaged]), 4096), 'x.gz', tail)) parts.push(b);
+      })(),
+    ).rejects.toThrow(/member 2 fails its integrity check/);
+    expect(tail.failure).toEqual({ member: 1, kind: 'damaged' });
+    expect(Buffer.concat(parts).subarray(0, text.length).equals(text)).toBe(true);
+
+    const told: Buffer[] = [];
+    const stopped = { trailingBytes: 0 } as GzipTail;
+    await expect(
+      (async () => {
+        for await (const b of inflateGzipMembers(chunked(Buffer.concat([gz, damaged]), 4096), 'x.gz', stopped, { stopAtMember: 1 })) told.push(b);
+      })(),
+    ).rejects.toThrow(/member 2 fails its integrity check: none of its records were imported/);
+    expect(Buffer.concat(told).equals(text)).toBe(true);
+  });
+
+  it('takes a file cut inside the next member\'s header as cut, not as bytes after the data', async () => {
+    for (const cut of [1, 2, 6]) {
+      const r = await inflate(Buffer.concat([gz, gzipSync(lines(10, 'b')).subarray(0, cut)]));
+      expect(r.error, `cut after ${cut}`).toMatch(/the file ends inside its gzip member 2/);
+      expect(r.out.equals(text)).toBe(true);
+    }
+  });
+
   it('refuses a first member that is no gzip member', async () => {
     expect((await inflate(Buffer.from([0x1f, 0x8b, 7, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3]))).error).toMatch(/corrupt or truncated/);
     expect((await inflate(Buffer.from([0x1f, 0x8b]))).error).toMatch(/corrupt or truncated/);

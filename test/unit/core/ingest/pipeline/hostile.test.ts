@@ -164,6 +164,46 @@ describe('hostile corpus', () => {
     expect(s.notes).toContain(gzipTrailingNote(17));
   });
 
+  it.each([false, true])('imports none of a gzip member that fails its integrity check, and all of those before it (parse thread: %s)', async (threaded) => {
+    const base = threaded ? 900_000 : 950_000;
+    const good = gzipSync(Buffer.from(ocsfLines(2_000, base)));
+    // Stored (level 0), so a changed byte decodes silently to another record: only the CRC-32 tells.
+    const altered = Buffer.from(gzipSync(Buffer.from(ocsfLines(50, base + 10_000)), { level: 0 }));
+    const at = altered.indexOf('"uid"') + 8;
+    altered.writeUInt8(altered.readUInt8(at) ^ 0x01, at);
+    const brokenDeflate = Buffer.from(gzipSync(Buffer.from(ocsfLines(50, base + 20_000))));
+    brokenDeflate.writeUInt8(brokenDeflate.readUInt8(30) ^ 0xff, 30);
+    for (const [label, second] of [['crc', altered], ['deflate', brokenDeflate]] as const) {
+      const file = vault.input(`damaged-${label}-${threaded}.jsonl.gz`);
+      writeFileSync(file, Buffer.concat([good, second]));
+      const s = await importFile(vault.db, { path: file }, { operator: 'o', now: NOW, format: 'ocsf', ...(threaded ? { parseThreadScript: PARSE_WORKER } : {}) });
+      expect(s.error, label).toMatch(/member 2 fails its integrity check: none of its records were imported/);
+      expectReconciled(vault.db, s, { allowError: true });
+      expect(s.read, label).toBe(2_000);
+    }
+  });
+
+  it('refuses a gzip whose first member is damaged, importing nothing of it', async () => {
+    const damaged = Buffer.from(gzipSync(Buffer.from(ocsfLines(100, 990_000)), { level: 0 }));
+    damaged.writeUInt8(damaged.readUInt8(damaged.length - 9) ^ 0x01, damaged.length - 9);
+    const file = vault.input('damaged-first.jsonl.gz');
+    writeFileSync(file, damaged);
+    const s = await importFile(vault.db, { path: file }, { operator: 'o', now: NOW, format: 'ocsf' });
+    expect(s).toMatchObject({ read: 0, imported: 0, batchId: null });
+    expect(s.error).toMatch(/its first gzip member fails its integrity check/);
+  });
+
+  it('keeps the records before a break that falls within the first 64 KiB (format detection read past it)', async () => {
+    const file = vault.input('small-cut.jsonl.gz');
+    const second = gzipSync(Buffer.from(ocsfLines(100, 995_000)));
+    writeFileSync(file, Buffer.concat([gzipSync(Buffer.from(ocsfLines(40, 996_000))), second.subarray(0, second.length >> 1)]));
+    const s = await importFile(vault.db, { path: file }, { operator: 'o', now: NOW });
+    expect(s.error).toMatch(/the file ends inside its gzip member 2/);
+    expectReconciled(vault.db, s, { allowError: true });
+    expect(s.read).toBeGreaterThanOrEqual(40);
+    expect(s.imported).toBeGreaterThanOrEqual(40);
+  });
+
   it.each([false, true])('a gzip cut part-way keeps and counts every record read before the cut (parse thread: %s)', async (threaded) => {
     const lines = ocsfLines(20_000, 500_000);
     const whole = gzipSync(Buffer.from(lines));

@@ -150,6 +150,22 @@ describe('signed batches', () => {
     expect(s.notes).toContain(gzipTrailingNote(22));
   });
 
+  it('keeps every verified record before a damaged gzip member of a signed file (it kept none of a partial chunk)', async () => {
+    const signedLines = async (n: number, from: number) => {
+      const out: string[] = [];
+      for (let i = 0; i < n; i++) out.push(await sign(signers.ed!, records[(from + i) % records.length]!.replace('"time":', `"metadata":{"uid":"sg-${from + i}"},"time":`)));
+      return out.join('\n') + '\n';
+    };
+    const second = Buffer.from(gzipSync(await signedLines(20, 500)));
+    second.writeUInt8(second.readUInt8(second.length - 8) ^ 0x01, second.length - 8);
+    const file = vault.input('signed-damaged.jws.gz');
+    writeFileSync(file, Buffer.concat([gzipSync(await signedLines(150, 300)), second]));
+    const s = await importFile(vault.db, { path: file }, { operator: 'o', now: NOW });
+    expect(s.error).toMatch(/member 2 fails its integrity check/);
+    expectReconciled(vault.db, s, { allowError: true });
+    expect(s).toMatchObject({ read: 150, imported: 150 });
+  });
+
   it('one JWS whose payload is a batch: a JSON array, or JSON Lines', async () => {
     const arrayFile = vault.input('array.jws');
     writeFileSync(arrayFile, await sign(signers.ed!, `[${records.slice(0, 3).join(',')}]`));
