@@ -1,5 +1,5 @@
 import type { IngestFormat } from '../../../shared/contract/events';
-import { datedHeaderTime, yearlessHeaderTime } from './formats/syslog-header';
+import { datedLineForYears, yearlessHeaderTime } from './formats/syslog-header';
 import type { ParseContext } from './parse-types';
 import { openInput } from './read-records';
 import { wallToUtcMs, zoneResolver } from './time';
@@ -83,7 +83,7 @@ export async function inferSyslogYears(filePath: string, name: string, format: I
         if (record.error !== undefined) continue;
         const head = record.raw.subarray(0, HEADER_BYTES).toString('latin1');
         const t = yearlessHeaderTime(head);
-        const dated = t === null ? datedHeaderTime(head) : null;
+        const dated = t === null ? datedLineForYears(head, ctx.now) : null;
         if (t === null && dated === null) continue;
         const before = track.rollovers;
         const offset = trackYear(track, (t ?? dated)!);
@@ -106,7 +106,10 @@ export async function inferSyslogYears(filePath: string, name: string, format: I
   const latest = latestOf(track);
   if (latest === null || yearless === 0) return null;
   const years = (first: number, basis: InferredYears['basis'], agreeing: number): InferredYears | null => {
-    const wall = wallToUtcMs({ ...latest, year: first + track.rollovers });
+    // A latest date of 29 February in a year without one (its line is quarantined as no date) is recorded
+    // as the 28th: it must not void the years the file's other lines give.
+    const year = first + track.rollovers;
+    const wall = wallToUtcMs({ ...latest, year }) ?? wallToUtcMs({ ...latest, year, day: 28 });
     if (wall === null) return null;
     return {
       first,
@@ -126,14 +129,17 @@ export async function inferSyslogYears(filePath: string, name: string, format: I
     if (dated !== null) return dated;
   }
   const thisYear = new Date(ctx.now).getUTCFullYear();
-  for (let year = thisYear; year >= thisYear - YEARS_BACK; year--) {
-    const first = year - track.rollovers;
-    // A 29 February in the file must fall in a leap year: the latest date alone could put it in 2026.
-    if ([...leapOffsets].some((o) => !isLeapYear(first + o))) continue;
-    const wall = wallToUtcMs({ ...latest, year });
-    if (wall === null) continue;
-    const ms = resolver.toUtc(wall);
-    if (ms <= ctx.now + DAY_MS) return { first, last: year, latestMs: ms, changes: changes.map(([line, o, at]) => [line, first + o, at]), basis: 'latest-date', datedLines, datedDisagreeing: 0 };
+  // A 29 February in the file must fall in a leap year: the latest date alone could put it in 2026. When
+  // no year fits every one of them (two a year apart: one is wrong), the latest date decides alone.
+  for (const leapYearsCount of [true, false]) {
+    for (let year = thisYear; year >= thisYear - YEARS_BACK; year--) {
+      const first = year - track.rollovers;
+      if (leapYearsCount && [...leapOffsets].some((o) => !isLeapYear(first + o))) continue;
+      const wall = wallToUtcMs({ ...latest, year });
+      if (wall === null) continue;
+      const ms = resolver.toUtc(wall);
+      if (ms <= ctx.now + DAY_MS) return { first, last: year, latestMs: ms, changes: changes.map(([line, o, at]) => [line, first + o, at]), basis: 'latest-date', datedLines, datedDisagreeing: 0 };
+    }
   }
   return null;
 }

@@ -4,10 +4,11 @@ const MIN_TIME = Date.UTC(1990, 0, 1);
 const YEAR_MS = 366 * 24 * 3600 * 1000;
 
 /** Why a time is not plausible for an audit event, or null when it is. */
-export function implausibleTime(ms: number, now: number): string | null {
+export function implausibleTime(ms: number, now: number, written: 'number' | 'text' = 'number'): string | null {
   if (!Number.isFinite(ms)) return 'time is not a finite number';
   if (ms < MIN_TIME) {
-    const hint = ms > 0 && ms < 1e11 ? ' (it looks like seconds; milliseconds are expected)' : '';
+    // Only a number can be seconds taken for milliseconds; a syslog date of 1970 is a clock that was reset.
+    const hint = written === 'number' && ms > 0 && ms < 1e11 ? ' (it looks like seconds; milliseconds are expected)' : '';
     return `time ${describe(ms)} is before 1990-01-01${hint}`;
   }
   if (ms > now + YEAR_MS) return `time ${describe(ms)} is more than one year in the future`;

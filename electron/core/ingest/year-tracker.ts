@@ -67,6 +67,11 @@ export function trackYear(track: YearTrack, t: YearlessTime): number {
   return track.year;
 }
 
+/** The year trackYear would give a timestamp at this point of the file, without moving the track on. */
+export function yearAt(track: YearTrack, t: YearlessTime): number {
+  return trackYear({ year: track.year, latest: track.latest, rollovers: track.rollovers }, t);
+}
+
 /** The latest timestamp of a track as wall-clock fields (its year included), or null before the first. */
 export function latestOf(track: YearTrack): (YearlessTime & { year: number }) | null {
   if (track.latest === null) return null;

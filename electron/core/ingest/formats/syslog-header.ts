@@ -1,7 +1,7 @@
 import type { ParseContext } from '../parse-types';
 import { resolveWallTime } from '../syslog-time';
-import { fixedOffsetMinutes, monthNumber, parseIsoTime, wallTimeOf, wallToUtcMs } from '../time';
-import { trackYear, type YearlessTime } from '../year-tracker';
+import { fixedOffsetMinutes, implausibleTime, monthNumber, parseIsoTime, wallTimeOf, wallToUtcMs } from '../time';
+import { trackYear, yearAt, type YearlessTime } from '../year-tracker';
 
 /** What a syslog header says, whichever RFC it follows. */
 export interface SyslogHeader {
@@ -37,10 +37,7 @@ function pri(s: string | undefined): number | undefined {
 export function parseSyslogHeader(line: string, ctx: ParseContext): SyslogHeader {
   // Lines that carry their year move the count of New Years on too, as they did in the pass that inferred
   // the years from them (syslog-years.ts): the two must count alike.
-  if (ctx.yearTrack?.countsDated) {
-    const dated = datedHeaderTime(line);
-    if (dated !== null) trackYear(ctx.yearTrack, dated);
-  }
+  const givenYearNote = ctx.yearTrack ? countDatedLine(line, ctx) : null;
   let m = RFC5424.exec(line);
   if (m) {
     const h: SyslogHeader = { rfc: '5424', pri: pri(m[1]), time: null, notes: [], msg: '' };
@@ -69,6 +66,7 @@ export function parseSyslogHeader(line: string, ctx: ParseContext): SyslogHeader
     let msg = rest.slice(sdEnd).replace(/^ /, '');
     if (msg.charCodeAt(0) === 0xfeff) msg = msg.slice(1);
     h.msg = msg;
+    if (givenYearNote !== null) h.notes.push(givenYearNote);
     return h;
   }
 
@@ -136,7 +134,38 @@ export function parseSyslogHeader(line: string, ctx: ParseContext): SyslogHeader
     rest = rest.slice(tag[0].length);
   }
   h.msg = rest;
+  if (givenYearNote !== null) h.notes.push(givenYearNote);
   return h;
+}
+
+/**
+ * A line that carries its year, in a file whose yearless lines are counted in years (ctx.yearTrack):
+ * with years inferred from such lines, it moves the count on as it did in that pass (syslog-years.ts);
+ * with a year given, it is checked against it, and a note says when they disagree (the year given may be
+ * wrong). Dates the import refuses (a clock reset to 1970, one years ahead) are no evidence either way.
+ */
+function countDatedLine(line: string, ctx: ParseContext): string | null {
+  const track = ctx.yearTrack!;
+  const dated = datedLineForYears(line, ctx.now);
+  if (dated === null) return null;
+  if (track.countsDated) {
+    trackYear(track, dated);
+    return null;
+  }
+  return yearAt(track, dated) === dated.year ? null : givenYearDisagreement(ctx);
+}
+
+function givenYearDisagreement(ctx: ParseContext): string {
+  const given = ctx.syslogYearFrom === 'option' ? 'given for this import' : 'taken from the source settings';
+  return `lines that carry their own year disagree with the year ${given} for the lines without one (counted on at each New Year): that year may be wrong`;
+}
+
+/** datedHeaderTime, when the date is one the import accepts (implausibleTime): evidence for the years. */
+export function datedLineForYears(line: string, now: number): (YearlessTime & { year: number }) | null {
+  const dated = datedHeaderTime(line);
+  if (dated === null) return null;
+  const ms = wallToUtcMs(dated);
+  return ms !== null && implausibleTime(ms, now) === null ? dated : null;
 }
 
 /**

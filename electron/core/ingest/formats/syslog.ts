@@ -17,7 +17,7 @@ export function parseSyslogText(text: string, ctx: ParseContext): ParseOutcome {
   const h = parseSyslogHeader(line, ctx);
   if (h.msg.startsWith('CEF:')) return parseCefText(h.msg, ctx, h);
   if (h.time === null) return failed(h.timeProblem ?? 'the syslog line has no usable timestamp');
-  const bad = implausibleTime(h.time, ctx.now);
+  const bad = implausibleTime(h.time, ctx.now, 'text');
   if (bad) return failed(bad);
 
   const notes = h.notes.length > 0 ? h.notes : undefined;

@@ -286,6 +286,65 @@ describe('a syslog file that mixes lines with and without a year', () => {
   });
 });
 
+describe('lines that carry a year, against the outside probe (probe6)', () => {
+  let vault: PipelineVault;
+  beforeEach(() => {
+    vault = createPipelineVault();
+  });
+  afterEach(() => vault.cleanup());
+
+  const importLines = async (lines: string[], extra: { syslogYear?: number } = {}) => {
+    const file = path.join(vault.dir, 'p6.log');
+    writeFileSync(file, lines.join('\n'));
+    const s = await importFile(vault.db, { path: file }, { operator: 'tester', now: READ_ON, vaultId: VAULT_ID, ...extra });
+    expectReconciled(vault.db, s);
+    const byUser = new Map<string, string>();
+    for (const json of vault.db.prepare("SELECT e.event FROM events e JOIN sources s ON s.id = e.source_id WHERE s.name != 'attest'").pluck().all() as string[]) {
+      const e = JSON.parse(json) as { time: number; actor?: { user?: { name?: string } } };
+      byUser.set(e.actor?.user?.name ?? '?', new Date(e.time).toISOString().slice(0, 10));
+    }
+    return { s, byUser };
+  };
+  const failed = (user: string, when: string) => `${when} h1 sshd[1]: Failed password for ${user} from 10.0.0.1 port 22 ssh2`;
+  const dated = (user: string, iso: string) => `<38>1 ${iso} h1 sshd 1 - - Failed password for ${user} from 10.0.0.2 port 22 ssh2`;
+
+  it('keeps the dated lines\' years when the latest yearless date is a 29 February those years do not have', async () => {
+    // It fell back on the latest-date rule and put Jan 1 a year later than the dated line before it.
+    const { s, byUser } = await importLines([dated('u01', '2022-12-30T10:00:00Z'), failed('u02', 'Jan  1 10:00:00'), failed('u03', 'Feb 29 10:00:00')]);
+    expect(byUser.get('u02')).toBe('2023-01-01');
+    expect(s.quarantined).toBe(1);
+  });
+
+  it('does not give up on the years when two 29 Februaries a year apart cannot both be right', async () => {
+    const { byUser } = await importLines([
+      failed('u01', 'Nov 10 10:00:00'), dated('u02', '2023-12-10T10:00:00Z'), failed('u03', 'Jan 10 10:00:00'), failed('u04', 'Feb 29 10:00:00'),
+      failed('u05', 'Mar 10 10:00:00'), failed('u07', 'Dec 10 10:00:00'), failed('u08', 'Jan 10 10:00:00'), failed('u09', 'Feb 29 10:00:00'),
+    ]);
+    expect(Object.fromEntries(byUser)).toMatchObject({ u01: '2023-11-10', u03: '2024-01-10', u04: '2024-02-29', u05: '2024-03-10', u07: '2024-12-10', u08: '2025-01-10' });
+    // Without a dated line: the latest date decides, and the impossible Feb 29 is quarantined.
+    const { byUser: alone } = await importLines([failed('v01', 'Feb 29 10:00:00'), failed('v02', 'Dec 10 10:00:00'), failed('v03', 'Feb 29 10:00:00')]);
+    expect([...alone.keys()].filter((u) => u.startsWith('v'))).toHaveLength(2);
+  });
+
+  it('takes no evidence from dated lines the import refuses (a clock reset to 1970, one years ahead)', async () => {
+    const { byUser } = await importLines([failed('w01', 'Mar  1 10:00:00'), dated('w02', '2030-03-01T10:05:00Z'), dated('w03', '2030-03-01T10:15:00Z'), dated('w04', '2025-03-01T10:20:00Z'), failed('w05', 'Mar  1 10:30:00')]);
+    expect(byUser.get('w01')).toBe('2025-03-01');
+    expect(byUser.get('w05')).toBe('2025-03-01');
+    const reset = await importLines([failed('x01', 'Mar  1 10:00:00'), dated('x02', '1970-01-01T00:15:00Z'), failed('x03', 'Mar  2 10:00:00')]);
+    expect(reset.byUser.get('x03')).toBe('2026-03-02');
+    // A syslog date is text: no "looks like seconds" hint, which is about numbers.
+    const reason = vault.db.prepare("SELECT reason FROM quarantine WHERE reason LIKE '%1970-01-01T00:15%'").pluck().get() as string;
+    expect(reason).toBe('time 1970-01-01T00:15:00.000Z is before 1990-01-01');
+  });
+
+  it('says when lines that carry a year disagree with the year given for the others', async () => {
+    const { s } = await importLines([failed('y01', 'Jan  5 10:00:00'), dated('y02', '2024-03-01T10:00:00Z'), failed('y03', 'Jun  1 10:00:00')], { syslogYear: 2021 });
+    expect(s.notes).toContain('lines that carry their own year disagree with the year given for this import for the lines without one (counted on at each New Year): that year may be wrong');
+    const agreeing = await importLines([failed('z01', 'Jan  5 10:00:00'), dated('z02', '2021-03-01T10:00:00Z')], { syslogYear: 2021 });
+    expect((agreeing.s.notes ?? []).some((n) => n.includes('disagree'))).toBe(false);
+  });
+});
+
 describe('datedHeaderTime', () => {
   it('reads the date a header carries, as written or in UTC when it has an offset', () => {
     expect(datedHeaderTime('<34>1 2025-01-03T10:00:00.123Z h1 sshd 3 - - x')).toMatchObject({ year: 2025, month: 1, day: 3, hour: 10, ms: 123 });
