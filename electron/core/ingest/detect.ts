@@ -22,6 +22,22 @@ function firstNonSpace(buf: Buffer): number {
   return -1;
 }
 
+/**
+ * Where the line holding the first character other than a BOM, space, tab or line break starts; -1 when
+ * there is none. A log may start with blank lines, more than detection's sample holds.
+ */
+export function firstContentLine(buf: Buffer): number {
+  let i = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+  for (; i < buf.length; i++) {
+    const b = buf[i];
+    if (b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09) break;
+  }
+  if (i === buf.length) return -1;
+  let start = i;
+  while (start > 0 && buf[start - 1] !== 0x0a && buf[start - 1] !== 0x0d) start--;
+  return start;
+}
+
 /** The format of a file from its first bytes (already decompressed), or null when none fits. */
 export function detectFormat(sample: Buffer): IngestFormat | null {
   const s = stripBomSync(sample.subarray(0, DETECT_SAMPLE_BYTES));

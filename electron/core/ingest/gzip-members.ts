@@ -268,3 +268,26 @@ async function* inflateMember(pending: Pending, more: () => Promise<boolean>, fa
     inflater.destroy();
   }
 }
+
+async function* oneChunk(b: Buffer): AsyncGenerator<Buffer> {
+  yield b;
+}
+
+/**
+ * What the first bytes of a gzip (a sample read from its start) inflate to, at most `limit` bytes: as far
+ * as they go, whatever follows (the sample's cut, bytes after the data). Empty when nothing inflates.
+ */
+export async function inflateHead(head: Buffer, limit: number): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let length = 0;
+  try {
+    for await (const b of inflateGzipMembers(oneChunk(head), 'the file', { trailingBytes: 0 })) {
+      parts.push(b);
+      length += b.length;
+      if (length >= limit) break;
+    }
+  } catch {
+    // The sample ends inside the data, or the data is damaged: what inflated before is the head.
+  }
+  return Buffer.concat(parts).subarray(0, limit);
+}

@@ -2,8 +2,7 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { gunzipSync } from 'node:zlib';
-import { gzipFailureMessage, inflateGzipMembers, type GzipTail } from './gzip-members';
+import { gzipFailureMessage, inflateGzipMembers, inflateHead, type GzipTail } from './gzip-members';
 import { checkGzipFile, isGzipFile } from './gzip-check';
 import type { IngestFormat, IngestSummary } from '../../../shared/contract/events';
 import { AttestError } from '../../../shared/result';
@@ -305,9 +304,9 @@ export const EMPTY_FILE_NOTE = 'the file is empty: there was nothing to import';
 async function isBlankFile(file: string, bytes: number): Promise<boolean> {
   if (bytes > 1024 * 1024) return false;
   try {
-    let data = await readFile(file);
+    let data: Buffer = await readFile(file);
     // A gzip of an empty (or blank) file is as empty as the file: inflated at most 1 MiB.
-    if (data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b) data = gunzipSync(data, { maxOutputLength: 1024 * 1024 });
+    if (data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b) data = await inflateHead(data, 1024 * 1024);
     return /^\ufeff?\s*$/.test(data.toString('utf8'));
   } catch {
     return false;

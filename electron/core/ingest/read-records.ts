@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import type { IngestFormat } from '../../../shared/contract/events';
 import { AttestError } from '../../../shared/result';
 import { invalidCsvMappingEntries, missingRequiredCsvFields, suggestCsvMapping } from './csv-mapping';
-import { DETECT_SAMPLE_BYTES, describeUnrecognised, detectFormat, detectJsonLayout, JSON_FORMATS, type JsonLayout } from './detect';
+import { DETECT_SAMPLE_BYTES, describeUnrecognised, detectFormat, detectJsonLayout, firstContentLine, JSON_FORMATS, type JsonLayout } from './detect';
 import { detectCsvDelimiter, headerDelimiters, parseCsvRow } from './formats/csv';
 import type { RawRecord } from './record';
 import { CsvSplitter } from './split/csv-splitter';
@@ -14,6 +14,8 @@ import { CR, endsLinesWithCr, LF, type Splitter } from './split/splitter';
 import { inflateGzipMembers, type GzipTail } from './gzip-members';
 
 const READ_CHUNK_BYTES = 1024 * 1024;
+/** Blank lines read ahead for the first record, for detection, at most. */
+const MAX_BLANK_LEAD_BYTES = 16 * 1024 * 1024;
 
 export interface OpenedInput {
   format: IngestFormat;
@@ -168,19 +170,24 @@ export async function openInput(path: string, opts: OpenInputOptions): Promise<O
   // A gzip that breaks within the sample: what came before the break is detected and imported, and the
   // error is met again where the records reach it (it made the whole file NOT IMPORTED).
   let headError: unknown = null;
+  // Blank lines before the first record do not count towards the sample (a file starting with more than
+  // the sample's worth of them was refused as empty), up to MAX_BLANK_LEAD_BYTES of them.
+  let contentAt = -1;
   try {
-    while (headBytes < DETECT_SAMPLE_BYTES) {
+    while (contentAt === -1 ? headBytes < MAX_BLANK_LEAD_BYTES : headBytes - contentAt < DETECT_SAMPLE_BYTES) {
       const r = await decoded.next();
       if (r.done) break;
       head.push(r.value);
       headBytes += r.value.length;
+      if (contentAt === -1 && firstContentLine(r.value) !== -1) contentAt = firstContentLine(Buffer.concat(head));
     }
   } catch (e) {
     await decoded.return(undefined).catch(() => undefined);
     if (!gzip || headBytes === 0) throw e;
     headError = e;
   }
-  const headSample = Buffer.concat(head).subarray(0, DETECT_SAMPLE_BYTES);
+  const headAll = Buffer.concat(head);
+  const headSample = headAll.subarray(Math.max(0, contentAt), Math.max(0, contentAt) + DETECT_SAMPLE_BYTES);
   const crLines = endsLinesWithCr(headSample);
   const sample = crLines ? crAsLf(headSample) : headSample;
   const close = async (): Promise<void> => {

@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import { inflateGzipMembers } from './gzip-members';
+import { inflateHead } from './gzip-members';
 import { compactVerify, createLocalJWKSet, decodeProtectedHeader, type CompactVerifyResult, type JSONWebKeySet } from 'jose';
 
 /**
@@ -54,30 +54,6 @@ export function looksLikeCompactJws(line: Buffer | string): boolean {
  * Looks at the start of a file: is it compact JWS? Reads at most 64 KiB; returns the protected header's
  * issuer when it could be decoded, so a signed file can find its source by issuer.
  */
-/**
- * What the start of a gzip inflates to, at most SNIFF_INFLATED_BYTES; null when nothing inflates. Read
- * member by member (gzip-members.ts), so bytes after the data (or the cut at the sample's end) do not
- * hide a signed file's first line.
- */
-async function inflatedHead(head: Buffer): Promise<Buffer | null> {
-  const parts: Buffer[] = [];
-  let length = 0;
-  try {
-    for await (const b of inflateGzipMembers(oneChunk(head), 'the file', { trailingBytes: 0 })) {
-      parts.push(b);
-      length += b.length;
-      if (length >= SNIFF_INFLATED_BYTES) break;
-    }
-  } catch {
-    // The sample ends inside the data: what inflated before the cut is the head.
-  }
-  return length === 0 ? null : Buffer.concat(parts).subarray(0, SNIFF_INFLATED_BYTES);
-}
-
-async function* oneChunk(b: Buffer): AsyncGenerator<Buffer> {
-  yield b;
-}
-
 export async function sniffSignedFile(path: string): Promise<{ signed: boolean; issuer: string | null; gzip: boolean }> {
   const handle = await open(path, 'r');
   try {
@@ -90,8 +66,8 @@ export async function sniffSignedFile(path: string): Promise<{ signed: boolean; 
     if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
       // Gzip: look at what the first bytes inflate to (a sync flush inflates a truncated stream as far as
       // it goes), bounded so that a bomb costs a refusal here, not memory (the unsigned path handles it).
-      const inflated = await inflatedHead(head);
-      if (inflated === null) return { signed: false, issuer: null, gzip: false };
+      const inflated = await inflateHead(head, SNIFF_INFLATED_BYTES);
+      if (inflated.length === 0) return { signed: false, issuer: null, gzip: false };
       head = inflated;
       gzip = true;
     }

@@ -335,6 +335,25 @@ describe('empty input', () => {
     writeFileSync(late, '\n\n' + ocsfLines(2));
     expect(await importFile(vault.db, { path: late }, { operator: 't', now: NOW })).toMatchObject({ read: 2, imported: 2, error: null });
   });
+
+  it('reads a file that starts with more blank lines than detection\'s sample holds (probe6: refused as empty)', async () => {
+    const records = ocsfLines(3, 970_000);
+    for (const [name, bytes] of [['blank-lead.jsonl', Buffer.from('\n'.repeat(70_000) + records)], ['blank-lead.jsonl.gz', gzipSync('\r\n'.repeat(40_000) + records)]] as const) {
+      const file = vault.input(name);
+      writeFileSync(file, bytes);
+      const s = await importFile(vault.db, { path: file }, { operator: 't', now: NOW });
+      expect(s, name).toMatchObject({ format: 'ocsf', read: 3, error: null });
+      const lines = vault.db.prepare('SELECT count(*) FROM quarantine WHERE batch_id = ?').pluck().get(s.batchId) as number;
+      expect(lines).toBe(0);
+    }
+  });
+
+  it('takes a gzip of an empty file followed by bytes that are not gzip as empty, like the gzip alone', async () => {
+    const file = vault.input('empty-junk.log.gz');
+    writeFileSync(file, Buffer.concat([gzipSync(''), Buffer.from('JUNKJUNK')]));
+    const s = await importFile(vault.db, { path: file }, { operator: 't', now: NOW });
+    expect(s).toMatchObject({ read: 0, error: null, notes: ['the file is empty: there was nothing to import'] });
+  });
 });
 
 describe('unreadable input', () => {
