@@ -17,6 +17,10 @@ describe('renderProgressLine', () => {
     expect(line).toBe('[##########..........]  50%  file 1/2  50.0 MB/100.0 MB  reading the dates for their years first');
   });
 
+  it('says when it is only checking a gzip before its import', () => {
+    expect(renderProgressLine({ ...base, phase: 'checking' }, 200)).toBe('[##########..........]  50%  file 1/2  50.0 MB/100.0 MB  checking the gzip data first');
+  });
+
   it('fits the terminal', () => {
     expect(renderProgressLine({ ...base, phase: 'scanning' }, 40)).toHaveLength(39);
   });

@@ -62,7 +62,7 @@ describe('ImportPanel', () => {
     expect(await screen.findByRole('link', { name: /8 — review/ })).toBeTruthy();
   });
 
-  it('says so while a syslog file is only being read for the years of its dates, then shows the import', async () => {
+  it('says so while a gzip is checked or a syslog file is read for the years of its dates, then shows the import', async () => {
     const { fake } = renderWithApi(<ImportPanel onImported={() => undefined} />, {
       'ingest:start': () => ({ jobId: 'job-2' }),
       'ingest:result': () => ({ state: 'running', summaries: [] }),
@@ -73,6 +73,9 @@ describe('ImportPanel', () => {
     });
     await waitFor(() => expect(fake.callsTo('ingest:start')).toHaveLength(1));
     const progress = { jobId: 'job-2', file: 'auth.log', fileIndex: 0, fileCount: 1, bytesTotal: 4096, eventsPerSec: 0, etaMs: null, state: 'running' as const };
+    act(() => fake.push({ type: 'ingest:progress', progress: { ...progress, bytesRead: 512, events: 0, phase: 'checking' } }));
+    expect(screen.getByRole('progressbar', { name: 'Checking the gzip data' })).toBeTruthy();
+    expect(screen.getByText(/checking every part of the gzip data first, so no damaged record is imported \(nothing is imported yet\)/)).toBeTruthy();
     act(() => fake.push({ type: 'ingest:progress', progress: { ...progress, bytesRead: 1024, events: 0, phase: 'scanning' } }));
     expect(screen.getByRole('progressbar', { name: 'Reading the dates for their years' }).getAttribute('aria-valuenow')).toBe('25');
     expect(screen.getByText(/reading its dates first, for the years they do not carry \(nothing is imported yet\)/)).toBeTruthy();
