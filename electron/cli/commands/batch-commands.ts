@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { seqRangeText } from '../../../shared/domain/batch-seq-range';
-import { settingTimeText } from '../../../shared/domain/batch-settings';
+import { settingTimeText, yearChangesText } from '../../../shared/domain/batch-settings';
 import type { Batch } from '../../../shared/contract/events';
 import { AttestError } from '../../../shared/result';
 import { findBatch, listBatches } from '../../core/ingest/batches';
@@ -119,7 +119,8 @@ export function batchDetail(b: Batch): string[] {
   if (b.settings.length > 0) {
     lines.push('  settings');
     for (const s of b.settings) {
-      const time = settingTimeText(s.name, parsedValue(s.value));
+      const value = parsedValue(s.value);
+      const time = settingTimeText(s.name, value) ?? yearChangesText(s.name, value);
       lines.push(`    ${s.name} = ${s.value}${time !== null ? `  (${time})` : ''}`);
     }
   }

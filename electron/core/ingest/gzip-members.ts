@@ -25,6 +25,9 @@ export interface GzipTail {
 export interface GzipFailure {
   member: number;
   kind: 'truncated' | 'damaged' | 'header';
+  /** damaged: found only by reading the member itself, after its records were read (the file changed
+   * after the check before the import); otherwise the member was not read. */
+  foundLate?: boolean;
 }
 
 export interface GzipReadOptions {
@@ -39,8 +42,9 @@ export interface GzipReadOptions {
  * ~1,000 times as much (deflate's limit): a small bomb cannot make a single write hold gigabytes. */
 const SLICE_BYTES = 16 * 1024;
 const OUTPUT_CHUNK_BYTES = 256 * 1024;
-/** A header longer than this (a file name or comment field that never ends) is not a gzip header. */
-const MAX_HEADER_BYTES = 64 * 1024;
+/** A header longer than this (a file name or comment field that never ends) is not a gzip header. The
+ * extra field alone may hold 65,535 bytes. */
+const MAX_HEADER_BYTES = 1024 * 1024;
 
 const FHCRC = 0x02;
 const FEXTRA = 0x04;
@@ -118,7 +122,12 @@ function headerLength(b: Buffer, complete: boolean): number {
       p = end + 1;
     }
   }
-  if (flags & FHCRC) p += 2;
+  if (flags & FHCRC) {
+    if (b.length < p + 2) return complete || p + 2 > MAX_HEADER_BYTES ? -1 : 0;
+    // The low 16 bits of the CRC-32 of the header before it (RFC 1952 2.3.1): gzip -t checks it too.
+    if (b.readUInt16LE(p) !== (crc32(b.subarray(0, p)) & 0xffff)) return -1;
+    p += 2;
+  }
   if (b.length < p) return complete || p > MAX_HEADER_BYTES ? -1 : 0;
   return p;
 }
@@ -152,6 +161,9 @@ export function gzipFailureMessage(name: string, f: GzipFailure): string {
   const which = f.member === 0 ? 'its first gzip member' : `its gzip member ${f.member + 1}`;
   if (f.kind === 'truncated') return `Could not decompress ${name}: the gzip data is corrupt or truncated (the file ends inside ${which}).`;
   if (f.kind === 'header') return `Could not decompress ${name}: the gzip data is corrupt or truncated (${which} has no valid gzip header).`;
+  if (f.foundLate) {
+    return `Could not decompress ${name}: the gzip data is corrupt or truncated (${which} fails its integrity check, which it passed when the file was checked before the import: the file changed meanwhile, and the records read from that member before the failure were imported; compare the file's SHA-256 with the batch's).`;
+  }
   return `Could not decompress ${name}: the gzip data is corrupt or truncated (${which} fails its integrity check: none of its records were imported, as any of them may be wrong).`;
 }
 
@@ -209,7 +221,8 @@ export async function* inflateGzipMembers(source: AsyncIterable<Buffer>, name: s
       }
       if (options.stopAtMember === members) throw fail({ member: members, kind: 'damaged' });
       pending.consume(header);
-      yield* inflateMember(pending, more, (kind) => fail({ member: members, kind }));
+      // Damage met while reading a member: its records so far were yielded (told as foundLate).
+      yield* inflateMember(pending, more, (kind) => fail(kind === 'damaged' ? { member: members, kind, foundLate: true } : { member: members, kind }));
       members++;
       tail.members = members;
     }

@@ -414,7 +414,9 @@ export function gzipTrailingNote(bytes: number): string {
 
 /** Lines that carry a year but put the file's start elsewhere than most such lines do: told, not hidden. */
 function datedDisagreementNote(years: InferredYears): string {
-  return `${years.datedDisagreeing} of the ${years.datedLines} lines that carry a year disagree with the others about the years; the lines without a year were read from ${years.first} on, as most of them say`;
+  const agreeing = years.datedLines - years.datedDisagreeing;
+  const why = agreeing > years.datedDisagreeing ? 'as most of them say' : 'the latest of the years they point to (no year has most of them)';
+  return `${years.datedDisagreeing} of the ${years.datedLines} lines that carry a year disagree with the others about the years; the lines without a year were read from ${years.first} on, ${why}`;
 }
 
 /** Everything one unsigned import works with, shared by the single-thread and parse-thread paths. */

@@ -99,6 +99,7 @@ async function retryBatch(db: Db, batch: BatchRecord, source: SourceSettings, no
     if (first !== undefined) {
       ctx.syslogYear = first;
       ctx.syslogYearFrom = 'inferred';
+      ctx.syslogFirstYear = first;
       const last = numberOption(batch.options.syslogLastYear);
       if (last !== undefined) ctx.syslogLastYear = last;
       if (batch.options.syslogYearBasis === 'dated-lines') ctx.syslogYearBasis = 'dated-lines';

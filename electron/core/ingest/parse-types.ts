@@ -9,7 +9,9 @@ export interface ParseContext {
   syslogZone?: string;
   /** Where syslogYear / syslogZone came from: the source's settings (default) or this import's options. */
   syslogYearFrom?: 'settings' | 'option' | 'inferred';
-  /** Inferred years: the last year of the file, and whether they rest on its lines that carry a year. */
+  /** Inferred years: the first and last year of the file (syslogYear moves with a CEF line's year), and
+   * whether they rest on its lines that carry a year. */
+  syslogFirstYear?: number;
   syslogLastYear?: number;
   syslogYearBasis?: 'dated-lines';
   /**

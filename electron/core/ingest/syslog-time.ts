@@ -42,8 +42,10 @@ const noteCache = new WeakMap<ParseContext, CachedNotes>();
 function trackedYearNote(year: number, d: SyslogDefaults, ctx: ParseContext): string {
   if (d.yearSource === 'inferred') {
     // One note for the whole file, whichever of its years a line falls in.
+    // The file's years, not the line's: a CEF time read in its line's year says the same as the headers.
+    const first = ctx.syslogFirstYear ?? d.year;
     const last = ctx.syslogLastYear ?? year;
-    const years = last > d.year ? `years ${d.year}–${last}` : `year ${d.year}`;
+    const years = last > first ? `years ${first}–${last}` : `year ${first}`;
     const basis = ctx.syslogYearBasis === 'dated-lines' ? 'the lines of the file that do carry a year' : "the file's dates (its latest within the past year, a year back per New Year it crosses)";
     return `${years} assumed: the timestamps have none; inferred from ${basis}`;
   }

@@ -159,6 +159,7 @@ export async function prepareYearTracking(ctx: ParseContext, filePath: string, n
   if (inferred === null) return null;
   ctx.syslogYear = inferred.first;
   ctx.syslogYearFrom = 'inferred';
+  ctx.syslogFirstYear = inferred.first;
   ctx.syslogLastYear = inferred.last;
   if (inferred.basis === 'dated-lines') ctx.syslogYearBasis = 'dated-lines';
   // The import counts New Years on the same lines as the pass did.

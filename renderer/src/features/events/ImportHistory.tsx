@@ -1,6 +1,6 @@
 import { Fragment, useCallback, useState } from 'react';
 import { seqRangeText } from '../../../../shared/domain/batch-seq-range';
-import { settingTimeText } from '../../../../shared/domain/batch-settings';
+import { settingTimeText, yearChangesText } from '../../../../shared/domain/batch-settings';
 import type { Batch } from '../../../../shared/contract';
 import { useApi } from '../../app/api-context';
 import { Card } from '../../components/Card';
@@ -45,7 +45,7 @@ const SETTING_LABEL: Record<string, string> = {
   syslogYearBasis: 'Years inferred from',
   syslogDatedLines: 'Lines that carry a year',
   syslogDatedDisagreeing: 'Of those, lines that disagree about the year',
-  syslogYearChanges: 'New Years in the file [line, year, place in year]',
+  syslogYearChanges: 'New Years in the file',
   syslogZone: 'Zone for times that carry none',
   syslogZoneSource: 'Zone taken from',
   csvHeader: 'CSV header',
@@ -95,6 +95,8 @@ export function settingText(name: string, json: string): string {
     return settingTimeText(name, value) ?? String(value);
   }
   if (name === 'csvHeader' && Array.isArray(value)) return value.map(String).join(', ');
+  const changes = yearChangesText(name, value);
+  if (changes !== null) return changes;
   return json;
 }
 

@@ -99,6 +99,8 @@ describe('settingText', () => {
     expect(settingText('timeIfMissingFrom', '"import"')).toBe('when the file was imported');
     expect(settingText('syslogYearBasis', '"dated-lines"')).toBe('the lines of the file that carry a year');
     expect(settingText('syslogYearBasis', '"latest-date"')).toBe('the latest date, taken to be within the past year');
+    expect(settingText('syslogYearChanges', JSON.stringify([[3, 2022, Date.UTC(2000, 0, 1, 10)], [90, 2023, Date.UTC(2000, 1, 29, 23, 59, 59)]]))).toBe('line 3: 2022 from 1 Jan 10:00:00; line 90: 2023 from 29 Feb 23:59:59');
+    expect(settingText('syslogYearChanges', '[]')).toBe('none');
   });
 
   it('lists the settings in a fixed order, the year\'s together, unknown ones last', () => {

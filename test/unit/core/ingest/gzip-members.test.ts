@@ -1,4 +1,4 @@
-import { gzipSync, deflateRawSync } from 'node:zlib';
+import { crc32, gzipSync, deflateRawSync } from 'node:zlib';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { inflateGzipMembers, type GzipTail } from '../../../../electron/core/ingest/gzip-members';
@@ -67,15 +67,25 @@ describe('inflateGzipMembers', () => {
   it('reads headers with a name, a comment, extra data and a header CRC', async () => {
     const body = deflateRawSync(text);
     const crc = Buffer.alloc(8);
-    const { crc32 } = await import('node:zlib');
     crc.writeUInt32LE(crc32(text), 0);
     crc.writeUInt32LE(text.length, 4);
-    const header = Buffer.concat([Buffer.from([0x1f, 0x8b, 8, 0x1e, 0, 0, 0, 0, 0, 3]), Buffer.from([3, 0, 1, 2, 3]), Buffer.from('auth.log\0'), Buffer.from('a comment\0'), Buffer.from([0xaa, 0xbb])]);
+    const fields = Buffer.concat([Buffer.from([0x1f, 0x8b, 8, 0x1e, 0, 0, 0, 0, 0, 3]), Buffer.from([3, 0, 1, 2, 3]), Buffer.from('auth.log\0'), Buffer.from('a comment\0')]);
+    const headerCrc = Buffer.alloc(2);
+    headerCrc.writeUInt16LE(crc32(fields) & 0xffff);
     for (const size of [1, 5, 65536]) {
-      const r = await inflate(Buffer.concat([header, body, crc]), size);
+      const r = await inflate(Buffer.concat([fields, headerCrc, body, crc]), size);
       expect(r.error).toBeNull();
       expect(r.out.equals(text)).toBe(true);
     }
+    // A wrong header CRC is a damaged header, as gzip -t says (probe6: imported without a word).
+    const wrong = Buffer.from(headerCrc);
+    wrong.writeUInt16LE(wrong.readUInt16LE(0) ^ 1);
+    expect((await inflate(Buffer.concat([fields, wrong, body, crc]))).error).toMatch(/its first gzip member has no valid gzip header/);
+    // The extra field may hold 65,535 bytes (probe6: refused as no gzip header).
+    const extra = Buffer.alloc(2 + 65_535, 7);
+    extra.writeUInt16LE(65_535);
+    const big = Buffer.concat([Buffer.from([0x1f, 0x8b, 8, 0x04, 0, 0, 0, 0, 0, 3]), extra, body, crc]);
+    for (const size of [4096, 1 << 20]) expect((await inflate(big, size)).out.equals(text)).toBe(true);
   });
 
   it('fails on a truncated or corrupt member after yielding what came before it', async () => {
@@ -111,7 +121,8 @@ describe('inflateGzipMembers', () => {
         for await (const b of inflateGzipMembers(chunked(Buffer.concat([gz, damaged]), 4096), 'x.gz', tail)) parts.push(b);
       })(),
     ).rejects.toThrow(/member 2 fails its integrity check/);
-    expect(tail.failure).toEqual({ member: 1, kind: 'damaged' });
+    // Found by reading the member itself (no check before): its records so far were yielded, and said so.
+    expect(tail.failure).toEqual({ member: 1, kind: 'damaged', foundLate: true });
     expect(Buffer.concat(parts).subarray(0, text.length).equals(text)).toBe(true);
 
     const told: Buffer[] = [];

@@ -337,6 +337,24 @@ describe('lines that carry a year, against the outside probe (probe6)', () => {
     expect(reason).toBe('time 1970-01-01T00:15:00.000Z is before 1990-01-01');
   });
 
+  it('gives a CEF file one note for its years, whether a time came from a header or from rt', async () => {
+    const file = path.join(vault.dir, 'fw.cef');
+    writeFileSync(file, [
+      'Dec 31 23:00:00 fw1 CEF:0|Vendor|FW|1.0|100|Login failed|5|suser=c01 src=10.2.2.1',
+      '<34>1 2021-12-31T23:30:00Z fw1 cef - - - CEF:0|Vendor|FW|1.0|100|Login failed|5|suser=c02 src=10.2.2.2',
+      'Jan  1 00:10:00 fw1 CEF:0|Vendor|FW|1.0|100|Login failed|5|suser=c03 src=10.2.2.3',
+      'CEF:0|Vendor|FW|1.0|100|Login failed|5|suser=c06 src=10.2.2.6 rt=Jan 01 00:40:00',
+    ].join('\n'));
+    const s = await importFile(vault.db, { path: file }, { operator: 'tester', now: READ_ON, vaultId: VAULT_ID });
+    expect(s.imported).toBe(4);
+    expect((s.notes ?? []).filter((n) => /^years? \d{4}/.test(n))).toEqual(['years 2021–2022 assumed: the timestamps have none; inferred from the lines of the file that do carry a year']);
+  });
+
+  it('does not say "most of them" when the dated lines are split evenly', async () => {
+    const { s } = await importLines([dated('s01', '2021-03-01T10:00:00Z'), failed('s02', 'Mar  2 10:00:00'), dated('s03', '2023-03-03T10:00:00Z')]);
+    expect(s.notes).toContain('1 of the 2 lines that carry a year disagree with the others about the years; the lines without a year were read from 2023 on, the latest of the years they point to (no year has most of them)');
+  });
+
   it('says when lines that carry a year disagree with the year given for the others', async () => {
     const { s } = await importLines([failed('y01', 'Jan  5 10:00:00'), dated('y02', '2024-03-01T10:00:00Z'), failed('y03', 'Jun  1 10:00:00')], { syslogYear: 2021 });
     expect(s.notes).toContain('lines that carry their own year disagree with the year given for this import for the lines without one (counted on at each New Year): that year may be wrong');
