@@ -135,12 +135,36 @@ describe('inflateGzipMembers', () => {
     expect(Buffer.concat(told).equals(text)).toBe(true);
   });
 
+  it('yields nothing of a small member whose CRC-32 fails: it is checked before any of it is given out', async () => {
+    const stored = Buffer.from(gzipSync(lines(20, 'c'), { level: 0 }));
+    const at = stored.indexOf('"tag"') + 8;
+    stored.writeUInt8(stored.readUInt8(at) ^ 0x01, at); // decodes fine, to another record
+    const r = await inflate(Buffer.concat([gz, stored]), 4096);
+    expect(r.error).toMatch(/member 2 fails its integrity check: none of its records were imported/);
+    expect(r.out.equals(text)).toBe(true);
+    expect(r.tail.failure).toEqual({ member: 1, kind: 'damaged' });
+  });
+
   it('takes a file cut inside the next member\'s header as cut, not as bytes after the data', async () => {
     for (const cut of [1, 2, 6]) {
       const r = await inflate(Buffer.concat([gz, gzipSync(lines(10, 'b')).subarray(0, cut)]));
       expect(r.error, `cut after ${cut}`).toMatch(/the file ends inside its gzip member 2/);
       expect(r.out.equals(text)).toBe(true);
     }
+  });
+
+  it('reads a file of thousands of small members (one per line, as some shippers write)', async () => {
+    const members = Array.from({ length: 3000 }, (_, i) => gzipSync(`{"member":${i}}\n`));
+    const r = await inflate(Buffer.concat(members), 1 << 20);
+    expect(r.error).toBeNull();
+    expect(r.out.toString().split('\n')).toHaveLength(3001);
+    expect(r.tail.members).toBe(3000);
+  });
+
+  it('takes a name field that never ends as no header, without reading the whole file for it', async () => {
+    const endless = Buffer.concat([Buffer.from([0x1f, 0x8b, 8, 0x08, 0, 0, 0, 0, 0, 3]), Buffer.alloc(3 << 20, 0x41)]);
+    const r = await inflate(endless, 64 * 1024);
+    expect(r.error).toMatch(/its first gzip member has no valid gzip header/);
   });
 
   it('refuses a first member that is no gzip member', async () => {
