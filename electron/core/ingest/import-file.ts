@@ -377,6 +377,7 @@ async function planImport(db: Db, filePath: string, name: string, opts: ImportFi
       const onScan = opts.onProgress;
       const years = await prepareYearTracking(ctx, filePath, name, input.format, {
         ...(signal ? { signal } : {}),
+        ...(stopAtMember !== undefined ? { gzipStopAtMember: stopAtMember } : {}),
         ...(onScan ? { onProgress: (bytesRead: number, bytesTotal: number) => onScan({ file: name, bytesRead, bytesTotal, events: 0, eventsPerSec: 0, etaMs: null, state: 'running', phase: 'scanning' }) } : {}),
       });
       plan.options = {

@@ -43,6 +43,8 @@ export interface ScanOptions {
   onProgress?: ScanProgress;
   /** A cancelled import stops the pass (the import then stops before it stores anything). */
   signal?: { readonly aborted: boolean };
+  /** A gzip's damaged member (gzip-check.ts): the pass stops where it starts, as the import does. */
+  gzipStopAtMember?: number;
 }
 
 /**
@@ -66,7 +68,12 @@ export async function inferSyslogYears(filePath: string, name: string, format: I
   const changes: Array<[number, number, number]> = [];
   let input: Awaited<ReturnType<typeof openInput>>;
   try {
-    input = await openInput(filePath, { format, name, ...(ctx.csvMapping !== undefined ? { csvMapping: ctx.csvMapping } : {}) });
+    input = await openInput(filePath, {
+      format,
+      name,
+      ...(ctx.csvMapping !== undefined ? { csvMapping: ctx.csvMapping } : {}),
+      ...(scan.gzipStopAtMember !== undefined ? { gzipStopAtMember: scan.gzipStopAtMember } : {}),
+    });
   } catch {
     // The import reads through its own handle, already open: it goes on with each line's own year.
     return null;

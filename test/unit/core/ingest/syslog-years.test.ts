@@ -337,6 +337,22 @@ describe('lines that carry a year, against the outside probe (probe6)', () => {
     expect(reason).toBe('time 1970-01-01T00:15:00.000Z is before 1990-01-01');
   });
 
+  it('reads no dates for the years from a gzip member the check found damaged', async () => {
+    const march = Array.from({ length: 5 }, (_, i) => failed(`g0${i}`, `Mar  ${i + 1} 10:00:00`)).join('\n') + '\n';
+    // Over 64 KiB and stored, so it streams and decodes; its CRC fails at its end. Its "Dec 30" would make
+    // the latest date Dec 30 2025, and the March lines 2025.
+    const bulk = Array.from({ length: 900 }, (_, i) => failed(`h${i}`, 'Dec 30 10:00:00')).join('\n') + '\n';
+    const damaged = Buffer.from(gzipSync(bulk, { level: 0 }));
+    damaged.writeUInt8(damaged.readUInt8(damaged.length - 8) ^ 0x01, damaged.length - 8);
+    const file = path.join(vault.dir, 'auth.log.gz');
+    writeFileSync(file, Buffer.concat([gzipSync(march), damaged]));
+    const s = await importFile(vault.db, { path: file }, { operator: 'tester', now: READ_ON, vaultId: VAULT_ID });
+    expect(s.error).toMatch(/member 2 fails its integrity check/);
+    expect(s.imported).toBe(5);
+    const times = (vault.db.prepare("SELECT e.event FROM events e JOIN sources s ON s.id = e.source_id WHERE s.name != 'attest'").pluck().all() as string[]).map((j) => new Date((JSON.parse(j) as { time: number }).time).getUTCFullYear());
+    expect(new Set(times)).toEqual(new Set([2026]));
+  });
+
   it('gives a CEF file one note for its years, whether a time came from a header or from rt', async () => {
     const file = path.join(vault.dir, 'fw.cef');
     writeFileSync(file, [
