@@ -338,11 +338,11 @@ async function* oneChunk(b: Buffer): AsyncGenerator<Buffer> {
  * What the first bytes of a gzip (a sample read from its start) inflate to, at most `limit` bytes: as far
  * as they go, whatever follows (the sample's cut, bytes after the data). Empty when nothing inflates.
  */
-export async function inflateHead(head: Buffer, limit: number): Promise<Buffer> {
+export async function inflateHead(head: Buffer, limit: number, tail: GzipTail = { trailingBytes: 0 }): Promise<Buffer> {
   const parts: Buffer[] = [];
   let length = 0;
   try {
-    for await (const b of inflateGzipMembers(oneChunk(head), 'the file', { trailingBytes: 0 })) {
+    for await (const b of inflateGzipMembers(oneChunk(head), 'the file', tail)) {
       parts.push(b);
       length += b.length;
       if (length >= limit) break;

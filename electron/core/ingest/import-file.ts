@@ -115,10 +115,11 @@ export async function importFile(db: Db, file: ImportFileInput, opts: ImportFile
     // its hash in the record either way.
     const readable = err instanceof AttestError && err.code !== 'IO';
     if (readable) summary.sha256 = await hashFile(file.path).catch(() => '');
-    if (readable && err.code === 'UNSUPPORTED_FORMAT' && (await isBlankFile(file.path, summary.bytes))) {
+    const blank = readable && err.code === 'UNSUPPORTED_FORMAT' ? await blankFile(file.path, summary.bytes) : null;
+    if (blank !== null) {
       // Every record (none) is accounted for: a log rotated with nothing in it is not a failed import,
       // but still the operator's act on the vault, chained.
-      summary.notes = [EMPTY_FILE_NOTE];
+      summary.notes = blank.gzipTrailingBytes > 0 ? [EMPTY_FILE_NOTE, gzipTrailingNote(blank.gzipTrailingBytes)] : [EMPTY_FILE_NOTE];
       recordImportAudit(db, summary, opts.operator, 'empty', now);
       return summary;
     }
@@ -300,16 +301,17 @@ function moveLogIntoVaultFile(db: Db): void {
 
 export const EMPTY_FILE_NOTE = 'the file is empty: there was nothing to import';
 
-/** A file of nothing but whitespace (and a BOM), small enough to tell by reading it. */
-async function isBlankFile(file: string, bytes: number): Promise<boolean> {
-  if (bytes > 1024 * 1024) return false;
+/** A file of nothing but whitespace (and a BOM), small enough to tell by reading it (null: not one). */
+async function blankFile(file: string, bytes: number): Promise<{ gzipTrailingBytes: number } | null> {
+  if (bytes > 1024 * 1024) return null;
   try {
     let data: Buffer = await readFile(file);
     // A gzip of an empty (or blank) file is as empty as the file: inflated at most 1 MiB.
-    if (data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b) data = await inflateHead(data, 1024 * 1024);
-    return /^\ufeff?\s*$/.test(data.toString('utf8'));
+    const tail: GzipTail = { trailingBytes: 0 };
+    if (data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b) data = await inflateHead(data, 1024 * 1024, tail);
+    return /^\ufeff?\s*$/.test(data.toString('utf8')) ? { gzipTrailingBytes: tail.trailingBytes } : null;
   } catch {
-    return false;
+    return null;
   }
 }
 
@@ -388,6 +390,11 @@ async function planImport(db: Db, filePath: string, name: string, opts: ImportFi
         ...(years && years.datedLines > 0 ? { syslogDatedLines: years.datedLines, syslogDatedDisagreeing: years.datedDisagreeing } : {}),
       };
       if (years && years.datedDisagreeing > 0) yearNotes.push(datedDisagreementNote(years));
+      // Cancelled while the dates were read: no year was decided, and no record read with one. The record
+      // said the default rule (the current year), which no line of the file was ever read with.
+      if ((input.format === 'syslog' || input.format === 'cef') && years === null && ctx.yearTrack === undefined && signal?.aborted) {
+        plan.options = { ...plan.options, syslogYear: null, syslogYearSource: 'cancelled' };
+      }
     },
     refused: source.signedOnly ? UNSIGNED_REFUSED : null,
     bytesRead: () => input.bytesRead(),

@@ -85,6 +85,7 @@ export function settingText(name: string, json: string): string {
   if (typeof value === 'string') {
     if (name === 'syslogYearSource' || name === 'syslogZoneSource') {
       if (value === 'default') return name === 'syslogYearSource' ? 'not given: the current year (the one before for a date still ahead)' : 'not given: UTC';
+      if (value === 'cancelled') return 'not decided: the import was cancelled while the dates were read';
       return SETTING_ORIGIN[value] ?? value;
     }
     if (name === 'syslogYearBasis') return value === 'dated-lines' ? 'the lines of the file that carry a year' : value === 'latest-date' ? 'the latest date, taken to be within the past year' : value;

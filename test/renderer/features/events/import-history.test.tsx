@@ -101,6 +101,7 @@ describe('settingText', () => {
     expect(settingText('syslogYearBasis', '"latest-date"')).toBe('the latest date, taken to be within the past year');
     expect(settingText('syslogYearChanges', JSON.stringify([[3, 2022, Date.UTC(2000, 0, 1, 10)], [90, 2023, Date.UTC(2000, 1, 29, 23, 59, 59)]]))).toBe('line 3: 2022 from 1 Jan 10:00:00; line 90: 2023 from 29 Feb 23:59:59');
     expect(settingText('syslogYearChanges', '[]')).toBe('none');
+    expect(settingText('syslogYearSource', '"cancelled"')).toBe('not decided: the import was cancelled while the dates were read');
   });
 
   it('lists the settings in a fixed order, the year\'s together, unknown ones last', () => {

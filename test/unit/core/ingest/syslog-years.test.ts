@@ -114,6 +114,16 @@ describe('importing a syslog archive that spans a New Year', () => {
     expect(phases.at(-1)!.events).toBe(6);
   });
 
+  it('records that no year was decided when the import is cancelled while the dates are read', async () => {
+    const file = path.join(vault.dir, 'long.log');
+    writeFileSync(file, Array.from({ length: 40_000 }, (_, i) => `Mar ${String(1 + (i % 28)).padStart(2, ' ')} 10:00:00 host sshd[${i}]: Failed password for u${i} from 10.0.0.1 port 22 ssh2`).join('\n'));
+    const signal = { aborted: false };
+    const s = await importFile(vault.db, { path: file }, { operator: 'tester', now: READ_ON, vaultId: VAULT_ID, signal, onProgress: (p) => { if (p.phase === 'scanning') signal.aborted = true; } });
+    expect(s).toMatchObject({ cancelled: true, read: 0 });
+    // It said the default rule (the current year), which no line was read with.
+    expect(batchOptions(s.batchId)).toMatchObject({ syslogYear: null, syslogYearSource: 'cancelled' });
+  });
+
   it('reads the file for its years only when it is to be imported: not for an identical re-import', async () => {
     const file = path.join(vault.dir, 'auth.log');
     writeFileSync(file, archive);

@@ -2,7 +2,7 @@ import { readdirSync, writeFileSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { importFile, type ImportProgress } from '../../../../../electron/core/ingest/import-file';
+import { gzipTrailingNote, importFile, type ImportProgress } from '../../../../../electron/core/ingest/import-file';
 import { openEncryptedDatabase } from '../../../../../electron/core/vault/database';
 import { verifyChain } from '../../../../../electron/core/chain/verify';
 import { createPipelineVault, eventCount, expectReconciled, FIXTURES, NOW, ocsfLines, VAULT_ID, type PipelineVault } from './pipeline-fixture';
@@ -352,7 +352,7 @@ describe('empty input', () => {
     const file = vault.input('empty-junk.log.gz');
     writeFileSync(file, Buffer.concat([gzipSync(''), Buffer.from('JUNKJUNK')]));
     const s = await importFile(vault.db, { path: file }, { operator: 't', now: NOW });
-    expect(s).toMatchObject({ read: 0, error: null, notes: ['the file is empty: there was nothing to import'] });
+    expect(s).toMatchObject({ read: 0, error: null, notes: ['the file is empty: there was nothing to import', gzipTrailingNote(8)] });
   });
 });
 
