@@ -37,7 +37,14 @@ export async function checkGzipFile(path: string, name: string, options: GzipChe
     return tail;
   }
   const file = fh;
-  const total = (await file.stat()).size;
+  let total: number;
+  try {
+    total = (await file.stat()).size;
+  } catch {
+    // The import meets the same error and reports it; the handle must not stay open meanwhile.
+    await file.close().catch(() => undefined);
+    return tail;
+  }
   let read = 0;
   let reported = 0;
   async function* chunks(): AsyncGenerator<Buffer> {

@@ -120,8 +120,11 @@ export function EventFilters({ value, onApply, id, hidden = false, extraActions 
     setProblem(why);
     if (why === null) onApply(draftToFilter(d));
   };
+  // Values with characters that do not show are spelled out under their fields (HiddenCharactersHint).
+  const actorHidden = revealHidden(d.actor) !== d.actor;
+  const sourceHidden = revealHidden(d.source) !== d.source;
   return (
-    <form className={[d.actor, d.source].some((v) => revealHidden(v) !== v) ? 'filters has-hidden-hint' : 'filters'} id={id} hidden={hidden} onSubmit={submit} aria-label="Filter events">
+    <form className={actorHidden || sourceHidden ? 'filters has-hidden-hint' : 'filters'} id={id} hidden={hidden} onSubmit={submit} aria-label="Filter events">
       <div className="field field-datetime">
         <label className="field-label" htmlFor="f-since">
           From
@@ -164,7 +167,7 @@ export function EventFilters({ value, onApply, id, hidden = false, extraActions 
         <label className="field-label" htmlFor="f-actor">
           Actor
         </label>
-        <input id="f-actor" className="input" size={16} placeholder="user name or id" maxLength={512} value={d.actor} aria-describedby={revealHidden(d.actor) !== d.actor ? 'f-actor-hidden' : undefined} onChange={(e) => set({ actor: e.target.value })} />
+        <input id="f-actor" className="input" size={16} placeholder="user name or id" maxLength={512} value={d.actor} aria-describedby={actorHidden ? 'f-actor-hidden' : undefined} onChange={(e) => set({ actor: e.target.value })} />
         <HiddenCharactersHint id="f-actor-hidden" value={d.actor} />
       </div>
       <div className="field">
@@ -177,7 +180,7 @@ export function EventFilters({ value, onApply, id, hidden = false, extraActions 
         <label className="field-label" htmlFor="f-source">
           Source
         </label>
-        <input id="f-source" className="input" size={14} maxLength={128} value={d.source} aria-describedby={revealHidden(d.source) !== d.source ? 'f-source-hidden' : undefined} onChange={(e) => set({ source: e.target.value })} />
+        <input id="f-source" className="input" size={14} maxLength={128} value={d.source} aria-describedby={sourceHidden ? 'f-source-hidden' : undefined} onChange={(e) => set({ source: e.target.value })} />
         <HiddenCharactersHint id="f-source-hidden" value={d.source} />
       </div>
       <div className="field field-short">
