@@ -50,6 +50,9 @@ export function jsonDepthExceeds(text: string, limit = MAX_JSON_DEPTH): boolean 
  * objects) costs a scan instead of the parse thread's heap.
  */
 export function jsonValuesExceed(text: string, limit = MAX_JSON_VALUES): boolean {
+  // Every value takes at least one character: a text no longer than the limit cannot exceed it (nearly
+  // every record; counting its commas cost ~0.8 µs of an import's ~25 µs per event).
+  if (text.length <= limit) return false;
   // Cheap pre-check, counting inside strings too (an overestimate): most records stop here.
   const commas = countUpTo(text, ',', limit);
   const arrays = countUpTo(text, '[', limit - commas);
