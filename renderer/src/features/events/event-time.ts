@@ -17,18 +17,15 @@ export function formatTableTime(ms: number): string {
   return `${y}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
 }
 
-const preciseFormat = new Intl.DateTimeFormat(undefined, {
-  year: 'numeric',
-  month: 'short',
-  day: 'numeric',
-  hour: 'numeric',
-  minute: '2-digit',
-  second: '2-digit',
-  fractionalSecondDigits: 3,
-  timeZoneName: 'short',
-});
+const zoneFormat = new Intl.DateTimeFormat(undefined, { timeZoneName: 'short' });
 
-/** "Nov 22, 2026, 11:59:59.999 PM UTC": the operator's locale, with milliseconds and the zone named. */
+/**
+ * "2026-11-22 23:59:59.999 UTC": the table's time with the zone named (the locale's short name for it, which
+ * can change with daylight saving). The same instant reads the same in the table and in the detail panel.
+ */
 export function formatPreciseDateTime(ms: number): string {
-  return Number.isFinite(ms) && !Number.isNaN(new Date(ms).getTime()) ? preciseFormat.format(new Date(ms)) : '—';
+  const table = formatTableTime(ms);
+  if (table === '—') return table;
+  const zone = zoneFormat.formatToParts(ms).find((p) => p.type === 'timeZoneName')?.value;
+  return zone ? `${table} ${zone}` : table;
 }

@@ -24,6 +24,9 @@ describe('Event times to the millisecond', () => {
     expect(formatTableTime(Number.NaN)).toBe('—');
     expect(formatPreciseDateTime(LAST_MS)).toMatch(/59[.,]999/);
     expect(formatPreciseDateTime(LAST_MS)).not.toBe(formatPreciseDateTime(MIDNIGHT));
+    // One style on the screen: the detail panel's time is the table's, with the zone named after it.
+    expect(formatPreciseDateTime(LAST_MS).startsWith('2026-11-22 23:59:59.999 ')).toBe(true);
+    expect(formatPreciseDateTime(Number.NaN)).toBe('—');
   });
 
   it('shows milliseconds in the table cell, with the zone and the UTC instant in its title', () => {
