@@ -2,7 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerVaultCommands } from './commands/vault-commands';
 import { registerServeCommand } from './commands/serve-command';
 import { registerIngestCommands } from './commands/ingest-commands';
-import { registerChainCommands } from './commands/chain-commands';
+import { registerChainCommands, registerSignedBatchCommands } from './commands/chain-commands';
 import { registerSourceCommands } from './commands/source-commands';
 import { registerBatchCommands } from './commands/batch-commands';
 import { EXIT } from './exit-codes';
@@ -22,6 +22,7 @@ function buildProgram(): Command {
   registerServeCommand(program);
   registerIngestCommands(program);
   registerChainCommands(program);
+  registerSignedBatchCommands(program);
   registerSourceCommands(program);
   registerBatchCommands(program);
   return program;

@@ -30,6 +30,16 @@ export function openNewOutputFile(file: string): number {
   }
 }
 
+/** Writes data to a new file (openNewOutputFile's rules), closing it whatever happens. */
+export function writeNewOutputFile(file: string, data: string | Buffer): void {
+  const fd = openNewOutputFile(file);
+  try {
+    fs.writeFileSync(fd, data);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 function isFolder(file: string): boolean {
   try {
     return fs.statSync(file).isDirectory();

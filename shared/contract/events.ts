@@ -46,6 +46,13 @@ export const EventDetailSchema = z.object({
   rawText: z.string(),
   hash: z.string(),
   fingerprint: z.string(),
+  /**
+   * Set when the event came from a signed batch (one JWS holding several records): raw is then its own
+   * record, and the JWS, kept once in the vault, is named by its SHA-256 (hex) with the record's index.
+   */
+  signedBatch: z
+    .object({ jwsSha256: z.string(), recordIndex: z.number().int(), records: z.number().int().nullable(), jwsBytes: z.number().int().nullable() })
+    .optional(),
 });
 export type EventDetail = z.infer<typeof EventDetailSchema>;
 

@@ -4,13 +4,14 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { verifyChain } from '../../core/chain/verify';
 import { exportLatestCheckpoint } from '../../core/chain/checkpoint';
+import { storedEnvelope } from '../../core/chain/signed-envelope';
 import { checkHeldCheckpoint } from '../../core/chain/held-checkpoint';
 import { AttestError } from '../../../shared/result';
 import { fmtInt } from '../output';
 import { withUnlockedVault, workerDir } from '../session';
 import { runCommand } from '../run-command';
 import { EXIT } from '../exit-codes';
-import { openNewOutputFile } from '../output-file';
+import { writeNewOutputFile } from '../output-file';
 
 interface CommonOpts {
   vault?: string;
@@ -78,15 +79,39 @@ export function registerChainCommands(program: Command): void {
           if (!checkpoint) throw new AttestError('NOT_FOUND', 'No checkpoint yet: one is signed after each import.');
           const text = `${JSON.stringify(checkpoint, null, 2)}\n`;
           if (opts.out) {
-            const fd = openNewOutputFile(opts.out);
-            try {
-              fs.writeFileSync(fd, text);
-            } finally {
-              fs.closeSync(fd);
-            }
+            writeNewOutputFile(opts.out, text);
             out.result({ file: opts.out, ...checkpoint }, `Checkpoint at seq ${String((checkpoint.payload as { seq?: number }).seq ?? '?')} written to ${opts.out}.`);
           } else {
             process.stdout.write(text);
+          }
+        });
+      }),
+    );
+}
+
+/** `attest signed-batch export`: the JWS of a signed batch, as received, for checking its signature elsewhere. */
+export function registerSignedBatchCommands(program: Command): void {
+  program
+    .command('signed-batch')
+    .description('signed batches (one JWS holding several records), each kept once in the vault')
+    .command('export')
+    .description('write the JWS of a signed batch exactly as it was received (its SHA-256 is in the event detail)')
+    .argument('<sha256>', 'the JWS SHA-256 (64 hex digits) that its events name')
+    .option('--vault <dir>', 'vault directory')
+    .option('--out <file>', 'write to this file (default: standard output)')
+    .option('--passphrase-stdin', 'read the passphrase from standard input')
+    .option('--json', 'machine-readable output')
+    .action((sha256: string, opts: CommonOpts & { out?: string }) =>
+      runCommand(opts, async (out) => {
+        if (!/^[0-9a-fA-F]{64}$/.test(sha256)) throw new AttestError('BAD_REQUEST', 'Give the JWS SHA-256 as 64 hexadecimal digits.');
+        await withUnlockedVault(opts, async (host) => {
+          const jws = storedEnvelope(host.vault.database(), Buffer.from(sha256, 'hex'));
+          if (!jws) throw new AttestError('NOT_FOUND', `No signed batch with SHA-256 ${sha256.toLowerCase()} is in this vault.`);
+          if (opts.out) {
+            writeNewOutputFile(opts.out, jws);
+            out.result({ file: opts.out, sha256: sha256.toLowerCase(), bytes: jws.length }, `Signed batch ${sha256.toLowerCase()} (${fmtInt(jws.length)} bytes) written to ${opts.out}.`);
+          } else {
+            process.stdout.write(jws);
           }
         });
       }),

@@ -24,10 +24,23 @@ import { hash as oneShotHash } from 'node:crypto';
  * doubled the bytes an import writes and verify reads and hashes. The version byte is hashed, so a
  * version 1 and a version 2 record never share canonical bytes; writeRecord picks the version, readers
  * accept both.
+ *
+ * Version 3 is version 1 for an event that came from a signed batch (one JWS whose payload holds several
+ * records): its raw bytes are its own record as the verified payload gives it, not the whole JWS, and after
+ * them come
+ *   32 bytes  SHA-256 of the JWS (kept once, in signed_envelopes: signed-envelope.ts)
+ *   u32       the record's index in the JWS payload
+ * so the chain binds each event to the signed batch it came from while the JWS is stored once. Keeping the
+ * whole JWS as every record's raw bytes stored a batch of n records n times (8,000 records in a 3 MB JWS:
+ * 25 GB), which made large signed batches impossible to import.
  */
 export const CHAIN_RECORD_VERSION = 1;
 /** The record version whose single byte string is both the event JSON and the raw record. */
 export const CHAIN_RECORD_VERSION_RAW_IS_EVENT = 2;
+/** The record version of an event from a signed batch: version 1 plus its JWS's SHA-256 and its index. */
+export const CHAIN_RECORD_VERSION_SIGNED_PART = 3;
+/** Bytes after the raw record in a version 3 record. */
+export const SIGNED_PART_BYTES = 32 + 4;
 export const GENESIS_HASH: Buffer = Buffer.alloc(32);
 const HEADER_BYTES = 1 + 8 * 7 + 9 + 9 + 8 + 9;
 const TWO_32 = 4294967296;
@@ -49,11 +62,19 @@ export interface ChainRecord {
   /** The stored event JSON: its UTF-8 bytes, or the string (encoded straight into the hash input). */
   event: Buffer | string;
   raw: Buffer;
+  /** Set for an event from a signed batch: version 3 (the JWS's SHA-256 and the record's index in it). */
+  signedPart?: SignedPartRef;
   /**
    * The record version to write. Left out for new events (version 2 exactly when the event JSON's bytes
    * equal raw); given when repacking stored rows, which must keep the version they were hashed with.
    */
   version?: number;
+}
+
+/** Where an event of a signed batch came from: its JWS (by SHA-256) and its index in the payload. */
+export interface SignedPartRef {
+  jwsSha256: Buffer;
+  index: number;
 }
 
 /** A fingerprint from its signed high and unsigned low 32 bits (splitFingerprint's halves). */
@@ -100,15 +121,23 @@ export class ChainHasher {
 /** An upper bound of the canonical bytes of r (a string event counts 3 bytes per UTF-16 unit). */
 export function recordBound(r: ChainRecord): number {
   const eventBound = typeof r.event === 'string' ? r.event.length * 3 : r.event.length;
-  return HEADER_BYTES + 4 + eventBound + 4 + r.raw.length;
+  return HEADER_BYTES + 4 + eventBound + 4 + r.raw.length + (r.signedPart ? SIGNED_PART_BYTES : 0);
 }
 
 /**
  * Writes the canonical bytes of r at b[o...] (the caller made room: recordBound) and returns their end:
- * version 2 when the event JSON's bytes equal the raw bytes, else version 1.
+ * version 3 for an event of a signed batch, else version 2 when the event JSON's bytes equal the raw
+ * bytes, else version 1.
  */
 export function writeRecord(b: Buffer, o: number, r: ChainRecord): number {
   const start = o;
+  const signed = r.signedPart;
+  if ((signed !== undefined) !== (r.version === CHAIN_RECORD_VERSION_SIGNED_PART) && r.version !== undefined) {
+    throw new TypeError('A version 3 record is exactly one with its signed batch named.');
+  }
+  if (signed !== undefined && (signed.jwsSha256.length !== 32 || !Number.isInteger(signed.index) || signed.index < 0 || signed.index > 0xffffffff)) {
+    throw new TypeError('A signed batch is named by a 32-byte SHA-256 and a record index.');
+  }
   b[o++] = CHAIN_RECORD_VERSION;
   o = writeI64(b, o, r.seq);
   o = writeI64(b, o, r.time);
@@ -125,9 +154,11 @@ export function writeRecord(b: Buffer, o: number, r: ChainRecord): number {
   o = writeOptionalI64(b, o, r.batchId);
   const eventBytes = typeof r.event === 'string' ? b.write(r.event, o + 4, 'utf8') : r.event.copy(b, o + 4);
   b.writeUInt32BE(eventBytes, o);
-  const rawIsEvent = r.version !== CHAIN_RECORD_VERSION && eventBytes === r.raw.length && r.raw.equals(b.subarray(o + 4, o + 4 + eventBytes));
+  const rawIsEvent = signed === undefined && r.version !== CHAIN_RECORD_VERSION && eventBytes === r.raw.length && r.raw.equals(b.subarray(o + 4, o + 4 + eventBytes));
   if (r.version === CHAIN_RECORD_VERSION_RAW_IS_EVENT && !rawIsEvent) throw new TypeError('A version 2 record needs event JSON equal to its raw bytes.');
-  if (r.version !== undefined && r.version !== CHAIN_RECORD_VERSION && r.version !== CHAIN_RECORD_VERSION_RAW_IS_EVENT) throw new TypeError('Unknown chain record version.');
+  if (r.version !== undefined && r.version !== CHAIN_RECORD_VERSION && r.version !== CHAIN_RECORD_VERSION_RAW_IS_EVENT && r.version !== CHAIN_RECORD_VERSION_SIGNED_PART) {
+    throw new TypeError('Unknown chain record version.');
+  }
   if (rawIsEvent) {
     // The event JSON is the raw record: version 2 keeps the one copy already written.
     b[start] = CHAIN_RECORD_VERSION_RAW_IS_EVENT;
@@ -137,6 +168,12 @@ export function writeRecord(b: Buffer, o: number, r: ChainRecord): number {
   b.writeUInt32BE(r.raw.length, o);
   o += 4;
   o += r.raw.copy(b, o);
+  if (signed !== undefined) {
+    b[start] = CHAIN_RECORD_VERSION_SIGNED_PART;
+    o += signed.jwsSha256.copy(b, o);
+    b.writeUInt32BE(signed.index, o);
+    o += 4;
+  }
   return o;
 }
 

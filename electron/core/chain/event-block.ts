@@ -1,6 +1,16 @@
 import { hash as oneShotHash } from 'node:crypto';
 import type { Db } from '../vault/database';
-import { CHAIN_RECORD_VERSION, CHAIN_RECORD_VERSION_RAW_IS_EVENT, GENESIS_HASH, recordBound, writeRecord, type ChainRecord } from './chain-record';
+import {
+  CHAIN_RECORD_VERSION,
+  CHAIN_RECORD_VERSION_RAW_IS_EVENT,
+  CHAIN_RECORD_VERSION_SIGNED_PART,
+  GENESIS_HASH,
+  SIGNED_PART_BYTES,
+  recordBound,
+  writeRecord,
+  type ChainRecord,
+  type SignedPartRef,
+} from './chain-record';
 
 /**
  * The event log is stored in blocks (event_blocks rows) of consecutive events, not one row per event:
@@ -10,8 +20,9 @@ import { CHAIN_RECORD_VERSION, CHAIN_RECORD_VERSION_RAW_IS_EVENT, GENESIS_HASH, 
  * event_blocks.data, for events first_seq..last_seq:
  *   32 bytes   hash of the event before first_seq (32 zero bytes before seq 1)
  *   then per event, in seq order:
- *     its canonical bytes (chain-record.ts, version 1 or 2; self-delimiting: fixed header, length-prefixed
- *     event JSON and raw bytes, or in version 2 one length-prefixed string that is both)
+ *     its canonical bytes (chain-record.ts, version 1, 2 or 3; self-delimiting: fixed header, length-prefixed
+ *     event JSON and raw bytes, or in version 2 one length-prefixed string that is both; version 3 ends
+ *     with its signed batch's JWS SHA-256 and record index)
  *     32 bytes  its hash = SHA-256(the 32 bytes before the canonical bytes ‖ the canonical bytes)
  * So every event's hash input is one contiguous view of the blob (no copy when appending or verifying),
  * and the chain bytes are exactly those of a row-per-event log: the hashes do not depend on the layout.
@@ -156,13 +167,15 @@ export class StoredBlockPacker {
 }
 
 /** The columns of one event as stored in a block (ChainRecord's), with the offsets of its variable parts. */
-export interface EventRecord extends Omit<ChainRecord, 'fpHi' | 'fpLo' | 'event' | 'raw'> {
+export interface EventRecord extends Omit<ChainRecord, 'fpHi' | 'fpLo' | 'event' | 'raw' | 'signedPart'> {
   /** Where the canonical bytes start (the 32 bytes before are the previous hash). */
   start: number;
   eventStart: number;
   eventEnd: number;
   rawStart: number;
   rawEnd: number;
+  /** Version 3: where its JWS's SHA-256 starts (the u32 index follows); -1 for other versions. */
+  signedPartStart: number;
   /** The event's hash is data[hashStart, hashStart + 32). */
   hashStart: number;
 }
@@ -177,7 +190,9 @@ function readI64(b: Buffer, o: number): number {
 export function readRecord(b: Buffer, p: number): EventRecord {
   if (p + FIXED_PREFIX + 3 + 8 + 1 + 4 > b.length) throw new BlockFormatError('truncated record');
   const version = b[p];
-  if (version !== CHAIN_RECORD_VERSION && version !== CHAIN_RECORD_VERSION_RAW_IS_EVENT) throw new BlockFormatError('unknown record version');
+  if (version !== CHAIN_RECORD_VERSION && version !== CHAIN_RECORD_VERSION_RAW_IS_EVENT && version !== CHAIN_RECORD_VERSION_SIGNED_PART) {
+    throw new BlockFormatError('unknown record version');
+  }
   let q = p + FIXED_PREFIX;
   const optional = (): number | null => {
     const flag = b[q];
@@ -201,12 +216,14 @@ export function readRecord(b: Buffer, p: number): EventRecord {
   const eventEnd = eventStart + b.readUInt32BE(q);
   let rawStart = eventStart;
   let rawEnd = eventEnd;
-  if (version === CHAIN_RECORD_VERSION) {
+  if (version !== CHAIN_RECORD_VERSION_RAW_IS_EVENT) {
     if (eventEnd + 4 > b.length) throw new BlockFormatError('truncated record');
     rawStart = eventEnd + 4;
     rawEnd = rawStart + b.readUInt32BE(eventEnd);
   }
-  if (rawEnd + HASH_BYTES > b.length) throw new BlockFormatError('truncated record');
+  const signedPartStart = version === CHAIN_RECORD_VERSION_SIGNED_PART ? rawEnd : -1;
+  const hashStart = signedPartStart === -1 ? rawEnd : rawEnd + SIGNED_PART_BYTES;
+  if (hashStart + HASH_BYTES > b.length) throw new BlockFormatError('truncated record');
   return {
     seq: readI64(b, p + 1),
     time: readI64(b, p + 9),
@@ -224,7 +241,8 @@ export function readRecord(b: Buffer, p: number): EventRecord {
     eventEnd,
     rawStart,
     rawEnd,
-    hashStart: rawEnd,
+    signedPartStart,
+    hashStart,
   };
 }
 
@@ -258,6 +276,12 @@ export class DecodedBlock {
 
   raw(r: EventRecord): Buffer {
     return Buffer.from(this.data.subarray(r.rawStart, r.rawEnd));
+  }
+
+  /** The signed batch an event of version 3 came from (a copy), or null. */
+  signedPart(r: EventRecord): SignedPartRef | null {
+    if (r.signedPartStart < 0) return null;
+    return { jwsSha256: Buffer.from(this.data.subarray(r.signedPartStart, r.signedPartStart + 32)), index: this.data.readUInt32BE(r.signedPartStart + 32) };
   }
 
   hash(r: EventRecord): Buffer {

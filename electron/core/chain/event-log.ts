@@ -7,6 +7,7 @@ import { DIM, DimensionCache, sourceIp } from './dimensions';
 import { ChunkPostingsBuilder } from './postings-codec';
 import { SUMMARY_UPSERT_SQL, SummaryTally, writeSummaryTally } from './summary-tally';
 import { serialiseEvent } from './event-json';
+import { EnvelopeWriter, type SignedEnvelope } from './signed-envelope';
 
 /**
  * An event already reduced to what the log stores, e.g. by the import's parse thread: its stored JSON
@@ -42,6 +43,11 @@ export interface NewEvent {
   dedupTime?: number;
   sourceId: number;
   batchId: number | null;
+  /**
+   * Set for a record of a signed batch: raw is then the record itself, and the JWS is stored once
+   * (signed-envelope.ts) and named in the chain (a version 3 record).
+   */
+  signed?: { envelope: SignedEnvelope; index: number };
 }
 
 export interface AppendResult {
@@ -74,9 +80,11 @@ export class EventLog {
   private readonly selectHead;
   private readonly insertPosting;
   private readonly upsertSummary;
+  private readonly envelopes: EnvelopeWriter;
 
   constructor(private readonly db: Db) {
     this.dims = new DimensionCache(db);
+    this.envelopes = new EnvelopeWriter(db);
     this.insertKey = db.prepare('INSERT OR IGNORE INTO event_keys (time, fp) VALUES (?, ?)');
     this.hasKey = db.prepare<[number, bigint], unknown>('SELECT 1 FROM event_keys WHERE time = ? AND fp = ?');
     this.insertBlock = blockInserter(db);
@@ -97,6 +105,7 @@ export class EventLog {
       throw new AttestError('INTERNAL', 'Events can only be appended inside a write transaction.');
     }
     this.dims.validate();
+    this.envelopes.reset();
     const head = this.head();
     const chunkFirst = head.seq + 1;
     let seq = head.seq;
@@ -149,6 +158,11 @@ export class EventLog {
       // verification never re-serialises.
       record.event = p.json ?? item.raw;
       record.raw = item.raw;
+      const signed = item.signed;
+      if (signed !== undefined) {
+        this.envelopes.store(signed.envelope);
+        record.signedPart = { jwsSha256: signed.envelope.sha256, index: signed.index };
+      } else record.signedPart = undefined;
       builder.append(record);
       if (name !== null) postings.add(DIM.actor, name, seq);
       if (uid !== null && uid !== name) postings.add(DIM.actor, uid, seq);

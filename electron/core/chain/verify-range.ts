@@ -1,6 +1,7 @@
 import { hash as oneShotHash } from 'node:crypto';
 import type { Db } from '../vault/database';
-import { CHAIN_RECORD_VERSION, CHAIN_RECORD_VERSION_RAW_IS_EVENT } from './chain-record';
+import { CHAIN_RECORD_VERSION_RAW_IS_EVENT, CHAIN_RECORD_VERSION_SIGNED_PART, SIGNED_PART_BYTES } from './chain-record';
+import { SignedPartCheck } from './verify-signed';
 import { eventIdentity } from './event-identity';
 import { importRecordOf, type ImportRecord } from './verify-imports';
 import { PostingsCheck } from './verify-postings';
@@ -80,7 +81,7 @@ export function verifyRange(db: Db, input: RangeInput): RangeResult {
         'SELECT first_seq, last_seq, min_time, max_time, count, head_hash, data FROM event_blocks WHERE first_seq >= ? AND first_seq <= ? ORDER BY first_seq',
       )
       .iterate(input.fromBlock, input.toBlock);
-    return walk(blocks, { dictionary, postings, summary: indexes ? new SummaryTally() : null }, input);
+    return walk(blocks, { dictionary, postings, summary: indexes ? new SummaryTally() : null, signed: new SignedPartCheck(db) }, input);
   } finally {
     // No statement may stay open, whatever threw: the connection (the app's own, single-threaded) is busy
     // until each is closed.
@@ -96,10 +97,12 @@ interface DerivedChecks {
   /** Null when the range checks the chain only. */
   postings: PostingsCheck | null;
   summary: SummaryTally | null;
+  /** Events of signed batches against their stored JWS (verify-signed.ts). */
+  signed: SignedPartCheck;
 }
 
 function walk(blocks: Iterable<BlockRow>, checks: DerivedChecks, input: RangeInput): RangeResult {
-  const { dictionary, postings, summary } = checks;
+  const { dictionary, postings, summary, signed } = checks;
   let expected = input.expectedSeq;
   let prev = input.prevHashHex;
   let verified = 0;
@@ -126,7 +129,7 @@ function walk(blocks: Iterable<BlockRow>, checks: DerivedChecks, input: RangeInp
       // The walk reads only what it checks (seq, time, the dictionary ids, the lengths) from fixed
       // offsets: readRecord's full decode cost a quarter of verification. Bounds as in readRecord.
       const version = data[p];
-      if (p + RECORD_MIN > data.length || (version !== CHAIN_RECORD_VERSION && version !== CHAIN_RECORD_VERSION_RAW_IS_EVENT)) return fail(expected, `Event ${expected} has a malformed column.`);
+      if (p + RECORD_MIN > data.length || version === undefined || version < 1 || version > CHAIN_RECORD_VERSION_SIGNED_PART) return fail(expected, `Event ${expected} has a malformed column.`);
       const seq = data.readInt32BE(p + 1) * TWO_32 + data.readUInt32BE(p + 5);
       if (seq > expected) return fail(expected, `Event ${expected} is missing from the log.`);
       if (seq < expected) return fail(expected, `Event ${expected} does not match its hash: an event was inserted before it.`);
@@ -159,14 +162,23 @@ function walk(blocks: Iterable<BlockRow>, checks: DerivedChecks, input: RangeInp
       const eventStart = q + 4;
       const eventEnd = eventStart + data.readUInt32BE(q);
       let hashStart = eventEnd; // version 2: the event JSON is the raw record, stored once
-      if (version === CHAIN_RECORD_VERSION) {
+      let rawStart = eventStart;
+      if (version !== CHAIN_RECORD_VERSION_RAW_IS_EVENT) {
         if (eventEnd + 4 > data.length) return fail(seq, `Event ${seq} has a malformed column.`);
-        hashStart = eventEnd + 4 + data.readUInt32BE(eventEnd);
+        rawStart = eventEnd + 4;
+        hashStart = rawStart + data.readUInt32BE(eventEnd);
       }
+      const rawEnd = hashStart;
+      // Version 3: the signed batch's SHA-256 and the record's index follow the raw bytes.
+      if (version === CHAIN_RECORD_VERSION_SIGNED_PART) hashStart += SIGNED_PART_BYTES;
       if (hashStart + HASH > data.length) return fail(seq, `Event ${seq} has a malformed column.`);
       const digest = oneShotHash('sha256', data.subarray(p - HASH, hashStart), 'binary');
       if (!sameHash(digest, data, hashStart)) {
         return fail(seq, `Event ${seq} does not match its hash: it was altered, or an event before it was replaced.`);
+      }
+      if (version === CHAIN_RECORD_VERSION_SIGNED_PART) {
+        const problem = signed.check(seq, data, rawEnd, rawStart, rawEnd);
+        if (problem !== null) return fail(seq, problem);
       }
       if (dictionary.problem === null) dictionary.see(seq, actorId, ipId, data, eventStart, eventEnd);
       if (postings !== null && summary !== null) {

@@ -179,6 +179,10 @@ export function getEvent(db: Db, seq: number): EventDetail {
   const event = CanonicalEventSchema.safeParse(parsed);
   if (!event.success) throw new AttestError('TAMPERED', `Event ${seq} cannot be read: its stored content is not a valid event. Run a chain verification.`);
   const raw = block.raw(record);
+  const signedPart = block.signedPart(record);
+  const envelope = signedPart
+    ? db.prepare<[Buffer], { records: number; bytes: number }>('SELECT records, length(jws) AS bytes FROM signed_envelopes WHERE sha256 = ?').get(signedPart.jwsSha256)
+    : undefined;
   return {
     row: toEventRow(row, sourceNames(db)),
     event: event.data,
@@ -186,5 +190,8 @@ export function getEvent(db: Db, seq: number): EventDetail {
     rawText: new TextDecoder('utf-8', { fatal: false }).decode(raw),
     hash: block.hash(record).toString('hex'),
     fingerprint: BigInt.asUintN(64, block.fingerprint(record)).toString(16).padStart(16, '0'),
+    ...(signedPart
+      ? { signedBatch: { jwsSha256: signedPart.jwsSha256.toString('hex'), recordIndex: signedPart.index, records: envelope?.records ?? null, jwsBytes: envelope?.bytes ?? null } }
+      : {}),
   };
 }

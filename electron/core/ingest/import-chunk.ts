@@ -3,6 +3,7 @@ import { eventLogFor } from '../chain/self-audit';
 import type { AppendResult, NewEvent } from '../chain/event-log';
 import { BatchCounters, type BatchCounts } from './import-batches';
 import { QuarantineWriter, type QuarantineKey } from './quarantine';
+import { EnvelopeWriter, type SignedEnvelope } from '../chain/signed-envelope';
 
 /** Events per transaction: large enough to amortise the commit, small enough to cancel promptly. */
 export const CHUNK_EVENTS = 4096;
@@ -15,6 +16,8 @@ interface PendingQuarantine {
   reason: string;
   /** Its fingerprint and occurrence (QuarantineKey), or null (no dedup). */
   key: QuarantineKey | null;
+  /** A record of a signed batch: the batch it came from (raw is then the record, not the JWS). */
+  envelope: SignedEnvelope | null;
 }
 
 /**
@@ -34,6 +37,7 @@ export class ChunkCommitter {
   private rawBytes = 0;
   private readonly counters: BatchCounters;
   private readonly quarantine: QuarantineWriter;
+  private readonly envelopes: EnvelopeWriter;
   private readonly commitTx: () => void;
   private readonly carefulTx: () => void;
 
@@ -44,6 +48,7 @@ export class ChunkCommitter {
   ) {
     this.counters = new BatchCounters(db);
     this.quarantine = new QuarantineWriter(db);
+    this.envelopes = new EnvelopeWriter(db);
     this.commitTx = db.transaction(() => this.write(eventLogFor(db).appendChunk(this.events), null)).immediate;
     this.carefulTx = db.transaction(() => this.writeCarefully()).immediate;
   }
@@ -67,8 +72,8 @@ export class ChunkCommitter {
    * A record for quarantine. With its fingerprint, a record already in quarantine (the same line of the
    * same file, imported before) counts as a duplicate instead of being quarantined again.
    */
-  addQuarantine(line: number, raw: Buffer, reason: string, key: QuarantineKey | null): void {
-    this.quarantined.push({ line, raw, reason, key });
+  addQuarantine(line: number, raw: Buffer, reason: string, key: QuarantineKey | null, envelope: SignedEnvelope | null = null): void {
+    this.quarantined.push({ line, raw, reason, key, envelope });
     this.rawBytes += raw.length;
   }
 
@@ -92,7 +97,11 @@ export class ChunkCommitter {
   private write(result: AppendResult, extraQuarantine: PendingQuarantine[] | null): void {
     const quarantine = extraQuarantine ? this.quarantined.concat(extraQuarantine) : this.quarantined;
     let known = 0;
-    for (const q of quarantine) if (!this.quarantine.insert(this.batchId, q.line, q.reason, q.raw, q.key)) known++;
+    this.envelopes.reset();
+    for (const q of quarantine) {
+      const envelopeId = q.envelope !== null ? this.envelopes.store(q.envelope) : null;
+      if (!this.quarantine.insert(this.batchId, q.line, q.reason, q.raw, q.key, envelopeId)) known++;
+    }
     const delta: BatchCounts = {
       read: this.events.length + this.quarantined.length,
       imported: result.inserted,
@@ -124,7 +133,7 @@ export class ChunkCommitter {
       } catch (err) {
         if (isStorageFailure(err)) throw err;
         // Keyed by the event's own fingerprint, so importing the file again does not quarantine it twice.
-        refused.push({ line: this.lines[i] ?? 0, raw: item.raw, reason: `the event could not be stored: ${describe(err)}`, key: { fp: item.fp, occurrence: null } });
+        refused.push({ line: this.lines[i] ?? 0, raw: item.raw, reason: `the event could not be stored: ${describe(err)}`, key: { fp: item.fp, occurrence: null }, envelope: item.signed?.envelope ?? null });
       }
     }
     // Refused events become quarantine rows but stay counted once in read (they were counted as events).

@@ -25,7 +25,8 @@ import { joinFingerprint } from '../chain/chain-record';
 import type { RawRecord } from './record';
 import { LineSplitter } from './split/line-splitter';
 import { splitRecords } from './split/split-records';
-import { MAX_JWS_BYTES, SignedBatchVerifier, looksLikeCompactJws, signedBatchTooLarge, sniffSignedFile, unverifiedPayloadRecords } from './signed-batch';
+import { MAX_JWS_BYTES, SignedBatchVerifier, looksLikeCompactJws, sniffSignedFile, unverifiedPayloadRecords } from './signed-batch';
+import { signedEnvelope } from '../chain/signed-envelope';
 import { VerifyAhead } from './verify-ahead';
 import { sourceNameOf } from '../sources/source-name';
 import { prepareYearTracking, type InferredYears } from './syslog-years';
@@ -695,23 +696,28 @@ async function runSigned(
         }
       } else {
         const verified = await item.verified;
-        const tooLarge = verified.ok ? signedBatchTooLarge(raw.length, verified.records.length) : null;
         if (!verified.ok) {
           committer.addQuarantine(record.line, raw, boundedReason(verified.reason), fingerprinter.quarantineKey(raw));
-        } else if (tooLarge !== null) {
-          committer.addQuarantine(record.line, raw, tooLarge, fingerprinter.quarantineKey(raw));
         } else {
           fingerprinter.next(raw);
           const occurrence = fingerprinter.lastOccurrence;
+          // A batch's JWS is stored once; each of its events keeps its own record and names the JWS.
+          const envelope = verified.records.length > 1 ? signedEnvelope(raw, verified.records.length) : null;
           for (let k = 0; k < verified.records.length; k++) {
             const outcome = parseSafely(format, verified.records[k]!, ctx);
             if (!outcome.ok) {
-              committer.addQuarantine(record.line, raw, boundedReason(`signed record ${k + 1}: ${outcome.reason}`), { fp: fingerprinter.compute(raw, occurrence, 0, k), occurrence });
+              // A record of a batch is kept as itself, with its batch's JWS stored once (a retry verifies it again).
+              const key = { fp: fingerprinter.compute(raw, occurrence, 0, k), occurrence };
+              const reason = boundedReason(`signed record ${k + 1}: ${outcome.reason}`);
+              if (envelope === null) committer.addQuarantine(record.line, raw, reason, key);
+              else committer.addQuarantine(record.line, verified.records[k]!, reason, key, envelope);
               continue;
             }
             if (outcome.notes) notes.add(outcome.notes);
             for (let j = 0; j < outcome.events.length; j++) {
-              committer.addEvent({ event: outcome.events[j]!, raw, fp: fingerprinter.compute(raw, occurrence, j, k), sourceId: source.id, batchId, ...dedupTimeOf(outcome, j) }, record.line);
+              const fp = fingerprinter.compute(raw, occurrence, j, k);
+              const base = { event: outcome.events[j]!, fp, sourceId: source.id, batchId, ...dedupTimeOf(outcome, j) };
+              committer.addEvent(envelope === null ? { ...base, raw } : { ...base, raw: verified.records[k]!, signed: { envelope, index: k } }, record.line);
             }
           }
         }

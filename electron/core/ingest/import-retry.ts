@@ -11,7 +11,8 @@ import { Fingerprinter, fingerprintScope, OccurrenceCounter } from './fingerprin
 import { BatchCounters, getBatch, type BatchRecord } from './import-batches';
 import { boundedReason, parseSafely } from './import-parse';
 import type { ParseContext } from './parse-types';
-import { SignedBatchVerifier, signedBatchTooLarge } from './signed-batch';
+import { SignedBatchVerifier } from './signed-batch';
+import { signedEnvelope, storedEnvelopeById } from '../chain/signed-envelope';
 import { recordRetryAudit } from './import-audit';
 
 export interface RetryResult {
@@ -29,6 +30,8 @@ interface Row {
   status: string;
   /** The occurrence the import fingerprinted it with (schema 5 on); null: count identical rows. */
   occurrence: number | null;
+  /** A record of a signed batch: the signed_envelopes row of its JWS (raw is then the record alone). */
+  envelope: number | null;
 }
 
 type RowOutcome = { ok: true; events: NewEvent[] } | { ok: false; reason: string };
@@ -129,7 +132,7 @@ async function retryBatch(db: Db, batch: BatchRecord, source: SourceSettings, no
   const counters = new BatchCounters(db);
   const resolve = db.prepare(`UPDATE quarantine SET status = 'resolved' WHERE id = ?`);
   const setReason = db.prepare(`UPDATE quarantine SET reason = ? WHERE id = ?`);
-  const page = db.prepare(`SELECT id, line, reason, raw, status, occurrence FROM quarantine WHERE batch_id = ? AND id > ? ORDER BY id LIMIT ?`);
+  const page = db.prepare(`SELECT id, line, reason, raw, status, occurrence, envelope FROM quarantine WHERE batch_id = ? AND id > ? ORDER BY id LIMIT ?`);
   // As stored (signed 64-bit): tells which inner record of a signed batch a row stands for.
   const storedFp = db.prepare<[number], bigint | null>('SELECT fp FROM quarantine WHERE id = ?').pluck().safeIntegers(true);
 
@@ -157,9 +160,13 @@ async function retryBatch(db: Db, batch: BatchRecord, source: SourceSettings, no
         continue;
       }
       const rowCtx = yearAt ? { ...ctx, yearTrack: yearAt(row.line) } : ctx;
-      const outcome = verifier
-        ? await signedEvents(verifier, row.raw, format.data, rowCtx, fingerprinter, occurrence, batch, storedFp.get(row.id) ?? null)
-        : plainEvents(row.raw, format.data, rowCtx, fingerprinter, occurrence, batch);
+      // A record of a signed batch is retried from its batch's JWS, verified again.
+      const jws = row.envelope !== null ? storedEnvelopeById(db, row.envelope) : row.raw;
+      const outcome = jws === null
+        ? { ok: false as const, reason: 'the signed batch this record came from is no longer in the vault' }
+        : verifier
+          ? await signedEvents(verifier, jws, format.data, rowCtx, fingerprinter, occurrence, batch, storedFp.get(row.id) ?? null)
+          : plainEvents(row.raw, format.data, rowCtx, fingerprinter, occurrence, batch);
       work.push({ row, outcome });
     }
     db.transaction(() => {
@@ -214,8 +221,8 @@ async function signedEvents(
 ): Promise<RowOutcome> {
   const verified = await verifier.verify(raw);
   if (!verified.ok) return verified;
-  const tooLarge = signedBatchTooLarge(raw.length, verified.records.length);
-  if (tooLarge !== null) return { ok: false, reason: tooLarge };
+  // As the import stores a batch: its JWS once, each event with its own record (signed-envelope.ts).
+  const envelope = verified.records.length > 1 ? signedEnvelope(raw, verified.records.length) : null;
   let only: number | null = null;
   if (storedFp !== null) {
     for (let k = 0; k < verified.records.length && only === null; k++) if (BigInt.asIntN(64, fp.compute(raw, occurrence, 0, k)) === storedFp) only = k;
@@ -224,7 +231,10 @@ async function signedEvents(
   for (let k = only ?? 0; k < (only === null ? verified.records.length : only + 1); k++) {
     const outcome = parseSafely(format, verified.records[k]!, ctx);
     if (!outcome.ok) return { ok: false, reason: `signed record ${k + 1}: ${outcome.reason}` };
-    outcome.events.forEach((event, j) => events.push({ event, raw, fp: fp.compute(raw, occurrence, j, k), sourceId: batch.sourceId, batchId: batch.id, ...dedupTimeOf(outcome, j) }));
+    outcome.events.forEach((event, j) => {
+      const base = { event, fp: fp.compute(raw, occurrence, j, k), sourceId: batch.sourceId, batchId: batch.id, ...dedupTimeOf(outcome, j) };
+      events.push(envelope === null ? { ...base, raw } : { ...base, raw: verified.records[k]!, signed: { envelope, index: k } });
+    });
   }
   return { ok: true, events };
 }

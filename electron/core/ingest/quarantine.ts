@@ -34,12 +34,15 @@ export class QuarantineWriter {
   constructor(db: Db) {
     // The unique index on fp makes a record already in quarantine (an earlier import of the same file) a
     // conflict: one statement both checks and inserts.
-    this.stmt = db.prepare('INSERT INTO quarantine (batch_id, line, reason, raw, fp, occurrence) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING');
+    this.stmt = db.prepare('INSERT INTO quarantine (batch_id, line, reason, raw, fp, occurrence, envelope) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING');
   }
 
-  /** Stores the record; false when a record with its key is already in quarantine. key null: no dedup. */
-  insert(batchId: number, line: number, reason: string, raw: Buffer, key: QuarantineKey | null): boolean {
-    return this.stmt.run(batchId, line, reason, raw, key === null ? null : BigInt.asIntN(64, key.fp), key?.occurrence ?? null).changes === 1;
+  /**
+   * Stores the record; false when a record with its key is already in quarantine. key null: no dedup.
+   * envelopeId: the signed batch (signed_envelopes row) a record of a batch came from, or null.
+   */
+  insert(batchId: number, line: number, reason: string, raw: Buffer, key: QuarantineKey | null, envelopeId: number | null = null): boolean {
+    return this.stmt.run(batchId, line, reason, raw, key === null ? null : BigInt.asIntN(64, key.fp), key?.occurrence ?? null, envelopeId).changes === 1;
   }
 }
 

@@ -20,21 +20,6 @@ const SNIFF_INFLATED_BYTES = 4 * 1024 * 1024;
 /** Largest single JWS read into memory (a one-JWS batch file). Longer lines are quarantined by size. */
 export const MAX_JWS_BYTES = 64 * 1024 * 1024;
 
-/**
- * Each event of a signed batch keeps the whole JWS as its raw record (the bytes that were signed), so a
- * JWS of n records is stored n times. A JWS whose n copies would exceed this is quarantined instead of
- * filling the disk (n² growth: 8,000 records in a 3 MB JWS would store 25 GB).
- */
-export const MAX_SIGNED_BATCH_STORED_BYTES = 256 * 1024 * 1024;
-
-/** Why a verified JWS is too large to store once per record, or null when it is not. */
-export function signedBatchTooLarge(jwsBytes: number, records: number): string | null {
-  if (records <= 1 || jwsBytes * records <= MAX_SIGNED_BATCH_STORED_BYTES) return null;
-  const mib = (n: number) => (n / (1024 * 1024)).toFixed(1);
-  const fits = Math.max(1, Math.floor(MAX_SIGNED_BATCH_STORED_BYTES / jwsBytes));
-  return `signed batch of ${records.toLocaleString('en-US')} records in one JWS of ${mib(jwsBytes)} MiB: each record keeps the whole JWS as its raw bytes, so it would store ${mib(jwsBytes * records)} MiB (limit ${mib(MAX_SIGNED_BATCH_STORED_BYTES)} MiB); sign it as several JWS of at most ${fits.toLocaleString('en-US')} records, or one JWS per record`;
-}
-
 export type SignedOutcome = { ok: true; records: Buffer[] } | { ok: false; reason: string };
 
 export interface SignedSourceKeys {
@@ -121,23 +106,8 @@ export class SignedBatchVerifier {
     } catch (err) {
       return { ok: false, reason: describeJoseError(err) };
     }
-    const header = result.protectedHeader as Record<string, unknown>;
-    let claims: Record<string, unknown> = header;
-    let records: Buffer[] | null = null;
-    if (header.iss === undefined) {
-      // Claims inside the payload (a JWT whose claims set carries the records).
-      const parsed = parseJsonObject(result.payload);
-      if (parsed && typeof parsed.iss === 'string') {
-        claims = parsed;
-        const inner = Array.isArray(parsed.records) ? parsed.records : Array.isArray(parsed.events) ? parsed.events : null;
-        try {
-          records = inner ? inner.map((r) => Buffer.from(JSON.stringify(r), 'utf8')) : [Buffer.from(result.payload)];
-        } catch {
-          return { ok: false, reason: 'signed payload is nested too deeply' };
-        }
-        if (records.length === 0) return { ok: false, reason: 'signed payload holds no records' };
-      }
-    }
+    const { claims, records, fromClaims } = readSignedPayload(result.protectedHeader as Record<string, unknown>, result.payload);
+    if (fromClaims && !records.ok) return records;
     if (typeof claims.iss !== 'string') return { ok: false, reason: 'signed record carries no issuer (iss)' };
     if (claims.iss !== this.keys.issuer) {
       return { ok: false, reason: `issuer "${claims.iss.slice(0, 200)}" is not the source's expected issuer` };
@@ -146,8 +116,7 @@ export class SignedBatchVerifier {
       if (typeof claims.exp !== 'number' || !Number.isFinite(claims.exp)) return { ok: false, reason: 'exp is not a number of seconds' };
       if (claims.exp * 1000 <= this.now) return { ok: false, reason: `signature expired at ${new Date(claims.exp * 1000).toISOString()}` };
     }
-    if (records) return { ok: true, records };
-    return splitSignedPayload(Buffer.from(result.payload.buffer, result.payload.byteOffset, result.payload.byteLength));
+    return records;
   }
 
   private async verifySignature(jws: string): Promise<CompactVerifyResult> {
@@ -168,6 +137,44 @@ export class SignedBatchVerifier {
       throw err;
     }
   }
+}
+
+/**
+ * The claims (iss, exp) and the records of a JWS payload, read as an import reads them: claims in the
+ * protected header (then the payload is the records), or a JWT claims set in the payload carrying its
+ * records (or events). The signature is not checked here: verify() does that first; verification of the
+ * vault uses this to take a stored batch's records apart again (jwsRecords).
+ */
+export function readSignedPayload(
+  header: Record<string, unknown>,
+  payload: Uint8Array,
+): { claims: Record<string, unknown>; records: SignedOutcome; fromClaims: boolean } {
+  if (header.iss === undefined) {
+    // Claims inside the payload (a JWT whose claims set carries the records).
+    const parsed = parseJsonObject(payload);
+    if (parsed && typeof parsed.iss === 'string') {
+      const inner = Array.isArray(parsed.records) ? parsed.records : Array.isArray(parsed.events) ? parsed.events : null;
+      let records: Buffer[];
+      try {
+        records = inner ? inner.map((r) => Buffer.from(JSON.stringify(r), 'utf8')) : [Buffer.from(payload)];
+      } catch {
+        return { claims: parsed, records: { ok: false, reason: 'signed payload is nested too deeply' }, fromClaims: true };
+      }
+      if (records.length === 0) return { claims: parsed, records: { ok: false, reason: 'signed payload holds no records' }, fromClaims: true };
+      return { claims: parsed, records: { ok: true, records }, fromClaims: true };
+    }
+  }
+  return { claims: header, records: splitSignedPayload(Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength)), fromClaims: false };
+}
+
+/** The records of a stored compact JWS, taken apart as its import did (its signature is not checked). */
+export function jwsRecords(jws: Buffer): SignedOutcome {
+  const text = jws.toString('latin1');
+  if (!looksLikeCompactJws(text)) return { ok: false, reason: 'not a compact JWS' };
+  const [headerPart, payloadPart] = text.split('.');
+  const header = parseJsonObject(Buffer.from(headerPart ?? '', 'base64url'));
+  if (header === null) return { ok: false, reason: 'malformed JWS header' };
+  return readSignedPayload(header, Buffer.from(payloadPart ?? '', 'base64url')).records;
 }
 
 /**

@@ -3,7 +3,7 @@ import type { EventDetail } from '../../../../shared/contract';
 import { errorMessage } from '../../api';
 import { useApi } from '../../app/api-context';
 import { ErrorText } from '../../components/ErrorText';
-import { formatNumber, revealHidden, toIso } from '../../components/format';
+import { formatBytes, formatNumber, revealHidden, toIso } from '../../components/format';
 import { formatPreciseDateTime } from './event-time';
 import { className, severityName } from './event-labels';
 import { OutcomeBadge } from './OutcomeBadge';
@@ -125,6 +125,14 @@ function DetailContent({ detail }: { detail: EventDetail }) {
       <Section title="Integrity">
         <Fact label="Chain hash" value={detail.hash} mono />
         <Fact label="Fingerprint" value={detail.fingerprint} mono />
+        {detail.signedBatch && (
+          <Fact label="Signed batch">
+            Record {formatNumber(detail.signedBatch.recordIndex + 1)}
+            {detail.signedBatch.records !== null ? ` of ${formatNumber(detail.signedBatch.records)}` : ''} in one JWS, kept once in the vault
+            {detail.signedBatch.jwsBytes !== null ? ` (${formatBytes(detail.signedBatch.jwsBytes)})` : ' (missing from the vault: run a verification)'}; its SHA-256:{' '}
+            <code className="mono">{detail.signedBatch.jwsSha256}</code>
+          </Fact>
+        )}
       </Section>
       {event.unmapped && Object.keys(event.unmapped).length > 0 && (
         <section className="detail-section">

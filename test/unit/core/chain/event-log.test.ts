@@ -4,6 +4,8 @@ import { EventLog } from '../../../../electron/core/chain/event-log';
 import { appendSelfAuditEvent, ensureSource } from '../../../../electron/core/chain/self-audit';
 import { ChainHasher, GENESIS_HASH, splitFingerprint } from '../../../../electron/core/chain/chain-record';
 import { serialiseEvent } from '../../../../electron/core/chain/event-json';
+import { signedEnvelope } from '../../../../electron/core/chain/signed-envelope';
+import { DecodedBlock } from '../../../../electron/core/chain/event-block';
 import { decodePostings, findPostings } from '../../../../electron/core/chain/postings-codec';
 import { verifyChain } from '../../../../electron/core/chain/verify';
 import { createTestVault, makeEvent, newEvent, type TestVault } from './vault-fixture';
@@ -117,6 +119,37 @@ describe('EventLog.appendChunk', () => {
     // Forcing a version: 1 keeps both copies, 2 refuses an event that differs from its raw bytes.
     expect(v1[0]).toBe(1);
     expect(() => hasher.canonicalBytes({ ...toRecord(item, sourceId), version: 2 })).toThrow(/version 2/);
+  });
+
+  it('chains an event of a signed batch as a version 3 record: version 1 plus its JWS SHA-256 and index', () => {
+    const { db } = vault;
+    const sourceId = ensureSource(db, 'ocsf');
+    const log = new EventLog(db);
+    const item = newEvent(0, sourceId, null);
+    const json = Buffer.from(serialiseEvent(item.event!), 'utf8');
+    const envelope = signedEnvelope(Buffer.from('eyJhbGciOiJFZERTQSJ9.e30.c2ln'), 2);
+    // Even a record whose bytes equal its JSON stays version 3 (the JWS reference must be hashed).
+    db.transaction(() => log.appendChunk([{ ...item, raw: json, signed: { envelope, index: 1 } }])).immediate();
+    const row = db.prepare('SELECT * FROM events WHERE seq = 1').get() as Record<string, unknown>;
+    const { fpHi, fpLo } = splitFingerprint(item.fp);
+    const hasher = new ChainHasher();
+    const v1 = hasher.canonicalBytes({
+      seq: 1, time: item.event!.time, fpHi, fpLo, classUid: 3002, activityId: 1, statusId: 1, severityId: 1,
+      actorId: row.actor_id as number, ipId: row.ip_id as number, sourceId, batchId: null, event: json, raw: json, version: 1,
+    });
+    const index = Buffer.alloc(4);
+    index.writeUInt32BE(1);
+    const v3 = Buffer.concat([Buffer.from([3]), v1.subarray(1), envelope.sha256, index]);
+    const expected = createHash('sha256').update(GENESIS_HASH).update(v3).digest();
+    expect(Buffer.compare(row.hash as Buffer, expected)).toBe(0);
+    // The JWS is stored once, and the record names it.
+    expect(db.prepare('SELECT sha256, jws, records FROM signed_envelopes').all()).toEqual([{ sha256: envelope.sha256, jws: envelope.jws, records: 2 }]);
+    const block = new DecodedBlock(db.prepare('SELECT data FROM event_blocks').pluck().get() as Buffer, 1);
+    expect(block.signedPart(block.records[0]!)).toEqual({ jwsSha256: envelope.sha256, index: 1 });
+    expect(block.raw(block.records[0]!).equals(json)).toBe(true);
+    // A version 3 record is exactly one that names its batch.
+    expect(() => hasher.canonicalBytes({ ...toRecord(item, sourceId), version: 3 })).toThrow(/version 3/);
+    expect(() => hasher.canonicalBytes({ ...toRecord(item, sourceId), version: 1, signedPart: { jwsSha256: envelope.sha256, index: 0 } })).toThrow(/version 3/);
   });
 
   it('refuses to append outside a transaction', () => {

@@ -2,6 +2,7 @@ import type { Db } from '../../../../electron/core/vault/database';
 import { DecodedBlock, StoredBlockPacker, blockInserter } from '../../../../electron/core/chain/event-block';
 import { openEncryptedDatabase } from '../../../../electron/core/vault/database';
 import type { Cipher } from '../../../../shared/contract/vault';
+import type { SignedPartRef } from '../../../../electron/core/chain/chain-record';
 
 /**
  * Test access to the event log as one row per event, the shape tests reason about, over the block
@@ -27,6 +28,8 @@ export interface StoredEvent {
   hash: Buffer;
   /** The chain record version it was hashed as (chain-record.ts): kept when rows are written back. */
   version: number;
+  /** Version 3: the signed batch it came from. */
+  signedPart?: SignedPartRef;
 }
 
 export function readStoredEvents(db: Db): StoredEvent[] {
@@ -51,6 +54,7 @@ export function readStoredEvents(db: Db): StoredEvent[] {
         raw: block.raw(r),
         hash: block.hash(r),
         version: r.version ?? 1,
+        ...(block.signedPart(r) !== null ? { signedPart: block.signedPart(r)! } : {}),
       });
     }
   }
@@ -75,6 +79,7 @@ export function writeStoredEvents(db: Db, rows: StoredEvent[], options: { blockE
           classUid: row.class_uid, activityId: row.activity_id, statusId: row.status_id, severityId: row.severity_id,
           actorId: row.actor_id, ipId: row.ip_id, sourceId: row.source_id, batchId: row.batch_id,
           event: row.event, raw: row.raw, version: row.version,
+          ...(row.signedPart !== undefined ? { signedPart: row.signedPart } : {}),
         },
         row.hash,
       );

@@ -71,6 +71,11 @@ const shapes: Record<number, (d: Db) => void> = {
     expect(columns(d, 'quarantine')).toEqual(expect.arrayContaining(['fp', 'occurrence']));
     expect(indexes(d)).toContain('quarantine_fp');
   },
+  6: (d) => {
+    expect(columns(d, 'signed_envelopes')).toEqual(['id', 'sha256', 'jws', 'records']);
+    expect(columns(d, 'quarantine')).toContain('envelope');
+    expect(d.prepare("SELECT value FROM meta WHERE key = 'chain_record_versions'").pluck().get()).toBe('1,2,3');
+  },
 };
 
 describe('schema migrations', () => {

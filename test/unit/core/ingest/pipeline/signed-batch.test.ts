@@ -5,6 +5,8 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { gzipTrailingNote, importFile, UNSIGNED_REFUSED } from '../../../../../electron/core/ingest/import-file';
 import { listQuarantine, retryQuarantine } from '../../../../../electron/core/ingest/quarantine';
 import { saveSource } from '../../../../../electron/core/sources/source-store';
+import { getEvent } from '../../../../../electron/core/events/event-query';
+import { verifyChain } from '../../../../../electron/core/chain/verify';
 import { createPipelineVault, eventCount, expectReconciled, NOW, ocsfLines, type PipelineVault } from './pipeline-fixture';
 
 const ISSUER = 'https://idp.example.com';
@@ -252,19 +254,53 @@ describe('signed batches', () => {
     expect(b).toEqual({ read: 3, imported: 3, duplicates: 0, quarantined: 0 });
   });
 
-  it('quarantines a batch JWS whose copies (one per record) would exceed the storage limit, on import and on retry', async () => {
-    // 600 records of ~1 KB each: a ~0.8 MB JWS stored 600 times would be ~480 MB.
+  it('stores a large batch JWS once: each event keeps its own record and names the JWS, which verify checks', async () => {
+    // 600 records of ~1 KB: a ~0.8 MB JWS. Kept as every record's raw bytes it was ~480 MB, and refused.
     const many = Array.from({ length: 600 }, (_, i) => JSON.stringify({ ...JSON.parse(records[i % records.length]!), message: 'x'.repeat(900), metadata: { product: { name: 'p' }, version: '1.1.0', uid: `r${i}` } }));
+    // Record 6 has no time: quarantined as itself, then imported by a retry that gives it one.
+    const timeless = JSON.parse(many[5]!) as Record<string, unknown>;
+    delete timeless.time;
+    many[5] = JSON.stringify(timeless);
     const file = vault.input('huge-batch.jws');
-    writeFileSync(file, await sign(signers.ed!, many.join('\n')));
+    const jws = await sign(signers.ed!, many.join('\n'));
+    writeFileSync(file, jws + '\n');
     const s = await importFile(vault.db, { path: file }, { operator: 'o', source: 'idp', now: NOW });
     expectReconciled(vault.db, s);
-    expect(s).toMatchObject({ read: 1, imported: 0, quarantined: 1 });
-    const row = listQuarantine(vault.db, { limit: 10 }).rows[0];
-    expect(row!.reason).toMatch(/^signed batch of 600 records in one JWS of 0\.\d MiB: .* would store \d+\.\d MiB \(limit 256\.0 MiB\); sign it as several JWS of at most \d+ records/);
-    const r = await retryQuarantine(vault.db, {}, 'o', NOW);
-    expect(r).toMatchObject({ retried: 1, imported: 0, stillQuarantined: 1 });
-    expect(eventCount(vault.db)).toBe(0);
+    expect(s).toMatchObject({ read: 600, imported: 599, quarantined: 1 });
+    const envelopes = vault.db.prepare('SELECT id, sha256, jws, records FROM signed_envelopes').all() as { id: number; sha256: Buffer; jws: Buffer; records: number }[];
+    expect(envelopes).toHaveLength(1);
+    expect(envelopes[0]!.jws.toString()).toBe(jws);
+    expect(envelopes[0]!.records).toBe(600);
+    // Each event's raw bytes are its own record, in file order; the JWS is not repeated.
+    const rows = vault.db.prepare('SELECT seq, raw FROM events WHERE batch_id = ? ORDER BY seq').all(s.batchId) as { seq: number; raw: Buffer }[];
+    expect(rows.map((r) => r.raw.toString())).toEqual(many.filter((_, i) => i !== 5));
+    const stored = vault.db.prepare('SELECT sum(length(data)) AS n FROM event_blocks').get() as { n: number };
+    expect(stored.n).toBeLessThan(4 * 1024 * 1024);
+    const q = listQuarantine(vault.db, { limit: 10 }).rows;
+    expect(q).toHaveLength(1);
+    expect(q[0]!.rawText).toBe(many[5]);
+    expect(q[0]!.reason).toMatch(/^signed record 6: /);
+    const detail = getEvent(vault.db, rows[0]!.seq);
+    expect(detail.signedBatch).toEqual({ jwsSha256: envelopes[0]!.sha256.toString('hex'), recordIndex: 0, records: 600, jwsBytes: jws.length });
+    expect(await verifyChain({ db: vault.db })).toMatchObject({ ok: true });
+
+    // The retry verifies the stored JWS again and imports the record under the time it is given.
+    const r = await retryQuarantine(vault.db, { timeIfMissing: 'import' }, 'o', NOW);
+    expect(r).toMatchObject({ retried: 1, imported: 1, stillQuarantined: 0 });
+    const again = await importFile(vault.db, { path: file }, { operator: 'o', source: 'idp', now: NOW });
+    expect(again).toMatchObject({ read: 600, imported: 0, duplicates: 600 });
+    expect(vault.db.prepare('SELECT count(*) AS n FROM signed_envelopes').get()).toEqual({ n: 1 });
+    const verified = await verifyChain({ db: vault.db });
+    expect(verified).toMatchObject({ ok: true });
+
+    // The JWS altered, or removed: verify names the first event of the batch.
+    const first = rows[0]!.seq;
+    vault.db.prepare('UPDATE signed_envelopes SET jws = ?').run(Buffer.from(jws.replace(/.$/, jws.endsWith('A') ? 'B' : 'A')));
+    expect(await verifyChain({ db: vault.db })).toMatchObject({ ok: false, firstBadSeq: first, problem: expect.stringMatching(/signed batch .*stored JWS was altered/) });
+    // An attacker with the key is not held back by the quarantine's reference to it.
+    vault.db.pragma('foreign_keys = OFF');
+    vault.db.prepare('DELETE FROM signed_envelopes').run();
+    expect(await verifyChain({ db: vault.db })).toMatchObject({ ok: false, firstBadSeq: first, problem: expect.stringMatching(/no longer in the vault/) });
   });
 
   it('takes the format from the first line that verifies: a forged or unreadable first line does not decide it', async () => {
