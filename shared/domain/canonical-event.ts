@@ -51,6 +51,7 @@ export const OCSF_CLASS_NAMES: Record<number, string> = {
   3003: 'Authorize Session',
   3004: 'Entity Management',
   3005: 'User Access Management',
+  3006: 'Group Management',
   4001: 'Network Activity',
   4002: 'HTTP Activity',
   6001: 'Web Resources Activity',

@@ -20,6 +20,12 @@ export interface ParseContext {
    */
   yearTrack?: YearTrack;
 
+  /**
+   * The last syslog line read, for the "last message repeated N times" after it (syslog-repeats.ts). Set by
+   * the syslog parser; mutable and in file order like yearTrack.
+   */
+  syslogPrevious?: { host?: string; app?: string; msg: string };
+
   syslogZoneFrom?: 'settings' | 'option';
   csvMapping?: Record<string, string> | null;
   csvHeader?: string[];

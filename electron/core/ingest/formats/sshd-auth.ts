@@ -1,24 +1,10 @@
-/**
- * Recognises the authentication lines of sshd and PAM in a syslog message. Only these become OCSF
- * Authentication events; every other line stays a Base Event.
- */
-export interface AuthFinding {
-  activity: 1 | 2; // Logon, Logoff
-  success: boolean;
-  user?: string;
-  /** Source address as logged: an IP, or a host name for PAM's rhost. */
-  source?: string;
-  port?: number;
-  /** Short, stable description of what the line said ("Failed password", "Invalid user", ...). */
-  detail: string;
-  method?: string;
-  invalidUser?: boolean;
-  /** The PAM service (sshd, sudo, su, login, ...) for PAM lines. */
-  pamService?: string;
-}
+import { MAX_AUTH_MESSAGE, nonEmpty, type UnixFinding } from './unix-finding';
 
-/** Longer messages are never authentication lines; skipping them keeps the regexes linear and cheap. */
-const MAX_AUTH_MESSAGE = 2048;
+/**
+ * Recognises the authentication verdicts of sshd and PAM in a syslog message (OCSF Authentication, 3002):
+ * sshd's Accepted/Failed lines, PAM's "authentication failure" and unix_chkpwd's failed checks. PAM
+ * session lines are pam-session.ts; sudo, su and account management have their own files.
+ */
 
 // "illegal user" is how OpenSSH before 3.9 said "invalid user".
 const FAILED = /^Failed (\S+) for ((?:invalid|illegal) user )?(.*) from (\S+) port (\d{1,5})(?: ssh\d?)?\s*$/;
@@ -27,86 +13,98 @@ const INVALID_USER = /^(?:Invalid|Illegal) user (.*) from (\S+)(?: port (\d{1,5}
 /** sshd's own PAM verdicts (UsePAM with keyboard-interactive): "error: PAM: Authentication failure for root from h". */
 const SSHD_PAM_FAILURE = /^error: PAM: (Authentication failure|User not known to the underlying authentication module) for ((?:invalid|illegal) user )?(.*) from (\S+)\s*$/;
 /** Older PAM (Linux-PAM before 0.99, RHEL 4 and earlier) names itself in the program: "sshd(pam_unix)[pid]". */
-const OLD_PAM_PROGRAM = /^([^\s()]+)\(pam_unix\)$/;
+export const OLD_PAM_PROGRAM = /^([^\s()]{1,64})\(pam_unix\)$/;
 const OLD_PAM_AUTH_FAILURE = /^authentication failure;(.*)$/;
-const OLD_PAM_SESSION = /^session (opened|closed) for user (\S+?)(?:\(uid=\d+\))?(?: by (.*))?\s*$/;
-const PAM_AUTH_FAILURE = /^pam_unix\(([^:()\s]+):auth\): authentication failure;(.*)$/;
-const PAM_SESSION = /^pam_unix\(([^:()\s]+):session\): session (opened|closed) for user (\S+?)(?:\(uid=\d+\))?(?: by (.*))?\s*$/;
+/**
+ * Old PAM's summary of the retries after the first failure of one conversation (which has its own
+ * "authentication failure" line): N further failures, so the event counts N. Today's sshd says "PAM N more
+ * authentication failures" but also logs each attempt as "Failed password", so that form is not counted.
+ */
+const OLD_PAM_MORE_FAILURES = /^(\d{1,9}) more authentication failures;(.*)$/;
+/** "auth" for a logon; "chauthtok" when the current password was wrong while changing it (passwd). */
+const PAM_AUTH_FAILURE = /^pam_unix\(([^:()\s]{1,64}):(?:auth|chauthtok)\): authentication failure;(.*)$/;
+/** unix_chkpwd, pam_unix's helper for callers that are not root (screen lockers, sudo under SELinux). */
+const CHKPWD_FAILED = /^password check failed for user \(([^\s()]{1,256})\)\s*$/;
 const REPEATED = /^message repeated (\d{1,9}) times: \[ ?(.*)\]\s*$/;
 
 function isSshd(program: string | undefined): boolean {
   return program === undefined || program === 'sshd' || program.startsWith('sshd') || program.endsWith('/sshd');
 }
 
-function nonEmpty(s: string | undefined): string | undefined {
-  return s === undefined || s === '' ? undefined : s;
-}
-
-/** The authentication meaning of one message, or null. */
-export function matchAuth(program: string | undefined, msg: string): AuthFinding | null {
+/** The authentication verdict of one message, or null. */
+export function matchAuth(program: string | undefined, msg: string): UnixFinding | null {
   if (msg.length > MAX_AUTH_MESSAGE) return null;
   if (isSshd(program)) {
-    let m = FAILED.exec(msg);
-    if (m) {
-      return {
-        activity: 1,
-        success: false,
-        method: m[1],
-        invalidUser: m[2] !== undefined,
-        user: nonEmpty(m[3]),
-        source: m[4],
-        port: Number(m[5]),
-        detail: `Failed ${m[1]}${m[2] ? ' (invalid user)' : ''}`,
-      };
-    }
-    m = ACCEPTED.exec(msg);
-    if (m) return { activity: 1, success: true, method: m[1], user: nonEmpty(m[2]), source: m[3], port: Number(m[4]), detail: `Accepted ${m[1]}` };
-    m = INVALID_USER.exec(msg);
-    if (m) {
-      const f: AuthFinding = { activity: 1, success: false, invalidUser: true, user: nonEmpty(m[1]), source: m[2], detail: 'Invalid user' };
-      if (m[3] !== undefined) f.port = Number(m[3]);
-      return f;
-    }
-    m = SSHD_PAM_FAILURE.exec(msg);
-    if (m) {
-      return {
-        activity: 1,
-        success: false,
-        invalidUser: m[2] !== undefined || m[1] !== 'Authentication failure',
-        user: nonEmpty(m[3]),
-        source: m[4],
-        detail: m[1] === 'Authentication failure' ? 'PAM authentication failure' : 'PAM: user not known',
-        pamService: 'sshd',
-      };
-    }
+    const f = matchSshd(msg);
+    if (f) return f;
   }
   const oldPam = program === undefined ? null : OLD_PAM_PROGRAM.exec(program);
-  if (oldPam) return matchOldPam(oldPam[1] as string, msg);
-  let m = PAM_AUTH_FAILURE.exec(msg);
-  if (m) {
-    const kv = pamFields(m[2] as string);
-    return { activity: 1, success: false, user: nonEmpty(kv.user), source: nonEmpty(kv.rhost), detail: 'PAM authentication failure', pamService: m[1] };
-  }
-  m = PAM_SESSION.exec(msg);
-  if (m) {
-    const opened = m[2] === 'opened';
-    return { activity: opened ? 1 : 2, success: true, user: m[3], detail: opened ? 'session opened' : 'session closed', pamService: m[1] };
+  if (oldPam) return matchOldPamAuth(oldPam[1] as string, msg);
+  const m = PAM_AUTH_FAILURE.exec(msg);
+  if (m) return pamFailure(m[1] as string, m[2] as string);
+  if (program === 'unix_chkpwd') {
+    const c = CHKPWD_FAILED.exec(msg);
+    if (c) return { classUid: 3002, activityId: 1, success: false, user: c[1] as string, detail: 'password check failed' };
   }
   return null;
 }
 
-/** The same verdicts in older PAM's words, the service named in the program ("su(pam_unix)"). */
-function matchOldPam(service: string, msg: string): AuthFinding | null {
+function matchSshd(msg: string): UnixFinding | null {
+  let m = FAILED.exec(msg);
+  if (m) {
+    return {
+      classUid: 3002,
+      activityId: 1,
+      success: false,
+      method: m[1],
+      invalidUser: m[2] !== undefined,
+      user: nonEmpty(m[3]),
+      source: m[4],
+      port: Number(m[5]),
+      detail: `Failed ${m[1]}${m[2] ? ' (invalid user)' : ''}`,
+    };
+  }
+  m = ACCEPTED.exec(msg);
+  // The logon of an SSH login: its PAM "session opened" line is not counted again (pam-session.ts).
+  if (m) return { classUid: 3002, activityId: 1, success: true, method: m[1], user: nonEmpty(m[2]), source: m[3], port: Number(m[4]), detail: `Accepted ${m[1]}` };
+  m = INVALID_USER.exec(msg);
+  if (m) {
+    const f: UnixFinding = { classUid: 3002, activityId: 1, success: false, invalidUser: true, user: nonEmpty(m[1]), source: m[2], detail: 'Invalid user' };
+    if (m[3] !== undefined) f.port = Number(m[3]);
+    return f;
+  }
+  m = SSHD_PAM_FAILURE.exec(msg);
+  if (m) {
+    return {
+      classUid: 3002,
+      activityId: 1,
+      success: false,
+      invalidUser: m[2] !== undefined || m[1] !== 'Authentication failure',
+      user: nonEmpty(m[3]),
+      source: m[4],
+      detail: m[1] === 'Authentication failure' ? 'PAM authentication failure' : 'PAM: user not known',
+      pamService: 'sshd',
+    };
+  }
+  return null;
+}
+
+function pamFailure(service: string, fields: string, count?: number): UnixFinding {
+  const kv = pamFields(fields);
+  const f: UnixFinding = { classUid: 3002, activityId: 1, success: false, user: nonEmpty(kv.user), source: nonEmpty(kv.rhost), detail: 'PAM authentication failure', pamService: service };
+  if (count !== undefined) {
+    f.count = count;
+    f.detail = `PAM ${count} more authentication failures`;
+  }
+  return f;
+}
+
+/** Old PAM's verdicts, the service named in the program ("sshd(pam_unix)"). */
+function matchOldPamAuth(service: string, msg: string): UnixFinding | null {
   let m = OLD_PAM_AUTH_FAILURE.exec(msg);
-  if (m) {
-    const kv = pamFields(m[1] as string);
-    return { activity: 1, success: false, user: nonEmpty(kv.user), source: nonEmpty(kv.rhost), detail: 'PAM authentication failure', pamService: service };
-  }
-  m = OLD_PAM_SESSION.exec(msg);
-  if (m) {
-    const opened = m[1] === 'opened';
-    return { activity: opened ? 1 : 2, success: true, user: m[2], detail: opened ? 'session opened' : 'session closed', pamService: service };
-  }
+  if (m) return pamFailure(service, m[1] as string);
+  m = OLD_PAM_MORE_FAILURES.exec(msg);
+  if (m && Number(m[1]) > 0) return pamFailure(service, m[2] as string, Number(m[1]));
   return null;
 }
 

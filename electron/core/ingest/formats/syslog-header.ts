@@ -119,6 +119,11 @@ export function parseSyslogHeader(line: string, ctx: ParseContext): SyslogHeader
 
   // HOST TAG[PID]: MSG — some local logs omit the host, so a first word that is itself a tag is not a host.
   let tag = TAG.exec(rest);
+  if (!tag && rest.startsWith(' ')) {
+    // An empty host between two spaces ("Feb 22 10:21:43  sshd[1332]: ...", Ubuntu's rsyslog).
+    tag = TAG.exec(rest.slice(1));
+    if (tag) rest = rest.slice(1);
+  }
   if (!tag) {
     const sp = rest.indexOf(' ');
     const first = sp === -1 ? rest : rest.slice(0, sp);

@@ -69,7 +69,8 @@ describe('syslog', () => {
   });
 
   it('understands PAM session lines and sudo/su PAM failures', () => {
-    expect(one('syslog', 'Mar  1 10:00:00 h su[1]: pam_unix(su:session): session opened for user root(uid=0) by alice(uid=1000)')).toMatchObject({ class_uid: 3002, activity_id: 1, status_id: 1, actor: { user: { name: 'root' } } });
+    // A privilege switch by alice to root, not a logon of root (unix-auth-lines.test.ts).
+    expect(one('syslog', 'Mar  1 10:00:00 h su[1]: pam_unix(su:session): session opened for user root(uid=0) by alice(uid=1000)')).toMatchObject({ class_uid: 3003, activity_id: 99, status_id: 1, actor: { user: { name: 'alice', uid: '1000' } }, resources: [{ type: 'User', name: 'root', uid: '0' }] });
     expect(one('syslog', 'Mar  1 10:00:00 h sshd[1]: pam_unix(sshd:session): session closed for user bob')).toMatchObject({ class_uid: 3002, activity_id: 2, status_id: 1 });
     expect(one('syslog', 'Mar  1 10:00:00 h sudo: pam_unix(sudo:auth): authentication failure; logname=alice uid=1000 euid=0 tty=/dev/pts/0 ruser=alice rhost=  user=alice')).toMatchObject({ class_uid: 3002, status_id: 2, actor: { user: { name: 'alice' } } });
     expect(one('syslog', 'Mar  1 10:00:00 h sshd[9]: Invalid user  admin  from 192.0.2.1 port 22')).toMatchObject({ status_id: 2, actor: { user: { name: ' admin ' } } });

@@ -96,8 +96,9 @@ describe('older sshd and PAM wording', () => {
       .toEqual({ class_uid: 3002, activity_id: 1, status_id: 2, user: 'root', src: '220-135-151-1.hinet-ip.hinet.net', detail: 'PAM authentication failure' });
     expect(auth('Jun 14 15:16:01 combo sshd(pam_unix)[19939]: authentication failure; logname= uid=0 euid=0 tty=NODEVssh ruser= rhost=218.188.2.4 '))
       .toMatchObject({ class_uid: 3002, status_id: 2, user: undefined, src: '218.188.2.4' });
-    expect(auth('Jun 15 04:06:18 combo su(pam_unix)[21416]: session opened for user cyrus by (uid=0)')).toMatchObject({ class_uid: 3002, activity_id: 1, status_id: 1, user: 'cyrus' });
-    expect(auth('Jun 15 04:06:19 combo su(pam_unix)[21416]: session closed for user cyrus')).toMatchObject({ class_uid: 3002, activity_id: 2, status_id: 1, user: 'cyrus' });
+    // su's session is a privilege switch (Authorize Session), not a logon of cyrus (unix-auth-lines.test.ts).
+    expect(auth('Jun 15 04:06:18 combo su(pam_unix)[21416]: session opened for user cyrus by (uid=0)')).toMatchObject({ class_uid: 3003, activity_id: 99, status_id: 1, user: undefined });
+    expect(auth('Jun 15 04:06:19 combo su(pam_unix)[21416]: session closed for user cyrus')).toMatchObject({ class_uid: 3003, activity_id: 99, status_id: 1, user: 'cyrus' });
     // Other lines of such a program stay Base Events.
     expect(auth('Jun 14 15:16:02 combo sshd(pam_unix)[19937]: check pass; user unknown')).toMatchObject({ class_uid: 0 });
   });
