@@ -38,13 +38,20 @@ export function firstContentLine(buf: Buffer): number {
   return start;
 }
 
+/** What the caller knows about the file's source that bears on its format. */
+export interface DetectHints {
+  /** The source's saved CSV mapping: a file whose header has its columns is that CSV. */
+  csvMapping?: Record<string, string> | null;
+}
+
 /** The format of a file from its first bytes (already decompressed), or null when none fits. */
-export function detectFormat(sample: Buffer): IngestFormat | null {
+export function detectFormat(sample: Buffer, hints: DetectHints = {}): IngestFormat | null {
   const s = stripBomSync(sample.subarray(0, DETECT_SAMPLE_BYTES));
   const start = firstNonSpace(s);
   if (start === -1) return null;
   const b = s[start];
   if (b === 0x7b || b === 0x5b) return detectJson(s.subarray(start));
+  if (hints.csvMapping && headerHasMappedColumns(s.subarray(start), hints.csvMapping)) return 'csv';
   return detectText(s);
 }
 
@@ -68,6 +75,14 @@ export function describeUnrecognised(sample: Buffer): string {
 
 // ---- JSON ---------------------------------------------------------------------------------------
 
+/**
+ * An Okta event hook's POST body: System Log events under data.events ({"eventType":"com.okta.event_hook",
+ * "data":{"events":[...]}}), read by formats/okta.ts as one record holding those events.
+ */
+function isOktaEventHookDelivery(o: JsonObject): boolean {
+  return o.eventType === 'com.okta.event_hook' && isObject(o.data) && Array.isArray(o.data.events);
+}
+
 export function classifyJsonObject(o: JsonObject): IngestFormat | null {
   if (typeof o.class_uid === 'number') return 'ocsf';
   if (Array.isArray(o.Records)) {
@@ -80,6 +95,7 @@ export function classifyJsonObject(o: JsonObject): IngestFormat | null {
   // EventBridge envelope around a CloudTrail record.
   if (typeof o['detail-type'] === 'string' && isObject(o.detail) && classifyJsonObject(o.detail) === 'cloudtrail') return 'cloudtrail';
   if (typeof o.eventName === 'string' && typeof o.eventSource === 'string' && ('eventVersion' in o || 'userIdentity' in o || 'awsRegion' in o)) return 'cloudtrail';
+  if (isOktaEventHookDelivery(o)) return 'okta';
   if (typeof o.eventType === 'string' && typeof o.published === 'string' && ('actor' in o || 'outcome' in o || 'uuid' in o)) return 'okta';
   if ('@timestamp' in o || 'ecs.version' in o || isObject(o.ecs) || 'event.category' in o || 'event.action' in o) return 'ecs';
   if (isObject(o.event) && ('category' in o.event || 'kind' in o.event || 'action' in o.event || 'outcome' in o.event)) return 'ecs';
@@ -153,7 +169,9 @@ const CEF_RE = /(^|\s|:)CEF:\d{1,3}\|/;
 const SYSLOG_RES = [
   /^<\d{1,3}>\d{1,2} (\S+) \S+ \S+ \S+ \S+ /, // RFC 5424
   /^(<\d{1,3}>)?[A-Z][a-z]{2} {1,2}\d{1,2} (\d{4} )?\d{2}:\d{2}:\d{2}(\.\d+)? \S/, // RFC 3164
-  /^(<\d{1,3}>)?\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\S* \S+ \S/, // rsyslog RFC 3339 traditional
+  // rsyslog RFC 3339 traditional. The time ends at its zone and a space: "2024-03-08T09:14:22Z,Megan Bowen,…"
+  // is a CSV row whose later fields hold spaces, not a syslog line.
+  /^(<\d{1,3}>)?\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}([.,]\d{1,9})?(Z|[+-]\d{2}(:?\d{2})?)? \S+ \S/,
 ];
 
 function sampleLines(s: Buffer): string[] {
@@ -168,19 +186,46 @@ function sampleLines(s: Buffer): string[] {
     .slice(0, 200);
 }
 
+function isCef(line: string): boolean {
+  return line.startsWith('CEF:') || CEF_RE.test(line.slice(0, 2048));
+}
+
+function isSyslog(line: string): boolean {
+  return SYSLOG_RES.some((re) => re.test(line));
+}
+
 function detectText(s: Buffer): IngestFormat | null {
   const lines = sampleLines(s);
-  if (lines.length === 0) return null;
+  const first = lines[0];
+  if (first === undefined) return null;
   const probe = lines.slice(0, 50);
-  const cef = probe.filter((l) => l.startsWith('CEF:') || CEF_RE.test(l.slice(0, 2048))).length;
+  const cef = probe.filter(isCef).length;
   if (cef >= Math.max(1, probe.length / 2)) return 'cef';
-  const syslog = probe.filter((l) => SYSLOG_RES.some((re) => re.test(l))).length;
+  // A header of names over rows that all split into as many fields is a CSV export, whatever its cells
+  // hold (a first column of times and free text with spaces and colons looked like syslog lines).
+  const csv = csvShape(s);
+  if (csv?.strict && !isCef(first) && !isSyslog(first)) return 'csv';
+  const syslog = probe.filter(isSyslog).length;
   if (syslog >= Math.max(1, probe.length * 0.6)) return 'syslog';
-  if (looksLikeCsv(s)) return 'csv';
+  if (csv?.loose) return 'csv';
   return null;
 }
 
-function looksLikeCsv(s: Buffer): boolean {
+/** A cell that is data, not a column name: a number, a date or a time of day. */
+const DATA_CELL = /^([-+\d.:\s/]+|\d{4}-\d{2}-\d{2}([T ].*)?|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}( .*)?|\d{1,2}:\d{2}(:\d{2})?( .*)?)$/;
+/** A name in a header: short, a few words (a longer one is a sentence of a log line). */
+const MAX_STRICT_NAME_CHARS = 64;
+const MAX_STRICT_NAME_WORDS = 6;
+/** Marks of a log line or a comment, not of a column name: key=value, sshd[12]:, "tag: ", <PRI>, a leading #. */
+const NOT_A_NAME = /[=[\]<>]|:\s|^#/;
+
+/**
+ * How the sample reads as CSV with its first row as the header. loose: the long-standing test (mostly
+ * labels, 80 % of the rows with the header's field count); strict: every name a short label, and at
+ * least one row, all rows (but for one in ten) with the header's field count: then the file is CSV
+ * even when its rows would also pass as syslog lines.
+ */
+function csvShape(s: Buffer): { loose: boolean; strict: boolean } | null {
   const nl = s.indexOf(10);
   const headerLine = (nl === -1 ? s : s.subarray(0, nl)).toString('utf8').replace(/\r$/, '');
   const delimiter = detectCsvDelimiter(headerLine);
@@ -189,17 +234,43 @@ function looksLikeCsv(s: Buffer): boolean {
   splitter.push(s, rows);
   if (s.length < DETECT_SAMPLE_BYTES) splitter.end(rows);
   const header = rows[0];
-  if (!header || header.error) return false;
+  if (!header || header.error) return null;
   const names = parseCsvRow(header.raw.toString('utf8'), delimiter);
-  if (typeof names === 'string' || names.length < 2) return false;
+  if (typeof names === 'string' || names.length < 2) return null;
   // Header names are short labels, not data: mostly non-empty and not numbers.
   const labels = names.filter((n) => n.trim() !== '' && n.length <= 128 && !/^[-+\d.:\s/]+$/.test(n));
-  if (labels.length < names.length * 0.8) return false;
+  if (labels.length < names.length * 0.8) return null;
+  const strictNames = names.every((n) => {
+    const t = n.trim();
+    return t !== '' && t.length <= MAX_STRICT_NAME_CHARS && t.split(/\s+/).length <= MAX_STRICT_NAME_WORDS && !NOT_A_NAME.test(t) && !DATA_CELL.test(t);
+  });
   const data = rows.slice(1, 101).filter((r) => !r.error);
-  if (data.length === 0) return true;
+  if (data.length === 0) return { loose: true, strict: false };
   const consistent = data.filter((r) => {
     const f = parseCsvRow(r.raw.toString('utf8'), delimiter);
-    return typeof f !== 'string' && f.length === names.length;
+    if (typeof f === 'string') return false;
+    // Empty fields after the last column (a trailing delimiter) are not extra fields, as when rows are read.
+    let n = f.length;
+    while (n > names.length && f[n - 1] === '') n--;
+    return n === names.length;
   }).length;
-  return consistent >= data.length * 0.8;
+  return { loose: consistent >= data.length * 0.8, strict: strictNames && consistent >= data.length * 0.9 };
+}
+
+/**
+ * True when the first line, read as a CSV header, names the columns of the source's CSV mapping: the
+ * column mapped to time (the one a CSV needs), or every mapped column when the mapping has no time.
+ */
+function headerHasMappedColumns(s: Buffer, mapping: Record<string, string>): boolean {
+  const columns = Object.entries(mapping);
+  if (columns.length === 0) return false;
+  const nl = s.indexOf(10);
+  // A header longer than the sample is no header.
+  if (nl === -1 && s.length >= DETECT_SAMPLE_BYTES) return false;
+  const headerLine = (nl === -1 ? s : s.subarray(0, nl)).toString('utf8').replace(/\r$/, '');
+  const names = parseCsvRow(headerLine, detectCsvDelimiter(headerLine));
+  if (typeof names === 'string') return false;
+  const have = new Set(names);
+  const time = mapping.time;
+  return time !== undefined ? have.has(time) : columns.every(([, col]) => have.has(col));
 }

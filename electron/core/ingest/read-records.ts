@@ -194,7 +194,8 @@ export async function openInput(path: string, opts: OpenInputOptions): Promise<O
     await decoded.return(undefined).catch(() => undefined);
   };
 
-  const format = opts.format ?? detectFormat(sample);
+  // A source's saved CSV mapping makes a file whose header has its columns that CSV.
+  const format = opts.format ?? detectFormat(sample, { csvMapping: opts.csvMapping ?? null });
   if (format === null) {
     await close();
     throw new AttestError('UNSUPPORTED_FORMAT', `Could not recognise the format of ${name}: ${describeUnrecognised(sample)}.`);

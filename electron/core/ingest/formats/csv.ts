@@ -2,7 +2,7 @@ import { OCSF_CLASS_NAMES, type CanonicalEvent } from '../../../../shared/domain
 import { CSV_TARGET_FIELDS, suggestCsvMapping, type CsvFieldKind } from '../csv-mapping';
 import { ACTIVITY_NAMES, endpoint, MAX_FIELD_CHARS, withNames } from '../fields';
 import { failed, type ParseContext, type ParseOutcome } from '../parse-types';
-import { resolveIsoTime } from '../syslog-time';
+import { csvTime, describeTimeColumn, type CsvTimeColumn } from '../csv-time';
 import { implausibleTime } from '../time';
 
 const MAX_COLUMNS = 2000;
@@ -78,6 +78,8 @@ function suggestedFor(header: string[]): Record<string, string> {
 interface Plan {
   columns: Array<{ index: number; path: string; kind: CsvFieldKind }>;
   unmapped: Array<{ index: number; name: string }>;
+  /** The column mapped to time, as its reasons and notes name it. */
+  timeColumn?: CsvTimeColumn;
 }
 
 const plans = new WeakMap<string[], WeakMap<Record<string, string>, Plan>>();
@@ -105,6 +107,8 @@ function planFor(header: string[], mapping: Record<string, string>): Plan {
       .filter((c) => !usedIdx.has(c.index) && c.name !== '')
       .slice(0, MAX_UNMAPPED_COLUMNS);
     plan = { columns, unmapped };
+    const time = columns.find((c) => c.kind === 'time');
+    if (time) plan.timeColumn = describeTimeColumn(header, time.index);
     inner.set(mapping, plan);
   }
   return plan;
@@ -116,16 +120,6 @@ const FAILURE_WORDS = new Set(['failure', 'failed', 'fail', 'false', 'no', 'erro
 const SEVERITY_WORDS: Record<string, number> = { unknown: 0, informational: 1, info: 1, low: 2, medium: 3, high: 4, critical: 5, fatal: 6 };
 const LOGON = /^(log ?on|log ?in|sign ?in|authenticat\w*)$/;
 const LOGOFF = /^(log ?off|log ?out|sign ?out|sign ?off)$/;
-
-function csvTime(v: string, ctx: ParseContext): { ms: number; notes: string[]; keyMs?: number } | string {
-  const s = v.trim();
-  if (/^\d{10}$/.test(s)) return { ms: Number(s) * 1000, notes: ['the time column was read as seconds since 1970'] };
-  if (/^\d{13}$/.test(s)) return { ms: Number(s), notes: [] };
-  const iso = resolveIsoTime(s.replace(/^(\d{4})\/(\d{2})\/(\d{2})/, '$1-$2-$3'), ctx);
-  if (!iso) return `the time "${s.slice(0, 40)}" is not ISO 8601 (2024-01-31T12:00:00Z) or epoch seconds/milliseconds`;
-  if (!iso.ok) return iso.reason;
-  return iso.keyMs === undefined ? { ms: iso.ms, notes: iso.notes } : { ms: iso.ms, notes: iso.notes, keyMs: iso.keyMs };
-}
 
 function setPath(e: Record<string, unknown>, path: string, value: unknown): void {
   const parts = path.split('.');
@@ -171,7 +165,7 @@ export function parseCsvText(row: string, ctx: ParseContext): ParseOutcome {
     const v = raw.length > MAX_FIELD_CHARS ? raw.slice(0, MAX_FIELD_CHARS) : raw;
     switch (c.kind) {
       case 'time': {
-        const t = csvTime(v, ctx);
+        const t = csvTime(v, ctx, plan.timeColumn);
         if (typeof t === 'string') return failed(t);
         time = t.ms;
         keyTime = t.keyMs;

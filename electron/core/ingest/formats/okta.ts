@@ -1,6 +1,6 @@
 import type { CanonicalEvent } from '../../../../shared/domain/canonical-event';
 import { at, endpoint, obj, str, user, withNames } from '../fields';
-import type { JsonObject } from '../json-guard';
+import { isObject, type JsonObject } from '../json-guard';
 import { failed, type ParseContext, type ParseOutcome } from '../parse-types';
 import { implausibleTime, parseIsoTime } from '../time';
 
@@ -33,8 +33,32 @@ function classify(eventType: string): [number, number] {
 
 const SEVERITY: Record<string, number> = { DEBUG: 1, INFO: 1, WARN: 3, ERROR: 4 };
 
-/** One Okta System Log event (as returned by /api/v1/logs). */
+const HOOK_EVENT_TYPE = 'com.okta.event_hook';
+
+/**
+ * An Okta event hook delivery ({"eventType":"com.okta.event_hook","data":{"events":[...]}}): its System
+ * Log events, read as one record, as CloudTrail's {"Records":[...]}. One bad event quarantines the delivery.
+ */
+function parseEventHookDelivery(events: unknown[], ctx: ParseContext): ParseOutcome {
+  const out: CanonicalEvent[] = [];
+  for (let i = 0; i < events.length; i++) {
+    const ev = events[i];
+    if (!isObject(ev)) return failed(`data.events[${i}] of the Okta event hook delivery is not an object`);
+    if (ev.eventType === HOOK_EVENT_TYPE) return failed(`data.events[${i}] is itself an event hook delivery`);
+    const one = parseOkta(ev, ctx);
+    if (!one.ok) return failed(`data.events[${i}] of the Okta event hook delivery: ${one.reason}`);
+    out.push(...one.events);
+  }
+  return { ok: true, events: out };
+}
+
+/** One Okta System Log event (as returned by /api/v1/logs), or an event hook delivery of several. */
 export function parseOkta(v: JsonObject, ctx: ParseContext): ParseOutcome {
+  if (v.eventType === HOOK_EVENT_TYPE) {
+    const data = obj(v.data);
+    if (!data || !Array.isArray(data.events)) return failed('an Okta event hook delivery without data.events');
+    return parseEventHookDelivery(data.events, ctx);
+  }
   const eventType = str(v.eventType);
   if (eventType === undefined) return failed('not an Okta System Log event: eventType is missing');
   if (typeof v.published !== 'string') return failed('Okta published time is missing or not a string');
