@@ -70,6 +70,9 @@ export function parseCloudTrail(v: JsonObject, ctx: ParseContext): ParseOutcome 
 
   const identity = obj(v.userIdentity);
   let name = str(identity?.userName);
+  // An assumed role (AWS SSO, federation, a CLI profile): the person is the role session's name, as the
+  // CloudTrail console's "User name" shows it; the role is shared by everyone who assumes it.
+  if (name === undefined && identity) name = roleSessionName(identity);
   if (name === undefined && identity) name = str(at(identity, 'sessionContext', 'sessionIssuer', 'userName'));
   // An AWS service acting on its own (userIdentity.type AWSService) has no principal: the service is the actor.
   if (name === undefined && identity) name = str(identity.invokedBy);
@@ -114,6 +117,13 @@ export function parseCloudTrail(v: JsonObject, ctx: ParseContext): ParseOutcome 
   }
   const invokedBy = str(identity?.invokedBy);
   if (invokedBy !== undefined) unmapped.invokedBy = invokedBy;
+  const role = identity ? str(at(identity, 'sessionContext', 'sessionIssuer', 'userName')) : undefined;
+  if (role !== undefined && role !== name) unmapped.roleName = role;
+  const principalId = str(identity?.principalId);
+  if (principalId !== undefined) unmapped.principalId = principalId;
+  // The access key id names the credential used (never the secret): what a key-compromise search needs.
+  const accessKeyId = str(identity?.accessKeyId);
+  if (accessKeyId !== undefined) unmapped.accessKeyId = accessKeyId;
   // A caller from another account: cloud.account is the account the call was made in (recipient).
   const callerAccount = str(identity?.accountId);
   if (callerAccount !== undefined && callerAccount !== account) unmapped.callerAccountId = callerAccount;
@@ -121,4 +131,18 @@ export function parseCloudTrail(v: JsonObject, ctx: ParseContext): ParseOutcome 
   if (mfa !== undefined) unmapped.MFAUsed = mfa;
   if (Object.keys(unmapped).length > 0) e.unmapped = unmapped;
   return { ok: true, events: [withNames(e)] };
+}
+
+/**
+ * The session name of an assumed role: the last part of its ARN (arn:aws:sts::ACCOUNT:assumed-role/ROLE/
+ * SESSION), else what follows the colon of its principalId (ROLEID:SESSION); undefined for other identities.
+ */
+function roleSessionName(identity: Record<string, unknown>): string | undefined {
+  if (str(identity.type) !== 'AssumedRole') return undefined;
+  const arn = str(identity.arn);
+  const m = arn === undefined ? null : /:assumed-role\/[^/]+\/(.+)$/.exec(arn);
+  if (m?.[1]) return m[1];
+  const principal = str(identity.principalId);
+  const colon = principal === undefined ? -1 : principal.indexOf(':');
+  return colon > 0 && colon < principal!.length - 1 ? principal!.slice(colon + 1) : undefined;
 }
