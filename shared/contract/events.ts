@@ -71,6 +71,11 @@ export const IngestSummarySchema = z.object({
   error: z.string().nullable(),
   /** What the parsers assumed or repaired (the year and zone given to RFC 3164 times, replaced bytes...). */
   notes: z.array(z.string()).optional(),
+  /**
+   * How many of `duplicates` are records already in quarantine from an earlier import (they are not in the
+   * event log): present when there are any.
+   */
+  alreadyQuarantined: z.number().int().optional(),
 });
 export type IngestSummary = z.infer<typeof IngestSummarySchema>;
 

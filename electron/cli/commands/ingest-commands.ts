@@ -47,6 +47,7 @@ function printSummary(out: Output, s: IngestSummary, reasons: Array<{ reason: st
     cancelled: s.cancelled,
     error: s.error,
     ...(s.notes ? { notes: s.notes } : {}),
+    ...(s.alreadyQuarantined ? { alreadyQuarantined: s.alreadyQuarantined } : {}),
   };
   if (out.json) return out.line(record);
   if (s.error) {
@@ -67,6 +68,13 @@ function printSummary(out: Output, s: IngestSummary, reasons: Array<{ reason: st
       `${s.batchId !== null ? `  (batch ${s.batchId})` : ''}${s.cancelled ? '  CANCELLED: the counts are what was committed' : ''}\n`,
   );
   for (const note of s.notes ?? []) process.stdout.write(`  note: ${sanitize(note)}\n`);
+  if (s.alreadyQuarantined) {
+    // Not events: records an earlier import of this data could not read either, still in quarantine.
+    const all = s.alreadyQuarantined === s.duplicates && s.imported === 0;
+    process.stdout.write(
+      `  ${all ? 'every duplicate is' : `${fmtInt(s.alreadyQuarantined)} of the duplicates are`} a record already in quarantine from an earlier import (not in the event log): see them with: attest quarantine list\n`,
+    );
+  }
   if (s.quarantined > 0 && s.batchId !== null) {
     const all = s.quarantined === s.read;
     const untimed = reasons.some((r) => r.reason.includes(NO_TIME_HINT));

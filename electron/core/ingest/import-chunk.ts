@@ -29,6 +29,8 @@ export class ChunkCommitter {
   readonly totals: BatchCounts = { read: 0, imported: 0, duplicates: 0, quarantined: 0 };
   firstSeq: number | null = null;
   lastSeq: number | null = null;
+  /** Records counted as duplicates because they are already in quarantine (not in the event log). */
+  alreadyQuarantined = 0;
 
   private events: NewEvent[] = [];
   /** Source line of each pending event, for the quarantine row should the log refuse it. */
@@ -113,6 +115,7 @@ export class ChunkCommitter {
     this.totals.imported += delta.imported;
     this.totals.duplicates += delta.duplicates;
     this.totals.quarantined += delta.quarantined;
+    this.alreadyQuarantined += known;
     if (this.firstSeq === null) this.firstSeq = result.firstSeq;
     if (result.lastSeq !== null) this.lastSeq = result.lastSeq;
   }

@@ -199,6 +199,7 @@ async function runImport(db: Db, file: ImportFileInput, opts: ImportFileOptions,
     summary.error ??= operatorMessage(err, 'The import could not be finished');
   }
   Object.assign(summary, committer.totals);
+  if (committer.alreadyQuarantined > 0) summary.alreadyQuarantined = committer.alreadyQuarantined;
   if (notes.size > 0) summary.notes = notes.list();
   summary.cancelled = state === 'cancelled';
   progress.final(state === 'done' ? 'done' : state === 'cancelled' ? 'cancelled' : 'failed');
@@ -236,13 +237,13 @@ async function identicalImportBefore(db: Db, filePath: string, plan: ImportPlan,
   return match ? { id: match.id, sha256, read: match.read, finishedAt: match.finished_at } : null;
 }
 
-/** A re-import of an earlier import's bytes: every record counts as a duplicate, recorded and chained as any import. */
 /** Records of a batch still in quarantine (not retried into the log since). */
 function openQuarantineOf(db: Db, batchId: number): number {
   const row = db.prepare<[number], { n: number }>("SELECT count(*) AS n FROM quarantine WHERE batch_id = ? AND status = 'open'").get(batchId);
   return row?.n ?? 0;
 }
 
+/** A re-import of an earlier import's bytes: every record counts as a duplicate, recorded and chained as any import. */
 async function recordIdenticalImport(db: Db, opts: ImportFileOptions, now: number, plan: ImportPlan, summary: IngestSummary, options: Record<string, unknown>, earlier: EarlierImport): Promise<IngestSummary> {
   plan.close();
   const when = earlier.finishedAt !== null ? ` on ${new Date(earlier.finishedAt).toISOString().slice(0, 10)}` : '';
@@ -253,6 +254,7 @@ async function recordIdenticalImport(db: Db, opts: ImportFileOptions, now: numbe
   summary.sha256 = earlier.sha256;
   summary.read = earlier.read;
   summary.duplicates = earlier.read;
+  if (inQuarantine > 0) summary.alreadyQuarantined = inQuarantine;
   summary.notes = [note];
   const batchId = createBatch(db, {
     sourceId: plan.source.id, file: summary.file, bytes: summary.bytes, sha256: earlier.sha256, format: plan.format,

@@ -205,6 +205,16 @@ describe('attest CLI: ingest, events, verify, checkpoint', () => {
     expect(r.stdout).toContain('quarantined 1: the CEF record has no time (no rt, end or start, and no syslog timestamp)');
     const batch = /--batch (\d+)/.exec(r.stdout)![1]!;
     expect(r.stdout).toContain(`attest quarantine retry --batch ${batch} --time-if-missing import`);
+    // The same records in a longer file: the one still in quarantine is a duplicate, and said to be one.
+    const longer = path.join(dir, 'bare-longer.cef');
+    fs.writeFileSync(longer, fs.readFileSync(file, 'utf8') + 'CEF:0|Elastic|Vaporware|1.0|18|Authentication|low|rt=1700000001000 src=10.0.0.3 suser=ann\n');
+    const again = attest(['ingest', '--vault', vault, longer], { env });
+    expect(again.stdout).toContain('read 3 = imported 1 + duplicates 2 + quarantined 0');
+    expect(again.stdout).toContain('1 of the duplicates are a record already in quarantine from an earlier import (not in the event log): see them with: attest quarantine list');
+    const longest = path.join(dir, 'bare-longest.cef');
+    fs.writeFileSync(longest, fs.readFileSync(longer, 'utf8') + 'CEF:0|Elastic|Vaporware|1.0|18|Authentication|low|rt=1700000002000 src=10.0.0.4 suser=zed\n');
+    const json = attest(['ingest', '--vault', vault, '--json', longest], { env });
+    expect(JSON.parse(json.stdout)).toMatchObject({ read: 4, imported: 1, duplicates: 3, quarantined: 0, alreadyQuarantined: 1 });
     const retried = attest(['quarantine', 'retry', '--vault', vault, '--batch', batch, '--time-if-missing', 'import', '--json'], { env });
     expect(retried.code, retried.stderr).toBe(0);
     expect(JSON.parse(retried.stdout)).toMatchObject({ retried: 1, imported: 1, stillQuarantined: 0 });

@@ -40,7 +40,12 @@ export function IngestSummaryView({ state, summaries, onDismiss }: { state: 'don
         </div>
         <div>
           <dt>Duplicates</dt>
-          <dd>{formatNumber(sum('duplicates'))}</dd>
+          <dd>
+            {formatNumber(sum('duplicates'))}
+            {summaries.some((s) => s.alreadyQuarantined) && (
+              <span className="muted"> ({formatNumber(summaries.reduce((n, s) => n + (s.alreadyQuarantined ?? 0), 0))} already in quarantine, not in the log)</span>
+            )}
+          </dd>
         </div>
         <div>
           <dt>Quarantined</dt>

@@ -44,7 +44,7 @@ describe('IngestJobs with the real worker', () => {
     const [first] = await jobs.wait(jobs.start([{ path: file }]));
     expect(first).toMatchObject({ read: 53, imported: 50, quarantined: 3, duplicates: 0 });
     const [again] = await jobs.wait(jobs.start([{ path: file }]));
-    expect(again).toMatchObject({ read: 53, imported: 0, quarantined: 0, duplicates: 53 });
+    expect(again).toMatchObject({ read: 53, imported: 0, quarantined: 0, duplicates: 53, alreadyQuarantined: 3 });
     for (const s of [first!, again!]) expectReconciled(vault.db, s);
     expect((vault.db.prepare('SELECT count(*) AS n FROM quarantine').get() as { n: number }).n).toBe(3);
   });

@@ -43,11 +43,14 @@ describe('quarantine on re-import', () => {
     const again = await importFile(vault.db, { path: file }, { operator: 'olga', now: NOW });
     expectReconciled(vault.db, again);
     expect(again).toMatchObject({ read: 6, imported: 0, quarantined: 0, duplicates: 6 });
+    // Three of those duplicates are not events but records still in quarantine: the summary says so.
+    expect(again.alreadyQuarantined).toBe(3);
+    expect(first.alreadyQuarantined).toBeUndefined();
     expect(rows()).toBe(3);
     // One more copy of the bad line in a longer file is new: it is quarantined.
     writeFileSync(file, ocsfLines(3) + 'not json\n' + '{"broken": \n' + 'not json\n' + 'not json\n');
     const longer = await importFile(vault.db, { path: file }, { operator: 'olga', now: NOW });
-    expect(longer).toMatchObject({ read: 7, imported: 0, quarantined: 1, duplicates: 6 });
+    expect(longer).toMatchObject({ read: 7, imported: 0, quarantined: 1, duplicates: 6, alreadyQuarantined: 3 });
     expect(rows()).toBe(4);
   });
 });
