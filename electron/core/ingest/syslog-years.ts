@@ -16,6 +16,11 @@ export interface InferredYears {
   first: number;
   /** Year of its latest: first + the New Years the file crosses. */
   last: number;
+  /**
+   * The earliest year a line is read in: first, or the year before it when a late-December line follows a
+   * January one (the newest part of a rotated log written first: year-tracker.ts's stragglers).
+   */
+  earliest: number;
   /** The latest such timestamp, UTC ms. */
   latestMs: number;
   /** Where each New Year falls: [line, the year from there on, that line's place in its year (withinYearMs)]. */
@@ -66,6 +71,8 @@ export async function inferSyslogYears(filePath: string, name: string, format: I
   // Year offsets (from the first) at which a 29 February was written: evidence of a leap year.
   const leapOffsets = new Set<number>();
   const changes: Array<[number, number, number]> = [];
+  // Below 0 when a straggler is read in the year before the file's first (year-tracker.ts).
+  let lowestOffset = 0;
   let input: Awaited<ReturnType<typeof openInput>>;
   try {
     input = await openInput(filePath, {
@@ -95,6 +102,7 @@ export async function inferSyslogYears(filePath: string, name: string, format: I
         const before = track.rollovers;
         const offset = trackYear(track, (t ?? dated)!);
         if (track.rollovers !== before && changes.length < MAX_CHANGES) changes.push([record.line, offset, track.latest ?? 0]);
+        if (offset < lowestOffset) lowestOffset = offset;
         if (dated !== null) {
           datedLines++;
           anchors.set(dated.year - offset, (anchors.get(dated.year - offset) ?? 0) + 1);
@@ -121,6 +129,7 @@ export async function inferSyslogYears(filePath: string, name: string, format: I
     return {
       first,
       last: first + track.rollovers,
+      earliest: first + lowestOffset,
       latestMs: resolver.toUtc(wall),
       changes: changes.map(([line, o, at]) => [line, first + o, at]),
       basis,
@@ -145,7 +154,7 @@ export async function inferSyslogYears(filePath: string, name: string, format: I
       const wall = wallToUtcMs({ ...latest, year });
       if (wall === null) continue;
       const ms = resolver.toUtc(wall);
-      if (ms <= ctx.now + DAY_MS) return { first, last: year, latestMs: ms, changes: changes.map(([line, o, at]) => [line, first + o, at]), basis: 'latest-date', datedLines, datedDisagreeing: 0 };
+      if (ms <= ctx.now + DAY_MS) return { first, last: year, earliest: first + lowestOffset, latestMs: ms, changes: changes.map(([line, o, at]) => [line, first + o, at]), basis: 'latest-date', datedLines, datedDisagreeing: 0 };
     }
   }
   return null;
@@ -166,7 +175,8 @@ export async function prepareYearTracking(ctx: ParseContext, filePath: string, n
   if (inferred === null) return null;
   ctx.syslogYear = inferred.first;
   ctx.syslogYearFrom = 'inferred';
-  ctx.syslogFirstYear = inferred.first;
+  // For the note: the years lines are read in, a straggler's year before the first included.
+  ctx.syslogFirstYear = inferred.earliest;
   ctx.syslogLastYear = inferred.last;
   if (inferred.basis === 'dated-lines') ctx.syslogYearBasis = 'dated-lines';
   // The import counts New Years on the same lines as the pass did.

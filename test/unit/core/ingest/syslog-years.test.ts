@@ -85,6 +85,16 @@ describe('importing a syslog archive that spans a New Year', () => {
     expect((s.notes ?? []).filter((n) => /assumed: the timestamps have none/.test(n))).toEqual([expect.stringMatching(/^years 2025–2026 assumed: .*latest within the past year.*New Year/)]);
   });
 
+  it('names the year before in its note when a rotated log puts its December after its January', async () => {
+    // zcat of a rotated log, newest file first: January, then the late December lines before it.
+    const file = path.join(vault.dir, 'rotated-newest-first.log');
+    writeFileSync(file, ['Jan  5 18:00:01 web sshd[5000]: Accepted password for alice from 203.0.113.42 port 55123 ssh2', 'Jan 10 18:05:22 web sshd[5010]: Failed password for root from 198.51.100.7 port 37291 ssh2', 'Dec 28 18:00:01 web sshd[4000]: Accepted password for alice from 203.0.113.42 port 55100 ssh2', 'Dec 31 18:05:22 web sshd[4010]: Failed password for root from 198.51.100.7 port 37200 ssh2', ''].join('\n'));
+    const s = await importFile(vault.db, { path: file }, { operator: 'tester', now: READ_ON, vaultId: VAULT_ID });
+    expect(storedTimes()).toEqual([Date.UTC(2026, 0, 5, 18, 0, 1), Date.UTC(2026, 0, 10, 18, 5, 22), Date.UTC(2025, 11, 28, 18, 0, 1), Date.UTC(2025, 11, 31, 18, 5, 22)]);
+    // It said "year 2026 assumed" while half the lines were read in 2025.
+    expect((s.notes ?? []).filter((n) => /assumed: the timestamps have none/.test(n))).toEqual([expect.stringMatching(/^years 2025–2026 assumed: /)]);
+  });
+
   it('infers the same years from the gzip of the file', async () => {
     const file = path.join(vault.dir, 'auth.log.gz');
     writeFileSync(file, gzipSync(Buffer.from(archive)));
