@@ -101,8 +101,11 @@ export function parseEcs(doc: JsonObject, ctx: ParseContext): ParseOutcome {
   if (reason !== undefined) e.status_detail = reason;
   const u = user(str(ecsField(doc, 'user.name')), str(ecsField(doc, 'user.id')));
   if (u) e.actor = u;
-  const srcIp = str(ecsField(doc, 'source.ip')) ?? str(ecsField(doc, 'client.ip'));
-  const src = endpoint(srcIp, port(ecsField(doc, 'source.port')), str(ecsField(doc, 'source.domain')) ?? str(ecsField(doc, 'source.address')));
+  // source.address is the raw address as seen, an IP or a name: a host name only when it is not an IP.
+  const address = str(ecsField(doc, 'source.address'));
+  const srcIp = str(ecsField(doc, 'source.ip')) ?? str(ecsField(doc, 'client.ip')) ?? (address !== undefined && isIpAddress(address) ? address : undefined);
+  const srcHost = str(ecsField(doc, 'source.domain')) ?? (address !== undefined && !isIpAddress(address) ? address : undefined);
+  const src = endpoint(srcIp, port(ecsField(doc, 'source.port')), srcHost);
   if (src) e.src_endpoint = src;
   const dstIp = str(ecsField(doc, 'destination.ip')) ?? str(ecsField(doc, 'server.ip'));
   const dst = endpoint(dstIp, port(ecsField(doc, 'destination.port')), str(ecsField(doc, 'destination.domain')) ?? str(ecsField(doc, 'host.name')));

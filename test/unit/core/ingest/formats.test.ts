@@ -165,3 +165,12 @@ describe('CSV mapping suggestions', () => {
     for (const path of Object.keys(suggestCsvMapping(['time', 'user', 'host', 'port', 'action', 'service', 'severity', 'message']))) expect(known.has(path)).toBe(true);
   });
 });
+
+describe('ECS source.address', () => {
+  it('is an IP or a host name, never an IP shown as a host name', () => {
+    const viaAddress = one('ecs', JSON.stringify({ '@timestamp': '2026-01-02T03:04:05Z', source: { address: '81.2.69.144', ip: '81.2.69.144' }, message: 'x' }));
+    expect(viaAddress.src_endpoint).toEqual({ ip: '81.2.69.144' });
+    expect(one('ecs', JSON.stringify({ '@timestamp': '2026-01-02T03:04:05Z', source: { address: '2001:db8::7' }, message: 'x' })).src_endpoint).toEqual({ ip: '2001:db8::7' });
+    expect(one('ecs', JSON.stringify({ '@timestamp': '2026-01-02T03:04:05Z', source: { address: 'bastion.corp.example' }, message: 'x' })).src_endpoint).toEqual({ hostname: 'bastion.corp.example' });
+  });
+});
