@@ -157,6 +157,8 @@ export const OverviewSchema = z.object({
   series: z.array(z.object({ t: z.number().int(), success: z.number().int(), failure: z.number().int(), other: z.number().int() })),
   topFailingActors: z.array(z.object({ key: z.string(), count: z.number().int() })),
   topFailingIps: z.array(z.object({ key: z.string(), count: z.number().int() })),
+  /** Attest's own audit events (vault unlocks, imports, retries) in the period: kept out of the figures above. */
+  ownEvents: z.number().int().optional(),
 });
 export type Overview = z.infer<typeof OverviewSchema>;
 

@@ -12,6 +12,13 @@ import { STATUS } from '../../../shared/domain/canonical-event';
 export const DIM = { actor: 1, ip: 2, classUid: 3, statusId: 4, source: 5, batch: 6 } as const;
 export type Dim = (typeof DIM)[keyof typeof DIM];
 
+/**
+ * event_summary's dim for Attest's own audit events (vault unlocks, imports, retries): counted per minute
+ * and outcome only, apart from the monitored services' events (dim 0), so the Overview's time axis,
+ * charts and failing-actor lists show what the services did, not the operator's own sessions and imports.
+ */
+export const SUMMARY_OWN_DIM = 7;
+
 /** Outcome buckets of the overview and event_summary. */
 export const OUTCOME = { success: 0, failure: 1, other: 2 } as const;
 

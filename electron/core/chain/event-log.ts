@@ -8,6 +8,7 @@ import { ChunkPostingsBuilder } from './postings-codec';
 import { SUMMARY_UPSERT_SQL, SummaryTally, writeSummaryTally } from './summary-tally';
 import { serialiseEvent } from './event-json';
 import { EnvelopeWriter, type SignedEnvelope } from './signed-envelope';
+import { SELF_AUDIT_SOURCE } from '../../../shared/domain/self-audit-source';
 
 /**
  * An event already reduced to what the log stores, e.g. by the import's parse thread: its stored JSON
@@ -81,6 +82,7 @@ export class EventLog {
   private readonly insertPosting;
   private readonly upsertSummary;
   private readonly envelopes: EnvelopeWriter;
+  private ownSource: number | null = null;
 
   constructor(private readonly db: Db) {
     this.dims = new DimensionCache(db);
@@ -99,6 +101,16 @@ export class EventLog {
     return readHead(this.selectHead.get());
   }
 
+  /** The id of Attest's own source (its audit events are counted apart for the Overview), once it exists. */
+  private ownSourceId(): number | null {
+    if (this.ownSource === null) {
+      const id = this.db.prepare<[string], number>('SELECT id FROM sources WHERE name = ?').pluck().get(SELF_AUDIT_SOURCE);
+      // Source rows are never renumbered: once found, it is kept.
+      if (typeof id === 'number') this.ownSource = id;
+    }
+    return this.ownSource;
+  }
+
   /** Caller holds an open write transaction (BEGIN IMMEDIATE) — the chain head is read inside it. */
   appendChunk(items: NewEvent[]): AppendResult {
     if (!this.db.inTransaction) {
@@ -112,6 +124,7 @@ export class EventLog {
     const duplicateIndexes: number[] = [];
     const postings = new ChunkPostings(chunkFirst);
     const summary = new SummaryTally();
+    const ownSource = this.ownSourceId();
     const builder = this.builder;
     builder.reset(head.hash);
 
@@ -171,7 +184,7 @@ export class EventLog {
       postings.add(DIM.statusId, record.statusId, seq);
       postings.add(DIM.source, record.sourceId, seq);
       if (record.batchId !== null) postings.add(DIM.batch, record.batchId, seq);
-      summary.add(record.time, record.statusId, record.actorId, ipId);
+      summary.add(record.time, record.statusId, record.actorId, ipId, ownSource !== null && item.sourceId === ownSource);
     }
 
     const inserted = seq - head.seq;

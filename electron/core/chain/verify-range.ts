@@ -187,7 +187,8 @@ function walk(blocks: Iterable<BlockRow>, checks: DerivedChecks, input: RangeInp
           const classUid = data.readInt32BE(p + 25) * TWO_32 + data.readUInt32BE(p + 29);
           postings.see(seq, actorId, ipId, classUid, statusId, sourceId ?? -1, batchId);
         }
-        summary.add(time, statusId, actorId, ipId);
+        // Attest's own events are counted apart (summary-tally.ts): only the import records' source says so.
+        summary.add(time, statusId, actorId, ipId, auditSource !== null && sourceId === auditSource);
       }
       // Attest's own events never carry a batch; an imported line always does, so one that merely claims
       // to come from source "attest" cannot pose as an import record.

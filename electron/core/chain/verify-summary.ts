@@ -1,5 +1,5 @@
 import type { Db } from '../vault/database';
-import { DIM, OUTCOME } from './dimensions';
+import { DIM, OUTCOME, SUMMARY_OWN_DIM } from './dimensions';
 import { bumpNested, type SummaryTallyData } from './summary-tally';
 
 export type { SummaryTallyData } from './summary-tally';
@@ -34,7 +34,10 @@ export class SummaryComparison {
         continue;
       }
       // Only the rows the writer makes: totals (dim 0, any outcome, key 0), failures per actor or IP.
-      const known = dim === 0 ? outcome >= 0 && outcome <= 2 && key === 0 : (dim === DIM.actor || dim === DIM.ip) && outcome === OUTCOME.failure && key >= 1;
+      const known =
+        dim === 0 || dim === SUMMARY_OWN_DIM
+          ? outcome >= 0 && outcome <= 2 && key === 0
+          : (dim === DIM.actor || dim === DIM.ip) && outcome === OUTCOME.failure && key >= 1;
       if (!known) {
         this.malformed ??= describe(Number.NaN, outcome, minute, n, 0);
         continue;
@@ -46,6 +49,7 @@ export class SummaryComparison {
   addTally(t: SummaryTallyData): void {
     for (let i = 0; i < t.totals.length; i += 3) this.add(0, t.totals[i + 1]!, t.totals[i]!, 0, -t.totals[i + 2]!);
     for (let i = 0; i < t.failures.length; i += 4) this.add(t.failures[i + 1]!, OUTCOME.failure, t.failures[i]!, t.failures[i + 2]!, -t.failures[i + 3]!);
+    for (let i = 0; i < t.own.length; i += 3) this.add(SUMMARY_OWN_DIM, t.own[i + 1]!, t.own[i]!, 0, -t.own[i + 2]!);
   }
 
   /** The first difference between the table and the tallies, or null. */
@@ -76,7 +80,17 @@ const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSaf
 
 function describe(dim: unknown, outcome: unknown, minute: unknown, stored: number, want: number): string {
   const at = typeof minute === 'number' && Number.isSafeInteger(minute) && Math.abs(minute) < 1e10 ? new Date(minute * MINUTE_MS).toISOString().slice(0, 16).replace('T', ' ') + ' UTC' : 'an unknown minute';
-  const what = dim === 0 ? (outcome === OUTCOME.failure ? 'failed events' : outcome === OUTCOME.success ? 'successful events' : 'other events') : dim === DIM.actor ? 'failures by one actor' : dim === DIM.ip ? 'failures from one IP' : 'counts of an unknown kind';
+  const kind = outcome === OUTCOME.failure ? 'failed events' : outcome === OUTCOME.success ? 'successful events' : 'other events';
+  const what =
+    dim === 0
+      ? kind
+      : dim === SUMMARY_OWN_DIM
+        ? `Attest's own ${kind}`
+        : dim === DIM.actor
+          ? 'failures by one actor'
+          : dim === DIM.ip
+            ? 'failures from one IP'
+            : 'counts of an unknown kind';
   return `The Overview's per-minute counts were altered: ${what} at ${at} are recorded as ${Number.isNaN(stored) ? 'a malformed value' : stored}, the chain holds ${want}. Its charts would misreport them.`;
 }
 

@@ -14,6 +14,7 @@ import { OutcomeChart } from './OutcomeChart';
 import { OVERVIEW_RANGES, rangeRequest, type OverviewRangeId } from './overview-ranges';
 import { TopFailuresChart } from './TopFailuresChart';
 import { IntegrityCard } from '../integrity/IntegrityCard';
+import { SELF_AUDIT_SOURCE } from '../../../../shared/domain/self-audit-source';
 
 interface Period {
   since?: number;
@@ -147,6 +148,7 @@ export function OverviewPage({ route }: { route: Route }) {
       )}
       {overview && overview.total === 0 && (
         <Card>
+          <OwnEventsNote count={overview.ownEvents ?? 0} link={eventsLink({ ...period, source: SELF_AUDIT_SOURCE })} />
           {range === 'all' && !custom ? (
             <EmptyState title="The vault holds no events yet.">
               <p>
@@ -170,7 +172,8 @@ export function OverviewPage({ route }: { route: Route }) {
               <span className="stat-label">{failures === 1 ? 'failure' : 'failures'}</span>
             </div>
           </div>
-          <IntegrityCard events={range === 'all' && !custom ? overview.total : null} />
+          <OwnEventsNote count={overview.ownEvents ?? 0} link={eventsLink({ ...period, source: SELF_AUDIT_SOURCE })} />
+          <IntegrityCard events={range === 'all' && !custom ? overview.total + (overview.ownEvents ?? 0) : null} />
           <Card
             title="Events over time by outcome"
             actions={
@@ -193,5 +196,20 @@ export function OverviewPage({ route }: { route: Route }) {
         </>
       )}
     </div>
+  );
+}
+
+/**
+ * Attest's own audit events are kept out of the figures (the operator's unlocks and refused imports are not
+ * a monitored service's failures, and today's unlock would stretch the time axis of an old log): said, with
+ * the way to see them.
+ */
+function OwnEventsNote({ count, link }: { count: number; link: string }) {
+  if (count === 0) return null;
+  return (
+    <p className="muted own-events-note">
+      Not counted here: {formatNumber(count)} of Attest&rsquo;s own audit {count === 1 ? 'event' : 'events'} (vault unlocks, imports, retries) in this period.{' '}
+      <a href={link}>Show {count === 1 ? 'it' : 'them'}</a>
+    </p>
   );
 }

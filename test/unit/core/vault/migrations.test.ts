@@ -76,6 +76,11 @@ const shapes: Record<number, (d: Db) => void> = {
     expect(columns(d, 'quarantine')).toContain('envelope');
     expect(d.prepare("SELECT value FROM meta WHERE key = 'chain_record_versions'").pluck().get()).toBe('1,2,3');
   },
+  7: (d) => {
+    // A recount (Attest's own events apart), and the dim they are kept in: the table keeps its columns.
+    expect(columns(d, 'event_summary')).toEqual(['dim', 'outcome', 'minute', 'key_id', 'n']);
+    expect(d.prepare("SELECT value FROM meta WHERE key = 'summary_own_dim'").pluck().get()).toBe('7');
+  },
 };
 
 describe('schema migrations', () => {
