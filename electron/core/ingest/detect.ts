@@ -204,8 +204,11 @@ function detectText(s: Buffer): IngestFormat | null {
   // A header of names over rows that all split into as many fields is a CSV export, whatever its cells
   // hold (a first column of times and free text with spaces and colons looked like syslog lines).
   const csv = csvShape(s);
-  if (csv?.strict && !isCef(first) && !isSyslog(first)) return 'csv';
   const syslog = probe.filter(isSyslog).length;
+  // Rows that are syslog lines need a header of one-word names ("Message,Note"): a banner such as
+  // "logfile started, host a, pid 5" over lines with as many commas is a syslog file.
+  const rowsSyslog = probe.length > 1 && syslog >= (probe.length - 1) * 0.6;
+  if (csv?.strict && !isCef(first) && !isSyslog(first) && (!rowsSyslog || csv.oneWordNames)) return 'csv';
   if (syslog >= Math.max(1, probe.length * 0.6)) return 'syslog';
   if (csv?.loose) return 'csv';
   return null;
@@ -225,7 +228,7 @@ const NOT_A_NAME = /[=[\]<>]|:\s|^#/;
  * least one row, all rows (but for one in ten) with the header's field count: then the file is CSV
  * even when its rows would also pass as syslog lines.
  */
-function csvShape(s: Buffer): { loose: boolean; strict: boolean } | null {
+function csvShape(s: Buffer): { loose: boolean; strict: boolean; oneWordNames: boolean } | null {
   const nl = s.indexOf(10);
   const headerLine = (nl === -1 ? s : s.subarray(0, nl)).toString('utf8').replace(/\r$/, '');
   const delimiter = detectCsvDelimiter(headerLine);
@@ -245,7 +248,8 @@ function csvShape(s: Buffer): { loose: boolean; strict: boolean } | null {
     return t !== '' && t.length <= MAX_STRICT_NAME_CHARS && t.split(/\s+/).length <= MAX_STRICT_NAME_WORDS && !NOT_A_NAME.test(t) && !DATA_CELL.test(t);
   });
   const data = rows.slice(1, 101).filter((r) => !r.error);
-  if (data.length === 0) return { loose: true, strict: false };
+  const oneWordNames = names.every((n) => /^\S+$/.test(n.trim()));
+  if (data.length === 0) return { loose: true, strict: false, oneWordNames };
   const consistent = data.filter((r) => {
     const f = parseCsvRow(r.raw.toString('utf8'), delimiter);
     if (typeof f === 'string') return false;
@@ -254,7 +258,7 @@ function csvShape(s: Buffer): { loose: boolean; strict: boolean } | null {
     while (n > names.length && f[n - 1] === '') n--;
     return n === names.length;
   }).length;
-  return { loose: consistent >= data.length * 0.8, strict: strictNames && consistent >= data.length * 0.9 };
+  return { loose: consistent >= data.length * 0.8, strict: strictNames && consistent >= data.length * 0.9, oneWordNames };
 }
 
 /**

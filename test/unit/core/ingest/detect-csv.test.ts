@@ -125,3 +125,15 @@ describe('a source with a saved CSV mapping', () => {
     expect(out.ok && out.events[0]!.actor?.user?.name).toBe('alice');
   });
 });
+
+describe('a syslog file led by a banner with commas', () => {
+  it('stays syslog: its rows are syslog lines, whatever their commas (found by an outside probe)', () => {
+    const text = [
+      'logfile started, host a, pid 5',
+      'Nov 20 10:00:00 host1 sshd[10]: Failed password for root from 203.0.113.5 port 22 ssh2, x, y',
+      'Nov 20 10:00:01 host1 sshd[10]: Failed password for bob from 203.0.113.5 port 22 ssh2, x, y',
+      '',
+    ].join('\n');
+    expect(detectFormat(Buffer.from(text))).toBe('syslog');
+  });
+});
