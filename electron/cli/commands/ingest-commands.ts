@@ -72,7 +72,7 @@ function printSummary(out: Output, s: IngestSummary, reasons: Array<{ reason: st
     // Not events: records an earlier import of this data could not read either, still in quarantine.
     const all = s.alreadyQuarantined === s.duplicates && s.imported === 0;
     process.stdout.write(
-      `  ${all ? 'every duplicate is' : `${fmtInt(s.alreadyQuarantined)} of the duplicates are`} a record already in quarantine from an earlier import (not in the event log): see them with: attest quarantine list\n`,
+      `  ${all ? 'every duplicate is' : `${fmtInt(s.alreadyQuarantined)} of the duplicates ${s.alreadyQuarantined === 1 ? 'is' : 'are'}`} a record already in quarantine from an earlier import (not in the event log): see ${s.alreadyQuarantined === 1 ? 'it' : 'them'} with: attest quarantine list\n`,
     );
   }
   if (s.quarantined > 0 && s.batchId !== null) {

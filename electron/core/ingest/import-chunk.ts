@@ -99,10 +99,14 @@ export class ChunkCommitter {
   private write(result: AppendResult, extraQuarantine: PendingQuarantine[] | null): void {
     const quarantine = extraQuarantine ? this.quarantined.concat(extraQuarantine) : this.quarantined;
     let known = 0;
+    let stillQuarantined = 0;
     this.envelopes.reset();
     for (const q of quarantine) {
       const envelopeId = q.envelope !== null ? this.envelopes.store(q.envelope) : null;
-      if (!this.quarantine.insert(this.batchId, q.line, q.reason, q.raw, q.key, envelopeId)) known++;
+      const stored = this.quarantine.insert(this.batchId, q.line, q.reason, q.raw, q.key, envelopeId);
+      if (stored !== 'stored') known++;
+      // A record a retry has since put in the log is a duplicate of an event, not one still in quarantine.
+      if (stored === 'open') stillQuarantined++;
     }
     const delta: BatchCounts = {
       read: this.events.length + this.quarantined.length,
@@ -115,7 +119,7 @@ export class ChunkCommitter {
     this.totals.imported += delta.imported;
     this.totals.duplicates += delta.duplicates;
     this.totals.quarantined += delta.quarantined;
-    this.alreadyQuarantined += known;
+    this.alreadyQuarantined += stillQuarantined;
     if (this.firstSeq === null) this.firstSeq = result.firstSeq;
     if (result.lastSeq !== null) this.lastSeq = result.lastSeq;
   }

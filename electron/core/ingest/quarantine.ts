@@ -31,18 +31,23 @@ export interface QuarantineKey {
 
 export class QuarantineWriter {
   private readonly stmt;
+  private readonly statusOf;
   constructor(db: Db) {
     // The unique index on fp makes a record already in quarantine (an earlier import of the same file) a
     // conflict: one statement both checks and inserts.
     this.stmt = db.prepare('INSERT INTO quarantine (batch_id, line, reason, raw, fp, occurrence, envelope) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING');
+    this.statusOf = db.prepare<[bigint], string>('SELECT status FROM quarantine WHERE fp = ?').pluck();
   }
 
   /**
-   * Stores the record; false when a record with its key is already in quarantine. key null: no dedup.
+   * Stores the record: 'stored', or when a record with its key is already known, 'open' (still in
+   * quarantine) or 'resolved' (a retry has since put it in the event log). key null: no dedup.
    * envelopeId: the signed batch (signed_envelopes row) a record of a batch came from, or null.
    */
-  insert(batchId: number, line: number, reason: string, raw: Buffer, key: QuarantineKey | null, envelopeId: number | null = null): boolean {
-    return this.stmt.run(batchId, line, reason, raw, key === null ? null : BigInt.asIntN(64, key.fp), key?.occurrence ?? null, envelopeId).changes === 1;
+  insert(batchId: number, line: number, reason: string, raw: Buffer, key: QuarantineKey | null, envelopeId: number | null = null): 'stored' | 'open' | 'resolved' {
+    const fp = key === null ? null : BigInt.asIntN(64, key.fp);
+    if (this.stmt.run(batchId, line, reason, raw, fp, key?.occurrence ?? null, envelopeId).changes === 1 || fp === null) return 'stored';
+    return this.statusOf.get(fp) === 'open' ? 'open' : 'resolved';
   }
 }
 

@@ -210,7 +210,7 @@ describe('attest CLI: ingest, events, verify, checkpoint', () => {
     fs.writeFileSync(longer, fs.readFileSync(file, 'utf8') + 'CEF:0|Elastic|Vaporware|1.0|18|Authentication|low|rt=1700000001000 src=10.0.0.3 suser=ann\n');
     const again = attest(['ingest', '--vault', vault, longer], { env });
     expect(again.stdout).toContain('read 3 = imported 1 + duplicates 2 + quarantined 0');
-    expect(again.stdout).toContain('1 of the duplicates are a record already in quarantine from an earlier import (not in the event log): see them with: attest quarantine list');
+    expect(again.stdout).toContain('1 of the duplicates is a record already in quarantine from an earlier import (not in the event log): see it with: attest quarantine list');
     const longest = path.join(dir, 'bare-longest.cef');
     fs.writeFileSync(longest, fs.readFileSync(longer, 'utf8') + 'CEF:0|Elastic|Vaporware|1.0|18|Authentication|low|rt=1700000002000 src=10.0.0.4 suser=zed\n');
     const json = attest(['ingest', '--vault', vault, '--json', longest], { env });
@@ -218,6 +218,12 @@ describe('attest CLI: ingest, events, verify, checkpoint', () => {
     const retried = attest(['quarantine', 'retry', '--vault', vault, '--batch', batch, '--time-if-missing', 'import', '--json'], { env });
     expect(retried.code, retried.stderr).toBe(0);
     expect(JSON.parse(retried.stdout)).toMatchObject({ retried: 1, imported: 1, stillQuarantined: 0 });
+    // Retried into the log: the same record again is a duplicate of an event, no longer "in quarantine".
+    const after = path.join(dir, 'bare-after-retry.cef');
+    fs.writeFileSync(after, fs.readFileSync(longest, 'utf8') + 'CEF:0|Elastic|Vaporware|1.0|18|Authentication|low|rt=1700000003000 src=10.0.0.5 suser=kim\n');
+    const afterRetry = JSON.parse(attest(['ingest', '--vault', vault, '--json', after], { env }).stdout) as Record<string, unknown>;
+    expect(afterRetry).toMatchObject({ read: 5, imported: 1, duplicates: 4, quarantined: 0 });
+    expect(afterRetry.alreadyQuarantined).toBeUndefined();
     const bob = jsonLines<{ time: number; actor: { user: { name: string } } }>(attest(['events', '--vault', vault, '--actor', 'bob', '--json'], { env }).stdout);
     expect(bob).toHaveLength(1);
     // The time the file was imported: within this test's run, not the other record's.
