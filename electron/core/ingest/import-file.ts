@@ -16,7 +16,7 @@ import { BatchCounters, createBatch, type BatchState } from './import-batches';
 import { markStaleBatches } from './stale-batches';
 import { ChunkCommitter, CHUNK_EVENTS } from './import-chunk';
 import { boundedReason, parseSafely } from './import-parse';
-import { dedupTimeOf, type ParseContext } from './parse-types';
+import { dedupTimeOf, rawOf, type ParseContext } from './parse-types';
 import { effectiveSyslogDefaults } from './parse-record';
 import { detectFormat } from './detect';
 import { openInput, type OpenedInput } from './read-records';
@@ -25,7 +25,7 @@ import { joinFingerprint } from '../chain/chain-record';
 import type { RawRecord } from './record';
 import { LineSplitter } from './split/line-splitter';
 import { splitRecords } from './split/split-records';
-import { MAX_JWS_BYTES, SignedBatchVerifier, looksLikeCompactJws, sniffSignedFile, unverifiedPayloadRecords } from './signed-batch';
+import { MAX_JWS_BYTES, SignedBatchVerifier, looksLikeCompactJws, signedEventsTooLarge, sniffSignedFile, unverifiedPayloadRecords } from './signed-batch';
 import { signedEnvelope } from '../chain/signed-envelope';
 import { VerifyAhead } from './verify-ahead';
 import { sourceNameOf } from '../sources/source-name';
@@ -465,6 +465,8 @@ async function plainLoop(run: PlainRun, fingerprinter: Fingerprinter): Promise<B
       const record = batch[r]!;
       const raw = record.raw;
       if (record.error !== undefined) {
+        // Never parsed, so never remembered: a "last message repeated" after it must not repeat the line before it.
+        delete ctx.syslogPrevious;
         committer.addQuarantine(record.line, raw, boundedReason(record.error), fingerprinter.quarantineKey(raw));
       } else {
         const outcome = parseSafely(format, raw, ctx);
@@ -473,9 +475,10 @@ async function plainLoop(run: PlainRun, fingerprinter: Fingerprinter): Promise<B
         } else {
           if (outcome.notes) notes.add(outcome.notes);
           const events = outcome.events;
-          committer.addEvent({ event: events[0]!, raw, fp: fingerprinter.next(raw), sourceId, batchId, ...dedupTimeOf(outcome, 0) }, record.line);
+          // Fingerprints are of the record; each event keeps its own element of it (rawOf).
+          committer.addEvent({ event: events[0]!, raw: rawOf(outcome, 0, raw), fp: fingerprinter.next(raw), sourceId, batchId, ...dedupTimeOf(outcome, 0) }, record.line);
           for (let i = 1; i < events.length; i++) {
-            committer.addEvent({ event: events[i]!, raw, fp: fingerprinter.compute(raw, fingerprinter.lastOccurrence, i), sourceId, batchId, ...dedupTimeOf(outcome, i) }, record.line);
+            committer.addEvent({ event: events[i]!, raw: rawOf(outcome, i, raw), fp: fingerprinter.compute(raw, fingerprinter.lastOccurrence, i), sourceId, batchId, ...dedupTimeOf(outcome, i) }, record.line);
           }
         }
       }
@@ -521,7 +524,8 @@ async function runPlainParallel(run: PlainRun, script: string): Promise<BatchSta
       } else {
         while (!next.done && next.value.recordIndex === r) {
           const parsed = next.value;
-          committer.addEvent({ event: null, prepared: parsed.prepared, raw: record.raw, fp: parsed.fp, sourceId, batchId, ...(parsed.dedupTime !== undefined ? { dedupTime: parsed.dedupTime } : {}) }, record.line);
+          const raw = parsed.rawSlice === undefined ? record.raw : record.raw.subarray(parsed.rawSlice[0], parsed.rawSlice[1]);
+          committer.addEvent({ event: null, prepared: parsed.prepared, raw, fp: parsed.fp, sourceId, batchId, ...(parsed.dedupTime !== undefined ? { dedupTime: parsed.dedupTime } : {}) }, record.line);
           next = events.next();
         }
       }
@@ -705,8 +709,14 @@ async function runSigned(
           const occurrence = fingerprinter.lastOccurrence;
           // A batch's JWS is stored once; each of its events keeps its own record and names the JWS.
           const envelope = verified.records.length > 1 ? signedEnvelope(raw, verified.records.length) : null;
-          for (let k = 0; k < verified.records.length; k++) {
-            const outcome = parseSafely(format, verified.records[k]!, ctx);
+          const outcomes = verified.records.map((r) => parseSafely(format, r, ctx));
+          const tooLarge = signedEventsTooLarge(raw, verified.records, outcomes, envelope !== null);
+          if (tooLarge !== null) {
+            committer.addQuarantine(record.line, raw, tooLarge, { fp: fingerprinter.compute(raw, occurrence, 0), occurrence });
+            outcomes.length = 0;
+          }
+          for (let k = 0; k < outcomes.length; k++) {
+            const outcome = outcomes[k]!;
             if (!outcome.ok) {
               // A record of a batch is kept as itself, with its batch's JWS stored once (a retry verifies it again).
               const key = { fp: fingerprinter.compute(raw, occurrence, 0, k), occurrence };
@@ -719,6 +729,7 @@ async function runSigned(
             for (let j = 0; j < outcome.events.length; j++) {
               const fp = fingerprinter.compute(raw, occurrence, j, k);
               const base = { event: outcome.events[j]!, fp, sourceId: source.id, batchId, ...dedupTimeOf(outcome, j) };
+              // A batch's event keeps its whole record (verify holds it to that record of the JWS).
               committer.addEvent(envelope === null ? { ...base, raw } : { ...base, raw: verified.records[k]!, signed: { envelope, index: k } }, record.line);
             }
           }

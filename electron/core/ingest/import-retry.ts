@@ -1,5 +1,5 @@
 import { IngestFormatSchema, type IngestFormat } from '../../../shared/contract/events';
-import { dedupTimeOf } from './parse-types';
+import { dedupTimeOf, rawOf } from './parse-types';
 import { newYearTrack, type YearTrack } from './year-tracker';
 import { describeTimeChoice, timeIfMissingOf, type TimeIfMissingChoice } from './missing-time';
 import { AttestError } from '../../../shared/result';
@@ -11,7 +11,7 @@ import { Fingerprinter, fingerprintScope, OccurrenceCounter } from './fingerprin
 import { BatchCounters, getBatch, type BatchRecord } from './import-batches';
 import { boundedReason, parseSafely } from './import-parse';
 import type { ParseContext } from './parse-types';
-import { SignedBatchVerifier } from './signed-batch';
+import { SignedBatchVerifier, signedEventsTooLarge } from './signed-batch';
 import { signedEnvelope, storedEnvelopeById } from '../chain/signed-envelope';
 import { recordRetryAudit } from './import-audit';
 
@@ -159,7 +159,10 @@ async function retryBatch(db: Db, batch: BatchRecord, source: SourceSettings, no
         work.push({ row, outcome: { ok: false, reason: blocker ?? row.reason } });
         continue;
       }
-      const rowCtx = yearAt ? { ...ctx, yearTrack: yearAt(row.line) } : ctx;
+      // Each row on its own: the row retried before it is not the line before it in the file, so a "last
+      // message repeated" row has no line to repeat (syslog-repeats.ts) and stays a plain event.
+      const rowCtx: ParseContext = yearAt ? { ...ctx, yearTrack: yearAt(row.line) } : { ...ctx };
+      delete rowCtx.syslogPrevious;
       // A record of a signed batch is retried from its batch's JWS, verified again.
       const jws = row.envelope !== null ? storedEnvelopeById(db, row.envelope) : row.raw;
       const outcome = jws === null
@@ -199,7 +202,7 @@ function plainEvents(raw: Buffer, format: IngestFormat, ctx: ParseContext, fp: F
   if (!outcome.ok) return outcome;
   return {
     ok: true,
-    events: outcome.events.map((event, i) => ({ event, raw, fp: fp.compute(raw, occurrence, i), sourceId: batch.sourceId, batchId: batch.id, ...dedupTimeOf(outcome, i) })),
+    events: outcome.events.map((event, i) => ({ event, raw: rawOf(outcome, i, raw), fp: fp.compute(raw, occurrence, i), sourceId: batch.sourceId, batchId: batch.id, ...dedupTimeOf(outcome, i) })),
   };
 }
 
@@ -228,8 +231,13 @@ async function signedEvents(
     for (let k = 0; k < verified.records.length && only === null; k++) if (BigInt.asIntN(64, fp.compute(raw, occurrence, 0, k)) === storedFp) only = k;
   }
   const events: NewEvent[] = [];
-  for (let k = only ?? 0; k < (only === null ? verified.records.length : only + 1); k++) {
-    const outcome = parseSafely(format, verified.records[k]!, ctx);
+  const from = only ?? 0;
+  const outcomes = verified.records.slice(from, only === null ? undefined : only + 1).map((r) => parseSafely(format, r, ctx));
+  // The import's bound on what one JWS's events store, as the import applies it.
+  const tooLarge = signedEventsTooLarge(raw, verified.records.slice(from, from + outcomes.length), outcomes, envelope !== null);
+  if (tooLarge !== null) return { ok: false, reason: tooLarge };
+  for (let k = from; k < from + outcomes.length; k++) {
+    const outcome = outcomes[k - from]!;
     if (!outcome.ok) return { ok: false, reason: `signed record ${k + 1}: ${outcome.reason}` };
     outcome.events.forEach((event, j) => {
       const base = { event, fp: fp.compute(raw, occurrence, j, k), sourceId: batch.sourceId, batchId: batch.id, ...dedupTimeOf(outcome, j) };

@@ -10,6 +10,7 @@ import { parseOkta } from './formats/okta';
 import { parseSyslogText } from './formats/syslog';
 import { parseSyslogHeader } from './formats/syslog-header';
 import { isObject, parseJsonRecord } from './json-guard';
+import { arrayElementRanges } from './json-element-ranges';
 import { failed, type ParseContext, type ParseOutcome } from './parse-types';
 import type { RawRecord } from './record';
 
@@ -65,6 +66,12 @@ function parseUnsafe(format: IngestFormat, raw: Buffer, ctx: ParseContext): Pars
       const v = parsed.value;
       if (!isObject(v)) return failed(`expected a JSON object, got ${typeName(v)}`);
       const out = format === 'ocsf' ? parseOcsf(v, ctx) : format === 'cloudtrail' ? parseCloudTrail(v, ctx) : format === 'okta' ? parseOkta(v, ctx) : parseEcs(v, ctx);
+      // A record of several events: each keeps its own element as raw bytes, not the whole record.
+      if (out.ok && out.events.length > 1) {
+        const path = format === 'cloudtrail' && Array.isArray(v.Records) ? ['Records'] : format === 'okta' && isObject(v.data) && Array.isArray(v.data.events) ? ['data', 'events'] : null;
+        const ranges = path === null ? null : arrayElementRanges(raw, path);
+        if (ranges !== null && ranges.length === out.events.length) out.rawSlices = ranges;
+      }
       if (out.ok && text.includes('\\u0000')) {
         for (const ev of out.events) replaceNulDeep(ev);
         notes.push(NUL_NOTE);

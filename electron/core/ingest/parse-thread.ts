@@ -57,6 +57,8 @@ export interface ParsedBatch {
   strLengths: Int32Array;
   /** Events serialisation refused: [event index, why]. */
   refusals: Array<[number, string]>;
+  /** Events that keep their own element of their record (ParseOutcome.rawSlices): [event index, start, end]. */
+  rawSlices: Array<[number, number, number]>;
 }
 
 /** One parsed event, as the importing thread hands it to the event log. */
@@ -66,6 +68,8 @@ export interface ParsedEvent {
   fp: bigint;
   /** ParseOutcome.dedupTimes: undefined when the event's own time keys it. */
   dedupTime: number | undefined;
+  /** The byte range of the record this event keeps as its raw bytes (ParseOutcome.rawSlices); undefined: all of it. */
+  rawSlice?: [number, number];
 }
 
 /** Runs in the parse thread: answers each batch request in order. */
@@ -122,6 +126,7 @@ function parseBatch(req: BatchRequest, setup: ParseThreadSetup, fingerprinter: F
     }
   };
   const refusals: Array<[number, string]> = [];
+  const rawSlices: Array<[number, number, number]> = [];
   let start = 0;
   for (let r = 0; r < req.ends.length; r++) {
     const end = req.ends[r]!;
@@ -129,6 +134,8 @@ function parseBatch(req: BatchRequest, setup: ParseThreadSetup, fingerprinter: F
     start = end;
     const splitError = errors.get(r);
     if (splitError !== undefined) {
+      // Never parsed, so never remembered: a "last message repeated" after it must not repeat the line before it.
+      delete setup.ctx.syslogPrevious;
       toQuarantine(r, raw, splitError);
       continue;
     }
@@ -149,9 +156,11 @@ function parseBatch(req: BatchRequest, setup: ParseThreadSetup, fingerprinter: F
         nums = grow(nums, nums.length * 2);
         strLengths = grow(strLengths, strLengths.length * 2);
       }
+      const slice = outcome.rawSlices?.[i];
+      if (slice !== undefined) rawSlices.push([events, slice[0], slice[1]]);
       try {
         const text = serialiseEvent(event);
-        if (outcome.events.length === 1 && isRawRecord(text, raw)) rawIsJson[events] = 1;
+        if (outcome.events.length === 1 && slice === undefined && isRawRecord(text, raw)) rawIsJson[events] = 1;
         else json.write(text);
       } catch (err) {
         refusals.push([events, err instanceof Error ? err.message : String(err)]);
@@ -185,6 +194,7 @@ function parseBatch(req: BatchRequest, setup: ParseThreadSetup, fingerprinter: F
     strs,
     strLengths: strLengths.subarray(0, events * 3),
     refusals,
+    rawSlices,
   };
 }
 
@@ -209,6 +219,7 @@ export function* parsedEvents(batch: ParsedBatch): Generator<ParsedEvent> {
   let strAt = 0;
   const json = Buffer.from(batch.json.buffer, batch.json.byteOffset, batch.json.byteLength);
   const refusals = new Map(batch.refusals);
+  const slices = new Map(batch.rawSlices.map(([e, s, end]) => [e, [s, end] as [number, number]]));
   const str = (k: number): string | null => {
     const length = batch.strLengths[k]!;
     if (length < 0) return null;
@@ -236,7 +247,8 @@ export function* parsedEvents(batch: ParsedBatch): Generator<ParsedEvent> {
     };
     start = end;
     const dedupTime = nums[n + 8]!;
-    yield { recordIndex: nums[n]!, prepared, fp: joinFingerprint(fpHi, fpLo), dedupTime: Number.isNaN(dedupTime) ? undefined : dedupTime };
+    const rawSlice = slices.get(e);
+    yield { recordIndex: nums[n]!, prepared, fp: joinFingerprint(fpHi, fpLo), dedupTime: Number.isNaN(dedupTime) ? undefined : dedupTime, ...(rawSlice !== undefined ? { rawSlice } : {}) };
   }
 }
 

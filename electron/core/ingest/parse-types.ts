@@ -42,10 +42,28 @@ export interface ParseContext {
  * assumption rather than on the record (a year or zone it does not carry, a time assigned to it), so that
  * the same record read under other assumptions is still known as a duplicate (DEDUP_TIME in event-log.ts).
  */
-export type ParseOutcome = { ok: true; events: CanonicalEvent[]; notes?: string[]; dedupTimes?: number[] } | { ok: false; reason: string };
+export type ParseOutcome =
+  | {
+      ok: true;
+      events: CanonicalEvent[];
+      notes?: string[];
+      dedupTimes?: number[];
+      /**
+       * Set when a record holds several events (a CloudTrail Records object, an Okta event hook delivery):
+       * the byte range [start, end) of each event's own element in the record, its raw bytes (rawOf).
+       */
+      rawSlices?: Array<[number, number]>;
+    }
+  | { ok: false; reason: string };
 
 export function failed(reason: string): ParseOutcome {
   return { ok: false, reason };
+}
+
+/** The raw bytes event i keeps: its own element of the record (ParseOutcome.rawSlices), else the record. */
+export function rawOf(outcome: { rawSlices?: Array<[number, number]> }, i: number, raw: Buffer): Buffer {
+  const slice = outcome.rawSlices?.[i];
+  return slice === undefined ? raw : raw.subarray(slice[0], slice[1]);
 }
 
 /** The dedup time an event's parse gave it (ParseOutcome.dedupTimes), as NewEvent takes it. */

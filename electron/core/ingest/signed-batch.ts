@@ -20,6 +20,28 @@ const SNIFF_INFLATED_BYTES = 4 * 1024 * 1024;
 /** Largest single JWS read into memory (a one-JWS batch file). Longer lines are quarantined by size. */
 export const MAX_JWS_BYTES = 64 * 1024 * 1024;
 
+/**
+ * What the events of one signed record may store at most. Each event keeps the bytes that were signed for
+ * it: its record of a batch (the JWS itself stored once), or the whole JWS when it carries one record. A
+ * record that holds many events (a CloudTrail {"Records":[...]} object) keeps those bytes once per event;
+ * past this the JWS is quarantined instead of filling the disk (1,000 events in a 0.5 MB JWS: 0.5 GB).
+ */
+export const MAX_SIGNED_EVENTS_STORED_BYTES = 256 * 1024 * 1024;
+
+/** Why a verified JWS's events would store too much (MAX_SIGNED_EVENTS_STORED_BYTES), or null. */
+export function signedEventsTooLarge(jws: Buffer, records: Buffer[], outcomes: Array<{ ok: boolean; events?: unknown[] }>, batch: boolean): string | null {
+  let bytes = 0;
+  let events = 0;
+  for (let k = 0; k < records.length; k++) {
+    const n = outcomes[k]?.ok ? (outcomes[k]!.events?.length ?? 0) : 0;
+    events += n;
+    bytes += n * (batch ? records[k]!.length : jws.length);
+  }
+  if (bytes <= MAX_SIGNED_EVENTS_STORED_BYTES) return null;
+  const mib = (n: number) => (n / (1024 * 1024)).toFixed(1);
+  return `signed input of ${events.toLocaleString('en-US')} events in ${mib(jws.length)} MiB: each event keeps the signed bytes it came in (its record, or the whole JWS when it carries one record), so it would store ${mib(bytes)} MiB (limit ${mib(MAX_SIGNED_EVENTS_STORED_BYTES)} MiB); sign one record per event (JSON Lines or an array of records), not records that each hold many events`;
+}
+
 export type SignedOutcome = { ok: true; records: Buffer[] } | { ok: false; reason: string };
 
 export interface SignedSourceKeys {

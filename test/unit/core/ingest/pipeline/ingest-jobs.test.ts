@@ -11,6 +11,7 @@ import { importFile } from '../../../../../electron/core/ingest/import-file';
 import { verifyChain } from '../../../../../electron/core/chain/verify';
 import { openEncryptedDatabase } from '../../../../../electron/core/vault/database';
 import { createPipelineVault, eventCount, expectReconciled, NOW, ocsfLines, VAULT_ID, type PipelineVault } from './pipeline-fixture';
+import { cloudTrailRecordsLines } from './container-records';
 
 const ROOT = path.resolve(__dirname, '../../../../..');
 const WORKER = path.join(ROOT, 'out/node/ingest-worker.js');
@@ -47,6 +48,22 @@ describe('IngestJobs with the real worker', () => {
     expect(again).toMatchObject({ read: 53, imported: 0, quarantined: 0, duplicates: 53, alreadyQuarantined: 3 });
     for (const s of [first!, again!]) expectReconciled(vault.db, s);
     expect((vault.db.prepare('SELECT count(*) AS n FROM quarantine').get() as { n: number }).n).toBe(3);
+  });
+
+  it('through the parse thread too, each event of a Records line keeps its own element as raw bytes', async () => {
+    const { text, records } = cloudTrailRecordsLines(4, 50);
+    const file = vault.input('ct-lines.jsonl');
+    writeFileSync(file, text);
+    const jobs = jobsFor();
+    const [s] = await jobs.wait(jobs.start([{ path: file }]));
+    expect(s).toMatchObject({ format: 'cloudtrail', read: 200, imported: 200 });
+    const db = openEncryptedDatabase(vault.file, vault.key, 'aegis');
+    try {
+      const raws = readStoredEvents(db).filter((e) => e.batch_id === s!.batchId).map((e) => e.raw.toString());
+      expect(raws).toEqual(records.flat());
+    } finally {
+      db.close();
+    }
   });
 
   it('imports several files, reports progress and a summary per file', async () => {

@@ -7,6 +7,7 @@ import { listQuarantine, retryQuarantine } from '../../../../../electron/core/in
 import { saveSource } from '../../../../../electron/core/sources/source-store';
 import { getEvent } from '../../../../../electron/core/events/event-query';
 import { verifyChain } from '../../../../../electron/core/chain/verify';
+import { cloudTrailRecordsLines } from './container-records';
 import { createPipelineVault, eventCount, expectReconciled, NOW, ocsfLines, type PipelineVault } from './pipeline-fixture';
 
 const ISSUER = 'https://idp.example.com';
@@ -301,6 +302,23 @@ describe('signed batches', () => {
     vault.db.pragma('foreign_keys = OFF');
     vault.db.prepare('DELETE FROM signed_envelopes').run();
     expect(await verifyChain({ db: vault.db })).toMatchObject({ ok: false, firstBadSeq: first, problem: expect.stringMatching(/no longer in the vault/) });
+  });
+
+  it('quarantines a JWS whose records each hold many events when they would store too much, on import and on retry', async () => {
+    // One signed CloudTrail Records object of 1,000 events: each event keeps the whole JWS (1.2 MB) it came in.
+    const { text } = cloudTrailRecordsLines(1, 1000);
+    const file = vault.input('signed-records.jws');
+    writeFileSync(file, await sign(signers.ed!, text.trim()));
+    const s = await importFile(vault.db, { path: file }, { operator: 'o', source: 'idp', now: NOW, format: 'cloudtrail' });
+    expectReconciled(vault.db, s);
+    expect(s).toMatchObject({ read: 1, imported: 0, quarantined: 1 });
+    const row = listQuarantine(vault.db, { limit: 10 }).rows[0];
+    expect(row!.reason).toMatch(/^signed input of 1,000 events in \d+\.\d MiB: .* would store \d+\.\d MiB \(limit 256\.0 MiB\); sign one record per event/);
+    expect(await retryQuarantine(vault.db, {}, 'o', NOW)).toMatchObject({ retried: 1, imported: 0, stillQuarantined: 1 });
+    // A small one is imported.
+    const small = vault.input('signed-records-small.jws');
+    writeFileSync(small, await sign(signers.ed!, cloudTrailRecordsLines(1, 3).text.trim()));
+    expect(await importFile(vault.db, { path: small }, { operator: 'o', source: 'idp', now: NOW, format: 'cloudtrail' })).toMatchObject({ read: 3, imported: 3 });
   });
 
   it('takes the format from the first line that verifies: a forged or unreadable first line does not decide it', async () => {
