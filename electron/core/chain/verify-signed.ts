@@ -36,10 +36,14 @@ export class SignedPartCheck {
 
   private load(sha: Buffer): Buffer[] | string {
     // Prepared here, not up front: most logs hold no signed batch (and older schemas have no table).
-    const row = this.db.prepare<[Buffer], { jws: unknown }>('SELECT jws FROM signed_envelopes WHERE sha256 = ?').get(sha);
-    if (!row || !Buffer.isBuffer(row.jws)) return 'whose JWS is no longer in the vault: its signature can no longer be shown.';
-    if (!createHash('sha256').update(row.jws).digest().equals(sha)) return 'whose stored JWS was altered: it no longer has the SHA-256 the chain holds.';
+    const row = this.db.prepare<[Buffer], { jws: unknown; records: unknown }>('SELECT jws, records FROM signed_envelopes WHERE sha256 = ?').get(sha);
+    if (!row) return 'whose JWS is no longer in the vault: its signature can no longer be shown.';
+    const altered = 'whose stored JWS was altered: it no longer has the SHA-256 the chain holds.';
+    if (!Buffer.isBuffer(row.jws) || !createHash('sha256').update(row.jws).digest().equals(sha)) return altered;
     const split = jwsRecords(row.jws);
-    return split.ok ? split.records : `whose stored JWS cannot be read (${split.reason}).`;
+    if (!split.ok) return `whose stored JWS cannot be read (${split.reason}).`;
+    // The count the event detail shows ("record k of n") must be the JWS's own.
+    if (row.records !== split.records.length) return `whose stored record count (${String(row.records)}) is not the ${split.records.length} its JWS holds: the batch's entry was altered.`;
+    return split.records;
   }
 }

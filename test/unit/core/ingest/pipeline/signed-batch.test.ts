@@ -298,6 +298,11 @@ describe('signed batches', () => {
     const first = rows[0]!.seq;
     vault.db.prepare('UPDATE signed_envelopes SET jws = ?').run(Buffer.from(jws.replace(/.$/, jws.endsWith('A') ? 'B' : 'A')));
     expect(await verifyChain({ db: vault.db })).toMatchObject({ ok: false, firstBadSeq: first, problem: expect.stringMatching(/signed batch .*stored JWS was altered/) });
+    vault.db.prepare('UPDATE signed_envelopes SET jws = ?').run(Buffer.from(jws));
+    vault.db.prepare('UPDATE signed_envelopes SET records = 1').run();
+    expect(await verifyChain({ db: vault.db })).toMatchObject({ ok: false, firstBadSeq: first, problem: expect.stringMatching(/stored record count \(1\) is not the 600 its JWS holds/) });
+    vault.db.prepare("UPDATE signed_envelopes SET jws = CAST(jws AS TEXT), records = 600").run();
+    expect(await verifyChain({ db: vault.db })).toMatchObject({ ok: false, firstBadSeq: first, problem: expect.stringMatching(/stored JWS was altered/) });
     // An attacker with the key is not held back by the quarantine's reference to it.
     vault.db.pragma('foreign_keys = OFF');
     vault.db.prepare('DELETE FROM signed_envelopes').run();
