@@ -25,7 +25,7 @@ import { joinFingerprint } from '../chain/chain-record';
 import type { RawRecord } from './record';
 import { LineSplitter } from './split/line-splitter';
 import { splitRecords } from './split/split-records';
-import { MAX_JWS_BYTES, SignedBatchVerifier, looksLikeCompactJws, signedEventsTooLarge, sniffSignedFile, unverifiedPayloadRecords } from './signed-batch';
+import { MAX_JWS_BYTES, SignedBatchVerifier, signedEventsTooLarge, sniffSignedFile, unverifiedPayloadRecords } from './signed-batch';
 import { signedEnvelope } from '../chain/signed-envelope';
 import { VerifyAhead } from './verify-ahead';
 import { sourceNameOf } from '../sources/source-name';

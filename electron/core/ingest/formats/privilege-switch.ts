@@ -47,10 +47,16 @@ function matchSudo(msg: string): UnixFinding | null {
   let targetName: string | undefined;
   for (const f of fields) if (f.startsWith('USER=')) targetName = f.slice(5);
   if (targetName !== undefined && (targetName.length === 0 || targetName.length > MAX_NAME)) targetName = undefined;
+  // sudo escapes nothing: a working directory or a command holding " ; USER=" or " ; COMMAND=" makes the
+  // line say two things. No target is then claimed (the invoker chose those strings), and the detail says why.
+  const ambiguous = rest.split(' ; COMMAND=').length > 2 || rest.split(/(?:^| ; )USER=/).length > 2;
+  if (ambiguous) targetName = undefined;
   const context: Pick<UnixFinding, 'user' | 'target' | 'command'> = { user: invoker };
   if (targetName !== undefined) context.target = { type: 'User', name: targetName };
   if (command !== undefined) context.command = command;
-  if (/^(?:TTY|PWD|USER|HOST)=/.test(first)) return { classUid: 3003, activityId: 1, activityName: 'Assign Privileges', success: true, detail: 'sudo', ...context };
+  if (/^(?:TTY|PWD|USER|HOST)=/.test(first)) {
+    return { classUid: 3003, activityId: 1, activityName: 'Assign Privileges', success: true, detail: ambiguous ? 'sudo (the target user is ambiguous: the line holds more than one USER= or COMMAND=)' : 'sudo', ...context };
+  }
   // The password was wrong: a failed authentication of the invoker, as sudo's PAM "authentication failure" is.
   if (SUDO_PASSWORD_FAILURES.test(first)) return { classUid: 3002, activityId: 1, success: false, detail: first, ...context };
   if (SUDO_DENIALS.has(first)) return { classUid: 3003, activityId: 1, activityName: 'Assign Privileges', success: false, detail: first, ...context };

@@ -5,8 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DETECT_SAMPLE_BYTES, detectFormat } from '../../../../electron/core/ingest/detect';
 import { parseRawRecord, type ParseContext } from '../../../../electron/core/ingest/parse-record';
 import { openInput, type OpenedInput } from '../../../../electron/core/ingest/read-records';
-import type { RawRecord } from '../../../../electron/core/ingest/record';
-import { NOW, tempDir } from './helpers';
+import { NOW, readAll as all, tempDir } from './helpers';
 
 const DETECT_FIXTURES = join(__dirname, '../../../fixtures/ingest-detect');
 const sample = (name: string): Buffer => readFileSync(join(DETECT_FIXTURES, name));
@@ -14,12 +13,6 @@ const d = (s: string | Buffer, csvMapping?: Record<string, string>): string | nu
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
-
-async function all(input: OpenedInput): Promise<RawRecord[]> {
-  const out: RawRecord[] = [];
-  for await (const r of input.records) out.push(r);
-  return out;
-}
 
 function csvContext(input: OpenedInput): ParseContext {
   return { now: NOW, csvHeader: input.csvHeader!, csvMapping: input.csvMapping!, csvDelimiter: input.csvDelimiter! };

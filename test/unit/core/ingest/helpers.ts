@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RawRecord } from '../../../../electron/core/ingest/record';
 import { splitRecords } from '../../../../electron/core/ingest/split/split-records';
+import type { OpenedInput } from '../../../../electron/core/ingest/read-records';
 import type { Splitter } from '../../../../electron/core/ingest/split/splitter';
 
 export const FIXTURES = join(__dirname, '../../../fixtures/ingest');
@@ -37,4 +38,11 @@ export function tempDir(): { dir: string; file(name: string, data: string | Buff
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Every record an opened input yields, in order. */
+export async function readAll(input: OpenedInput): Promise<RawRecord[]> {
+  const out: RawRecord[] = [];
+  for await (const r of input.records) out.push(r);
+  return out;
 }

@@ -5,18 +5,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { AttestError } from '../../../../shared/result';
 import { describeUnrecognised, detectFormat } from '../../../../electron/core/ingest/detect';
 import { parseRawRecord, type ParseContext } from '../../../../electron/core/ingest/parse-record';
-import { openInput, type OpenedInput } from '../../../../electron/core/ingest/read-records';
-import type { RawRecord } from '../../../../electron/core/ingest/record';
-import { FIXTURES, NOW, tempDir } from './helpers';
+import { openInput } from '../../../../electron/core/ingest/read-records';
+import { FIXTURES, NOW, readAll as all, tempDir } from './helpers';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
-
-async function all(input: OpenedInput): Promise<RawRecord[]> {
-  const out: RawRecord[] = [];
-  for await (const r of input.records) out.push(r);
-  return out;
-}
 
 function ocsfAuth(i: number): string {
   return JSON.stringify({

@@ -281,3 +281,18 @@ describe('Ubuntu 12.04 auth.log excerpt (ubuntu1204-auth-excerpt.log)', () => {
     expect(events.filter((e) => e.class_uid === 3002 && e.activity_id === 1 && e.actor?.user?.name === 'root')).toEqual([]);
   });
 });
+
+describe('sudo lines that say two things', () => {
+  it('claim no target when a working directory holds " ; COMMAND=" and " ; USER=" (found by an outside probe)', () => {
+    const line = 'Nov 20 10:00:00 host1 sudo:  mallory : TTY=pts/0 ; PWD=/tmp/a ; COMMAND=/bin/true ; USER=root ; USER=nobody ; COMMAND=/bin/ls';
+    const out = parseRecord('syslog', Buffer.from(line), { now: NOW, syslogYear: 2026 });
+    if (!out.ok) throw new Error(out.reason);
+    const e = out.events[0]!;
+    expect(e).toMatchObject({ class_uid: 3003, activity_id: 1, actor: { user: { name: 'mallory' } } });
+    expect(e.resources).toBeUndefined();
+    expect(e.status_detail).toMatch(/ambiguous/);
+    // An ordinary line still names its target.
+    const plain = parseRecord('syslog', Buffer.from('Nov 20 10:00:00 host1 sudo:  vagrant : TTY=pts/0 ; PWD=/home/vagrant ; USER=root ; COMMAND=/bin/ls'), { now: NOW, syslogYear: 2026 });
+    expect(plain.ok && plain.events[0]!.resources).toEqual([{ type: 'User', name: 'root' }]);
+  });
+});
