@@ -114,6 +114,8 @@ export const QuarantineRowSchema = z.object({
   rawText: z.string(),
   rawBase64: z.string(),
   status: z.enum(['open', 'resolved']),
+  /** A record of a signed batch: the SHA-256 (hex) of the JWS it came in, kept once (attest signed-batch export). */
+  signedBatchSha256: z.string().optional(),
 });
 export type QuarantineRow = z.infer<typeof QuarantineRowSchema>;
 

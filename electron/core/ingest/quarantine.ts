@@ -19,6 +19,8 @@ interface QuarantineDbRow {
   reason: string;
   raw: Buffer;
   status: string;
+  /** hex(signed_envelopes.sha256) of a record of a signed batch, else null. */
+  envelope_sha256: string | null;
 }
 
 /** What identifies a quarantined record across imports: the fingerprint its first event would have had
@@ -92,6 +94,7 @@ export async function exportQuarantine(db: Db, filter: { batchId?: number }, out
         reason: spreadsheetSafe(row.reason),
         rawText: spreadsheetSafe(row.rawText),
         rawBase64: row.rawBase64,
+        ...(row.signedBatchSha256 ? { signedBatchSha256: row.signedBatchSha256 } : {}),
       });
       // A destination its reader closed (a pipe into `head`) takes no more: stop, with what was written.
       if (!(await writeOrStop(out, line + '\n'))) return count;
@@ -110,8 +113,8 @@ export function spreadsheetSafe(text: string): string {
 }
 
 function selectPage(db: Db, batchId: number | undefined, afterId: number, limit: number): QuarantineDbRow[] {
-  const base = `SELECT q.id, q.batch_id, b.file, q.line, q.reason, q.raw, q.status
-                  FROM quarantine q JOIN batches b ON b.id = q.batch_id`;
+  const base = `SELECT q.id, q.batch_id, b.file, q.line, q.reason, q.raw, q.status, hex(e.sha256) AS envelope_sha256
+                  FROM quarantine q JOIN batches b ON b.id = q.batch_id LEFT JOIN signed_envelopes e ON e.id = q.envelope`;
   return (
     batchId === undefined
       ? db.prepare(`${base} WHERE q.id > ? ORDER BY q.id LIMIT ?`).all(afterId, limit)
@@ -134,5 +137,6 @@ function toRow(r: QuarantineDbRow, maxRaw = Number.POSITIVE_INFINITY): Quarantin
     rawText: raw.toString('utf8') + (cut > 0 ? ` [... ${cut} more bytes not shown; attest quarantine export writes the whole record]` : ''),
     rawBase64: raw.toString('base64'),
     status: r.status === 'resolved' ? 'resolved' : 'open',
+    ...(r.envelope_sha256 ? { signedBatchSha256: r.envelope_sha256.toLowerCase() } : {}),
   };
 }

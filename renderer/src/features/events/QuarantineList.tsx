@@ -87,7 +87,15 @@ export function QuarantineList({ batchId }: { batchId: number | undefined }) {
                   {revealHiddenLine(r.file)}
                 </td>
                 <td className="num">{formatNumber(r.line)}</td>
-                <td className="cell-wrap">{r.reason}</td>
+                <td className="cell-wrap">
+                  {r.reason}
+                  {r.signedBatchSha256 && (
+                    <span className="muted quarantine-signed">
+                      {' '}
+                      From the signed batch whose JWS has SHA-256 <code className="mono">{r.signedBatchSha256}</code>.
+                    </span>
+                  )}
+                </td>
                 <td className="cell-raw">
                   <details>
                     <summary className="cell-text mono">{revealHidden(r.rawText.slice(0, 300))}</summary>

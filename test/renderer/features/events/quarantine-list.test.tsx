@@ -42,3 +42,15 @@ describe('QuarantineList', () => {
     expect(fake.callsTo('quarantine:retry')).toEqual([{}]);
   });
 });
+
+describe('QuarantineList and signed batches', () => {
+  it('names the signed batch a record came in, so it can be exported and its signature checked', async () => {
+    const sha = 'ab'.repeat(32);
+    renderWithApi(<QuarantineList batchId={3} />, {
+      'quarantine:list': () => ({ rows: [{ ...row(1, 'signed record 6: the OCSF time is missing'), signedBatchSha256: sha }], total: 1 }),
+    });
+    await screen.findByText(/signed record 6/);
+    expect(screen.getByText(sha).tagName).toBe('CODE');
+    expect(screen.getByText(/From the signed batch whose JWS has SHA-256/)).toBeTruthy();
+  });
+});

@@ -281,6 +281,8 @@ describe('signed batches', () => {
     expect(q).toHaveLength(1);
     expect(q[0]!.rawText).toBe(many[5]);
     expect(q[0]!.reason).toMatch(/^signed record 6: /);
+    // The way from the record to the signed bytes it came in (attest signed-batch export).
+    expect(q[0]!.signedBatchSha256).toBe(envelopes[0]!.sha256.toString('hex'));
     const detail = getEvent(vault.db, rows[0]!.seq);
     expect(detail.signedBatch).toEqual({ jwsSha256: envelopes[0]!.sha256.toString('hex'), recordIndex: 0, records: 600, jwsBytes: jws.length });
     expect(await verifyChain({ db: vault.db })).toMatchObject({ ok: true });
