@@ -43,7 +43,7 @@ export function IngestSummaryView({ state, summaries, onDismiss }: { state: 'don
           <dd>
             {formatNumber(sum('duplicates'))}
             {summaries.some((s) => s.alreadyQuarantined) && (
-              <span className="muted"> ({formatNumber(summaries.reduce((n, s) => n + (s.alreadyQuarantined ?? 0), 0))} already in quarantine, not in the log)</span>
+              <span className="muted count-note">{formatNumber(summaries.reduce((n, s) => n + (s.alreadyQuarantined ?? 0), 0))} still in quarantine, not in the log</span>
             )}
           </dd>
         </div>
