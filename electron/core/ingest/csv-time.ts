@@ -14,6 +14,8 @@ export interface CsvTimeColumn {
   /** Minutes east of UTC stated by the name ("Date (UTC)", "Date (UTC+01:00)"); null when it states none. */
   zoneMinutes: number | null;
   zoneLabel: string;
+  /** Set when the name states an offset no zone has ("Date (UTC+19)"): its times cannot be read in it. */
+  impossibleZone?: string;
   /** Other columns whose names look like parts of a date (Month, Date, Day, Year). */
   dateParts: string[];
 }
@@ -40,6 +42,8 @@ export function describeTimeColumn(header: string[], index: number): CsvTimeColu
     zoneLabel = `${(m[1] ?? 'UTC').toUpperCase()}${offset}`;
   }
   const dateParts = header.filter((h, i) => i !== index && DATE_PART_NAMES.has(h.toLowerCase().replace(/[^a-z]/g, ''))).slice(0, 4);
+  // The name states a zone, but no zone has that offset: reading the times in another would be a guess.
+  if (m && zoneMinutes === null) return { name, zoneMinutes, zoneLabel, impossibleZone: zoneLabel, dateParts };
   return { name, zoneMinutes, zoneLabel, dateParts };
 }
 
@@ -105,6 +109,9 @@ function hasZone(col: CsvTimeColumn | undefined): col is CsvTimeColumn & { zoneM
 /** A CSV time cell to UTC ms, with the notes on what was assumed; a reason when it cannot be read. */
 export function csvTime(v: string, ctx: ParseContext, col?: CsvTimeColumn): CsvTime {
   const s = v.trim();
+  if (col?.impossibleZone !== undefined && !/[zZ]$|[+-]\d{2}:?\d{2}$/.test(s) && !/^\d{10}(\d{3})?$/.test(s)) {
+    return `the column name ${quoteName(col.name)} states the zone ${col.impossibleZone}, which no place has (offsets run from -12:00 to +14:00): fix the header or map another column`;
+  }
   if (/^\d{10}$/.test(s)) return { ms: Number(s) * 1000, notes: ['the time column was read as seconds since 1970'] };
   if (/^\d{13}$/.test(s)) return { ms: Number(s), notes: [] };
   const isoText = s.replace(/^(\d{4})\/(\d{2})\/(\d{2})/, '$1-$2-$3');

@@ -76,6 +76,9 @@ describe('reading the mapped time column', () => {
     const entra = read(header, '2024-03-08 09:14:22,a', { syslogZone: '+05:00' });
     expect(entra.ok && [new Date(entra.events[0]!.time).toISOString(), entra.notes]).toEqual(['2024-03-08T09:14:22.000Z', ['time zone UTC taken from the column name "Date (UTC)" (the times carry none)']]);
     expect(iso(['Date (UTC+01:00)', 'User'], '2024-03-08 09:14:22,a')).toBe('2024-03-08T08:14:22.000Z');
+    // A zone no place has is said, not replaced by UTC (outside probe); a cell with its own zone still reads.
+    expect(reason(['Date (UTC+19)', 'User'], '2024-03-08 09:14:22,a')).toMatch(/^the column name "Date \(UTC\+19\)" states the zone UTC\+19, which no place has/);
+    expect(iso(['Date (UTC+19)', 'User'], '2024-03-08T09:14:22Z,a')).toBe('2024-03-08T09:14:22.000Z');
     // The dedup key is what the cell says, as when the zone comes from the source settings.
     expect(read(['Date (UTC+01:00)', 'User'], '2024-03-08 09:14:22,a')).toMatchObject({ dedupTimes: [Date.UTC(2024, 2, 8, 9, 14, 22)] });
     expect(read(['Date', 'User'], '2024-03-08 09:14:22,a', { syslogZone: '+01:00' })).toMatchObject({ dedupTimes: [Date.UTC(2024, 2, 8, 9, 14, 22)] });
