@@ -8,7 +8,7 @@ import { ChunkPostingsBuilder } from './postings-codec';
 import { SUMMARY_UPSERT_SQL, SummaryTally, writeSummaryTally } from './summary-tally';
 import { serialiseEvent } from './event-json';
 import { EnvelopeWriter, type SignedEnvelope } from './signed-envelope';
-import { SELF_AUDIT_SOURCE } from '../../../shared/domain/self-audit-source';
+import { ownSourceId } from './own-source';
 
 /**
  * An event already reduced to what the log stores, e.g. by the import's parse thread: its stored JSON
@@ -103,11 +103,8 @@ export class EventLog {
 
   /** The id of Attest's own source (its audit events are counted apart for the Overview), once it exists. */
   private ownSourceId(): number | null {
-    if (this.ownSource === null) {
-      const id = this.db.prepare<[string], number>('SELECT id FROM sources WHERE name = ?').pluck().get(SELF_AUDIT_SOURCE);
-      // Source rows are never renumbered: once found, it is kept.
-      if (typeof id === 'number') this.ownSource = id;
-    }
+    // Source rows are never renumbered: once found, it is kept.
+    this.ownSource ??= ownSourceId(this.db);
     return this.ownSource;
   }
 

@@ -12,7 +12,7 @@ import { dictionaryShapeProblem, verifyRange, type RangeInput, type RangeResult 
 import { importsProblem, type ImportRecord } from './verify-imports';
 import { SummaryComparison, type SummaryTallyData } from './verify-summary';
 import { postingsShapeProblem } from './verify-postings';
-import { SELF_AUDIT_SOURCE } from './self-audit';
+import { ownSourceId } from './own-source';
 import type { VerifyWorkerInput, VerifyWorkerOutput } from './verify-worker';
 
 /**
@@ -171,8 +171,7 @@ async function verifyEvents(db: Db, target: VerifyTarget, options: VerifyOptions
   const canSplit = options.workerScript && file && target.key && target.cipher && threads > 1 && total >= threads * (options.minEventsPerThread ?? MIN_EVENTS_PER_WORKER);
   const runs: RangeInput[] = [];
   const checkIndexes = !options.chainOnly;
-  const auditSource = db.prepare<[string], { id: unknown }>('SELECT id FROM sources WHERE name = ?').get(SELF_AUDIT_SOURCE);
-  const auditSourceId = typeof auditSource?.id === 'number' ? auditSource.id : null;
+  const auditSourceId = ownSourceId(db);
   const costs = canSplit ? blockCosts(db, zones) : zones.map(() => 0);
   const per = canSplit ? Math.ceil(costs.reduce((a, b) => a + b, 0) / threads) : Number.POSITIVE_INFINITY;
   let start = 0;

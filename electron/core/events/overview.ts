@@ -1,7 +1,7 @@
 import type { Db } from '../vault/database';
 import type { Overview } from '../../../shared/contract/events';
 import { DIM, OUTCOME, SUMMARY_OWN_DIM, outcomeOf } from '../chain/dimensions';
-import { SELF_AUDIT_SOURCE } from '../../../shared/domain/self-audit-source';
+import { ownSourceId } from '../chain/own-source';
 import { ChunkZones } from './chunk-zones';
 import { blockReaderFor } from './block-reader';
 
@@ -44,7 +44,7 @@ export function overview(db: Db, range: { since?: number; until?: number }): Ove
   const failures = new Map<number, Map<number, number>>([[DIM.actor, new Map()], [DIM.ip, new Map()]]);
   let total = 0;
   let ownEvents = 0;
-  const ownSource = db.prepare<[string], number>('SELECT id FROM sources WHERE name = ?').pluck().get(SELF_AUDIT_SOURCE) ?? null;
+  const ownSource = ownSourceId(db);
   const addCount = (bucket: number, outcome: number, n: number) => {
     let c = counts.get(bucket);
     if (!c) {

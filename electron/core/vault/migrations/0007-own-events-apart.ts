@@ -3,7 +3,7 @@ import type { Migration } from './migration';
 import { DecodedBlock } from '../../chain/event-block';
 import { SUMMARY_UPSERT_SQL, SummaryTally, writeSummaryTally } from '../../chain/summary-tally';
 import { SUMMARY_OWN_DIM } from '../../chain/dimensions';
-import { SELF_AUDIT_SOURCE } from '../../../../shared/domain/self-audit-source';
+import { ownSourceId } from '../../chain/own-source';
 
 /**
  * Attest's own audit events (vault unlocks, imports, retries) are counted apart in event_summary
@@ -16,7 +16,7 @@ export const migration0007: Migration = {
   name: 'own-events-apart',
   up: (db: Db) => {
     db.exec('DELETE FROM event_summary');
-    const own = db.prepare<[string], number>('SELECT id FROM sources WHERE name = ?').pluck().get(SELF_AUDIT_SOURCE);
+    const own = ownSourceId(db);
     const upsert = db.prepare(SUMMARY_UPSERT_SQL);
     const page = db.prepare<[number], { first_seq: number; data: Buffer }>('SELECT first_seq, data FROM event_blocks WHERE first_seq > ? ORDER BY first_seq LIMIT 16');
     let tally = new SummaryTally();
@@ -26,7 +26,7 @@ export const migration0007: Migration = {
       if (rows.length === 0) break;
       for (const row of rows) {
         for (const r of new DecodedBlock(row.data, row.first_seq).records) {
-          tally.add(r.time, r.statusId, r.actorId, r.ipId, typeof own === 'number' && r.sourceId === own);
+          tally.add(r.time, r.statusId, r.actorId, r.ipId, r.sourceId === own);
           if (++pending >= 65_536) {
             // Bounded memory: rows are summed, so partial tallies add up.
             writeSummaryTally(upsert, tally.data());
