@@ -12,7 +12,7 @@ export const EventFilterSchema = z
     until: z.number().int().optional(), // ms, exclusive
     classUid: z.number().int().optional(),
     statusId: z.number().int().optional(),
-    actor: z.string().max(512).optional(), // exact user name or uid
+    actor: z.string().max(512).optional(), // exact user name, uid or e-mail
     ip: z.string().max(64).optional(),
     source: z.string().max(128).optional(),
     batchId: z.number().int().optional(),

@@ -21,7 +21,17 @@ export const CanonicalEventSchema = z.object({
   actor: z
     .object({
       user: z
-        .object({ name: z.string().optional(), uid: z.string().optional(), type: z.string().optional() })
+        .object({
+          name: z.string().optional(),
+          uid: z.string().optional(),
+          type: z.string().optional(),
+          /** The user's e-mail address or e-mail-form login (Okta alternateId, ECS user.email). */
+          email_addr: z.string().optional(),
+          /** Another id of the same user (CloudTrail principalId). */
+          uid_alt: z.string().optional(),
+          /** The credential used, never a secret (CloudTrail accessKeyId). */
+          credential_uid: z.string().optional(),
+        })
         .optional(),
     })
     .optional(),

@@ -16,6 +16,7 @@ export const CSV_TARGET_FIELDS: ReadonlyArray<{ path: string; kind: CsvFieldKind
   { path: 'actor.user.name', kind: 'string', label: 'User name' },
   { path: 'actor.user.uid', kind: 'string', label: 'User id' },
   { path: 'actor.user.type', kind: 'string', label: 'User type' },
+  { path: 'actor.user.email_addr', kind: 'string', label: 'User e-mail' },
   { path: 'src_endpoint.ip', kind: 'address', label: 'Source IP' },
   { path: 'src_endpoint.port', kind: 'port', label: 'Source port' },
   { path: 'src_endpoint.hostname', kind: 'string', label: 'Source host' },

@@ -160,7 +160,7 @@ export function registerIngestCommands(program: Command): void {
     .option('--until <time>', 'before this time')
     .option('--class <class>', 'OCSF class number or name (3002, Authentication)')
     .option('--status <status>', 'success, failure, other, unknown')
-    .option('--actor <user>', 'exact user name or uid')
+    .option('--actor <user>', 'exact user name, uid or e-mail')
     .option('--ip <ip>', 'exact source IP')
     .option('--source <name>', 'source name')
     .option('--batch <id>', 'import batch number')

@@ -28,10 +28,10 @@ export function outcomeOf(statusId: number): number {
   return OUTCOME.other;
 }
 
-/** The user name, else the uid: what the explorer shows and the overview ranks. */
+/** The user name, else the uid, else the e-mail: what the explorer shows and the overview ranks. */
 export function displayActor(event: CanonicalEvent): string | null {
   const user = event.actor?.user;
-  return nonEmpty(user?.name) ?? nonEmpty(user?.uid);
+  return nonEmpty(user?.name) ?? nonEmpty(user?.uid) ?? nonEmpty(user?.email_addr);
 }
 
 export function sourceIp(event: CanonicalEvent): string | null {

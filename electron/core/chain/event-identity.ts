@@ -1,6 +1,6 @@
 /**
- * The actor name/uid and source IP of a stored event JSON, read from its UTF-8 bytes without parsing the
- * whole document: verification needs just these three values for the first event of every dictionary
+ * The actor name/uid/e-mail and source IP of a stored event JSON, read from its UTF-8 bytes without parsing the
+ * whole document: verification needs just these four values for the first event of every dictionary
  * id (a hundred thousand events in a million), and JSON.parse of each whole event cost more than hashing
  * the chain. This is a real structural scan of JSON, not a pattern match: it walks the top-level object's
  * members, skips every other value (strings with escapes, nested objects and arrays), and descends only
@@ -12,6 +12,7 @@ export interface EventIdentity {
   name: string | null;
   uid: string | null;
   ip: string | null;
+  email: string | null;
 }
 
 const QUOTE = 0x22;
@@ -27,8 +28,8 @@ class Malformed extends Error {}
 
 /** The member names the scan looks for; every other key is OTHER. */
 const OTHER = 0;
-const KEYS: ReadonlyArray<[string, number]> = [['actor', 1], ['user', 2], ['name', 3], ['uid', 4], ['src_endpoint', 5], ['ip', 6]];
-const [ACTOR, USER, NAME, UID, SRC_ENDPOINT, IP] = [1, 2, 3, 4, 5, 6];
+const KEYS: ReadonlyArray<[string, number]> = [['actor', 1], ['user', 2], ['name', 3], ['uid', 4], ['src_endpoint', 5], ['ip', 6], ['email_addr', 7]];
+const [ACTOR, USER, NAME, UID, SRC_ENDPOINT, IP, EMAIL] = [1, 2, 3, 4, 5, 6, 7];
 const KEY_BYTES = KEYS.map(([k, id]) => [Buffer.from(k, 'latin1'), id] as const);
 const KEY_IDS = new Map(KEYS);
 
@@ -180,23 +181,26 @@ class Scanner {
   }
 }
 
-const NONE: EventIdentity = { name: null, uid: null, ip: null };
+const NONE: EventIdentity = { name: null, uid: null, ip: null, email: null };
 
 export function eventIdentity(b: Buffer, start: number, end: number): EventIdentity {
   const s = new Scanner(b, start, end);
-  const out: EventIdentity = { name: null, uid: null, ip: null };
+  const out: EventIdentity = { name: null, uid: null, ip: null, email: null };
   try {
     s.object((key) => {
       if (key === ACTOR) {
         out.name = null;
         out.uid = null;
+        out.email = null;
         s.objectOrSkip((k) => {
           if (k !== USER) return s.skipValue();
           out.name = null;
           out.uid = null;
+          out.email = null;
           s.objectOrSkip((u) => {
             if (u === NAME) out.name = s.stringOrSkip();
             else if (u === UID) out.uid = s.stringOrSkip();
+            else if (u === EMAIL) out.email = s.stringOrSkip();
             else s.skipValue();
           });
         });

@@ -30,6 +30,9 @@ export function serialiseEvent(e: CanonicalEvent): string {
       if (u.name !== undefined) m += ',"name":' + str(u.name);
       if (u.uid !== undefined) m += ',"uid":' + str(u.uid);
       if (u.type !== undefined) m += ',"type":' + str(u.type);
+      if (u.email_addr !== undefined) m += ',"email_addr":' + str(u.email_addr);
+      if (u.uid_alt !== undefined) m += ',"uid_alt":' + str(u.uid_alt);
+      if (u.credential_uid !== undefined) m += ',"credential_uid":' + str(u.credential_uid);
       o += m.slice(1) + '}}';
     }
   }

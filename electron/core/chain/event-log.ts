@@ -26,6 +26,8 @@ export interface PreparedEvent {
   actorName: string | null;
   actorUid: string | null;
   ip: string | null;
+  /** Searchable like the name and uid (a login by e-mail). */
+  actorEmail: string | null;
   /** Set when serialisation refused the event: appending it throws this, as serialiseEvent would have. */
   refusal?: string;
 }
@@ -146,6 +148,7 @@ export class EventLog {
       // New values are stored with the seq this event is about to get (their first use).
       const name = p.actorName !== null ? this.dims.idOf(DIM.actor, p.actorName, seq + 1) : null;
       const uid = p.actorUid !== null ? this.dims.idOf(DIM.actor, p.actorUid, seq + 1) : null;
+      const email = p.actorEmail !== null ? this.dims.idOf(DIM.actor, p.actorEmail, seq + 1) : null;
       const ipId = p.ip === null ? null : this.dims.idOf(DIM.ip, p.ip, seq + 1);
       if (builder.full) {
         const prev = this.writeBlock();
@@ -160,7 +163,7 @@ export class EventLog {
       record.activityId = p.activityId;
       record.statusId = p.statusId;
       record.severityId = p.severityId;
-      record.actorId = name ?? uid;
+      record.actorId = name ?? uid ?? email;
       record.ipId = ipId;
       record.sourceId = item.sourceId;
       record.batchId = item.batchId;
@@ -176,6 +179,7 @@ export class EventLog {
       builder.append(record);
       if (name !== null) postings.add(DIM.actor, name, seq);
       if (uid !== null && uid !== name) postings.add(DIM.actor, uid, seq);
+      if (email !== null && email !== name && email !== uid) postings.add(DIM.actor, email, seq);
       if (ipId !== null) postings.add(DIM.ip, ipId, seq);
       postings.add(DIM.classUid, record.classUid, seq);
       postings.add(DIM.statusId, record.statusId, seq);
@@ -236,6 +240,7 @@ export function prepareEvent(event: CanonicalEvent | null): PreparedEvent {
     actorName: user?.name ? user.name : null,
     actorUid: user?.uid ? user.uid : null,
     ip: sourceIp(event),
+    actorEmail: user?.email_addr ? user.email_addr : null,
   };
 }
 

@@ -14,9 +14,10 @@ import { ReadAhead } from './read-ahead';
  * (about a third of verify's time), both sides are reduced to a count and a 32-bit sum of a keyed mix
  * of (key, seq), the keys drawn at random per verification, so a forged list cannot be made to match
  * without knowing them. Rows outside every chunk (first_seq below 1 or past the head) are refused by
- * postingsShapeProblem. A named actor's uid has postings of its own that the chain cannot tell
- * (the record carries one actor id): those are checked for form only — an actor entry, at most one per
- * event, never the event's own actor id.
+ * postingsShapeProblem. An actor's uid and e-mail beside its name have postings of their own that the
+ * chain cannot tell (the record carries one actor id): those are checked for form only — actor entries,
+ * at most two per event and different, never the event's own actor id — and each entry against the event
+ * it was inserted with (uidClaims).
  */
 export class PostingsCheck {
   problem: { seq: number; message: string } | null = null;
@@ -32,8 +33,9 @@ export class PostingsCheck {
   private readonly expected = new Lanes();
   private readonly stored = new Lanes();
   private actorIds = new Float64Array(4096);
-  /** Per event of the segment: the id its uid posting lists it under (-1: none). */
+  /** Per event of the segment: the ids its uid and e-mail postings list it under (-1: none). */
   private secondary = new Float64Array(4096);
+  private tertiary = new Float64Array(4096);
 
   /** Next unread pair in uidClaims. */
   private claimAt = 0;
@@ -43,7 +45,7 @@ export class PostingsCheck {
     fromSeq: number,
     toSeq: number,
     private readonly kinds: Uint8Array,
-    /** (seq, id) pairs the dictionary check adds as it goes: each event must list that id as its uid. */
+    /** (seq, id) pairs the dictionary check adds as it goes: each event must list that id beside its actor. */
     private readonly uidClaims: readonly number[] = [],
   ) {
     const keys = randomBytes(16);
@@ -112,6 +114,7 @@ export class PostingsCheck {
     const where = `events ${start}–${end}`;
     this.stored.reset();
     this.secondary.fill(-1, 0, end - start + 1);
+    this.tertiary.fill(-1, 0, end - start + 1);
     for (const row of this.segRows) {
       const dim = row.dim;
       if (!(dim === DIM.actor || dim === DIM.ip || dim === DIM.classUid || dim === DIM.statusId || dim === DIM.source || dim === DIM.batch)) {
@@ -124,15 +127,15 @@ export class PostingsCheck {
         return;
       }
     }
-    // Each uid entry first used in this segment: its event must list it as its uid.
+    // Each uid or e-mail entry first used in this segment: its event must list it.
     const claims = this.uidClaims;
     while (this.claimAt < claims.length && claims[this.claimAt]! <= end) {
       const seq = claims[this.claimAt]!;
       const id = claims[this.claimAt + 1]!;
       this.claimAt += 2;
       if (seq < start) continue;
-      if (this.secondary[seq - start] !== id) {
-        this.fail(start, `The actor index of ${where} no longer matches them: the uid entry ${id} is not listed under event ${seq}, which it was inserted with. Searches by uid could miss events.`);
+      if (this.secondary[seq - start] !== id && this.tertiary[seq - start] !== id) {
+        this.fail(start, `The actor index of ${where} no longer matches them: the uid or e-mail entry ${id} is not listed under event ${seq}, which it was inserted with. Searches by uid or e-mail could miss events.`);
         return;
       }
     }
@@ -175,10 +178,11 @@ export class PostingsCheck {
         first = false;
         if (seq > end) return `event ${seq} listed in the wrong chunk`;
         if (dim === DIM.actor && this.actorIds[seq - start] !== key) {
-          // A named actor's uid (event-log.ts): form only, see above.
+          // An actor's uid or e-mail beside its name (event-log.ts): form only, see above.
           const j = seq - start;
-          if (this.kinds[key] !== DIM.actor || this.secondary[j] !== -1 || this.actorIds[j] === -1) return `event ${seq} under an actor it does not name`;
-          this.secondary[j] = key;
+          if (this.kinds[key] !== DIM.actor || this.actorIds[j] === -1 || this.tertiary[j] !== -1 || this.secondary[j] === key) return `event ${seq} under an actor it does not name`;
+          if (this.secondary[j] === -1) this.secondary[j] = key;
+          else this.tertiary[j] = key;
           continue;
         }
         this.stored.add(dim, this.mix(key, seq));
@@ -206,6 +210,7 @@ export class PostingsCheck {
     ids.set(this.actorIds);
     this.actorIds = ids;
     this.secondary = new Float64Array(ids.length);
+    this.tertiary = new Float64Array(ids.length);
   }
 
   private fail(seq: number, message: string): void {

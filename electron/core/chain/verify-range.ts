@@ -236,7 +236,7 @@ class DictionaryCheck {
   problem: { seq: number; message: string } | null = null;
   /** Kind of each dictionary id (0: none): built from one scan of (id, kind). */
   readonly kinds: Uint8Array;
-  /** (seq, id) pairs, in seq order: uid entries whose first event must list them as its uid posting. */
+  /** (seq, id) pairs, in seq order: uid and e-mail entries whose first event must list them in its postings. */
   readonly uidClaims: number[] = [];
   private readonly entries: ReadAhead<EntryRow>;
 
@@ -272,17 +272,20 @@ class DictionaryCheck {
     const identity = eventIdentity(data, eventStart, eventEnd);
     const name = stored(identity.name);
     const uid = stored(identity.uid);
+    const email = stored(identity.email);
+    const primary = name ?? uid ?? email;
     for (let e: EntryRow | null = entry; e !== null && e.first_seq === seq; e = this.entries.current) {
-      // The record's actor id is the name's, else the uid's (event-log.ts); a named actor's uid has an
-      // entry of its own (searched through postings), inserted with the same event.
-      const asUid = e.kind === DIM.actor && e.id !== actorId && name !== null && e.value === uid;
+      // The record's actor id is the name's, else the uid's, else the e-mail's (event-log.ts); the others
+      // have entries of their own (searched through postings), inserted with the same event.
+      const secondary =
+        e.kind === DIM.actor && e.id !== actorId && e.value !== primary && ((uid !== null && e.value === uid) || (email !== null && e.value === email));
       const ok =
         e.kind === DIM.actor
-          ? (e.id === actorId && e.value === (name ?? uid)) || asUid
+          ? (e.id === actorId && e.value === primary) || secondary
           : e.kind === DIM.ip && e.id === ipId && e.value === stored(identity.ip);
-      // The chain cannot tie a uid entry's id to its event; the event's own uid posting can, so the
-      // postings check holds that event to listing this id as its uid (verify-postings.ts).
-      if (asUid) this.uidClaims.push(seq, e.id as number);
+      // The chain cannot tie such an entry's id to its event; the event's own posting can, so the
+      // postings check holds that event to listing this id (verify-postings.ts).
+      if (secondary) this.uidClaims.push(seq, e.id as number);
       if (!ok) {
         const what = e.kind === DIM.ip ? 'source-IP' : 'actor';
         const by = e.kind === DIM.ip ? 'IP' : 'actor';

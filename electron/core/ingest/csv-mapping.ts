@@ -29,10 +29,12 @@ const SYNONYMS: Record<string, string[]> = {
   severity_id: ['severityid', 'severity', 'level', 'loglevel', 'priority'],
   message: ['message', 'msg', 'description', 'details', 'detail', 'text', 'summary', 'displaymessage', 'eventdescription'],
   'actor.user.name': [
-    'username', 'userprincipalname', 'user', 'actoralternateid', 'actorusername', 'actor', 'actordisplayname', 'login', 'account', 'principal', 'useremail', 'email', 'actoremail', 'subject', 'admin',
+    'username', 'userprincipalname', 'user', 'actoralternateid', 'actorusername', 'actor', 'actordisplayname', 'login', 'account', 'principal', 'useremail', 'email', 'actoremail', 'emailaddress', 'subject', 'admin',
   ],
   'actor.user.uid': ['userid', 'userids', 'uid', 'actorid', 'actoruseruid', 'principalid'],
   'actor.user.type': ['usertype', 'actortype'],
+  // After the name: an e-mail column is the name when there is no other, and the e-mail beside one.
+  'actor.user.email_addr': ['email', 'useremail', 'actoremail', 'emailaddress', 'mail', 'actoralternateid', 'userprincipalname'],
   'src_endpoint.ip': [
     'sourceip', 'srcip', 'srcendpointip', 'clientip', 'ipaddress', 'ip', 'remoteip', 'sourceaddress', 'src', 'source', 'remoteaddr', 'clientaddress',
     'sourceipaddress', 'clientipaddress', 'callerip',

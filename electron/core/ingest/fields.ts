@@ -55,12 +55,31 @@ export function endpoint(address: string | undefined, p?: number, hostname?: str
   return e.ip !== undefined || e.port !== undefined || e.hostname !== undefined ? e : undefined;
 }
 
-export function user(name: string | undefined, uid: string | undefined, type?: string): CanonicalEvent['actor'] | undefined {
-  if (name === undefined && uid === undefined) return undefined;
-  const u: { name?: string; uid?: string; type?: string } = {};
+/** An e-mail address in form (one @ between non-empty parts, no spaces): not proof it is deliverable. */
+export function looksLikeEmail(value: string): boolean {
+  return /^[^\s@]+@[^\s@]+$/.test(value) && value.length <= 320;
+}
+
+/** Identifiers of a user besides name, uid and type (OCSF User members). */
+export interface UserIds {
+  email_addr?: string | undefined;
+  uid_alt?: string | undefined;
+  credential_uid?: string | undefined;
+}
+
+type CanonicalUser = NonNullable<NonNullable<CanonicalEvent['actor']>['user']>;
+
+export function user(name: string | undefined, uid: string | undefined, type?: string, ids: UserIds = {}): CanonicalEvent['actor'] | undefined {
+  const email = ids.email_addr;
+  if (name === undefined && uid === undefined && email === undefined) return undefined;
+  const u: CanonicalUser = {};
   if (name !== undefined) u.name = name;
   if (uid !== undefined) u.uid = uid;
   if (type !== undefined) u.type = type;
+  if (email !== undefined) u.email_addr = email;
+  // Another id equal to the uid says nothing new.
+  if (ids.uid_alt !== undefined && ids.uid_alt !== uid) u.uid_alt = ids.uid_alt;
+  if (ids.credential_uid !== undefined) u.credential_uid = ids.credential_uid;
   return { user: u };
 }
 

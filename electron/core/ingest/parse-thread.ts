@@ -34,6 +34,8 @@ interface BatchRequest {
 
 /** Numbers per event in ParsedBatch.nums. */
 const NUMS = 9;
+/** Strings per event: actor name, actor uid, source IP, actor e-mail. */
+const STRS = 4;
 const PARSE_YOUNG_GENERATION_MB = 16;
 /** Bounded like the import worker's heap (ingest-jobs.ts): V8 then collects instead of growing. Holds the
  * fingerprinter's occurrence maps and a few batches; the largest record (16 MiB) still fits. */
@@ -52,7 +54,7 @@ export interface ParsedBatch {
   rawIsJson: Uint8Array;
   /** Per event: record index, time, class, activity, status, severity, fp high (signed), fp low, dedup time (NaN: none). */
   nums: Float64Array;
-  /** Per event: actor name, actor uid, source IP, concatenated; strLengths holds each one's length, -1 for none. */
+  /** Per event: actor name, actor uid, source IP, actor e-mail (STRS), concatenated; strLengths holds each one's length, -1 for none. */
   strs: string;
   strLengths: Int32Array;
   /** Events serialisation refused: [event index, why]. */
@@ -117,7 +119,7 @@ function parseBatch(req: BatchRequest, setup: ParseThreadSetup, fingerprinter: F
   let nums = new Float64Array(req.ends.length * NUMS);
   let events = 0;
   let strs = '';
-  let strLengths = new Int32Array(req.ends.length * 3);
+  let strLengths = new Int32Array(req.ends.length * STRS);
   const addStr = (k: number, v: string | null | undefined): void => {
     if (v === null || v === undefined || v === '') strLengths[k] = -1;
     else {
@@ -167,9 +169,10 @@ function parseBatch(req: BatchRequest, setup: ParseThreadSetup, fingerprinter: F
       }
       jsonEnds[events] = json.length;
       const user = event.actor?.user;
-      addStr(events * 3, user?.name);
-      addStr(events * 3 + 1, user?.uid);
-      addStr(events * 3 + 2, sourceIp(event));
+      addStr(events * STRS, user?.name);
+      addStr(events * STRS + 1, user?.uid);
+      addStr(events * STRS + 2, sourceIp(event));
+      addStr(events * STRS + 3, user?.email_addr);
       const n = events * NUMS;
       nums[n] = r;
       nums[n + 1] = event.time;
@@ -192,7 +195,7 @@ function parseBatch(req: BatchRequest, setup: ParseThreadSetup, fingerprinter: F
     rawIsJson: rawIsJson.subarray(0, events),
     nums: nums.subarray(0, events * NUMS),
     strs,
-    strLengths: strLengths.subarray(0, events * 3),
+    strLengths: strLengths.subarray(0, events * STRS),
     refusals,
     rawSlices,
   };
@@ -240,9 +243,11 @@ export function* parsedEvents(batch: ParsedBatch): Generator<ParsedEvent> {
       activityId: nums[n + 3]!,
       statusId: nums[n + 4]!,
       severityId: nums[n + 5]!,
-      actorName: str(e * 3),
-      actorUid: str(e * 3 + 1),
-      ip: str(e * 3 + 2),
+      // In the order they were added (str reads them one after another).
+      actorName: str(e * STRS),
+      actorUid: str(e * STRS + 1),
+      ip: str(e * STRS + 2),
+      actorEmail: str(e * STRS + 3),
       ...(refusal !== undefined ? { refusal } : {}),
     };
     start = end;

@@ -88,7 +88,12 @@ export function parseCloudTrail(v: JsonObject, ctx: ParseContext): ParseOutcome 
   };
   const detail = errorMessage ?? errorCode;
   if (detail !== undefined) e.status_detail = detail;
-  const actor = user(name, str(identity?.arn) ?? str(identity?.principalId), str(identity?.type));
+  // principalId and the access key id as OCSF's uid_alt and credential_uid: the key id names the
+  // credential used (never the secret), what a key-compromise search needs.
+  const actor = user(name, str(identity?.arn) ?? str(identity?.principalId), str(identity?.type), {
+    uid_alt: str(identity?.principalId),
+    credential_uid: str(identity?.accessKeyId),
+  });
   if (actor) e.actor = actor;
   const src = endpoint(str(v.sourceIPAddress));
   if (src) e.src_endpoint = src;
@@ -119,11 +124,6 @@ export function parseCloudTrail(v: JsonObject, ctx: ParseContext): ParseOutcome 
   if (invokedBy !== undefined) unmapped.invokedBy = invokedBy;
   const role = identity ? str(at(identity, 'sessionContext', 'sessionIssuer', 'userName')) : undefined;
   if (role !== undefined && role !== name) unmapped.roleName = role;
-  const principalId = str(identity?.principalId);
-  if (principalId !== undefined) unmapped.principalId = principalId;
-  // The access key id names the credential used (never the secret): what a key-compromise search needs.
-  const accessKeyId = str(identity?.accessKeyId);
-  if (accessKeyId !== undefined) unmapped.accessKeyId = accessKeyId;
   // A caller from another account: cloud.account is the account the call was made in (recipient).
   const callerAccount = str(identity?.accountId);
   if (callerAccount !== undefined && callerAccount !== account) unmapped.callerAccountId = callerAccount;

@@ -99,7 +99,7 @@ export function parseEcs(doc: JsonObject, ctx: ParseContext): ParseOutcome {
   if (message !== undefined) e.message = message;
   const reason = str(ecsField(doc, 'event.reason'));
   if (reason !== undefined) e.status_detail = reason;
-  const u = user(str(ecsField(doc, 'user.name')), str(ecsField(doc, 'user.id')));
+  const u = user(str(ecsField(doc, 'user.name')), str(ecsField(doc, 'user.id')), undefined, { email_addr: str(ecsField(doc, 'user.email')) });
   if (u) e.actor = u;
   // source.address is the raw address as seen, an IP or a name: a host name only when it is not an IP.
   const address = str(ecsField(doc, 'source.address'));

@@ -1,5 +1,5 @@
 import type { CanonicalEvent } from '../../../../shared/domain/canonical-event';
-import { at, endpoint, int, obj, port, str, withNames } from '../fields';
+import { at, endpoint, int, obj, port, str, user, withNames } from '../fields';
 import type { JsonObject } from '../json-guard';
 import { failed, type ParseContext, type ParseOutcome } from '../parse-types';
 import { implausibleTime, parseIsoTime } from '../time';
@@ -85,14 +85,8 @@ export function parseOcsf(v: JsonObject, ctx: ParseContext): ParseOutcome {
   const target = classUid === 3002 ? obj(v.user) : undefined;
   if (target && (str(target.name) !== undefined || str(target.uid) !== undefined) && (!u || (placeholder(str(u.name)) && noAccount(str(u.uid))))) u = target;
   if (u) {
-    const user: { name?: string; uid?: string; type?: string } = {};
-    const name = str(u.name);
-    if (name !== undefined) user.name = name;
-    const uid = str(u.uid);
-    if (uid !== undefined) user.uid = uid;
-    const type = str(u.type);
-    if (type !== undefined) user.type = type;
-    e.actor = { user };
+    const actor = user(str(u.name), str(u.uid), str(u.type), { email_addr: str(u.email_addr), uid_alt: str(u.uid_alt), credential_uid: str(u.credential_uid) });
+    e.actor = actor ?? { user: {} };
   }
   const src = ocsfEndpoint(v.src_endpoint);
   if (src) e.src_endpoint = src;

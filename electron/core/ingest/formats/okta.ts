@@ -1,5 +1,5 @@
 import type { CanonicalEvent } from '../../../../shared/domain/canonical-event';
-import { at, endpoint, obj, str, user, withNames } from '../fields';
+import { at, endpoint, looksLikeEmail, obj, str, user, withNames } from '../fields';
 import { isObject, type JsonObject } from '../json-guard';
 import { failed, type ParseContext, type ParseOutcome } from '../parse-types';
 import { implausibleTime, parseIsoTime } from '../time';
@@ -87,7 +87,10 @@ export function parseOkta(v: JsonObject, ctx: ParseContext): ParseOutcome {
   // then the only name the event has, and the one an officer searches for.
   const displayName = str(actor?.displayName);
   const name = displayName === undefined || displayName.toLowerCase() === 'unknown' ? (str(actor?.alternateId) ?? displayName) : displayName;
-  const u = user(name, str(actor?.id), str(actor?.type));
+  // The login (alternateId) is the e-mail address an officer searches by (OCSF maps it to email_addr).
+  const login = str(actor?.alternateId);
+  const email = login !== undefined && looksLikeEmail(login) ? login : undefined;
+  const u = user(name, str(actor?.id), str(actor?.type), { email_addr: email });
   if (u) e.actor = u;
   const src = endpoint(str(at(v, 'client', 'ipAddress')));
   if (src) e.src_endpoint = src;
@@ -110,8 +113,7 @@ export function parseOkta(v: JsonObject, ctx: ParseContext): ParseOutcome {
     if (resources.length > 0) e.resources = resources;
   }
   const unmapped: Record<string, unknown> = { eventType };
-  const email = str(actor?.alternateId);
-  if (email !== undefined) unmapped.actorAlternateId = email;
+  if (login !== undefined && email === undefined) unmapped.actorAlternateId = login;
   const legacy = str(v.legacyEventType);
   if (legacy !== undefined) unmapped.legacyEventType = legacy;
   const ua = str(at(v, 'client', 'userAgent', 'rawUserAgent'));

@@ -91,10 +91,13 @@ function DetailContent({ detail }: { detail: EventDetail }) {
         <Fact label="Message" value={event.message} />
       </Section>
       {/* A section with nothing to show is left out (an empty heading reads as a rendering fault). */}
-      {(user?.name || user?.uid || user?.type) && (
+      {(user?.name || user?.uid || user?.type || user?.email_addr || user?.uid_alt || user?.credential_uid) && (
         <Section title="Actor">
           <Fact label="User name" value={user.name} />
           <Fact label="User id" value={user.uid} mono />
+          <Fact label="E-mail" value={user.email_addr} />
+          <Fact label="Other user id" value={user.uid_alt} mono />
+          <Fact label="Credential" value={user.credential_uid} mono />
           <Fact label="User type" value={user.type} />
         </Section>
       )}

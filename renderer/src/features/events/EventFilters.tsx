@@ -167,7 +167,7 @@ export function EventFilters({ value, onApply, id, hidden = false, extraActions 
         <label className="field-label" htmlFor="f-actor">
           Actor
         </label>
-        <input id="f-actor" className="input" size={16} placeholder="user name or id" maxLength={512} value={d.actor} aria-describedby={actorHidden ? 'f-actor-hidden' : undefined} onChange={(e) => set({ actor: e.target.value })} />
+        <input id="f-actor" className="input" size={16} placeholder="name, id, e-mail" maxLength={512} value={d.actor} aria-describedby={actorHidden ? 'f-actor-hidden' : undefined} onChange={(e) => set({ actor: e.target.value })} />
         <HiddenCharactersHint id="f-actor-hidden" value={d.actor} />
       </div>
       <div className="field">

@@ -18,4 +18,17 @@ describe('EventDetailPanel', () => {
     expect(within(panel).getByRole('heading', { name: 'Event' })).toBeTruthy();
     expect(within(panel).getByText(/"note": "pay\[U\+202E\]evil"/)).toBeTruthy();
   });
+
+  it('shows every id of the actor: e-mail, other id and credential (OCSF email_addr, uid_alt, credential_uid)', async () => {
+    const row = eventRow(6, { actor: 'anaya' });
+    const detail = eventDetail(row, '{}');
+    detail.event.actor = { user: { name: 'anaya', uid: 'arn:aws:iam::111122223333:user/anaya', email_addr: 'anaya@example.com', uid_alt: 'AIDACKCEVSQ6C2EXAMPLE', credential_uid: 'AKIAI44QH8DHBEXAMPLE' } };
+    renderWithApi(<EventDetailPanel seq={6} onClose={() => undefined} />, { 'events:get': () => detail });
+    const panel = await screen.findByRole('complementary', { name: 'Event details' });
+    await within(panel).findByRole('heading', { name: 'Actor' });
+    const fact = (label: string) => within(panel).getByText(label, { selector: 'dt' }).nextElementSibling?.textContent;
+    expect(fact('E-mail')).toBe('anaya@example.com');
+    expect(fact('Other user id')).toBe('AIDACKCEVSQ6C2EXAMPLE');
+    expect(fact('Credential')).toBe('AKIAI44QH8DHBEXAMPLE');
+  });
 });

@@ -3,7 +3,7 @@ import { eventIdentity } from '../../../../electron/core/chain/event-identity';
 
 /** What verification compared against before: the values JSON.parse finds. */
 function byJsonParse(text: string) {
-  let e: { actor?: { user?: { name?: unknown; uid?: unknown } }; src_endpoint?: { ip?: unknown } } | null;
+  let e: { actor?: { user?: { name?: unknown; uid?: unknown; email_addr?: unknown } }; src_endpoint?: { ip?: unknown } } | null;
   try {
     e = JSON.parse(text) as typeof e;
   } catch {
@@ -11,10 +11,10 @@ function byJsonParse(text: string) {
   }
   const str = (v: unknown) => (typeof v === 'string' ? v : null);
   const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-  if (!isObj(e)) return { name: null, uid: null, ip: null };
+  if (!isObj(e)) return { name: null, uid: null, ip: null, email: null };
   const user = isObj(e.actor) && isObj(e.actor.user) ? e.actor.user : undefined;
   const src = isObj(e.src_endpoint) ? e.src_endpoint : undefined;
-  return { name: str(user?.name), uid: str(user?.uid), ip: str(src?.ip) };
+  return { name: str(user?.name), uid: str(user?.uid), ip: str(src?.ip), email: str(user?.email_addr) };
 }
 
 function identityOf(text: string) {
@@ -26,6 +26,8 @@ function identityOf(text: string) {
 const CASES = [
   '{"class_uid":3002,"actor":{"user":{"name":"alice","uid":"u-1"}},"src_endpoint":{"ip":"10.0.0.1","port":22}}',
   '{"actor":{"user":{"uid":"u-only"}}}',
+  '{"actor":{"user":{"name":"John Doe","uid":"00u1","type":"User","email_addr":"john.doe@example.com"}}}',
+  '{"actor":{"user":{"email_addr":"only@example.com","email_addr":7}}}',
   '{"src_endpoint":{"port":22,"ip":"2001:db8::1"},"actor":{"user":{"name":""}}}',
   // Escapes in keys and values, and look-alike members inside strings and nested objects.
   '{"message":"\\"actor\\":{\\"user\\":{\\"name\\":\\"mallory\\"}}","actor":{"user":{"name":"bob \\"the\\" \\u00e9\\\\"}}}',
@@ -59,7 +61,7 @@ describe('eventIdentity', () => {
   }
 
   it('agrees with JSON.parse on generated events with hostile strings', () => {
-    const pieces = ['a', '"', '\\', '{', '}', '[', ']', ':', ',', '\u0000', '\u2028', 'é', '😀', 'actor', 'user', 'name', 'ip', ' '];
+    const pieces = ['a', '"', '\\', '{', '}', '[', ']', ':', ',', '\u0000', '\u2028', 'é', '😀', 'actor', 'user', 'name', 'ip', 'email_addr', ' '];
     let seed = 7;
     const rand = (n: number) => {
       seed = (seed * 1103515245 + 12345) >>> 0;
@@ -70,6 +72,7 @@ describe('eventIdentity', () => {
       const user: Record<string, unknown> = {};
       if (rand(3)) user.name = word();
       if (rand(3)) user.uid = rand(5) ? word() : rand(100);
+      if (rand(3)) user.email_addr = rand(5) ? word() : null;
       const event: Record<string, unknown> = { class_uid: 3002, message: word(), [word()]: { [word()]: [word(), { actor: word() }] } };
       if (rand(4)) event.actor = rand(6) ? { user, extra: { user: word() } } : word();
       if (rand(4)) event.src_endpoint = { ip: rand(5) ? word() : null, port: rand(65535) };

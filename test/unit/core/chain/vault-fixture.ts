@@ -46,6 +46,7 @@ export interface EventSpec {
   time?: number;
   user?: string;
   uid?: string;
+  email?: string;
   ip?: string;
   statusId?: number;
   classUid?: number;
@@ -60,7 +61,7 @@ export function makeEvent(i: number, spec: EventSpec = {}): CanonicalEvent {
     status_id: spec.statusId ?? 1,
     severity_id: 1,
     message: spec.message ?? `login ${i}`,
-    actor: { user: { name: spec.user ?? `user${i % 5}`, ...(spec.uid ? { uid: spec.uid } : {}) } },
+    actor: { user: { name: spec.user ?? `user${i % 5}`, ...(spec.uid ? { uid: spec.uid } : {}), ...(spec.email ? { email_addr: spec.email } : {}) } },
     src_endpoint: { ip: spec.ip ?? `10.0.0.${i % 7}` },
     api: { operation: 'Login' },
     metadata: { product: { name: 'Test', vendor_name: 'Attest tests' }, uid: `e-${i}` },

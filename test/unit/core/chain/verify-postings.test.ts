@@ -148,7 +148,63 @@ describe('uid entries, which the chain cannot tie to their ids', () => {
     db.prepare("UPDATE dim_values SET value = 'u1', first_seq = ? WHERE id = ?").run(u1.first_seq, bob.id);
     const report = await verifyChain({ db });
     expect(report).toMatchObject({ ok: false, firstBadSeq: 1 });
-    expect(report.problem).toMatch(/uid entry \d+ is not listed under event 1/);
+    expect(report.problem).toMatch(/uid or e-mail entry \d+ is not listed under event 1/);
+  });
+
+  describe('e-mail entries (an Okta login beside the display name and id)', () => {
+    type User = { name?: string; uid?: string; email_addr?: string };
+    function append(users: User[]): Db {
+      const { db } = vault;
+      const sourceId = ensureSource(db, 'okta');
+      const log = new EventLog(db);
+      const items = users.map((user, i): NewEvent => {
+        const event = makeEvent(i + 1);
+        event.actor = { user };
+        return { event, raw: Buffer.from(`raw ${i + 1}`), fp: BigInt(i + 1) * 7919n, sourceId, batchId: 1 };
+      });
+      db.transaction(() => log.appendChunk(items)).immediate();
+      return db;
+    }
+    const entry = (db: Db, value: string) => db.prepare('SELECT id, first_seq FROM dim_values WHERE kind = 1 AND value = ?').get(value) as { id: number; first_seq: number };
+
+    it('verifies an actor with name, uid and e-mail, and one known by e-mail alone', async () => {
+      const db = append([{ name: 'John Doe', uid: '00u1', email_addr: 'john@example.com' }, { email_addr: 'solo@example.com' }, { name: 'Jane', email_addr: 'Jane' }]);
+      expect(await verifyChain({ db })).toMatchObject({ ok: true, count: 3 });
+      // Each value is listed under its events: the name's id is the record's; the others beside it.
+      const lists = readLists(db, 1, DIM.actor);
+      expect(lists.get(entry(db, 'john@example.com').id)).toEqual([1]);
+      expect(lists.get(entry(db, '00u1').id)).toEqual([1]);
+      expect(lists.get(entry(db, 'solo@example.com').id)).toEqual([2]);
+      expect(lists.get(entry(db, 'Jane').id)).toEqual([3]);
+    });
+
+    it('catches an e-mail posting removed from the event it was inserted with', async () => {
+      const db = append([{ name: 'John Doe', uid: '00u1', email_addr: 'john@example.com' }]);
+      const email = entry(db, 'john@example.com');
+      editLists(db, 1, DIM.actor, (l) => l.delete(email.id));
+      const report = await verifyChain({ db });
+      expect(report).toMatchObject({ ok: false, firstBadSeq: 1 });
+      expect(report.problem).toMatch(/uid or e-mail entry \d+ is not listed under event 1/);
+    });
+
+    it('catches two e-mail entries swapped, so a search by e-mail shows someone else\'s events', async () => {
+      const db = append([{ name: 'John Doe', uid: '00u1', email_addr: 'john@example.com' }, { name: 'Mary Major', uid: '00u2', email_addr: 'mary@example.com' }]);
+      const john = entry(db, 'john@example.com');
+      const mary = entry(db, 'mary@example.com');
+      db.prepare("UPDATE dim_values SET value = 'swap' WHERE id = ?").run(john.id);
+      db.prepare("UPDATE dim_values SET value = 'john@example.com', first_seq = ? WHERE id = ?").run(john.first_seq, mary.id);
+      db.prepare("UPDATE dim_values SET value = 'mary@example.com', first_seq = ? WHERE id = ?").run(mary.first_seq, john.id);
+      expect(await verifyChain({ db })).toMatchObject({ ok: false, firstBadSeq: 1 });
+    });
+
+    it('refuses a third actor listed beside an event\'s name, uid and e-mail', async () => {
+      const db = append([{ name: 'John Doe', uid: '00u1', email_addr: 'john@example.com' }, { name: 'Mallory' }]);
+      const mallory = entry(db, 'Mallory');
+      editLists(db, 1, DIM.actor, (l) => l.get(mallory.id)!.unshift(1));
+      const report = await verifyChain({ db });
+      expect(report).toMatchObject({ ok: false, firstBadSeq: 1 });
+      expect(report.problem).toMatch(/event 1 under an actor it does not name/);
+    });
   });
 });
 

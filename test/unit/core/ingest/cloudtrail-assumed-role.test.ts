@@ -26,8 +26,9 @@ function parse(identity: Record<string, unknown>) {
 describe('CloudTrail assumed roles', () => {
   it('names the person (the role session), not the role everyone shares, and keeps the role and credential', () => {
     const e = parse(SSO_IDENTITY);
-    expect(e.actor?.user).toEqual({ name: 'firstname.lastname@example.com', uid: SSO_IDENTITY.arn, type: 'AssumedRole' });
-    expect(e.unmapped).toMatchObject({ roleName: 'AWSReservedSSO_SecurityAudit_8df5ccd37b', principalId: SSO_IDENTITY.principalId, accessKeyId: 'AKIAI44QH8DHBEXAMPLE' });
+    // principalId and the access key as OCSF names them (uid_alt, credential_uid), as in the OCSF project's mapping.
+    expect(e.actor?.user).toEqual({ name: 'firstname.lastname@example.com', uid: SSO_IDENTITY.arn, type: 'AssumedRole', uid_alt: SSO_IDENTITY.principalId, credential_uid: 'AKIAI44QH8DHBEXAMPLE' });
+    expect(e.unmapped).toMatchObject({ roleName: 'AWSReservedSSO_SecurityAudit_8df5ccd37b' });
   });
 
   it('falls back to the principalId\'s session part, then to the role, when the ARN does not name the session', () => {

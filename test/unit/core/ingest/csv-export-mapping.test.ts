@@ -37,6 +37,11 @@ describe('CSV mapping suggestions for common exports', () => {
     const m365 = suggestCsvMapping(['CreationDate', 'UserId', 'Operation', 'ClientIP', 'Workload']);
     expect(m365).toEqual({ time: 'CreationDate', 'actor.user.name': 'UserId', 'src_endpoint.ip': 'ClientIP', 'api.operation': 'Operation', 'api.service.name': 'Workload' });
     expect(suggestCsvMapping(['CreationDate', 'UserIds', 'Operations'])).toMatchObject({ 'actor.user.name': 'UserIds', 'api.operation': 'Operations' });
+    // An e-mail column beside a name is the e-mail (searchable too); alone, it is the name.
+    expect(suggestCsvMapping(['Time', 'User', 'Email', 'IP'])).toMatchObject({ 'actor.user.name': 'User', 'actor.user.email_addr': 'Email' });
+    const emailOnly = suggestCsvMapping(['Time', 'E-mail address', 'IP']);
+    expect(emailOnly).toMatchObject({ 'actor.user.name': 'E-mail address' });
+    expect(emailOnly['actor.user.email_addr']).toBeUndefined();
     // With a name column, the id stays the id.
     expect(suggestCsvMapping(['time', 'UserId', 'User'])).toMatchObject({ 'actor.user.name': 'User', 'actor.user.uid': 'UserId' });
     expect(suggestCsvMapping(['Event time', 'User name', 'Source IP address', 'Event name', 'Error code'])).toMatchObject({

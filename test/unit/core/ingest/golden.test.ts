@@ -35,6 +35,10 @@ function meaning(e: Json): Json {
     activity_id: e.activity_id,
     user_name: e.actor?.user?.name,
     user_uid: e.actor?.user?.uid,
+    // Absent or null (OCSF samples write null for none): undefined on both sides.
+    user_email: e.actor?.user?.email_addr ?? undefined,
+    user_uid_alt: e.actor?.user?.uid_alt ?? undefined,
+    user_credential: e.actor?.user?.credential_uid ?? undefined,
     src_ip: e.src_endpoint?.ip,
     operation: e.api?.operation,
     service: e.api?.service?.name,
@@ -52,6 +56,7 @@ describe('CloudTrail golden files', () => {
     expect(e.cloud?.account?.uid).toBe(expected.actor.user.account.uid);
     expect(e.cloud?.account?.uid).toBe(expected.unmapped.recipientAccountId);
     expect(e.cloud?.region).toBe(expected.cloud.region);
+    expect(e.actor?.user?.uid_alt).toBe('AIDACKCEVSQ6C2EXAMPLE');
   });
 
   it('api_call maps like api_call.expected.ocsf.json (after the upstream anonymisation)', () => {
@@ -59,10 +64,15 @@ describe('CloudTrail golden files', () => {
     const raw = read('cloudtrail/api_call.raw.json');
     // The raw record is the original flaws.cloud event; OCSF's expected output was made from an
     // anonymised copy (ocsf/examples mappings/markdown/AWS/v1.5.0/CloudTrail/API Activity/samples/
-    // generic_api_activity.raw): account 811596193553 -> 1111111111111 and year 2020 -> 2023.
+    // generic_api_activity.raw): account 811596193553 -> 1111111111111, year 2020 -> 2023, and the
+    // principal and access key ids shortened to ...EXAMPLE.
     expect(raw).toContain('811596193553');
     expect(raw).toContain('"2020-09-21T22:22:52Z"');
-    const anonymised = raw.replaceAll('811596193553', '1111111111111').replace('"2020-09-21T', '"2023-09-21T');
+    const anonymised = raw
+      .replaceAll('811596193553', '1111111111111')
+      .replace('"2020-09-21T', '"2023-09-21T')
+      .replace('"AIDADO2GQD0K8TEF7KW1V"', '"AIDADO2GQEXAMPLE"')
+      .replace('"AKIA3Z2XBVUDFQ9TU4MD"', '"AKIA3Z2XBVEXAMPLE"');
     const e = only('cloudtrail', anonymised);
     expect(meaning(e)).toEqual(meaning(expected));
     expect(e.time).toBe(expected.time);
@@ -120,6 +130,7 @@ describe('Okta golden file', () => {
     expect(e.cloud).toBeUndefined(); // Okta has no cloud account, nor does the expected mapping
     expect(expected.cloud).toBeUndefined();
     expect(e.message).toBe(expected.message);
+    expect(e.actor?.user?.email_addr).toBe('john.doe@example.com');
   });
 });
 
