@@ -12,6 +12,7 @@ export interface FilterFlags {
   ip?: string;
   source?: string;
   batch?: string;
+  hideOwn?: boolean;
 }
 
 const RELATIVE = /^(\d+)(m|h|d)$/;
@@ -69,6 +70,7 @@ export function parseFilter(flags: FilterFlags): EventFilter {
     if (!/^\d+$/.test(flags.batch)) throw new AttestError('BAD_REQUEST', '--batch takes a batch number.');
     filter.batchId = Number(flags.batch);
   }
+  if (flags.hideOwn === true) filter.hideOwn = true;
   return filter;
 }
 

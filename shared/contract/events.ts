@@ -16,6 +16,8 @@ export const EventFilterSchema = z
     ip: z.string().max(64).optional(),
     source: z.string().max(128).optional(),
     batchId: z.number().int().optional(),
+    /** Leave out Attest's own audit events (vault unlocks, imports, retries), as the Overview does. */
+    hideOwn: z.boolean().optional(),
   })
   .strict();
 export type EventFilter = z.infer<typeof EventFilterSchema>;
@@ -191,6 +193,17 @@ export const VerifyReportSchema = z.object({
 });
 export type VerifyReport = z.infer<typeof VerifyReportSchema>;
 
+/**
+ * When a filter found nothing: stored values close to the actor, IP or source it named (equal but for
+ * letter case, or containing it), since those filters match the whole value exactly.
+ */
+export const NearMatchesSchema = z.object({
+  actor: z.array(z.string()).optional(),
+  ip: z.array(z.string()).optional(),
+  source: z.array(z.string()).optional(),
+});
+export type NearMatches = z.infer<typeof NearMatchesSchema>;
+
 export const eventChannels = {
   'events:query': channel(
     z
@@ -203,7 +216,10 @@ export const eventChannels = {
       .strict(),
     z.object({ rows: z.array(EventRowSchema), nextBeforeSeq: z.number().int().nullable() }),
   ),
-  'events:count': channel(z.object({ filter: EventFilterSchema.default({}) }).strict(), z.object({ count: z.number().int() })),
+  'events:count': channel(
+    z.object({ filter: EventFilterSchema.default({}) }).strict(),
+    z.object({ count: z.number().int(), nearMatches: NearMatchesSchema.optional() }),
+  ),
   'events:get': channel(z.object({ seq: z.number().int() }).strict(), EventDetailSchema),
   'events:overview': channel(
     z.object({ since: z.number().int().optional(), until: z.number().int().optional() }).strict(),

@@ -55,6 +55,8 @@ export const STATUS = { unknown: 0, success: 1, failure: 2, other: 99 } as const
 
 /** OCSF class ids Attest knows by name. */
 export const OCSF_CLASS_NAMES: Record<number, string> = {
+  // What a source's record that names no class becomes (CSV rows without a class column, CEF, some Okta events).
+  0: 'Base Event',
   1001: 'File System Activity',
   3001: 'Account Change',
   3002: 'Authentication',

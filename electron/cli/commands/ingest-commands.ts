@@ -4,6 +4,8 @@ import { AttestError } from '../../../shared/result';
 import { IngestFormatSchema, type IngestSummary } from '../../../shared/contract/events';
 import { queryEvents } from '../../core/events/event-query';
 import { eventJsonLineReader } from '../../core/events/event-json-lines';
+import { nearMatches } from '../../core/events/near-matches';
+import { nearMatchesText } from '../near-matches-text';
 import { listQuarantine, exportQuarantine, retryQuarantine } from '../../core/ingest/quarantine';
 import { padToWidth } from '../display-width';
 import { fmtInt, type Output } from '../output';
@@ -164,6 +166,7 @@ export function registerIngestCommands(program: Command): void {
     .option('--ip <ip>', 'exact source IP')
     .option('--source <name>', 'source name')
     .option('--batch <id>', 'import batch number')
+    .option('--hide-own', "leave out Attest's own audit events (unlocks, imports), as the Overview does")
     .option('--limit <n>', 'at most this many events (0 = all)', '100')
     .option('--passphrase-stdin', 'read the passphrase from standard input')
     .option('--json', 'JSON Lines of canonical events')
@@ -198,6 +201,7 @@ export function registerIngestCommands(program: Command): void {
             beforeSeq = page.nextBeforeSeq;
           }
           if (!out.json) process.stderr.write(`${fmtInt(printed)} event(s).\n`);
+          if (!out.json && printed === 0) process.stderr.write(nearMatchesText(filter, nearMatches(db, filter)));
         });
       }),
     );

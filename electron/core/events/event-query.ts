@@ -9,6 +9,8 @@ import { sourceNames, toEventRow, type StoredRow } from './event-rows';
 import { ChunkZones, type Zone } from './chunk-zones';
 import { blockReaderFor, storedRow } from './block-reader';
 import { canonicalIp } from '../../../shared/domain/ip-address';
+import { ownSourceId } from '../chain/own-source';
+import { SELF_AUDIT_SOURCE } from '../../../shared/domain/self-audit-source';
 
 export { overview } from './overview';
 
@@ -20,6 +22,7 @@ export { overview } from './overview';
  *   straddle it;
  * - only a time range: walk the blocks whose time range overlaps it, newest first;
  * - nothing: the newest blocks.
+ * hideOwn leaves out the events of Attest's own source as rows are read (counted as all minus its own).
  * All values reach SQL as bound parameters.
  */
 const MAX_LIMIT = 5000;
@@ -30,6 +33,8 @@ interface Plan {
   postings: Array<[number, number]>;
   since: number | null;
   until: number | null;
+  /** Source id whose events are left out (hideOwn), or null. */
+  hiddenSource: number | null;
 }
 
 function plan(db: Db, filter: EventFilter): Plan {
@@ -47,10 +52,12 @@ function plan(db: Db, filter: EventFilter): Plan {
     const canonical = canonicalIp(filter.ip);
     addDictionary(DIM.ip, DimensionCache.find(db, DIM.ip, canonical) !== null ? canonical : filter.ip);
   }
+  const hiddenSource = filter.hideOwn === true ? ownSourceId(db) : null;
   if (filter.source !== undefined) {
     const row = db.prepare<[string], { id: number }>('SELECT id FROM sources WHERE name = ?').get(filter.source);
     if (row) postings.push([DIM.source, row.id]);
     else empty = true;
+    if (row && row.id === hiddenSource) empty = true;
   }
   if (filter.classUid !== undefined) postings.push([DIM.classUid, filter.classUid]);
   if (filter.statusId !== undefined) postings.push([DIM.statusId, filter.statusId]);
@@ -58,7 +65,7 @@ function plan(db: Db, filter: EventFilter): Plan {
   const since = filter.since ?? null;
   const until = filter.until ?? null;
   if (since !== null && until !== null && since >= until) empty = true;
-  return { empty, postings, since, until };
+  return { empty, postings, since, until, hiddenSource };
 }
 
 function inTime(p: Plan, time: number): boolean {
@@ -73,15 +80,15 @@ export function queryEvents(
   const limit = Math.max(1, Math.min(MAX_LIMIT, Math.floor(opts.limit)));
   const beforeSeq = opts.beforeSeq ?? Number.MAX_SAFE_INTEGER;
   const p = plan(db, filter);
-  const stored: StoredRow[] = p.empty ? [] : p.postings.length > 0 ? byPostings(db, p, beforeSeq, limit) : p.since !== null || p.until !== null ? byTime(db, p, beforeSeq, limit) : newest(db, beforeSeq, limit);
+  const stored: StoredRow[] = p.empty ? [] : p.postings.length > 0 ? byPostings(db, p, beforeSeq, limit) : p.since !== null || p.until !== null ? byTime(db, p, beforeSeq, limit) : newest(db, p, beforeSeq, limit);
   const sources = sourceNames(db);
   const rows = stored.map((r) => toEventRow(r, sources));
   const last = rows[rows.length - 1];
   return { rows, nextBeforeSeq: rows.length === limit && last ? last.seq : null };
 }
 
-function newest(db: Db, beforeSeq: number, limit: number): StoredRow[] {
-  return scanZones(db, ChunkZones.load(db).overlappingDescending(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, beforeSeq), beforeSeq, limit, null);
+function newest(db: Db, p: Plan, beforeSeq: number, limit: number): StoredRow[] {
+  return scanZones(db, ChunkZones.load(db).overlappingDescending(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, beforeSeq), beforeSeq, limit, p);
 }
 
 function byTime(db: Db, p: Plan, beforeSeq: number, limit: number): StoredRow[] {
@@ -91,14 +98,14 @@ function byTime(db: Db, p: Plan, beforeSeq: number, limit: number): StoredRow[] 
 }
 
 /** Rows of the given blocks (newest first), seq below beforeSeq, in the plan's time range when given. */
-function scanZones(db: Db, zones: Iterable<Zone>, beforeSeq: number, limit: number, p: Plan | null): StoredRow[] {
+function scanZones(db: Db, zones: Iterable<Zone>, beforeSeq: number, limit: number, p: Plan): StoredRow[] {
   const reader = blockReaderFor(db);
   const out: StoredRow[] = [];
   for (const zone of zones) {
     const block = reader.block({ first_seq: zone.firstSeq, head_hash: zone.headHash });
     for (let i = block.records.length - 1; i >= 0; i--) {
       const r = block.records[i]!;
-      if (r.seq >= beforeSeq || (p !== null && !inTime(p, r.time))) continue;
+      if (r.seq >= beforeSeq || !inTime(p, r.time) || r.sourceId === p.hiddenSource) continue;
       out.push(storedRow(block, r));
       if (out.length >= limit) return out;
     }
@@ -116,7 +123,7 @@ function byPostings(db: Db, p: Plan, beforeSeq: number, limit: number): StoredRo
     const verdict = zones ? zones.timeVerdict(seq, p.since, p.until) : 'inside';
     if (verdict === 'outside') continue;
     const found = reader.event(seq);
-    if (!found || (verdict === 'partial' && !inTime(p, found.record.time))) continue;
+    if (!found || (verdict === 'partial' && !inTime(p, found.record.time)) || found.record.sourceId === p.hiddenSource) continue;
     out.push(storedRow(found.block, found.record));
     if (out.length >= limit) break;
   }
@@ -126,6 +133,12 @@ function byPostings(db: Db, p: Plan, beforeSeq: number, limit: number): StoredRo
 export function countEvents(db: Db, filter: EventFilter): number {
   const p = plan(db, filter);
   if (p.empty) return 0;
+  if (p.hiddenSource !== null) {
+    const { hideOwn: _hidden, ...all } = filter;
+    // Another source named: none of its events is Attest's own.
+    if (filter.source !== undefined) return countEvents(db, all);
+    return countEvents(db, all) - countEvents(db, { ...all, source: SELF_AUDIT_SOURCE });
+  }
   const timed = p.since !== null || p.until !== null;
   if (p.postings.length === 0) {
     if (!timed) return db.prepare<[], { n: number }>('SELECT coalesce(sum(count), 0) AS n FROM event_blocks').get()?.n ?? 0;

@@ -95,7 +95,7 @@ const STATUS_NAMES: Record<number, string> = { 0: 'Unknown', 1: 'Success', 2: 'F
 /** Fills class/activity/status names for the ids Attest knows; never overwrites names the source gave. */
 export function withNames(e: CanonicalEvent): CanonicalEvent {
   if (e.class_name === undefined) {
-    const n = e.class_uid === 0 ? 'Base Event' : OCSF_CLASS_NAMES[e.class_uid];
+    const n = OCSF_CLASS_NAMES[e.class_uid];
     if (n !== undefined) e.class_name = n;
   }
   if (e.activity_name === undefined) {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { VaultService } from '../../core/vault/vault-service';
 import type { IngestJobs } from '../../core/ingest/ingest-jobs';
 import { queryEvents, countEvents, getEvent, overview } from '../../core/events/event-query';
+import { nearMatches } from '../../core/events/near-matches';
 import { listBatches } from '../../core/ingest/batches';
 import { listQuarantine, retryQuarantine } from '../../core/ingest/quarantine';
 import { isValidZone } from '../../core/ingest/parse-record';
@@ -40,7 +41,11 @@ export function eventHandlers({ vault, ingest, workerDir, uploadDir }: EventHand
   const db = () => vault.database();
   return {
     'events:query': (req) => queryEvents(db(), req.filter, { limit: req.limit, ...(req.beforeSeq !== undefined ? { beforeSeq: req.beforeSeq } : {}) }),
-    'events:count': (req) => ({ count: countEvents(db(), req.filter) }),
+    'events:count': (req) => {
+      const count = countEvents(db(), req.filter);
+      const near = count === 0 ? nearMatches(db(), req.filter) : {};
+      return Object.keys(near).length > 0 ? { count, nearMatches: near } : { count };
+    },
     'events:get': (req) => getEvent(db(), req.seq),
     'events:overview': (req) => overview(db(), req),
     'ingest:start': (req, ctx) => {

@@ -106,6 +106,25 @@ describe('attest CLI: ingest, events, verify, checkpoint', () => {
     expect(limited).toHaveLength(7);
   });
 
+  it('events: --hide-own leaves out Attest\'s own audit events; a search that finds nothing says how values match', () => {
+    type Ev = { metadata: { product: { name?: string } }; actor?: { user?: { name?: string } } };
+    const all = jsonLines<Ev>(attest(['events', '--vault', vault, '--json', '--limit', '0'], { env }).stdout);
+    const services = jsonLines<Ev>(attest(['events', '--vault', vault, '--json', '--hide-own', '--limit', '0'], { env }).stdout);
+    const own = all.filter((e) => e.metadata.product.name === 'Attest');
+    expect(own.length).toBeGreaterThan(0);
+    expect(services).toHaveLength(all.length - own.length);
+    expect(services.some((e) => e.metadata.product.name === 'Attest')).toBe(false);
+    // A part of a stored name finds nothing (exact match), and the terminal says so with the stored values.
+    const name = services.find((e) => (e.actor?.user?.name ?? '').length > 3)!.actor!.user!.name!;
+    const partial = attest(['events', '--vault', vault, '--actor', name.slice(0, -1)], { env });
+    expect(partial.code).toBe(0);
+    expect(partial.stderr).toContain('0 event(s).');
+    expect(partial.stderr).toContain('match the whole value exactly as stored, letter case included');
+    expect(partial.stderr).toContain(`"${name}"`);
+    // Class 0 has a name the CLI and the explorer's list know.
+    expect(attest(['events', '--vault', vault, '--class', 'Base Event', '--limit', '1'], { env }).code).toBe(0);
+  });
+
   it('keeps the columns of the events table aligned after a wide (CJK) actor name', () => {
     const wide = path.join(dir, 'wide-actors.jsonl');
     const event = (i: number, name: string) => JSON.stringify({ class_uid: 3002, activity_id: 1, time: 1_761_000_000_000 + i, status_id: 2, actor: { user: { name } }, src_endpoint: { ip: `10.9.9.${i}` }, metadata: { uid: `wide-${i}` } });

@@ -17,9 +17,10 @@ export interface FilterDraft {
   ip: string;
   source: string;
   batchId: string;
+  hideOwn: boolean;
 }
 
-const EMPTY: FilterDraft = { since: '', until: '', classUid: '', statusId: '', actor: '', ip: '', source: '', batchId: '' };
+const EMPTY: FilterDraft = { since: '', until: '', classUid: '', statusId: '', actor: '', ip: '', source: '', batchId: '', hideOwn: false };
 
 export function draftToFilter(d: FilterDraft): EventFilter {
   const filter: EventFilter = {};
@@ -36,6 +37,7 @@ export function draftToFilter(d: FilterDraft): EventFilter {
   if (ip) filter.ip = ip;
   if (source) filter.source = source;
   if (d.batchId.trim() && Number.isInteger(Number(d.batchId))) filter.batchId = Number(d.batchId);
+  if (d.hideOwn) filter.hideOwn = true;
   return filter;
 }
 
@@ -60,6 +62,7 @@ function filterToDraft(f: EventFilter): FilterDraft {
     ip: f.ip ?? '',
     source: f.source ?? '',
     batchId: f.batchId === undefined ? '' : String(f.batchId),
+    hideOwn: f.hideOwn === true,
   };
 }
 
@@ -188,6 +191,12 @@ export function EventFilters({ value, onApply, id, hidden = false, extraActions 
           Batch
         </label>
         <input id="f-batch" className="input input-short" type="number" min={1} step={1} value={d.batchId} onChange={(e) => set({ batchId: e.target.value })} />
+      </div>
+      <div className="field field-check">
+        <label className="checkbox" title="Vault unlocks, imports and retries: Attest's own audit events. The Overview leaves them out too.">
+          <input type="checkbox" checked={d.hideOwn} onChange={(e) => set({ hideOwn: e.target.checked })} />
+          <span>Hide Attest's own events</span>
+        </label>
       </div>
       <div className="filters-actions">
         <button type="submit" className="btn btn-primary">

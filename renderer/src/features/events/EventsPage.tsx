@@ -9,6 +9,7 @@ import { EventFilters } from './EventFilters';
 import { EventsTable } from './EventsTable';
 import { eventsLink, readFilterParams } from './filter-link';
 import { AddressNotices } from './AddressNotices';
+import { NearMatchesNote } from './NearMatchesNote';
 import { ImportHistory } from './ImportHistory';
 import { ImportPanel } from './ImportPanel';
 import { describeFilter } from './filter-summary';
@@ -168,6 +169,7 @@ function EventsExplorer({ address, query, addressSeq }: { address: string; query
           </span>
         </div>
         <AddressNotices reading={leftOut} />
+        {pages.total === 0 && <NearMatchesNote filter={filter} near={pages.nearMatches} />}
         <ErrorText>{pages.error}</ErrorText>
         <div className={`explorer-body${selected !== null ? ' with-detail' : ''}`} ref={tableRef}>
           <EventsTable

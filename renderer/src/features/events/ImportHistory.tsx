@@ -84,7 +84,7 @@ export function settingText(name: string, json: string): string {
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
   if (typeof value === 'string') {
     if (name === 'syslogYearSource' || name === 'syslogZoneSource') {
-      if (value === 'default') return name === 'syslogYearSource' ? 'not given: the current year (the one before for a date still ahead)' : 'not given: UTC';
+      if (value === 'default') return name === 'syslogYearSource' ? 'not given: inferred from the file (its dated lines, else its latest date taken to be within the past year)' : 'not given: UTC';
       if (value === 'cancelled') return 'not decided: the import was cancelled while the dates were read';
       return SETTING_ORIGIN[value] ?? value;
     }

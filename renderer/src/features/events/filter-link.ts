@@ -7,7 +7,9 @@ import { isFilterTime } from './filter-time-range';
 /** Address parameters of the explorer (#/events?actor=bob&statusId=2…) and the filter member each sets. */
 const NUMERIC = ['since', 'until', 'classUid', 'statusId', 'batchId'] as const;
 const TEXT = ['actor', 'ip', 'source'] as const;
-const KNOWN: ReadonlySet<string> = new Set([...NUMERIC, ...TEXT, 'batch']);
+/** ?hideOwn=1: leave out Attest's own audit events, as the Overview's links do. */
+const FLAGS = ['hideOwn'] as const;
+const KNOWN: ReadonlySet<string> = new Set([...NUMERIC, ...TEXT, ...FLAGS, 'batch']);
 
 /** A parameter given more than once, and the value read (the first, as URLSearchParams.get reads it). */
 export interface RepeatedParam {
@@ -75,8 +77,8 @@ export function readFilterParams(address: string | URLSearchParams): FilterParam
   const malformed = (name: string) => firsts.has(name) && firsts.get(name) === null;
 
   const get = (name: string): string | null => firsts.get(name) ?? null;
-  const filter: Record<string, number | string> = {};
-  const keep = (name: keyof EventFilter, value: number | string) => {
+  const filter: Record<string, number | string | boolean> = {};
+  const keep = (name: keyof EventFilter, value: number | string | boolean) => {
     // Each value checked alone: one bad parameter must not drop the others.
     if (EventFilterSchema.shape[name].safeParse(value).success) filter[name] = value;
   };
@@ -87,6 +89,10 @@ export function readFilterParams(address: string | URLSearchParams): FilterParam
   for (const name of TEXT) {
     const raw = get(name);
     if (raw !== null && trimTyped(raw) !== '') keep(name, trimTyped(raw));
+  }
+  for (const name of FLAGS) {
+    const raw = get(name);
+    if (raw === '1' || raw === 'true') keep(name, true);
   }
   // ?batch=N: the short form the import history's first links used.
   const batch = get('batch');
@@ -124,7 +130,8 @@ export function readFilterParams(address: string | URLSearchParams): FilterParam
 export function eventsLink(filter: EventFilter): string {
   const params = new URLSearchParams();
   for (const [name, value] of Object.entries(filter)) {
-    if (value !== undefined) params.set(name, String(value));
+    if (value === true) params.set(name, '1');
+    else if (value !== undefined && value !== false) params.set(name, String(value));
   }
   const query = params.toString();
   return query ? `#/events?${query}` : '#/events';

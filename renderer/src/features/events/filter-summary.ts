@@ -17,5 +17,6 @@ export function describeFilter(filter: EventFilter): string[] {
   if (filter.ip !== undefined) parts.push(`Source IP: ${quoteValue(filter.ip)}`);
   if (filter.source !== undefined) parts.push(`Source: ${quoteValue(filter.source)}`);
   if (filter.batchId !== undefined) parts.push(`Batch ${filter.batchId}`);
+  if (filter.hideOwn === true) parts.push("Attest's own events hidden");
   return parts;
 }

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { EventFilter, EventRow } from '../../../../shared/contract';
+import type { EventFilter, EventRow, NearMatches } from '../../../../shared/contract';
 import { errorMessage, type ApiClient } from '../../api';
 
 export const PAGE_SIZE = 500;
@@ -15,6 +15,8 @@ export interface EventPages {
   rows: EventRow[];
   version: number;
   total: number | null;
+  /** With a total of 0: stored values close to the actor, IP or source the filter named. */
+  nearMatches: NearMatches | null;
   hasMore: boolean;
   loading: boolean;
   error: string | null;
@@ -39,6 +41,7 @@ export function useEventPages(api: ApiClient, filter: EventFilter, windowRows: n
   const loadingRef = useRef(false);
   const [version, setVersion] = useState(0);
   const [total, setTotal] = useState<number | null>(null);
+  const [nearMatches, setNearMatches] = useState<NearMatches | null>(null);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [reloads, setReloads] = useState(0);
@@ -79,10 +82,15 @@ export function useEventPages(api: ApiClient, filter: EventFilter, windowRows: n
     loadingRef.current = false;
     setVersion((v) => v + 1);
     setTotal(null);
+    setNearMatches(null);
     setError(null);
     api
       .call('events:count', { filter })
-      .then((r) => generation === generationRef.current && setTotal(r.count))
+      .then((r) => {
+        if (generation !== generationRef.current) return;
+        setTotal(r.count);
+        setNearMatches(r.nearMatches ?? null);
+      })
       .catch((err: unknown) => generation === generationRef.current && setError(errorMessage(err)));
     fetchPage(generation);
   }, [api, filter, fetchPage, reloads, startsBefore]);
@@ -91,6 +99,7 @@ export function useEventPages(api: ApiClient, filter: EventFilter, windowRows: n
     rows: rowsRef.current,
     version,
     total,
+    nearMatches,
     // After a failure stop asking (no retry storm); the filter bar or reload() starts over.
     hasMore: cursorRef.current !== null && error === null && rowsRef.current.length < windowRows,
     loading,

@@ -177,7 +177,7 @@ export function OverviewPage({ route }: { route: Route }) {
           <Card
             title="Events over time by outcome"
             actions={
-              <a className="btn btn-small" href={eventsLink(period)}>
+              <a className="btn btn-small" href={eventsLink({ ...period, hideOwn: true })}>
                 Show these events
               </a>
             }
@@ -187,10 +187,10 @@ export function OverviewPage({ route }: { route: Route }) {
           </Card>
           <div className="grid-2">
             <Card title="Top failing actors">
-              <TopFailuresChart title="Top failing actors" rows={overview.topFailingActors} linkFor={(actor) => eventsLink({ ...period, actor, statusId: 2 })} />
+              <TopFailuresChart title="Top failing actors" rows={overview.topFailingActors} linkFor={(actor) => eventsLink({ ...period, actor, statusId: 2, hideOwn: true })} />
             </Card>
             <Card title="Top failing source IPs">
-              <TopFailuresChart title="Top failing source IPs" rows={overview.topFailingIps} linkFor={(ip) => eventsLink({ ...period, ip, statusId: 2 })} />
+              <TopFailuresChart title="Top failing source IPs" rows={overview.topFailingIps} linkFor={(ip) => eventsLink({ ...period, ip, statusId: 2, hideOwn: true })} />
             </Card>
           </div>
         </>

@@ -7,7 +7,11 @@ export const OVERVIEW_RANGES = [
 ] as const;
 export type OverviewRangeId = (typeof OVERVIEW_RANGES)[number]['id'];
 
-export function rangeRequest(id: OverviewRangeId, now: number = Date.now()): { since?: number } {
+/**
+ * A preset's period, fixed when it is chosen: it ends then, so the charts and the events they link to
+ * are one set (an open end let the explorer list events recorded after the charts were drawn).
+ */
+export function rangeRequest(id: OverviewRangeId, now: number = Date.now()): { since?: number; until?: number } {
   const range = OVERVIEW_RANGES.find((r) => r.id === id);
-  return range?.ms ? { since: now - range.ms } : {};
+  return range?.ms ? { since: now - range.ms, until: now + 1 } : {};
 }

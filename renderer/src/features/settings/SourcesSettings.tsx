@@ -270,8 +270,8 @@ function SourceEditor({
           <label className="field-label" htmlFor="src-year">
             Syslog year
           </label>
-          <input id="src-year" className="input input-short" type="number" min={1970} max={2200} placeholder="current year" value={d.syslogYear} onChange={(e) => set({ syslogYear: e.target.value })} />
-          <p className="field-hint">BSD syslog lines carry no year; this one is used for them.</p>
+          <input id="src-year" className="input input-short" type="number" min={1970} max={2200} placeholder="inferred" value={d.syslogYear} onChange={(e) => set({ syslogYear: e.target.value })} />
+          <p className="field-hint">BSD syslog lines carry no year; this one is used for them. Left empty, it is inferred from the file (its dated lines, else its latest date taken to be within the past year), and the import summary says which year was used.</p>
         </div>
         <div className="field">
           <label className="field-label" htmlFor="src-zone">

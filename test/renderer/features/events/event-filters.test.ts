@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { draftToFilter, filterProblem, type FilterDraft } from '../../../../renderer/src/features/events/EventFilters';
 
-const draft = (patch: Partial<FilterDraft>): FilterDraft => ({ since: '', until: '', classUid: '', statusId: '', actor: '', ip: '', source: '', batchId: '', ...patch });
+const draft = (patch: Partial<FilterDraft>): FilterDraft => ({ since: '', until: '', classUid: '', statusId: '', actor: '', ip: '', source: '', batchId: '', hideOwn: false, ...patch });
 
 describe('filterProblem', () => {
   it('says why a filter cannot be applied instead of dropping or forwarding the value', () => {

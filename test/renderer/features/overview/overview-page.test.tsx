@@ -29,6 +29,22 @@ describe('OverviewPage', () => {
     expect(fake.callsTo('events:overview')).toEqual([{}]);
   });
 
+  it('fixes a preset period when it is chosen, and links to the same events the charts count (services only)', async () => {
+    // Outside probe: "Show these events" for the last 24 hours opened 278 events against the chart's 170:
+    // Attest's own unlocks were listed, and the open end let the list grow.
+    const { fake } = renderWithApi(<Routed />, {
+      'events:overview': () => ({ total: 5, bucketMs: 3_600_000, series: [{ t: Date.UTC(2026, 10, 1), success: 4, failure: 1, other: 0 }], topFailingActors: [{ key: 'bob', count: 1 }], topFailingIps: [] }),
+    });
+    await screen.findByText('Events over time by outcome');
+    const before = Date.now();
+    await userEvent.selectOptions(screen.getByRole('combobox', { name: 'Period' }), 'Last 24 hours');
+    await waitFor(() => expect(fake.callsTo('events:overview')).toHaveLength(2));
+    const request = fake.callsTo('events:overview')[1] as { since: number; until: number };
+    expect(request.until - request.since).toBe(86_400_000 + 1);
+    expect(request.until).toBeGreaterThan(before);
+    await waitFor(() => expect(screen.getByRole('link', { name: 'Show these events' }).getAttribute('href')).toBe(`#/events?since=${request.since}&until=${request.until}&hideOwn=1`));
+  });
+
   it('shows the totals from the query when the vault has events', async () => {
     renderWithApi(<Routed />, {
       'events:overview': () => ({
@@ -104,12 +120,12 @@ describe('OverviewPage', () => {
     const until = new Date('2026-11-01T12:00').getTime();
     await waitFor(() => expect(fake.callsTo('events:overview')).toContainEqual({ since, until }));
     expect(screen.getByRole('status').textContent).toMatch(/^Showing .+ to .+\./);
-    expect(screen.getByRole('link', { name: 'Show these events' }).getAttribute('href')).toBe(`#/events?since=${since}&until=${until}`);
+    expect(screen.getByRole('link', { name: 'Show these events' }).getAttribute('href')).toBe(`#/events?since=${since}&until=${until}&hideOwn=1`);
     // The table under each chart: exact counts, each a link to those failures in the period.
     const actors = screen.getAllByText('As a table')[0]!;
     await user.click(actors);
     const link = screen.getByRole('link', { name: 'bob <b>' });
-    expect(link.getAttribute('href')).toBe(`#/events?since=${since}&until=${until}&actor=bob+%3Cb%3E&statusId=2`);
+    expect(link.getAttribute('href')).toBe(`#/events?since=${since}&until=${until}&actor=bob+%3Cb%3E&statusId=2&hideOwn=1`);
     await user.click(screen.getByRole('button', { name: 'Back to all time' }));
     await waitFor(() => expect(fake.callsTo('events:overview').at(-1)).toEqual({}));
     expect(screen.queryByRole('button', { name: 'Back to all time' })).toBeNull();

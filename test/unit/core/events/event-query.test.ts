@@ -74,7 +74,8 @@ function expected(filter: EventFilter): number[] {
       (filter.actor === undefined || t.user === filter.actor || t.uid === filter.actor || t.email === filter.actor) &&
       (filter.ip === undefined || t.ip === filter.ip) &&
       (filter.source === undefined || t.source === filter.source) &&
-      (filter.batchId === undefined || t.batchId === filter.batchId))
+      (filter.batchId === undefined || t.batchId === filter.batchId) &&
+      (filter.hideOwn !== true || t.source !== 'attest'))
     .map((t) => t.seq)
     .sort((a, b) => b - a);
 }
@@ -112,6 +113,11 @@ const filters: Array<[string, EventFilter]> = [
   ['batchId', { batchId: 3 }],
   ['actor + status + time', { actor: 'bob', statusId: 2, since: mid }],
   ['ip + class + source + until', { ip: '198.51.100.1', classUid: 3002, source: 'okta', until: mid + 60 * 60_000 }],
+  ['hide own', { hideOwn: true }],
+  ['hide own + time (the self-audit event inside)', { hideOwn: true, since: BASE_TIME + 800 * 60_000, until: BASE_TIME + 1000 * 60_000 }],
+  ['empty: hide own + an actor of own events only', { hideOwn: true, actor: 'operator' }],
+  ['hide own + another source', { hideOwn: true, source: 'okta', statusId: 2 }],
+  ['unknown: own source while hiding own', { hideOwn: true, source: 'attest' }],
   ['unknown actor', { actor: 'nobody' }],
   ['unknown source', { source: 'nope' }],
   ['empty window', { since: mid, until: mid }],
