@@ -45,10 +45,22 @@ export function wallTimeOf(utcMs: number): WallTime {
   };
 }
 
+/**
+ * Date.UTC, except that years 0–99 are those years: Date.UTC reads them as 1900–1999, which stored
+ * "0095-06-01" as 1995 (past the plausibility check) and quarantined "0026-…" as "1926".
+ */
+export function utcMs(year: number, monthIndex: number, day: number, hour: number, minute: number, second: number, ms: number): number {
+  if (year < 0 || year > 99) return Date.UTC(year, monthIndex, day, hour, minute, second, ms);
+  const d = new Date(0);
+  d.setUTCFullYear(year, monthIndex, day);
+  d.setUTCHours(hour, minute, second, ms);
+  return d.getTime();
+}
+
 /** Date.UTC of the fields, or null when a field is out of range (Feb 30, hour 25). */
 export function wallToUtcMs(w: WallTime): number | null {
   if (w.month < 1 || w.month > 12 || w.day < 1 || w.day > 31 || w.hour > 23 || w.minute > 59 || w.second > 60) return null;
-  const t = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, Math.min(w.second, 59), w.ms);
+  const t = utcMs(w.year, w.month - 1, w.day, w.hour, w.minute, Math.min(w.second, 59), w.ms);
   const check = new Date(t);
   if (check.getUTCDate() !== w.day || check.getUTCMonth() !== w.month - 1) return null;
   return t;

@@ -98,6 +98,10 @@ describe('hostile input', () => {
     expect(reason(safe('syslog', Buffer.from('Jan  1 00:00:00 h app: x'), { now: NOW, syslogYear: 1985 }))).toMatch(/before 1990/);
     expect(reason(safe('cef', Buffer.from('CEF:0|a|b|c|d|e|5|rt=1000')))).toMatch(/before 1990/);
     expect(reason(safe('csv', Buffer.from('1970-01-01T00:00:00Z,a,b')))).toMatch(/before 1990/);
+    // Years 0–99 are those years (Date.UTC reads them as 19xx: "0095" was stored as 1995, past this check).
+    expect(reason(safe('cloudtrail', Buffer.from('{"eventName":"X","eventTime":"0095-06-01T12:00:00Z"}')))).toBe('time 0095-06-01T12:00:00.000Z is before 1990-01-01');
+    expect(reason(safe('okta', Buffer.from('{"eventType":"user.session.start","published":"0026-01-01T00:00:00Z"}')))).toBe('time 0026-01-01T00:00:00.000Z is before 1990-01-01');
+    expect(reason(safe('syslog', Buffer.from('<13>1 0099-12-31T23:59:59Z h app - - - x')))).toMatch(/^time 0099-12-31T23:59:59\.000Z is before 1990/);
     expect(reason(safe('ecs', Buffer.from('{"@timestamp":"3000-01-01T00:00:00Z"}')))).toMatch(/future/);
   });
 
