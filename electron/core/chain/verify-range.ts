@@ -21,6 +21,9 @@ export interface RangeResult {
   imports?: ImportRecord[];
   /** The range's per-minute counts, merged across threads and compared with event_summary (verify-summary.ts). */
   summary?: SummaryTallyData;
+  /** Per import batch met in the range: [batchId, events, first seq, last seq, source id, ...] (verify-imports.ts);
+   * the source id is -1 when its events name several. */
+  batches?: number[];
 }
 
 /** Which blocks to walk, and what the chain must look like where they start. */
@@ -107,6 +110,7 @@ function walk(blocks: Iterable<BlockRow>, checks: DerivedChecks, input: RangeInp
   let prev = input.prevHashHex;
   let verified = 0;
   const imports: ImportRecord[] = [];
+  const batches = new BatchTally();
   const auditSource = input.auditSourceId ?? null;
   const fail = (seq: number, problem: string): RangeResult => ({ verified, firstBadSeq: seq, problem, indexProblem: null });
   for (const row of blocks) {
@@ -189,6 +193,7 @@ function walk(blocks: Iterable<BlockRow>, checks: DerivedChecks, input: RangeInp
         }
         // Attest's own events are counted apart (summary-tally.ts): only the import records' source says so.
         summary.add(time, statusId, actorId, ipId, auditSource !== null && sourceId === auditSource);
+        if (batchId !== null) batches.add(batchId, seq, sourceId ?? -1);
       }
       // Attest's own events never carry a batch; an imported line always does, so one that merely claims
       // to come from source "attest" cannot pose as an import record.
@@ -218,7 +223,36 @@ function walk(blocks: Iterable<BlockRow>, checks: DerivedChecks, input: RangeInp
   dictionary.finish(expected - 1);
   postings?.finish(expected - 1);
   const indexProblem = [dictionary.problem, postings?.problem ?? null].filter((x) => x !== null).sort((a, b) => a.seq - b.seq)[0] ?? null;
-  return { verified, firstBadSeq: null, problem: null, indexProblem, imports, ...(summary !== null ? { summary: summary.data() } : {}) };
+  return { verified, firstBadSeq: null, problem: null, indexProblem, imports, ...(summary !== null ? { summary: summary.data(), batches: batches.data() } : {}) };
+}
+
+/** Events per import batch and their seq range, as the chain has them; runs of one batch cost one lookup. */
+class BatchTally {
+  private readonly byBatch = new Map<number, [number, number, number, number]>();
+  private lastId = Number.NaN;
+  private last: [number, number, number, number] | undefined;
+
+  add(batchId: number, seq: number, sourceId: number): void {
+    if (batchId !== this.lastId) {
+      this.lastId = batchId;
+      this.last = this.byBatch.get(batchId);
+      if (this.last === undefined) {
+        this.last = [0, seq, seq, sourceId];
+        this.byBatch.set(batchId, this.last);
+      }
+    }
+    const t = this.last!;
+    t[0]++;
+    if (seq < t[1]) t[1] = seq;
+    if (seq > t[2]) t[2] = seq;
+    if (t[3] !== sourceId) t[3] = -1;
+  }
+
+  data(): number[] {
+    const out: number[] = [];
+    for (const [id, t] of this.byBatch) out.push(id, ...t);
+    return out;
+  }
 }
 
 /**

@@ -102,7 +102,7 @@ export async function verifyChain(target: VerifyTarget, options: VerifyOptions =
     const dictionaryShape = chain.firstBadSeq === null ? dictionaryShapeProblem(db, maxSeq) : null;
     const derived = chain.firstBadSeq === null && !options.chainOnly;
     const postingsShape = derived ? postingsShapeProblem(db, maxSeq) : null;
-    const history = derived ? importsProblem(db, chain.imports ?? []) : null;
+    const history = derived ? importsProblem(db, chain.imports ?? [], chain.batches ?? []) : null;
     let charts: string | null = null;
     if (derived && summary !== null) {
       for (const tally of chain.summaries ?? []) summary.addTally(tally);
@@ -211,14 +211,16 @@ async function verifyEvents(db: Db, target: VerifyTarget, options: VerifyOptions
   let indexProblem: RangeResult['indexProblem'] = null;
   const imports: ImportRecord[] = [];
   const summaries: SummaryTallyData[] = [];
+  const batches: number[] = [];
   for (const result of results) {
     verified += result.verified;
     if (result.firstBadSeq !== null) return { ...result, verified };
     if (indexProblem === null && result.indexProblem) indexProblem = result.indexProblem;
     if (result.imports) imports.push(...result.imports);
     if (result.summary) summaries.push(result.summary);
+    if (result.batches) batches.push(...result.batches);
   }
-  return { verified, firstBadSeq: null, problem: null, indexProblem, imports, summaries };
+  return { verified, firstBadSeq: null, problem: null, indexProblem, imports, summaries, batches };
 }
 
 /** Dictionary checks cost about twice as much as re-hashing an event (bench profile): the split's weight. */

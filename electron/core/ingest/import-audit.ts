@@ -15,7 +15,7 @@ export type ImportOutcome = 'done' | 'cancelled' | 'failed' | 'refused' | 'inter
  * every record was accounted for, and a digest of its quarantined records (quarantine-digest.ts). A file
  * that could not be read or recognised is recorded as a failure. verify checks batches against these.
  */
-export function importAuditEvent(summary: IngestSummary, operator: string, time: number, outcome: ImportOutcome, quarantine?: QuarantineDigest): CanonicalEvent {
+export function importAuditEvent(summary: IngestSummary, operator: string, time: number, outcome: ImportOutcome, quarantine?: QuarantineDigest, source?: string): CanonicalEvent {
   const ok = (outcome === 'done' || outcome === 'empty') && summary.error === null;
   const message = importMessage(summary, outcome, ok);
   const details: Record<string, string | number | boolean> = {
@@ -29,6 +29,9 @@ export function importAuditEvent(summary: IngestSummary, operator: string, time:
   };
   if (summary.sha256) details.sha256 = summary.sha256;
   if (summary.format) details.format = summary.format;
+  // The source's name as it was: events and batches name their source by id only, so a renamed or swapped
+  // name would otherwise move a batch's events to another source unseen.
+  if (source !== undefined) details.source = source;
   if (quarantine) {
     // The quarantine as it stands now, so verify can tell if a rejected line is later removed or altered.
     details.quarantine_rows = quarantine.rows;
@@ -71,7 +74,11 @@ export function recordImportAudit(db: Db, summary: IngestSummary, operator: stri
     // One transaction: the digest is of exactly the rows present when the event is chained.
     db.transaction(() => {
       const quarantine = summary.batchId !== null ? quarantineDigest(db, summary.batchId) : undefined;
-      appendSelfAuditEvent(db, importAuditEvent(summary, operator, time, outcome, quarantine));
+      const source =
+        summary.batchId !== null
+          ? db.prepare<[number], string>('SELECT s.name FROM batches b JOIN sources s ON s.id = b.source_id WHERE b.id = ?').pluck().get(summary.batchId)
+          : undefined;
+      appendSelfAuditEvent(db, importAuditEvent(summary, operator, time, outcome, quarantine, typeof source === 'string' ? source : undefined));
     }).immediate();
   } catch {
     /* the chain stays intact; the batches table still records the import */

@@ -58,6 +58,13 @@ describe('verify holds batches and their quarantine to the chained import record
     ['the batch\'s operator replaced', (b) => run("UPDATE batches SET operator = 'someone else' WHERE id = ?", b), /its operator no longer match/],
     ['the batch marked as cancelled', (b) => run("UPDATE batches SET state = 'cancelled' WHERE id = ?", b), /its outcome no longer match/],
     ['a rejected line\'s number made non-numeric', (b) => run("UPDATE quarantine SET line = 'abc' WHERE id = (SELECT min(id) FROM quarantine WHERE batch_id = ?)", b), /line number or bytes changed/],
+    // Outside probe (probe9): the counts, seq range and source name were not held to anything.
+    ['an imported event recounted as a duplicate', (b) => run('UPDATE batches SET imported = imported - 1, duplicates = duplicates + 1 WHERE id = ?', b), /it says 5 event\(s\) imported \(\d+–\d+\), the log holds 6/],
+    ['the seq range moved', (b) => run('UPDATE batches SET first_seq = first_seq + 10 WHERE id = ?', b), /the log holds 6/],
+    ['the quarantined count zeroed', (b) => run('UPDATE batches SET quarantined = 0 WHERE id = ?', b), /its counts no longer add up \(read 9 ≠ imported 6 \+ duplicates 0 \+ quarantined 0\)/],
+    ['the quarantined count zeroed with read to match', (b) => run('UPDATE batches SET quarantined = 0, read = 6 WHERE id = ?', b), /it says 0 record\(s\) quarantined, its quarantine holds 3 still open/],
+    ['its source renamed (events move to another source name)', (b) => run("UPDATE sources SET name = 'okta' WHERE id = (SELECT source_id FROM batches WHERE id = ?)", b), /its source no longer match/],
+    ['the batch moved to another source', (b) => run("UPDATE batches SET source_id = (SELECT id FROM sources WHERE name = 'attest') WHERE id = ?", b), /its source no longer match/],
   ];
   it.each(tamperings)('catches %s, at the audit event that recorded the import', async (_name, tamper, message) => {
     const { batchId, auditSeq } = await importWithQuarantine();
@@ -80,7 +87,9 @@ describe('verify holds batches and their quarantine to the chained import record
     const sourceId = ensureSource(vault.db, 'attest');
     const batchId = createBatch(vault.db, { sourceId, file: 'spoof.jsonl', bytes: 1, sha256: '', format: 'ocsf', options: {}, operator: 'olga', startedAt: NOW });
     const raw = Buffer.from(JSON.stringify(spoof));
-    vault.db.transaction(() => eventLogFor(vault.db).appendChunk([{ event: spoof as unknown as CanonicalEvent, raw, fp: 12345n, sourceId, batchId }])).immediate();
+    const appended = vault.db.transaction(() => eventLogFor(vault.db).appendChunk([{ event: spoof as unknown as CanonicalEvent, raw, fp: 12345n, sourceId, batchId }])).immediate();
+    // The batch's counts as an import keeps them (verify holds them to its events).
+    vault.db.prepare('UPDATE batches SET read = 1, imported = 1, first_seq = ?, last_seq = ? WHERE id = ?').run(appended.firstSeq, appended.lastSeq, batchId);
     expect(await verifyChain({ db: vault.db })).toMatchObject({ ok: true });
   });
 

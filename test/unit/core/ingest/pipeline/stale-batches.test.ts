@@ -21,7 +21,8 @@ function deadPid(): number {
   return Number(r.stdout);
 }
 
-function runningBatch(importer: string | null, counts = { read: 7, imported: 5, duplicates: 1, quarantined: 1 }): number {
+// No events imported and no quarantine: verify holds a batch's imported count and seq range to its events in the log.
+function runningBatch(importer: string | null, counts = { read: 7, imported: 0, duplicates: 7, quarantined: 0 }): number {
   vault.db.prepare("INSERT OR IGNORE INTO sources (name, created_at) VALUES ('s', 0)").run();
   const info = vault.db
     .prepare(
@@ -53,7 +54,7 @@ describe('markStaleBatches', () => {
     expect(stateOf(id)).toBe('interrupted');
     const audit = readStoredEvents(vault.db).map((e) => JSON.parse(e.event) as { message: string; unmapped?: Record<string, unknown> });
     const record = audit.find((e) => e.unmapped?.outcome === 'interrupted');
-    expect(record?.message).toMatch(/^Import of big\.jsonl was interrupted: .*committed: read 7 = imported 5 \+ duplicates 1 \+ quarantined 1\./);
+    expect(record?.message).toMatch(/^Import of big\.jsonl was interrupted: .*committed: read 7 = imported 0 \+ duplicates 7 \+ quarantined 0\./);
     expect(record?.unmapped).toMatchObject({ file: 'big.jsonl', bytes: 1234, read: 7, outcome: 'interrupted' });
     expect((await verifyChain({ db: vault.db })).ok).toBe(true);
 
