@@ -5,7 +5,7 @@ import { sanitize } from './terminal-text';
 export function nearMatchesText(filter: EventFilter, near: NearMatches): string {
   if (filter.actor === undefined && filter.ip === undefined && filter.source === undefined) return '';
   let text = '--actor, --ip and --source match the whole value exactly as stored, letter case included.\n';
-  const lines: Array<[keyof NearMatches, string]> = [
+  const lines: Array<['actor' | 'ip' | 'source', string]> = [
     ['actor', 'actors containing'],
     ['ip', 'source IPs starting with'],
     ['source', 'sources containing'],
@@ -13,6 +13,9 @@ export function nearMatchesText(filter: EventFilter, near: NearMatches): string 
   for (const [key, what] of lines) {
     const values = near[key];
     if (values && values.length > 0) text += `Stored ${what} "${sanitize(filter[key] ?? '')}": ${values.map((v) => `"${sanitize(v)}"`).join(', ')}\n`;
+  }
+  if (near.sources !== undefined) {
+    text += `There is no source "${sanitize(filter.source ?? '')}"; the sources are: ${near.sources.map((v) => `"${sanitize(v)}"`).join(', ')}\n`;
   }
   return text;
 }

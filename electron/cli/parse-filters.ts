@@ -19,7 +19,7 @@ const RELATIVE = /^(\d+)(m|h|d)$/;
 const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
 /** ISO 8601 as the flags take it: a date, optionally a time and a zone. */
-const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:([T ])\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
 /** A time flag: ISO 8601, epoch milliseconds, or a span back from now such as 24h, 7d, 30m. */
 export function parseTime(flag: string, value: string, now = Date.now()): number {
@@ -31,6 +31,11 @@ export function parseTime(flag: string, value: string, now = Date.now()): number
   // Date.parse rolls 2026-02-30 over into March and reads "-5" as a year: neither is what was meant.
   if (!iso || Number.isNaN(t) || !isCalendarDate(Number(iso[1]), Number(iso[2]), Number(iso[3]))) {
     throw new AttestError('BAD_REQUEST', `--${flag} "${value}" is not a time: use ISO 8601 (2026-11-01 or 2026-11-01T00:00Z), epoch ms, or 24h / 7d.`);
+  }
+  // Date.parse reads a time of day without a zone in this computer's zone (a date alone in UTC): the same
+  // command would give other events on another laptop. Refused, as --time-if-missing refuses it.
+  if (iso[4] !== undefined && iso[5] === undefined) {
+    throw new AttestError('BAD_REQUEST', `--${flag} "${value}" has no time zone: add Z for UTC (${value.trim()}Z) or an offset such as +02:00.`);
   }
   return t;
 }

@@ -201,6 +201,8 @@ export const NearMatchesSchema = z.object({
   actor: z.array(z.string()).optional(),
   ip: z.array(z.string()).optional(),
   source: z.array(z.string()).optional(),
+  /** The source named does not exist: the sources there are. */
+  sources: z.array(z.string()).optional(),
 });
 export type NearMatches = z.infer<typeof NearMatchesSchema>;
 

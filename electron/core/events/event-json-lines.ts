@@ -1,10 +1,12 @@
+import { isUtf8 } from 'node:buffer';
 import type { Db } from '../vault/database';
 import { blockReaderFor } from './block-reader';
 
 /**
- * `attest events --json` lines: each event's stored canonical JSON with its sequence number put first,
- * read through the block reader (no per-row re-validation: the stored bytes are what the chain
- * hashes, and `attest verify` is how they are checked).
+ * `attest events --json` lines: each event's stored canonical JSON with its sequence number put first and
+ * the original record last, as OCSF's `raw_data` (the text as received; a record that is not valid UTF-8
+ * also gets `raw_data_base64`, its exact bytes). Read through the block reader (no per-row re-validation:
+ * the stored bytes are what the chain hashes, and `attest verify` is how they are checked).
  */
 export function eventJsonLineReader(db: Db): (seq: number) => string | null {
   const reader = blockReaderFor(db);
@@ -14,6 +16,8 @@ export function eventJsonLineReader(db: Db): (seq: number) => string | null {
     const body = found.block.eventJson(found.record).trim();
     if (!body.startsWith('{') || !body.endsWith('}')) return JSON.stringify({ seq, unreadable: 'the stored event is not a JSON object; run attest verify' });
     const inner = body.slice(1, -1).trim();
-    return inner === '' ? `{"seq":${seq}}` : `{"seq":${seq},${inner}}`;
+    const raw = found.block.raw(found.record);
+    const original = isUtf8(raw) ? `"raw_data":${JSON.stringify(raw.toString('utf8'))}` : `"raw_data":${JSON.stringify(raw.toString('utf8'))},"raw_data_base64":"${raw.toString('base64')}"`;
+    return inner === '' ? `{"seq":${seq},${original}}` : `{"seq":${seq},${inner},${original}}`;
   };
 }

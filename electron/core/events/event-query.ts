@@ -54,7 +54,8 @@ function plan(db: Db, filter: EventFilter): Plan {
   }
   const hiddenSource = filter.hideOwn === true ? ownSourceId(db) : null;
   if (filter.source !== undefined) {
-    const row = db.prepare<[string], { id: number }>('SELECT id FROM sources WHERE name = ?').get(filter.source);
+    // Stored in NFKC (source-name.ts): "école" typed with a combining accent is the same source.
+    const row = db.prepare<[string], { id: number }>('SELECT id FROM sources WHERE name = ?').get(filter.source.normalize('NFKC'));
     if (row) postings.push([DIM.source, row.id]);
     else empty = true;
     if (row && row.id === hiddenSource) empty = true;

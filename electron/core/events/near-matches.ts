@@ -4,6 +4,8 @@ import { DIM } from '../chain/dimensions';
 
 /** Values offered per filter: a handful to choose from, not a search result. */
 const MAX_OFFERED = 5;
+/** Sources listed when the one named does not exist. */
+const MAX_LISTED = 20;
 /** A value this long is no typed fragment; the scan is skipped. */
 const MAX_TYPED = 512;
 
@@ -33,11 +35,16 @@ export function nearMatches(db: Db, filter: EventFilter): NearMatches {
     if (values.length > 0) out.ip = values;
   }
   if (filter.source !== undefined && filter.source !== '' && filter.source.length <= MAX_TYPED) {
+    const typed = filter.source.normalize('NFKC');
     const values = db
       .prepare<[string, string, number], string>('SELECT name FROM sources WHERE instr(lower(name), lower(?)) > 0 AND name != ? ORDER BY name LIMIT ?')
       .pluck()
-      .all(filter.source, filter.source, MAX_OFFERED);
+      .all(typed, typed, MAX_OFFERED);
     if (values.length > 0) out.source = values;
+    else if (db.prepare<[string], number>('SELECT count(*) FROM sources WHERE name = ?').pluck().get(typed) === 0) {
+      // No such source at all: the ones there are (a typo of a name is the likely cause).
+      out.sources = db.prepare<[number], string>('SELECT name FROM sources ORDER BY name LIMIT ?').pluck().all(MAX_LISTED);
+    }
   }
   return out;
 }

@@ -33,6 +33,8 @@ export function attest(args: string[], opts: { input?: string; env?: Record<stri
     encoding: 'utf8',
     env: env as NodeJS.ProcessEnv,
     timeout: 120_000,
+    // spawnSync's default (1 MiB) cut `events --json` of a few thousand events mid-line.
+    maxBuffer: 256 * 1024 * 1024,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -106,6 +106,21 @@ describe('attest CLI: ingest, events, verify, checkpoint', () => {
     expect(limited).toHaveLength(7);
   });
 
+  it('events --json carries each event\'s original record (OCSF raw_data), byte for byte', () => {
+    // Outside probe (probe9): no CLI command printed an event's raw bytes.
+    const lines = jsonLines<{ seq: number; raw_data?: string; raw_data_base64?: string; metadata: { product: { name?: string } } }>(
+      attest(['events', '--vault', vault, '--json', '--hide-own', '--limit', '0'], { env }).stdout,
+    );
+    expect(lines.length).toBeGreaterThan(0);
+    // A line of a file, or a whole file (the JSON fixtures are one pretty-printed record each).
+    const source = new Set(files.flatMap((f) => [...fs.readFileSync(f, 'utf8').split(/\r?\n/), fs.readFileSync(f, 'utf8'), fs.readFileSync(f, 'utf8').trim()]));
+    for (const e of lines) {
+      expect(typeof e.raw_data).toBe('string');
+      expect(source.has(e.raw_data!), e.raw_data).toBe(true);
+      expect(e.raw_data_base64).toBeUndefined(); // only for a record that is not valid UTF-8
+    }
+  });
+
   it('events: --hide-own leaves out Attest\'s own audit events; a search that finds nothing says how values match', () => {
     type Ev = { metadata: { product: { name?: string } }; actor?: { user?: { name?: string } } };
     const all = jsonLines<Ev>(attest(['events', '--vault', vault, '--json', '--limit', '0'], { env }).stdout);

@@ -35,6 +35,22 @@ export function NearMatchesNote({ filter, near }: { filter: EventFilter; near: N
         Actor, Source IP and Source find the whole value exactly as stored, letter case included.
         {partialIp && <> {quoteValue(filter.ip ?? '')} is not a whole IP address.</>}
       </p>
+      {near?.sources !== undefined && (
+        <p>
+          There is no source {quoteValue(filter.source ?? '')}.{' '}
+          {near.sources.length > 0 && (
+            <>
+              The sources are:{' '}
+              {near.sources.map((v, i) => (
+                <span key={v}>
+                  {i > 0 && ', '}
+                  <a href={eventsLink({ ...filter, source: v })}>{revealHiddenLine(v)}</a>
+                </span>
+              ))}
+            </>
+          )}
+        </p>
+      )}
       {named.map((d) => {
         const values = near?.[d.key];
         if (!values || values.length === 0) return null;
