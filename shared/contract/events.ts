@@ -39,6 +39,10 @@ export const EventRowSchema = z.object({
 });
 export type EventRow = z.infer<typeof EventRowSchema>;
 
+/** How an event's JWS signature was checked at import: algorithm, key id and issuer, as far as known. */
+export const EventSignatureSchema = z.object({ alg: z.string().nullable(), kid: z.string().nullable(), issuer: z.string().nullable() });
+export type EventSignature = z.infer<typeof EventSignatureSchema>;
+
 export const EventDetailSchema = z.object({
   row: EventRowSchema,
   event: CanonicalEventSchema,
@@ -55,6 +59,8 @@ export const EventDetailSchema = z.object({
   signedBatch: z
     .object({ jwsSha256: z.string(), recordIndex: z.number().int(), records: z.number().int().nullable(), jwsBytes: z.number().int().nullable() })
     .optional(),
+  /** Set when the event came from a signed file: its signature verified at import (event-signature.ts). */
+  signature: EventSignatureSchema.optional(),
 });
 export type EventDetail = z.infer<typeof EventDetailSchema>;
 

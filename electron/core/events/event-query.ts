@@ -10,6 +10,7 @@ import { ChunkZones, type Zone } from './chunk-zones';
 import { blockReaderFor, storedRow } from './block-reader';
 import { canonicalIp } from '../../../shared/domain/ip-address';
 import { ownSourceId } from '../chain/own-source';
+import { eventSignature } from './event-signature';
 import { SELF_AUDIT_SOURCE } from '../../../shared/domain/self-audit-source';
 
 export { overview } from './overview';
@@ -197,6 +198,7 @@ export function getEvent(db: Db, seq: number): EventDetail {
   const envelope = signedPart
     ? db.prepare<[Buffer], { records: number; bytes: number }>('SELECT records, length(jws) AS bytes FROM signed_envelopes WHERE sha256 = ?').get(signedPart.jwsSha256)
     : undefined;
+  const signature = eventSignature(db, record.batchId, raw, signedPart?.jwsSha256 ?? null);
   return {
     row: toEventRow(row, sourceNames(db)),
     event: event.data,
@@ -207,5 +209,6 @@ export function getEvent(db: Db, seq: number): EventDetail {
     ...(signedPart
       ? { signedBatch: { jwsSha256: signedPart.jwsSha256.toString('hex'), recordIndex: signedPart.index, records: envelope?.records ?? null, jwsBytes: envelope?.bytes ?? null } }
       : {}),
+    ...(signature !== undefined ? { signature } : {}),
   };
 }

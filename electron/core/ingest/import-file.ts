@@ -634,7 +634,8 @@ async function planSigned(db: Db, filePath: string, name: string, opts: ImportFi
   }
   const resolved = format;
   const ctx = parseContext(source, now, undefined, opts);
-  const options = optionsOf(resolved, source, ctx, { gzip, signed: true });
+  // The issuer the signatures were checked against, as it was (the source's settings may change later).
+  const options = { ...optionsOf(resolved, source, ctx, { gzip, signed: true }), issuer: keys.issuer };
   async function* all(): AsyncGenerator<RawRecord> {
     yield* pending;
     if (readError !== null) throw readError;
@@ -651,6 +652,7 @@ async function planSigned(db: Db, filePath: string, name: string, opts: ImportFi
     refused: null,
     bytesRead: () => bytes,
     run: async (committer, batchId, signal, progress, notes) => {
+      notes.add([`signed file: each record was imported only once its JWS signature verified against the JWKS of source "${source!.name.slice(0, 80)}" (issuer "${keys.issuer.slice(0, 80)}"); a record that failed is in quarantine with the reason`]);
       const state = await runSigned(all(), verifier, resolved, source!, batchId, ctx, committer, signal, progress, notes);
       if (tail.trailingBytes > 0) notes.add([gzipTrailingNote(tail.trailingBytes)]);
       return state;

@@ -6,6 +6,7 @@ import { ErrorText } from '../../components/ErrorText';
 import { formatBytes, formatNumber, revealHidden, toIso } from '../../components/format';
 import { formatPreciseDateTime } from './event-time';
 import { className, severityName } from './event-labels';
+import { quoteValue } from './quote-value';
 import { OutcomeBadge } from './OutcomeBadge';
 
 /** Raw records can be megabytes; the panel shows this much and says so. */
@@ -128,6 +129,19 @@ function DetailContent({ detail }: { detail: EventDetail }) {
       <Section title="Integrity">
         <Fact label="Chain hash" value={detail.hash} mono />
         <Fact label="Fingerprint" value={detail.fingerprint} mono />
+        {detail.signature && (
+          <Fact label="Signature">
+            Verified at import against the source's JWKS
+            {[
+              detail.signature.alg !== null ? `algorithm ${detail.signature.alg}` : null,
+              detail.signature.kid !== null ? `key ${quoteValue(detail.signature.kid)}` : null,
+              detail.signature.issuer !== null ? `issuer ${quoteValue(detail.signature.issuer)}` : null,
+            ]
+              .filter((part) => part !== null)
+              .map((part, i) => (i === 0 ? `: ${part}` : `, ${part}`))
+              .join('')}
+          </Fact>
+        )}
         {detail.signedBatch && (
           <Fact label="Signed batch">
             Record {formatNumber(detail.signedBatch.recordIndex + 1)}

@@ -31,4 +31,15 @@ describe('EventDetailPanel', () => {
     expect(fact('Other user id')).toBe('AIDACKCEVSQ6C2EXAMPLE');
     expect(fact('Credential')).toBe('AKIAI44QH8DHBEXAMPLE');
   });
+
+  it('says a signed event was verified at import, with its algorithm, key and issuer', async () => {
+    const row = eventRow(7, { actor: 'anaya' });
+    const detail = { ...eventDetail(row, 'eyJ...'), signature: { alg: 'EdDSA', kid: 'k1', issuer: 'https://idp.example' } };
+    renderWithApi(<EventDetailPanel seq={7} onClose={() => undefined} />, { 'events:get': () => detail });
+    const panel = await screen.findByRole('complementary', { name: 'Event details' });
+    await within(panel).findByText('Integrity');
+    expect(within(panel).getByText('Signature', { selector: 'dt' }).nextElementSibling?.textContent).toBe(
+      "Verified at import against the source's JWKS: algorithm EdDSA, key “k1”, issuer “https://idp.example”",
+    );
+  });
 });

@@ -183,6 +183,27 @@ describe('signed batches', () => {
     expect(eventCount(vault.db)).toBe(7);
   });
 
+  it('shows each signed event as verified, with the algorithm, key and issuer, and says so in the import summary', async () => {
+    // Outside UI probe (probe8): an event never showed that its signature had been verified.
+    const single = vault.input('one-per-line.jws');
+    writeFileSync(single, [await sign(signers.ed!, records[0]!), await sign(signers.es!, records[1]!)].join('\n') + '\n');
+    const s = await importFile(vault.db, { path: single }, { operator: 'o', source: 'idp', now: NOW });
+    expect(s.notes?.some((n) => /^signed file: each record was imported only once its JWS signature verified against the JWKS of source "idp" \(issuer "https:\/\/idp\.example\.com"\)/.test(n))).toBe(true);
+    const batch = vault.input('batch.jws');
+    writeFileSync(batch, await sign(signers.rs!, `[${records.slice(2, 5).join(',')}]`));
+    const b = await importFile(vault.db, { path: batch }, { operator: 'o', source: 'idp', now: NOW });
+    const seqs = (id: number | null) => (vault.db.prepare('SELECT seq FROM events WHERE batch_id = ? ORDER BY seq').all(id) as { seq: number }[]).map((r) => r.seq);
+    const [first, second] = seqs(s.batchId);
+    expect(getEvent(vault.db, first!).signature).toEqual({ alg: 'EdDSA', kid: 'ed-1', issuer: ISSUER });
+    expect(getEvent(vault.db, second!).signature).toEqual({ alg: 'ES256', kid: 'es-1', issuer: ISSUER });
+    for (const seq of seqs(b.batchId)) expect(getEvent(vault.db, seq).signature).toEqual({ alg: 'RS256', kid: 'rs-1', issuer: ISSUER });
+    // An unsigned import's events claim no signature.
+    const plain = vault.input('plain.jsonl');
+    writeFileSync(plain, records[5]! + '\n');
+    const p = await importFile(vault.db, { path: plain }, { operator: 'o', now: NOW });
+    expect(getEvent(vault.db, seqs(p.batchId)[0]!).signature).toBeUndefined();
+  });
+
   it('rejects a wrong key, a wrong issuer, an expired signature, alg none and HS256 into quarantine', async () => {
     const none = `${b64(JSON.stringify({ alg: 'none', iss: ISSUER }))}.${b64(records[0]!)}.`;
     const noneWithSig = `${b64(JSON.stringify({ alg: 'none', iss: ISSUER }))}.${b64(records[0]!)}.AAAA`;
