@@ -9,6 +9,7 @@ import { EmptyState } from '../../components/EmptyState';
 import { ErrorText } from '../../components/ErrorText';
 import { eventsLink } from './filter-link';
 import { formatBytes, formatDate, formatNumber, formatTime, revealHidden, revealHiddenLine, toIso } from '../../components/format';
+import { formatLabel } from './event-labels';
 import { usePagedList } from '../../components/use-paged-list';
 
 const PAGE = 100;
@@ -175,8 +176,8 @@ export function ImportHistory() {
                     <span className="cell-text" title={revealHiddenLine(b.file)}>
                       {revealHiddenLine(b.file)}
                     </span>
-                    <span className="cell-text muted history-sub" title={revealHiddenLine(`source ${b.source}, format ${b.format}`)}>
-                      {revealHiddenLine(b.source)} · {b.format}
+                    <span className="cell-text muted history-sub" title={revealHiddenLine(`source ${b.source}, format ${formatLabel(b.format)}`)}>
+                      {revealHiddenLine(b.source)} · {formatLabel(b.format)}
                     </span>
                   </td>
                   <td>

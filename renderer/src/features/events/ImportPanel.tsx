@@ -6,16 +6,8 @@ import { formatBytes, formatDuration, formatNumber } from '../../components/form
 import { ProgressBar } from '../../components/ProgressBar';
 import { IngestSummaryView } from './IngestSummaryView';
 import { useIngestJob } from './ingest-context';
+import { FORMAT_LABELS } from './event-labels';
 
-const FORMAT_LABELS: Record<IngestFormat, string> = {
-  ocsf: 'OCSF JSON',
-  cloudtrail: 'AWS CloudTrail',
-  okta: 'Okta System Log',
-  ecs: 'Elastic Common Schema',
-  cef: 'CEF',
-  syslog: 'Syslog',
-  csv: 'CSV',
-};
 
 /** "event/s" for a rate that shows as 1, else "events/s". */
 const perSecondUnit = (rate: number): string => (Math.round(rate) === 1 ? 'event/s' : 'events/s');

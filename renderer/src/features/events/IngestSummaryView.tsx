@@ -2,6 +2,7 @@ import { Fragment } from 'react';
 import type { IngestSummary } from '../../../../shared/contract';
 import { eventsLink } from './filter-link';
 import { formatBytes, formatNumber, revealHiddenLine } from '../../components/format';
+import { formatLabel } from './event-labels';
 
 const headline: Record<'done' | 'cancelled' | 'failed', string> = {
   done: 'Import finished',
@@ -81,7 +82,7 @@ export function IngestSummaryView({ state, summaries, onDismiss }: { state: 'don
                 <td className="cell-text" title={revealHiddenLine(s.file)}>
                   {revealHiddenLine(s.file)}
                 </td>
-                <td>{s.format ?? '—'}</td>
+                <td>{s.format !== null ? formatLabel(s.format) : '—'}</td>
                 <td className="num">{formatBytes(s.bytes)}</td>
                 <td className="num">{formatNumber(s.read)}</td>
                 <td className="num">

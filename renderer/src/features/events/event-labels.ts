@@ -1,4 +1,5 @@
 import { OCSF_CLASS_NAMES } from '../../../../shared/domain/canonical-event';
+import type { IngestFormat } from '../../../../shared/contract';
 
 export type Outcome = 'success' | 'failure' | 'other' | 'unknown';
 
@@ -31,4 +32,20 @@ export const severityName = (id: number): string => SEVERITIES[id] ?? `Severity 
 export function titleText(value: string | null | undefined, max = 400): string | undefined {
   if (!value) return undefined;
   return value.length > max ? `${value.slice(0, max)}…` : value;
+}
+
+/** Formats as the import picker names them. */
+export const FORMAT_LABELS: Record<IngestFormat, string> = {
+  ocsf: 'OCSF JSON',
+  cloudtrail: 'AWS CloudTrail',
+  okta: 'Okta System Log',
+  ecs: 'Elastic Common Schema',
+  cef: 'CEF',
+  syslog: 'Syslog',
+  csv: 'CSV',
+};
+
+/** A stored format id ("cloudtrail") as the picker names it; an unknown id as it is. */
+export function formatLabel(format: string): string {
+  return (FORMAT_LABELS as Record<string, string>)[format] ?? format;
 }

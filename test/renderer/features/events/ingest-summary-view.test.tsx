@@ -1,0 +1,25 @@
+import { cleanup, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { IngestSummaryView } from '../../../../renderer/src/features/events/IngestSummaryView';
+import { formatLabel } from '../../../../renderer/src/features/events/event-labels';
+import type { IngestSummary } from '../../../../shared/contract';
+
+afterEach(cleanup);
+
+const summary = (patch: Partial<IngestSummary>): IngestSummary => ({
+  file: 'trail.json', sha256: 'a'.repeat(64), format: 'cloudtrail', bytes: 1024, read: 3, imported: 3, duplicates: 0, quarantined: 0,
+  batchId: 4, cancelled: false, error: null, ...patch,
+});
+
+describe('IngestSummaryView', () => {
+  it('names each file\'s format as the import picker does, not by its internal id', () => {
+    // Outside UI probe (probe8): the summary showed "ocsf" and "cloudtrail" where the picker says "OCSF JSON".
+    render(<IngestSummaryView state="done" summaries={[summary({}), summary({ file: 'a.jsonl', format: 'ocsf', batchId: 5 }), summary({ file: 'x.bin', format: null, batchId: null, error: 'not recognised' })]} onDismiss={() => undefined} />);
+    const table = screen.getByRole('status');
+    expect(table.textContent).toContain('AWS CloudTrail');
+    expect(table.textContent).toContain('OCSF JSON');
+    expect(table.textContent).not.toMatch(/\bcloudtrail\b/);
+    expect(formatLabel('syslog')).toBe('Syslog');
+    expect(formatLabel('something-new')).toBe('something-new');
+  });
+});
