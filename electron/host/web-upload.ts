@@ -120,8 +120,10 @@ export class UploadStore {
         settled = true;
         clearTimeout(timer);
         req.unpipe(out);
+        // The file is opened asynchronously: rejecting at once let the caller remove it before the open
+        // created it, leaving an empty upload behind (seen when a 413 came fast on a busy machine).
+        out.once('close', () => reject(err));
         out.destroy();
-        reject(err);
       };
       req.on('data', (chunk: Buffer) => {
         bytes += chunk.length;

@@ -149,7 +149,7 @@ describe.skipIf(!hasChromium)('web: events explorer', () => {
     expect(await page.getByRole('combobox').first().inputValue()).toBe('custom');
     // The period's events are one click away, with the period as the explorer's filter.
     const href = await page.getByRole('link', { name: 'Show these events' }).getAttribute('href');
-    expect(href).toMatch(/^#\/events\?since=\d+&until=\d+$/);
+    expect(href).toMatch(/^#\/events\?since=\d+&until=\d+&hideOwn=1$/);
     await screenshot(page, '14-overview-zoomed');
     // The period is in the address: after following the link, Back returns to it.
     await page.getByRole('link', { name: 'Show these events' }).click();

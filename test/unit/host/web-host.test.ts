@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import type { Push } from '../../../shared/contract';
 import type { Result } from '../../../shared/result';
@@ -431,6 +431,31 @@ describe('web host', () => {
       socket.destroy();
       await expect.poll(() => fs.readdirSync(f.uploadDir)).toEqual([]);
       expect((await rpc(f, 'vault:status')).status).toBe(200);
+    });
+
+    it('leaves no file behind when a refused upload\'s file is opened only after the refusal (it opens asynchronously)', async () => {
+      // Seen in a full test run on a busy machine: the refused upload's file was removed before its
+      // asynchronous open created it, and an empty upload stayed behind.
+      const small = await setup({ maxUploadBytes: 10 });
+      // Make the race certain: each upload file is opened only after its refusal was answered.
+      const realCreate = fs.createWriteStream;
+      const spy = vi.spyOn(fs, 'createWriteStream').mockImplementation(((file: fs.PathLike, options?: Parameters<typeof fs.createWriteStream>[1]) =>
+        realCreate(file, {
+          ...(typeof options === 'object' ? options : {}),
+          fs: { ...fs, open: (...args: Parameters<typeof fs.open>) => setTimeout(() => (fs.open as (...a: unknown[]) => void)(...args), 100) },
+        } as Parameters<typeof fs.createWriteStream>[1])) as typeof fs.createWriteStream);
+      try {
+        const answers = await Promise.all(
+          Array.from({ length: 5 }, () => send(small.port, { method: 'POST', path: '/upload?name=a.log', headers: { ...small.auth, 'Transfer-Encoding': 'chunked' }, body: [Buffer.alloc(64, 0x61)] })),
+        );
+        expect(answers.every((a) => a.status === 413)).toBe(true);
+        await new Promise((r) => setTimeout(r, 300)); // past every delayed open
+        expect(fs.existsSync(small.uploadDir) ? fs.readdirSync(small.uploadDir) : []).toEqual([]);
+      } finally {
+        spy.mockRestore();
+        await small.host.close();
+        fs.rmSync(small.dir, { recursive: true, force: true });
+      }
     });
 
     it('refuses an oversized upload with 413 and leaves no file behind', async () => {
