@@ -68,10 +68,8 @@ export function importRecordOf(seq: number, json: string): ImportRecord | null {
  * are held to the chain and to each other, not to the record.
  */
 export function importsProblem(db: Db, records: ImportRecord[], tally: readonly number[] = []): { seq: number; message: string } | null {
-  const batch = db.prepare<[number], BatchRow>(
-    `SELECT b.file, b.bytes, b.sha256, b.format, b.operator, b.state, b.read, b.imported, b.duplicates, b.quarantined, b.first_seq, b.last_seq,
-            b.source_id, s.name AS source_name
-       FROM batches b LEFT JOIN sources s ON s.id = b.source_id WHERE b.id = ?`,
+  const batch = db.prepare<[number], Pick<BatchRow, 'file' | 'bytes' | 'sha256' | 'format' | 'operator' | 'state' | 'source_name'>>(
+    'SELECT b.file, b.bytes, b.sha256, b.format, b.operator, b.state, s.name AS source_name FROM batches b LEFT JOIN sources s ON s.id = b.source_id WHERE b.id = ?',
   );
   const latest = new Map<number, ImportRecord>();
   for (const r of records) {

@@ -17,7 +17,8 @@ export function eventJsonLineReader(db: Db): (seq: number) => string | null {
     if (!body.startsWith('{') || !body.endsWith('}')) return JSON.stringify({ seq, unreadable: 'the stored event is not a JSON object; run attest verify' });
     const inner = body.slice(1, -1).trim();
     const raw = found.block.raw(found.record);
-    const original = isUtf8(raw) ? `"raw_data":${JSON.stringify(raw.toString('utf8'))}` : `"raw_data":${JSON.stringify(raw.toString('utf8'))},"raw_data_base64":"${raw.toString('base64')}"`;
+    const text = `"raw_data":${JSON.stringify(raw.toString('utf8'))}`;
+    const original = isUtf8(raw) ? text : `${text},"raw_data_base64":"${raw.toString('base64')}"`;
     return inner === '' ? `{"seq":${seq},${original}}` : `{"seq":${seq},${inner},${original}}`;
   };
 }
