@@ -22,7 +22,8 @@ export class Output {
 
   error(error: AppError): void {
     if (this.json) process.stdout.write(`${JSON.stringify({ ok: false, error })}\n`);
-    process.stderr.write(`attest: ${sanitize(error.message)}\n`);
+    // Tampering reads the same wherever it was found: verify's own report says TAMPERED too.
+    process.stderr.write(`${error.code === 'TAMPERED' ? 'TAMPERED' : 'attest'}: ${sanitize(error.message)}\n`);
   }
 }
 

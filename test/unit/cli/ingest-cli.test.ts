@@ -372,13 +372,19 @@ describe('attest CLI: ingest, events, verify, checkpoint', () => {
 
   it('a flipped byte in the vault file is reported as tampering in one line, not a crash', () => {
     const file = path.join(vault, 'vault.sqlite');
-    const bytes = fs.readFileSync(file);
-    const at = Math.floor(bytes.length / 2);
-    bytes[at] = bytes[at]! ^ 0x01;
-    fs.writeFileSync(file, bytes);
-    const r = attest(['verify', '--vault', vault], { env });
-    expect(r.code).toBe(1);
-    expect(r.stdout + r.stderr).toMatch(/tamper|altered|integrity/i);
-    expect((r.stdout + r.stderr).trim().split('\n')).toHaveLength(1);
+    const original = fs.readFileSync(file);
+    // Outside probe (probe9): one failure, two prefixes ("TAMPERED:" or "attest:") depending on the page.
+    for (const at of [100, 4096 + 17, Math.floor(original.length / 2), original.length - 7]) {
+      const copy = path.join(dir, `flipped-${at}`);
+      fs.cpSync(vault, copy, { recursive: true });
+      const bytes = Buffer.from(original);
+      bytes[at] = bytes[at]! ^ 0x01;
+      fs.writeFileSync(path.join(copy, 'vault.sqlite'), bytes);
+      const r = attest(['verify', '--vault', copy], { env });
+      expect(r.code, `byte ${at}`).toBe(1);
+      const lines = (r.stdout + r.stderr).trim().split('\n');
+      expect(lines, `byte ${at}`).toHaveLength(1);
+      expect(lines[0], `byte ${at}`).toMatch(/^TAMPERED: .*(tamper|altered|integrity)/i);
+    }
   });
 });
