@@ -57,7 +57,8 @@ export function endpoint(address: string | undefined, p?: number, hostname?: str
 
 /** An e-mail address in form (one @ between non-empty parts, no spaces): not proof it is deliverable. */
 export function looksLikeEmail(value: string): boolean {
-  return /^[^\s@]+@[^\s@]+$/.test(value) && value.length <= 320;
+  // Length first: a hostile 10 MB value is refused before the pattern walks it.
+  return value.length <= 320 && /^[^\s@]+@[^\s@]+$/.test(value);
 }
 
 /** Identifiers of a user besides name, uid and type (OCSF User members). */
