@@ -22,6 +22,10 @@ export const EventFilterSchema = z
   .strict();
 export type EventFilter = z.infer<typeof EventFilterSchema>;
 
+/** The log's order: latest recorded first (the default), or oldest recorded first. */
+export const EventOrderSchema = z.enum(['newest', 'oldest']);
+export type EventOrder = z.infer<typeof EventOrderSchema>;
+
 /** One row of the explorer's table: just what the columns show. */
 export const EventRowSchema = z.object({
   seq: z.number().int(),
@@ -217,12 +221,20 @@ export const eventChannels = {
     z
       .object({
         filter: EventFilterSchema.default({}),
-        /** Keyset cursor: return events with seq below this (newest first). */
+        order: EventOrderSchema.default('newest'),
+        /** Keyset cursor of newest first: return events with seq below this. */
         beforeSeq: z.number().int().optional(),
+        /** Keyset cursor of oldest first: return events with seq above this. */
+        afterSeq: z.number().int().optional(),
         limit: z.number().int().min(1).max(5000).default(200),
       })
       .strict(),
-    z.object({ rows: z.array(EventRowSchema), nextBeforeSeq: z.number().int().nullable() }),
+    z.object({
+      rows: z.array(EventRowSchema),
+      /** The cursor for the next page: one of them is set while more may follow, in the order asked for. */
+      nextBeforeSeq: z.number().int().nullable(),
+      nextAfterSeq: z.number().int().nullable(),
+    }),
   ),
   'events:count': channel(
     z.object({ filter: EventFilterSchema.default({}) }).strict(),

@@ -156,7 +156,7 @@ export function registerIngestCommands(program: Command): void {
 
   program
     .command('events')
-    .description('list events, latest recorded first (the log\'s order; --json: JSON Lines of canonical events)')
+    .description('list events, latest recorded first (the log\'s order; --oldest-first reverses it; --json: JSON Lines of canonical events)')
     .option('--vault <dir>', 'vault directory')
     .option('--since <time>', 'from this time (ISO 8601, epoch ms, or 24h / 7d back)')
     .option('--until <time>', 'before this time')
@@ -167,20 +167,23 @@ export function registerIngestCommands(program: Command): void {
     .option('--source <name>', 'source name')
     .option('--batch <id>', 'import batch number')
     .option('--hide-own', "leave out Attest's own audit events (unlocks, imports), as the Overview does")
+    .option('--oldest-first', 'the oldest recorded events first (with --limit: the first N ever recorded)')
     .option('--limit <n>', 'at most this many events (0 = all)', '100')
     .option('--passphrase-stdin', 'read the passphrase from standard input')
     .option('--json', 'JSON Lines of canonical events')
-    .action((opts: CommonOpts & FilterFlags & { limit: string }) =>
+    .action((opts: CommonOpts & FilterFlags & { limit: string; oldestFirst?: boolean }) =>
       runCommand(opts, async (out) => {
         const filter = parseFilter(opts);
         let remaining = parseLimit(opts.limit);
         await withUnlockedVault(opts, async (host) => {
           const db = host.vault.database();
-          let beforeSeq: number | undefined;
+          const order = opts.oldestFirst === true ? 'oldest' : 'newest';
+          // Keyset cursor in the order asked for: beforeSeq newest first, afterSeq oldest first.
+          let cursor: { beforeSeq: number } | { afterSeq: number } | Record<string, never> = {};
           let printed = 0;
           const jsonLine = eventJsonLineReader(db);
           while (remaining > 0) {
-            const page = queryEvents(db, filter, { limit: Math.min(1000, remaining), ...(beforeSeq !== undefined ? { beforeSeq } : {}) });
+            const page = queryEvents(db, filter, { limit: Math.min(1000, remaining), order, ...cursor });
             // One write per page: far fewer system calls than one per event.
             let text = '';
             for (const row of page.rows) {
@@ -197,8 +200,10 @@ export function registerIngestCommands(program: Command): void {
             // The reader has all it wanted (`| head`): stop quietly.
             if (!(await writeOut(text))) return;
             remaining -= page.rows.length;
-            if (page.nextBeforeSeq === null || page.rows.length === 0) break;
-            beforeSeq = page.nextBeforeSeq;
+            if (page.rows.length === 0) break;
+            if (page.nextBeforeSeq !== null) cursor = { beforeSeq: page.nextBeforeSeq };
+            else if (page.nextAfterSeq !== null) cursor = { afterSeq: page.nextAfterSeq };
+            else break;
           }
           if (!out.json) process.stderr.write(`${fmtInt(printed)} event(s).\n`);
           if (!out.json && printed === 0) process.stderr.write(nearMatchesText(filter, nearMatches(db, filter)));

@@ -38,6 +38,14 @@ export class ChunkZones {
     }
   }
 
+  /** Chunks that may hold events in [since, until) above afterSeq, oldest first. */
+  *overlappingAscending(since: number, until: number, afterSeq: number): Generator<Zone> {
+    for (const zone of this.zones) {
+      if (zone.lastSeq <= afterSeq) continue;
+      if (zone.maxTime >= since && zone.minTime < until) yield zone;
+    }
+  }
+
   /** Whether every, no, or only some events of the chunk holding seq fall in [since, until). */
   timeVerdict(seq: number, since: number | null, until: number | null): TimeVerdict {
     const zone = this.find(seq);

@@ -1,10 +1,10 @@
 import type { Db } from '../vault/database';
-import type { EventDetail, EventFilter, EventRow } from '../../../shared/contract/events';
+import type { EventDetail, EventFilter, EventOrder, EventRow } from '../../../shared/contract/events';
 import { CanonicalEventSchema } from '../../../shared/domain/canonical-event';
 import { AttestError } from '../../../shared/result';
 import { DIM, DimensionCache } from '../chain/dimensions';
 import { countPostings, findPostings } from '../chain/postings-codec';
-import { PostingStream, intersectDescending } from './posting-stream';
+import { AscendingPostingStream, PostingStream, intersectAscending, intersectDescending } from './posting-stream';
 import { sourceNames, toEventRow, type StoredRow } from './event-rows';
 import { ChunkZones, type Zone } from './chunk-zones';
 import { blockReaderFor, storedRow } from './block-reader';
@@ -18,11 +18,13 @@ export { overview } from './overview';
 /**
  * Reads of the event log for the explorer, the CLI and the web host. Plans, cheapest first:
  * - any of actor / ip / class / status / source / batch: intersect their postings (exact seq lists per
- *   chunk), newest first, and read only the blocks holding matches (a page of n rows reads at most n
+ *   chunk), newest first (or oldest first), and read only the blocks holding matches (a page of n rows reads at most n
  *   blocks); a time range is checked per block through the zone map and per event only in blocks that
  *   straddle it;
  * - only a time range: walk the blocks whose time range overlaps it, newest first;
  * - nothing: the newest blocks.
+ * Both orders page by keyset on seq (below beforeSeq, or above afterSeq for oldest first), so a page deep
+ * in either direction costs what the first does.
  * hideOwn leaves out the events of Attest's own source as rows are read (counted as all minus its own).
  * All values reach SQL as bound parameters.
  */
@@ -74,40 +76,59 @@ function inTime(p: Plan, time: number): boolean {
   return (p.since === null || time >= p.since) && (p.until === null || time < p.until);
 }
 
+export interface QueryOptions {
+  limit: number;
+  /** 'newest' (default): latest recorded first, paged with beforeSeq; 'oldest': paged with afterSeq. */
+  order?: EventOrder;
+  beforeSeq?: number;
+  afterSeq?: number;
+}
+
 export function queryEvents(
   db: Db,
   filter: EventFilter,
-  opts: { beforeSeq?: number; limit: number },
-): { rows: EventRow[]; nextBeforeSeq: number | null } {
+  opts: QueryOptions,
+): { rows: EventRow[]; nextBeforeSeq: number | null; nextAfterSeq: number | null } {
   const limit = Math.max(1, Math.min(MAX_LIMIT, Math.floor(opts.limit)));
-  const beforeSeq = opts.beforeSeq ?? Number.MAX_SAFE_INTEGER;
+  const oldestFirst = opts.order === 'oldest';
   const p = plan(db, filter);
-  const stored: StoredRow[] = p.empty ? [] : p.postings.length > 0 ? byPostings(db, p, beforeSeq, limit) : p.since !== null || p.until !== null ? byTime(db, p, beforeSeq, limit) : newest(db, p, beforeSeq, limit);
+  let stored: StoredRow[];
+  if (p.empty) stored = [];
+  else if (oldestFirst) {
+    const afterSeq = opts.afterSeq ?? 0;
+    stored = p.postings.length > 0 ? byPostingsAscending(db, p, afterSeq, limit) : scanZonesAscending(db, p, afterSeq, limit);
+  } else {
+    const beforeSeq = opts.beforeSeq ?? Number.MAX_SAFE_INTEGER;
+    stored = p.postings.length > 0 ? byPostings(db, p, beforeSeq, limit) : scanZones(db, p, beforeSeq, limit);
+  }
   const sources = sourceNames(db);
   const rows = stored.map((r) => toEventRow(r, sources));
   const last = rows[rows.length - 1];
-  return { rows, nextBeforeSeq: rows.length === limit && last ? last.seq : null };
+  const next = rows.length === limit && last ? last.seq : null;
+  return { rows, nextBeforeSeq: oldestFirst ? null : next, nextAfterSeq: oldestFirst ? next : null };
 }
 
-function newest(db: Db, p: Plan, beforeSeq: number, limit: number): StoredRow[] {
-  return scanZones(db, ChunkZones.load(db).overlappingDescending(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, beforeSeq), beforeSeq, limit, p);
+/** Rows below beforeSeq, newest first, in the plan's time range when given (blocks the zone map rules out are not read). */
+function scanZones(db: Db, p: Plan, beforeSeq: number, limit: number): StoredRow[] {
+  const zones = ChunkZones.load(db).overlappingDescending(p.since ?? Number.MIN_SAFE_INTEGER, p.until ?? Number.MAX_SAFE_INTEGER, beforeSeq);
+  return scanBlocks(db, p, zones, (seq) => seq < beforeSeq, false, limit);
 }
 
-function byTime(db: Db, p: Plan, beforeSeq: number, limit: number): StoredRow[] {
-  const since = p.since ?? Number.MIN_SAFE_INTEGER;
-  const until = p.until ?? Number.MAX_SAFE_INTEGER;
-  return scanZones(db, ChunkZones.load(db).overlappingDescending(since, until, beforeSeq), beforeSeq, limit, p);
+/** Rows above afterSeq, oldest first. */
+function scanZonesAscending(db: Db, p: Plan, afterSeq: number, limit: number): StoredRow[] {
+  const zones = ChunkZones.load(db).overlappingAscending(p.since ?? Number.MIN_SAFE_INTEGER, p.until ?? Number.MAX_SAFE_INTEGER, afterSeq);
+  return scanBlocks(db, p, zones, (seq) => seq > afterSeq, true, limit);
 }
 
-/** Rows of the given blocks (newest first), seq below beforeSeq, in the plan's time range when given. */
-function scanZones(db: Db, zones: Iterable<Zone>, beforeSeq: number, limit: number, p: Plan): StoredRow[] {
+function scanBlocks(db: Db, p: Plan, zones: Iterable<Zone>, beyondCursor: (seq: number) => boolean, ascending: boolean, limit: number): StoredRow[] {
   const reader = blockReaderFor(db);
   const out: StoredRow[] = [];
   for (const zone of zones) {
     const block = reader.block({ first_seq: zone.firstSeq, head_hash: zone.headHash });
-    for (let i = block.records.length - 1; i >= 0; i--) {
-      const r = block.records[i]!;
-      if (r.seq >= beforeSeq || !inTime(p, r.time) || r.sourceId === p.hiddenSource) continue;
+    const records = block.records;
+    for (let k = 0; k < records.length; k++) {
+      const r = records[ascending ? k : records.length - 1 - k]!;
+      if (!beyondCursor(r.seq) || !inTime(p, r.time) || r.sourceId === p.hiddenSource) continue;
       out.push(storedRow(block, r));
       if (out.length >= limit) return out;
     }
@@ -117,11 +138,21 @@ function scanZones(db: Db, zones: Iterable<Zone>, beforeSeq: number, limit: numb
 
 function byPostings(db: Db, p: Plan, beforeSeq: number, limit: number): StoredRow[] {
   const streams = p.postings.map(([dim, key]) => new PostingStream(db, dim, key, beforeSeq));
+  return readMatches(db, p, intersectDescending(streams), limit);
+}
+
+function byPostingsAscending(db: Db, p: Plan, afterSeq: number, limit: number): StoredRow[] {
+  const streams = p.postings.map(([dim, key]) => new AscendingPostingStream(db, dim, key, afterSeq));
+  return readMatches(db, p, intersectAscending(streams), limit);
+}
+
+/** The events of the seqs the postings matched, in their order, kept when they pass the time range and hideOwn. */
+function readMatches(db: Db, p: Plan, seqs: Iterable<number>, limit: number): StoredRow[] {
   const reader = blockReaderFor(db);
   const timed = p.since !== null || p.until !== null;
   const zones = timed ? ChunkZones.load(db) : null;
   const out: StoredRow[] = [];
-  for (const seq of intersectDescending(streams)) {
+  for (const seq of seqs) {
     const verdict = zones ? zones.timeVerdict(seq, p.since, p.until) : 'inside';
     if (verdict === 'outside') continue;
     const found = reader.event(seq);

@@ -40,7 +40,13 @@ export interface EventHandlerDeps {
 export function eventHandlers({ vault, ingest, workerDir, uploadDir }: EventHandlerDeps): { [C in EventChannel]: Handler<C> } {
   const db = () => vault.database();
   return {
-    'events:query': (req) => queryEvents(db(), req.filter, { limit: req.limit, ...(req.beforeSeq !== undefined ? { beforeSeq: req.beforeSeq } : {}) }),
+    'events:query': (req) =>
+      queryEvents(db(), req.filter, {
+        limit: req.limit,
+        order: req.order,
+        ...(req.beforeSeq !== undefined ? { beforeSeq: req.beforeSeq } : {}),
+        ...(req.afterSeq !== undefined ? { afterSeq: req.afterSeq } : {}),
+      }),
     'events:count': (req) => {
       const count = countEvents(db(), req.filter);
       const near = count === 0 ? nearMatches(db(), req.filter) : {};

@@ -140,6 +140,16 @@ describe('attest CLI: ingest, events, verify, checkpoint', () => {
     expect(attest(['events', '--vault', vault, '--class', 'Base Event', '--limit', '1'], { env }).code).toBe(0);
   });
 
+  it('events --oldest-first lists the same events from the first recorded on (probe8: the oldest were out of reach)', () => {
+    // Own events hidden: each run adds its own unlock, which would differ between the two lists.
+    const newest = jsonLines<{ seq: number }>(attest(['events', '--vault', vault, '--json', '--hide-own', '--limit', '0'], { env }).stdout).map((e) => e.seq);
+    const oldest = jsonLines<{ seq: number }>(attest(['events', '--vault', vault, '--json', '--hide-own', '--oldest-first', '--limit', '0'], { env }).stdout).map((e) => e.seq);
+    expect(newest.length).toBeGreaterThan(1000); // more than one page of the CLI's
+    expect(oldest).toEqual([...newest].reverse());
+    const firstThree = jsonLines<{ seq: number }>(attest(['events', '--vault', vault, '--json', '--hide-own', '--oldest-first', '--limit', '3'], { env }).stdout).map((e) => e.seq);
+    expect(firstThree).toEqual(oldest.slice(0, 3));
+  });
+
   it('keeps the columns of the events table aligned after a wide (CJK) actor name', () => {
     const wide = path.join(dir, 'wide-actors.jsonl');
     const event = (i: number, name: string) => JSON.stringify({ class_uid: 3002, activity_id: 1, time: 1_761_000_000_000 + i, status_id: 2, actor: { user: { name } }, src_endpoint: { ip: `10.9.9.${i}` }, metadata: { uid: `wide-${i}` } });

@@ -116,8 +116,8 @@ describe('EventsPage', () => {
       'events:count': () => ({ count: 1_000 }),
       'events:query': (req) =>
         req.beforeSeq === undefined
-          ? { rows: page1, nextBeforeSeq: 501 }
-          : { rows: Array.from({ length: 500 }, (_, i) => eventRow(500 - i)), nextBeforeSeq: null },
+          ? { rows: page1, nextBeforeSeq: 501, nextAfterSeq: null }
+          : { rows: Array.from({ length: 500 }, (_, i) => eventRow(500 - i)), nextBeforeSeq: null, nextAfterSeq: null },
       'events:get': ({ seq }) => eventDetail(seq === 1000 ? hostile : eventRow(seq), raw),
       'sources:list': () => [],
     });
@@ -150,7 +150,7 @@ describe('EventsPage', () => {
   it('opens an event named in the address (#/events/SEQ, as verify links to the first bad event)', async () => {
     const { fake } = renderWithApi(<EventsPage route={parseRoute('#/events/42')} />, {
       'events:count': () => ({ count: 100 }),
-      'events:query': () => ({ rows: [eventRow(100)], nextBeforeSeq: null }),
+      'events:query': () => ({ rows: [eventRow(100)], nextBeforeSeq: null, nextAfterSeq: null }),
       'events:get': ({ seq }) => eventDetail(eventRow(seq), '{"raw":42}'),
       'sources:list': () => [],
     });
@@ -167,7 +167,7 @@ describe('EventsPage', () => {
     }
     const { fake } = renderWithApi(<Routed />, {
       'events:count': () => ({ count: 0 }),
-      'events:query': () => ({ rows: [], nextBeforeSeq: null }),
+      'events:query': () => ({ rows: [], nextBeforeSeq: null, nextAfterSeq: null }),
       'sources:list': () => [],
     });
     expect(await screen.findByText('No events match these filters.')).toBeTruthy();
@@ -182,7 +182,7 @@ describe('EventsPage', () => {
   it('shows one import\'s events when the address names its batch (#/events?batch=N, from the import history)', async () => {
     const { fake } = renderWithApi(<EventsPage route={parseRoute('#/events?batch=7')} />, {
       'events:count': () => ({ count: 1 }),
-      'events:query': () => ({ rows: [eventRow(100)], nextBeforeSeq: null }),
+      'events:query': () => ({ rows: [eventRow(100)], nextBeforeSeq: null, nextAfterSeq: null }),
       'sources:list': () => [],
     });
     await waitFor(() => expect(fake.callsTo('events:query')).toContainEqual({ filter: { batchId: 7 }, limit: 500 }));
@@ -196,7 +196,7 @@ describe('EventsPage', () => {
   it('says when the address names a filter value it cannot use, instead of silently showing everything', async () => {
     const { fake } = renderWithApi(<EventsPage route={parseRoute('#/events?batch=abc')} />, {
       'events:count': () => ({ count: 1 }),
-      'events:query': () => ({ rows: [eventRow(100)], nextBeforeSeq: null }),
+      'events:query': () => ({ rows: [eventRow(100)], nextBeforeSeq: null, nextAfterSeq: null }),
       'sources:list': () => [],
     });
     expect(await screen.findByText(/^1 event · /)).toBeTruthy();

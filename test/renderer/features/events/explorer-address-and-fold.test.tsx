@@ -15,7 +15,7 @@ beforeEach(() => window.sessionStorage.clear());
 
 const handlers = (count: number) => ({
   'events:count': () => ({ count }),
-  'events:query': () => ({ rows: Array.from({ length: Math.min(count, 3) }, (_, i) => eventRow(100 - i)), nextBeforeSeq: null }),
+  'events:query': () => ({ rows: Array.from({ length: Math.min(count, 3) }, (_, i) => eventRow(100 - i)), nextBeforeSeq: null, nextAfterSeq: null }),
   'sources:list': () => [],
 });
 

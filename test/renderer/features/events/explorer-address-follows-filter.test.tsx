@@ -21,7 +21,7 @@ function Routed() {
 
 const handlers = {
   'events:count': () => ({ count: 3 }),
-  'events:query': () => ({ rows: [eventRow(100), eventRow(99), eventRow(98)], nextBeforeSeq: null }),
+  'events:query': () => ({ rows: [eventRow(100), eventRow(99), eventRow(98)], nextBeforeSeq: null, nextAfterSeq: null }),
   'events:get': () => eventDetail(eventRow(100), 'raw line 100'),
   'sources:list': () => [],
 };

@@ -14,7 +14,7 @@ function logOf(n: number) {
       const top = Math.min(n, (beforeSeq ?? n + 1) - 1);
       const rows = Array.from({ length: Math.max(0, Math.min(limit, top)) }, (_, i) => eventRow(top - i));
       const last = rows[rows.length - 1]?.seq;
-      return { rows, nextBeforeSeq: last === undefined || last <= 1 ? null : last };
+      return { rows, nextBeforeSeq: last === undefined || last <= 1 ? null : last, nextAfterSeq: null };
     },
   });
 }

@@ -93,6 +93,20 @@ function allPages(filter: EventFilter, limit: number): number[] {
   throw new Error('paging did not end');
 }
 
+/** The same, oldest first (afterSeq cursor). */
+function allPagesOldest(filter: EventFilter, limit: number): number[] {
+  const seqs: number[] = [];
+  let afterSeq: number | undefined;
+  for (let guard = 0; guard < 10_000; guard++) {
+    const page = queryEvents(vault.db, filter, { limit, order: 'oldest', ...(afterSeq !== undefined ? { afterSeq } : {}) });
+    expect(page.nextBeforeSeq).toBeNull();
+    seqs.push(...page.rows.map((r) => r.seq));
+    if (page.nextAfterSeq === null) return seqs;
+    afterSeq = page.nextAfterSeq;
+  }
+  throw new Error('paging did not end');
+}
+
 const mid = BASE_TIME + 500 * 60_000;
 const filters: Array<[string, EventFilter]> = [
   ['no filter', {}],
@@ -131,6 +145,21 @@ describe('queryEvents and countEvents', () => {
     expect(allPages(filter, 37)).toEqual(want);
     expect(allPages(filter, 5000)).toEqual(want);
     expect(countEvents(vault.db, filter)).toBe(want.length);
+  });
+
+  it.each(filters)('%s: pages oldest first to the same events in reverse', (_name, filter) => {
+    const want = expected(filter).reverse();
+    expect(allPagesOldest(filter, 37)).toEqual(want);
+    expect(allPagesOldest(filter, 1)).toEqual(want);
+    expect(allPagesOldest(filter, 5000)).toEqual(want);
+  });
+
+  it('starts oldest first after the cursor, wherever it falls (inside a chunk, between chunks, past the end)', () => {
+    const all = expected({ statusId: 2 }).reverse();
+    for (const cursor of [0, all[3]!, all[3]! + 1, all[all.length - 2]!, all[all.length - 1]!, Number.MAX_SAFE_INTEGER]) {
+      const page = queryEvents(vault.db, { statusId: 2 }, { limit: 5000, order: 'oldest', afterSeq: cursor });
+      expect(page.rows.map((r) => r.seq)).toEqual(all.filter((seq) => seq > cursor));
+    }
   });
 
   it('shows what the explorer needs, from the event itself', () => {
