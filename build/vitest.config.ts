@@ -27,6 +27,8 @@ export default defineConfig({
           name: 'renderer',
           include: ['test/renderer/**/*.test.{ts,tsx}'],
           environment: 'happy-dom',
+          // A desktop window (happy-dom's default is 1024×768, which the explorer treats as a short screen).
+          environmentOptions: { happyDOM: { width: 1440, height: 900 } },
           testTimeout: 20_000,
         },
       },

@@ -83,6 +83,29 @@ describe.skipIf(!hasChromium)('web: events explorer', () => {
     expect(seriousProblems(problems), 'console errors in the page').toEqual([]);
   });
 
+  it('lists the oldest recorded first when asked, from the address as from the Order list', async () => {
+    const { page, problems } = await openPage(browser);
+    onTestFailed(screenshotOnFailure(page));
+    await openUnlocked(page, serve.url);
+    await page.goto(`${serve.url.split('#')[0]}#/events`);
+    const firstRowText = async (label: string) => {
+      const row = page.getByLabel(label, { exact: true }).locator('[role="row"][aria-selected]').first();
+      await row.waitFor({ timeout: 30_000 });
+      return row.innerText();
+    };
+    // Latest first: Attest's own unlock; oldest first: the vault's creation, then the sshd log's first line.
+    expect(await firstRowText('Events, latest recorded first')).toMatch(/vault\.unlock/);
+    await page.getByRole('combobox', { name: 'Order' }).selectOption('oldest');
+    await page.waitForFunction(() => location.hash.includes('order=oldest'));
+    expect(await firstRowText('Events, oldest recorded first')).toMatch(/vault\.create/);
+    const oldestGrid = page.getByLabel('Events, oldest recorded first', { exact: true });
+    // Filtered to the sshd source, the first row is the log's first line (Dec 10 06:55:46, LabSZ).
+    await page.goto(`${serve.url.split('#')[0]}#/events?source=syslog&order=oldest`);
+    await expect.poll(() => oldestGrid.locator('[role="row"][aria-selected]').first().innerText(), { timeout: 30_000 }).toMatch(/06:55:46/);
+    await screenshot(page, '12-events-oldest-first');
+    expect(seriousProblems(problems), 'console errors in the page').toEqual([]);
+  });
+
   it('imports a file through the browser upload and shows its events', async () => {
     const { page, problems, socketFrames } = await openPage(browser);
     onTestFailed(screenshotOnFailure(page));

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { EventFilter } from '../../../../shared/contract';
+import type { EventFilter, EventOrder } from '../../../../shared/contract';
 import { useApi } from '../../app/api-context';
 import { navigate, type Route } from '../../app/router';
 import { ErrorText } from '../../components/ErrorText';
@@ -17,6 +17,7 @@ import { useIngestJob } from './ingest-context';
 import { useSessionFlag } from './use-session-flag';
 import { QuarantineList } from './QuarantineList';
 import { useEventPages } from './use-event-pages';
+import { formatTableTime } from './event-time';
 
 /** The zone the table's times are shown in (the CLI and exports use UTC). */
 const LOCAL_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone || 'local time';
@@ -25,6 +26,12 @@ const LOCAL_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone || 'local ti
 export const FILTERS_HIDDEN_KEY = 'attest.events.filtersHidden';
 const FILTERS_ID = 'event-filters';
 const FOLD_HINT = 'Folds the import bar and the filters into one line that still names each filter applied.';
+/**
+ * A window this short (a 1024×768 laptop) opens the explorer folded until the officer chooses otherwise:
+ * unfolded, the import bar and the filters left 3½ table rows in view (probe8), folded 14.
+ */
+export const SHORT_WINDOW_QUERY = '(max-height: 820px)';
+const shortWindow = () => typeof window.matchMedia === 'function' && window.matchMedia(SHORT_WINDOW_QUERY).matches;
 
 /**
  * The events explorer (#/events, or #/events/SEQ with that event's detail open, as verify links to the
@@ -56,8 +63,8 @@ export function EventsPage({ route }: { route: Route }) {
 function EventsExplorer({ address, query, addressSeq }: { address: string; query: string; addressSeq: number | null }) {
   const api = useApi();
   // Memoised on the query: the same address keeps the same filter object, so the table does not reload.
-  const { filter, ...leftOut } = useMemo(() => readFilterParams(query), [query]);
-  const pages = useEventPages(api, filter);
+  const { filter, order, ...leftOut } = useMemo(() => readFilterParams(query), [query]);
+  const pages = useEventPages(api, filter, order);
   const [selected, setSelected] = useState<number | null>(addressSeq);
   // A new address (Apply, Clear, Back, Forward, an edited one) shows its event's detail (#/events/SEQ), or
   // none: a detail opened under another filter may not be in this table.
@@ -66,19 +73,21 @@ function EventsExplorer({ address, query, addressSeq }: { address: string; query
     setShownAddress(address);
     setSelected(addressSeq);
   }
+  // The order is the officer's view of any filter: Apply and Clear keep it.
   const applyFilter = (next: EventFilter) => {
-    const link = eventsLink(next);
+    const link = eventsLink(next, order);
     if (link !== address) return navigate(link);
     // The address already says so (no new history entry, no hashchange): Apply still starts over.
     setSelected(null);
-    pages.backToLatest();
+    pages.backToStart();
     pages.reload();
   };
+  const chooseOrder = (next: EventOrder) => navigate(eventsLink(filter, next));
   const tableRef = useRef<HTMLDivElement>(null);
   const { reload, loadMore } = pages;
   // The import bar and the filter bar fold into one line (a table at 720 px showed seven rows); the choice
   // lasts for the session. A running or just-finished import stays in view: its progress and Cancel matter.
-  const [filtersHidden, setFiltersHidden] = useSessionFlag(FILTERS_HIDDEN_KEY, false);
+  const [filtersHidden, setFiltersHidden] = useSessionFlag(FILTERS_HIDDEN_KEY, shortWindow);
   const importActive = useIngestJob().state.phase !== 'idle';
   const hideRef = useRef<HTMLButtonElement>(null);
   const showRef = useRef<HTMLButtonElement>(null);
@@ -151,18 +160,24 @@ function EventsExplorer({ address, query, addressSeq }: { address: string; query
           <p className="muted" aria-live="polite">
             {countText}
             {pages.rows.length > 0 && pages.total !== null && pages.rows.length < pages.total && ` · ${formatNumber(pages.rows.length)} loaded`}
-            {/* The log's order: an old file imported today lists above yesterday's import of newer events. */}
-            {pages.rows.length > 0 && ' · latest recorded first'}
             {pages.rows.length > 0 && ` · times in ${LOCAL_ZONE}`}
-            {pages.startsBefore !== null && (
+            {pages.windowStart !== null && (
               <>
-                {` · showing events recorded before #${pages.startsBefore} `}
-                <button type="button" className="btn btn-small" onClick={pages.backToLatest}>
-                  Back to the latest
+                {` · continued after the event of ${formatTableTime(pages.windowStart.time)} (#${formatNumber(pages.windowStart.seq)}) `}
+                <button type="button" className="btn btn-small" onClick={pages.backToStart}>
+                  {order === 'oldest' ? 'Back to the oldest' : 'Back to the latest'}
                 </button>
               </>
             )}
           </p>
+          {/* The log's order (seq), not the events' own times: an old file imported today lists above yesterday's import of newer events. */}
+          <label className="order-choice" title="The order events were recorded in this vault. To reach a moment in time, set From or Until.">
+            Order{' '}
+            <select className="input input-compact" value={order} onChange={(e) => chooseOrder(e.target.value === 'oldest' ? 'oldest' : 'newest')}>
+              <option value="newest">Latest recorded first</option>
+              <option value="oldest">Oldest recorded first</option>
+            </select>
+          </label>
           <span className="explorer-links">
             <a href="#/events/imports">Import history</a>
             <a href="#/events/quarantine">Quarantined records</a>
@@ -181,8 +196,9 @@ function EventsExplorer({ address, query, addressSeq }: { address: string; query
             onNeedMore={loadMore}
             selectedSeq={selected}
             onSelect={setSelected}
-            olderBeyondWindow={pages.olderBeyondWindow}
-            onContinueOlder={pages.continueOlder}
+            order={order}
+            moreBeyondWindow={pages.moreBeyondWindow}
+            onContinueWindow={pages.continueWindow}
           />
           {selected !== null && <EventDetailPanel seq={selected} onClose={close} />}
         </div>

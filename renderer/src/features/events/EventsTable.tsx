@@ -1,6 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
-import type { EventRow } from '../../../../shared/contract';
+import type { EventOrder, EventRow } from '../../../../shared/contract';
 import { className, titleText } from './event-labels';
 import { formatNumber, revealHidden, revealHiddenLine, toIso } from '../../components/format';
 import { formatPreciseDateTime, formatTableTime } from './event-time';
@@ -32,9 +32,11 @@ export interface EventsTableProps {
   onNeedMore: () => void;
   selectedSeq: number | null;
   onSelect: (seq: number) => void;
-  /** The table holds as many rows as it may (use-event-pages WINDOW_ROWS) and older ones remain. */
-  olderBeyondWindow?: boolean;
-  onContinueOlder?: () => void;
+  /** The order the rows come in (default: latest recorded first). */
+  order?: EventOrder;
+  /** The table holds as many rows as it may (use-event-pages WINDOW_ROWS) and more remain in its order. */
+  moreBeyondWindow?: boolean;
+  onContinueWindow?: () => void;
 }
 
 /**
@@ -42,7 +44,8 @@ export interface EventsTableProps {
  * million. Every value is rendered as a text node; long values are cut visually by CSS (ellipsis), with the
  * start of the value in the tooltip.
  */
-export function EventsTable({ rows, version, total, hasMore, loading, onNeedMore, selectedSeq, onSelect, olderBeyondWindow = false, onContinueOlder }: EventsTableProps) {
+export function EventsTable({ rows, version, total, hasMore, loading, onNeedMore, selectedSeq, onSelect, order = 'newest', moreBeyondWindow = false, onContinueWindow }: EventsTableProps) {
+  const oldestFirst = order === 'oldest';
   const scrollRef = useRef<HTMLDivElement>(null);
   const [active, setActive] = useState(0);
   const focusActive = useRef(false);
@@ -122,7 +125,7 @@ export function EventsTable({ rows, version, total, hasMore, loading, onNeedMore
   }
 
   return (
-    <div className="events-table" role="grid" aria-readonly="true" aria-label="Events, latest recorded first" aria-rowcount={(total ?? rows.length) + 1}>
+    <div className="events-table" role="grid" aria-readonly="true" aria-label={oldestFirst ? 'Events, oldest recorded first' : 'Events, latest recorded first'} aria-rowcount={(total ?? rows.length) + 1}>
       <div className="et-head" role="rowgroup">
         <div className="et-row et-header-row" role="row" aria-rowindex={1}>
           {COLUMNS.map(([title, col]) => (
@@ -192,11 +195,13 @@ export function EventsTable({ rows, version, total, hasMore, loading, onNeedMore
           })}
         </div>
         {rows.length === 0 && !loading && !hasMore && <p className="et-empty">No events match these filters.</p>}
-        {olderBeyondWindow && onContinueOlder && (
+        {moreBeyondWindow && onContinueWindow && (
           <div className="et-window-end">
-            <p className="muted">These are the {formatNumber(rows.length)} latest events of this view; a table holds no more at once.</p>
-            <button type="button" className="btn" onClick={onContinueOlder}>
-              Continue with older events
+            <p className="muted">
+              These are the {formatNumber(rows.length)} {oldestFirst ? 'oldest' : 'latest'} events of this view; a table holds no more at once.
+            </p>
+            <button type="button" className="btn" onClick={onContinueWindow}>
+              {oldestFirst ? 'Continue with newer events' : 'Continue with older events'}
             </button>
           </div>
         )}

@@ -1,4 +1,4 @@
-import { EventFilterSchema, type EventFilter } from '../../../../shared/contract';
+import { EventFilterSchema, type EventFilter, type EventOrder } from '../../../../shared/contract';
 import { trimTyped } from './trim-typed';
 import { OCSF_CLASS_NAMES } from '../../../../shared/domain/canonical-event';
 import { OUTCOME_FILTERS } from './event-labels';
@@ -9,7 +9,9 @@ const NUMERIC = ['since', 'until', 'classUid', 'statusId', 'batchId'] as const;
 const TEXT = ['actor', 'ip', 'source'] as const;
 /** ?hideOwn=1: leave out Attest's own audit events, as the Overview's links do. */
 const FLAGS = ['hideOwn'] as const;
-const KNOWN: ReadonlySet<string> = new Set([...NUMERIC, ...TEXT, ...FLAGS, 'batch']);
+/** ?order=oldest: the oldest recorded first (no parameter: the latest first). Not a filter: the same events. */
+const ORDER = 'order';
+const KNOWN: ReadonlySet<string> = new Set([...NUMERIC, ...TEXT, ...FLAGS, 'batch', ORDER]);
 
 /** A parameter given more than once, and the value read (the first, as URLSearchParams.get reads it). */
 export interface RepeatedParam {
@@ -20,6 +22,7 @@ export interface RepeatedParam {
 
 export interface FilterParamsReading {
   filter: EventFilter;
+  order: EventOrder;
   /** Filter parameters left out: a value that is not valid, or not decodable (bad percent-encoding). */
   ignored: string[];
   /** Parameters that are no filter of the explorer (a typo, or another page's), left out. */
@@ -112,10 +115,14 @@ export function readFilterParams(address: string | URLSearchParams): FilterParam
     delete filter.until;
   }
 
+  const orderParam = get(ORDER);
+  const order: EventOrder = orderParam === 'oldest' ? 'oldest' : 'newest';
+
   const names = [...firsts.keys()];
   const ignored = names.filter((name) => {
     if (!KNOWN.has(name)) return false;
     if (malformed(name)) return true;
+    if (name === ORDER) return orderParam !== null && orderParam !== 'oldest' && orderParam !== 'newest';
     const member = name === 'batch' ? 'batchId' : name;
     return filter[member] === undefined && trimTyped(get(name) ?? '') !== '';
   });
@@ -123,16 +130,17 @@ export function readFilterParams(address: string | URLSearchParams): FilterParam
   const repeated = names
     .filter((name) => KNOWN.has(name) && (counts.get(name) ?? 0) > 1)
     .map((name) => ({ name, first: get(name) }));
-  return { filter: filter as EventFilter, ignored, unknown, repeated };
+  return { filter: filter as EventFilter, order, ignored, unknown, repeated };
 }
 
-/** A link to the explorer showing the events that match `filter`. */
-export function eventsLink(filter: EventFilter): string {
+/** A link to the explorer showing the events that match `filter`, in `order` (default: latest first). */
+export function eventsLink(filter: EventFilter, order: EventOrder = 'newest'): string {
   const params = new URLSearchParams();
   for (const [name, value] of Object.entries(filter)) {
     if (value === true) params.set(name, '1');
     else if (value !== undefined && value !== false) params.set(name, String(value));
   }
+  if (order === 'oldest') params.set(ORDER, 'oldest');
   const query = params.toString();
   return query ? `#/events?${query}` : '#/events';
 }

@@ -1,17 +1,23 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { EventFilter, EventRow, NearMatches } from '../../../../shared/contract';
+import type { EventFilter, EventOrder, EventRow, NearMatches } from '../../../../shared/contract';
 import { errorMessage, type ApiClient } from '../../api';
 
 export const PAGE_SIZE = 500;
 /**
  * Rows held at once. A browser caps an element's height (Chromium: 33,554,432 px, about 932,000 rows of
  * 36 px), so a table that kept growing lost everything past the cap; past this many rows the operator
- * continues with the older events in a fresh window instead (keyset: no offset, no cost with depth).
+ * continues with the rest in a fresh window instead (keyset: no offset, no cost with depth).
  */
 export const WINDOW_ROWS = 200_000;
 
+/** Where a continued window starts: after this event of the window before (its seq, and its time to show). */
+export interface WindowStart {
+  seq: number;
+  time: number;
+}
+
 export interface EventPages {
-  /** Rows loaded so far, newest first. The array grows in place; `version` changes when it does. */
+  /** Rows loaded so far, in the order asked for. The array grows in place; `version` changes when it does. */
   rows: EventRow[];
   version: number;
   total: number | null;
@@ -22,19 +28,21 @@ export interface EventPages {
   error: string | null;
   loadMore(): void;
   reload(): void;
-  /** The window is full and older events remain: continueOlder() shows them. */
-  olderBeyondWindow: boolean;
-  continueOlder(): void;
-  /** Set while the window starts below the latest events: it shows events recorded before this seq. */
-  startsBefore: number | null;
-  backToLatest(): void;
+  /** The window is full and more events remain (older, or newer oldest first): continueWindow() shows them. */
+  moreBeyondWindow: boolean;
+  continueWindow(): void;
+  /** Set while the window does not start at the first event of the order: it continues after this one. */
+  windowStart: WindowStart | null;
+  /** Back to the start of the order (the latest events, or the oldest). */
+  backToStart(): void;
 }
 
 /**
- * Keyset paging over events:query: each page asks for rows below the last seq seen, so page N costs the same
- * as page 1 however deep the operator scrolls. Responses for an older filter are dropped.
+ * Keyset paging over events:query: each page asks for rows beyond the last seq seen (below it newest first,
+ * above it oldest first), so page N costs the same as page 1 however deep the operator scrolls. Responses
+ * for an older filter or order are dropped.
  */
-export function useEventPages(api: ApiClient, filter: EventFilter, windowRows: number = WINDOW_ROWS): EventPages {
+export function useEventPages(api: ApiClient, filter: EventFilter, order: EventOrder = 'newest', windowRows: number = WINDOW_ROWS): EventPages {
   const rowsRef = useRef<EventRow[]>([]);
   const cursorRef = useRef<number | null | undefined>(undefined); // undefined: first page; null: no more
   const generationRef = useRef(0);
@@ -45,22 +53,23 @@ export function useEventPages(api: ApiClient, filter: EventFilter, windowRows: n
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [reloads, setReloads] = useState(0);
-  // Where the window starts, for the filter it was chosen under (a new filter starts from the latest).
-  const [anchor, setAnchor] = useState<{ filter: EventFilter; before: number } | null>(null);
-  const startsBefore = anchor !== null && anchor.filter === filter ? anchor.before : null;
+  // Where the window starts, for the filter and order it was chosen under (a new one starts from the first).
+  const [anchor, setAnchor] = useState<{ filter: EventFilter; order: EventOrder; start: WindowStart } | null>(null);
+  const windowStart = anchor !== null && anchor.filter === filter && anchor.order === order ? anchor.start : null;
 
   const fetchPage = useCallback(
     (generation: number) => {
       if (loadingRef.current || cursorRef.current === null) return;
       loadingRef.current = true;
       setLoading(true);
-      const beforeSeq = cursorRef.current ?? startsBefore ?? undefined;
+      const cursor = cursorRef.current ?? windowStart?.seq;
+      const after = order === 'oldest';
       api
-        .call('events:query', { filter, limit: PAGE_SIZE, ...(beforeSeq === undefined ? {} : { beforeSeq }) })
+        .call('events:query', { filter, order, limit: PAGE_SIZE, ...(cursor === undefined ? {} : after ? { afterSeq: cursor } : { beforeSeq: cursor }) })
         .then((page) => {
           if (generation !== generationRef.current) return;
           rowsRef.current.push(...page.rows);
-          cursorRef.current = page.rows.length === 0 ? null : page.nextBeforeSeq;
+          cursorRef.current = page.rows.length === 0 ? null : after ? page.nextAfterSeq : page.nextBeforeSeq;
           setVersion((v) => v + 1);
         })
         .catch((err: unknown) => {
@@ -72,7 +81,7 @@ export function useEventPages(api: ApiClient, filter: EventFilter, windowRows: n
           setLoading(false);
         });
     },
-    [api, filter, startsBefore],
+    [api, filter, order, windowStart],
   );
 
   useEffect(() => {
@@ -93,7 +102,7 @@ export function useEventPages(api: ApiClient, filter: EventFilter, windowRows: n
       })
       .catch((err: unknown) => generation === generationRef.current && setError(errorMessage(err)));
     fetchPage(generation);
-  }, [api, filter, fetchPage, reloads, startsBefore]);
+  }, [api, filter, fetchPage, reloads, windowStart]);
 
   return {
     rows: rowsRef.current,
@@ -108,12 +117,12 @@ export function useEventPages(api: ApiClient, filter: EventFilter, windowRows: n
       if (error === null && rowsRef.current.length < windowRows) fetchPage(generationRef.current);
     },
     reload: () => setReloads((n) => n + 1),
-    olderBeyondWindow: rowsRef.current.length >= windowRows && typeof cursorRef.current === 'number' && error === null,
-    continueOlder: () => {
-      const before = cursorRef.current;
-      if (typeof before === 'number') setAnchor({ filter, before });
+    moreBeyondWindow: rowsRef.current.length >= windowRows && typeof cursorRef.current === 'number' && error === null,
+    continueWindow: () => {
+      const last = rowsRef.current[rowsRef.current.length - 1];
+      if (typeof cursorRef.current === 'number' && last) setAnchor({ filter, order, start: { seq: cursorRef.current, time: last.time } });
     },
-    startsBefore,
-    backToLatest: () => setAnchor(null),
+    windowStart,
+    backToStart: () => setAnchor(null),
   };
 }

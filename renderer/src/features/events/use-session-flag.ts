@@ -1,13 +1,17 @@
 import { useCallback, useState } from 'react';
 
-/** A yes/no choice kept for this tab's session (sessionStorage): it survives moving between pages and reloads. */
-export function useSessionFlag(key: string, initial: boolean): [boolean, (value: boolean) => void] {
+/**
+ * A yes/no choice kept for this tab's session (sessionStorage): it survives moving between pages and reloads.
+ * `initial` (or the function giving it) applies until the first choice.
+ */
+export function useSessionFlag(key: string, initial: boolean | (() => boolean)): [boolean, (value: boolean) => void] {
   const [value, setValue] = useState<boolean>(() => {
+    const fallback = typeof initial === 'function' ? initial() : initial;
     try {
       const stored = window.sessionStorage.getItem(key);
-      return stored === null ? initial : stored === 'true';
+      return stored === null ? fallback : stored === 'true';
     } catch {
-      return initial;
+      return fallback;
     }
   });
   const set = useCallback(

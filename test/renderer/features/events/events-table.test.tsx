@@ -121,8 +121,8 @@ describe('EventsPage', () => {
       'events:get': ({ seq }) => eventDetail(seq === 1000 ? hostile : eventRow(seq), raw),
       'sources:list': () => [],
     });
-    expect(await screen.findByText(/^1,000 events · 500 loaded · latest recorded first · times in \S+$/)).toBeTruthy();
-    expect(fake.callsTo('events:query')[0]).toEqual({ filter: {}, limit: 500 });
+    expect(await screen.findByText(/^1,000 events · 500 loaded · times in \S+$/)).toBeTruthy();
+    expect(fake.callsTo('events:query')[0]).toEqual({ filter: {}, order: 'newest', limit: 500 });
 
     const user = userEvent.setup();
     await user.click(screen.getByText(HOSTILE.img));
@@ -144,7 +144,7 @@ describe('EventsPage', () => {
       scroller.scrollTop = 500 * 36;
       scroller.dispatchEvent(new Event('scroll'));
     });
-    await waitFor(() => expect(fake.callsTo('events:query')).toContainEqual({ filter: {}, beforeSeq: 501, limit: 500 }));
+    await waitFor(() => expect(fake.callsTo('events:query')).toContainEqual({ filter: {}, beforeSeq: 501, order: 'newest', limit: 500 }));
   });
 
   it('opens an event named in the address (#/events/SEQ, as verify links to the first bad event)', async () => {
@@ -175,7 +175,7 @@ describe('EventsPage', () => {
     await user.selectOptions(screen.getByLabelText('Outcome'), 'Failure');
     await user.type(screen.getByLabelText('Actor'), 'bob{Enter}');
     await waitFor(() => expect(fake.callsTo('events:count')).toContainEqual({ filter: { statusId: 2, actor: 'bob' } }));
-    expect(fake.callsTo('events:query')).toContainEqual({ filter: { statusId: 2, actor: 'bob' }, limit: 500 });
+    expect(fake.callsTo('events:query')).toContainEqual({ filter: { statusId: 2, actor: 'bob' }, order: 'newest', limit: 500 });
     expect(window.location.hash).toBe('#/events?statusId=2&actor=bob');
   });
 
@@ -185,7 +185,7 @@ describe('EventsPage', () => {
       'events:query': () => ({ rows: [eventRow(100)], nextBeforeSeq: null, nextAfterSeq: null }),
       'sources:list': () => [],
     });
-    await waitFor(() => expect(fake.callsTo('events:query')).toContainEqual({ filter: { batchId: 7 }, limit: 500 }));
+    await waitFor(() => expect(fake.callsTo('events:query')).toContainEqual({ filter: { batchId: 7 }, order: 'newest', limit: 500 }));
     expect((fake.callsTo('events:query') as Array<{ filter: { batchId?: number } }>).every((c) => c.filter.batchId === 7)).toBe(true);
     expect(fake.callsTo('events:count')).toContainEqual({ filter: { batchId: 7 } });
     expect((screen.getByLabelText('Batch') as HTMLInputElement).value).toBe('7');
@@ -201,6 +201,6 @@ describe('EventsPage', () => {
     });
     expect(await screen.findByText(/^1 event · /)).toBeTruthy();
     expect(await screen.findByText(/The address gave “batch” a value that is not a valid filter; it was left out\./)).toBeTruthy();
-    await waitFor(() => expect(fake.callsTo('events:query')).toContainEqual({ filter: {}, limit: 500 }));
+    await waitFor(() => expect(fake.callsTo('events:query')).toContainEqual({ filter: {}, order: 'newest', limit: 500 }));
   });
 });

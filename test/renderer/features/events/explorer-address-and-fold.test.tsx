@@ -1,8 +1,8 @@
 import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseRoute } from '../../../../renderer/src/app/router';
-import { EventsPage, FILTERS_HIDDEN_KEY } from '../../../../renderer/src/features/events/EventsPage';
+import { EventsPage, FILTERS_HIDDEN_KEY, SHORT_WINDOW_QUERY } from '../../../../renderer/src/features/events/EventsPage';
 import { eventRow } from '../../helpers/events';
 import { useAppStyles } from '../../helpers/app-styles';
 import { useFakeLayout } from '../../helpers/layout';
@@ -24,7 +24,7 @@ const notices = () => screen.getAllByRole('status').map((n) => n.textContent ?? 
 describe('Explorer address', () => {
   it('names a value with broken percent-encoding, an unknown parameter and a repeated one, instead of silently choosing', async () => {
     const { fake } = renderWithApi(<EventsPage route={parseRoute('#/events?actor=%E0%A4%A&foo=bar&statusId=2&statusId=1')} />, handlers(3));
-    await waitFor(() => expect(fake.callsTo('events:query')).toContainEqual({ filter: { statusId: 2 }, limit: 500 }));
+    await waitFor(() => expect(fake.callsTo('events:query')).toContainEqual({ filter: { statusId: 2 }, order: 'newest', limit: 500 }));
     // Not the actor "\uFFFD%A": left out, with the notice that existed for invalid values.
     expect(fake.callsTo('events:query').every((c) => !('actor' in (c as { filter: object }).filter))).toBe(true);
     expect((screen.getByLabelText('Actor') as HTMLInputElement).value).toBe('');
@@ -45,13 +45,13 @@ describe('Explorer address', () => {
 
   it('says "1 event matches" and "2 events match" when filtered, "1 event" when not', async () => {
     renderWithApi(<EventsPage route={parseRoute('#/events?statusId=2')} />, handlers(1));
-    expect(await screen.findByText(/^1 event matches · latest recorded first/)).toBeTruthy();
+    expect(await screen.findByText(/^1 event matches · times in/)).toBeTruthy();
     cleanup();
     renderWithApi(<EventsPage route={parseRoute('#/events?statusId=2')} />, handlers(2));
-    expect(await screen.findByText(/^2 events match · latest recorded first/)).toBeTruthy();
+    expect(await screen.findByText(/^2 events match · times in/)).toBeTruthy();
     cleanup();
     renderWithApi(<EventsPage route={parseRoute('#/events')} />, handlers(1));
-    expect(await screen.findByText(/^1 event · latest recorded first/)).toBeTruthy();
+    expect(await screen.findByText(/^1 event · times in/)).toBeTruthy();
   });
 });
 
@@ -90,6 +90,29 @@ describe('Folding the filter area', () => {
     expect(screen.getByRole('form', { name: 'Filter events' })).toBeTruthy();
     await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Hide filters' })));
     expect(window.sessionStorage.getItem(FILTERS_HIDDEN_KEY)).toBe('false');
+  });
+
+  it('opens folded in a short window (1024×768) until the officer unfolds it, and unfolded in a tall one', async () => {
+    const media = (short: boolean) => vi.fn((query: string) => ({ matches: short && query === SHORT_WINDOW_QUERY, media: query }) as unknown as MediaQueryList);
+    const original = window.matchMedia;
+    try {
+      window.matchMedia = media(true);
+      renderWithApi(<EventsPage route={parseRoute('#/events?statusId=2')} />, handlers(3));
+      expect(await screen.findByRole('button', { name: 'Show filters (1 active)' })).toBeTruthy();
+      expect(window.sessionStorage.getItem(FILTERS_HIDDEN_KEY)).toBeNull(); // not a choice the officer made
+      await userEvent.setup().click(screen.getByRole('button', { name: 'Show filters (1 active)' }));
+      cleanup();
+      // The choice, once made, holds in the short window too.
+      renderWithApi(<EventsPage route={parseRoute('#/events')} />, handlers(3));
+      expect(await screen.findByRole('button', { name: 'Hide filters' })).toBeTruthy();
+      cleanup();
+      window.sessionStorage.clear();
+      window.matchMedia = media(false);
+      renderWithApi(<EventsPage route={parseRoute('#/events')} />, handlers(3));
+      expect(await screen.findByRole('button', { name: 'Hide filters' })).toBeTruthy();
+    } finally {
+      window.matchMedia = original;
+    }
   });
 
   it('keeps a draft not yet applied while folded', async () => {

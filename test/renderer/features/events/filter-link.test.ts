@@ -26,11 +26,19 @@ describe('filter links', () => {
   });
 
   it('leaves out and names a negative time or one past year 9999, which the filter bar could not show', () => {
-    expect(readFilterParams('since=abc&until=-5')).toEqual({ filter: {}, ignored: ['since', 'until'], unknown: [], repeated: [] });
+    expect(readFilterParams('since=abc&until=-5')).toEqual({ order: 'newest', filter: {}, ignored: ['since', 'until'], unknown: [], repeated: [] });
     expect(readFilterParams('since=-5&until=1000&actor=a')).toMatchObject({ filter: { until: 1000, actor: 'a' }, ignored: ['since'] });
     expect(readFilterParams(`until=${Date.UTC(10000, 0, 1)}`)).toMatchObject({ filter: {}, ignored: ['until'] });
     // The edges themselves are times the bar can show.
     expect(readFilterParams(`since=0&until=${Date.UTC(10000, 0, 1) - 1}`).filter).toEqual({ since: 0, until: Date.UTC(10000, 0, 1) - 1 });
+  });
+
+  it('reads and writes the order (?order=oldest), which is no filter, and names an order it does not know', () => {
+    expect(eventsLink({ statusId: 2 }, 'oldest')).toBe('#/events?statusId=2&order=oldest');
+    expect(eventsLink({ statusId: 2 }, 'newest')).toBe('#/events?statusId=2');
+    expect(readFilterParams('statusId=2&order=oldest')).toEqual({ order: 'oldest', filter: { statusId: 2 }, ignored: [], unknown: [], repeated: [] });
+    expect(readFilterParams('order=newest')).toEqual({ order: 'newest', filter: {}, ignored: [], unknown: [], repeated: [] });
+    expect(readFilterParams('order=sideways')).toEqual({ order: 'newest', filter: {}, ignored: ['order'], unknown: [], repeated: [] });
   });
 
   it('accepts the short ?batch=N form', () => {
@@ -49,7 +57,7 @@ describe('filter links', () => {
     // URLSearchParams decodes this to the actor "\uFFFD%A" without a word.
     expect(new URLSearchParams('actor=%E0%A4%A').get('actor')).toBe('\uFFFD%A');
     for (const query of ['actor=%E0%A4%A&statusId=2', 'actor=%zz&statusId=2', 'actor=%C0%80&statusId=2']) {
-      expect(readFilterParams(query)).toEqual({ filter: { statusId: 2 }, ignored: ['actor'], unknown: [], repeated: [] });
+      expect(readFilterParams(query)).toEqual({ order: 'newest', filter: { statusId: 2 }, ignored: ['actor'], unknown: [], repeated: [] });
     }
     // Well-formed encodings still decode, "+" as a space (as eventsLink writes them).
     expect(readFilterParams('actor=J%C3%BCrgen+M%C3%BCller&source=okta%2Bprod').filter).toEqual({ actor: 'Jürgen Müller', source: 'okta+prod' });
@@ -58,17 +66,17 @@ describe('filter links', () => {
   });
 
   it('names parameters that are no filter, and never takes them for one', () => {
-    expect(readFilterParams('foo=bar&statusId=2&actors=bob')).toEqual({ filter: { statusId: 2 }, ignored: [], unknown: ['foo', 'actors'], repeated: [] });
+    expect(readFilterParams('foo=bar&statusId=2&actors=bob')).toEqual({ order: 'newest', filter: { statusId: 2 }, ignored: [], unknown: ['foo', 'actors'], repeated: [] });
     // A name that cannot be decoded is named as written.
     expect(readFilterParams('%E0=1').unknown).toEqual(['%E0']);
     expect(readFilterParams('').unknown).toEqual([]);
   });
 
   it('says which value it used when a parameter is given more than once (the first)', () => {
-    expect(readFilterParams('statusId=2&statusId=1')).toEqual({ filter: { statusId: 2 }, ignored: [], unknown: [], repeated: [{ name: 'statusId', first: '2' }] });
+    expect(readFilterParams('statusId=2&statusId=1')).toEqual({ order: 'newest', filter: { statusId: 2 }, ignored: [], unknown: [], repeated: [{ name: 'statusId', first: '2' }] });
     expect(readFilterParams('actor=bob&ip=10.0.0.1&actor=alice&actor=eve').repeated).toEqual([{ name: 'actor', first: 'bob' }]);
     // The first value decides even when it is the bad one: the second is not quietly used instead.
-    expect(readFilterParams('statusId=abc&statusId=2')).toEqual({ filter: {}, ignored: ['statusId'], unknown: [], repeated: [{ name: 'statusId', first: 'abc' }] });
-    expect(readFilterParams('actor=%E0%A4%A&actor=bob')).toEqual({ filter: {}, ignored: ['actor'], unknown: [], repeated: [{ name: 'actor', first: null }] });
+    expect(readFilterParams('statusId=abc&statusId=2')).toEqual({ order: 'newest', filter: {}, ignored: ['statusId'], unknown: [], repeated: [{ name: 'statusId', first: 'abc' }] });
+    expect(readFilterParams('actor=%E0%A4%A&actor=bob')).toEqual({ order: 'newest', filter: {}, ignored: ['actor'], unknown: [], repeated: [{ name: 'actor', first: null }] });
   });
 });

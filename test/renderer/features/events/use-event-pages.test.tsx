@@ -6,11 +6,17 @@ import { PAGE_SIZE, useEventPages } from '../../../../renderer/src/features/even
 import { createFakeTransport } from '../../helpers/fake-transport';
 import { eventRow } from '../../helpers/events';
 
-/** A log of seqs 1..n, served newest first in keyset pages as events:query does. */
+/** A log of seqs 1..n, served in keyset pages as events:query does (newest first, or oldest first). */
 function logOf(n: number) {
   return createFakeTransport({
     'events:count': () => ({ count: n }),
-    'events:query': ({ beforeSeq, limit }) => {
+    'events:query': ({ order, beforeSeq, afterSeq, limit }) => {
+      if (order === 'oldest') {
+        const from = (afterSeq ?? 0) + 1;
+        const rows = Array.from({ length: Math.max(0, Math.min(limit, n - from + 1)) }, (_, i) => eventRow(from + i));
+        const last = rows[rows.length - 1]?.seq;
+        return { rows, nextBeforeSeq: null, nextAfterSeq: last === undefined || last >= n ? null : last };
+      }
       const top = Math.min(n, (beforeSeq ?? n + 1) - 1);
       const rows = Array.from({ length: Math.max(0, Math.min(limit, top)) }, (_, i) => eventRow(top - i));
       const last = rows[rows.length - 1]?.seq;
@@ -25,23 +31,48 @@ describe('useEventPages', () => {
     const api = createApiClient(fake.transport);
     const filter: EventFilter = {};
     const window = 2 * PAGE_SIZE;
-    const { result } = renderHook(() => useEventPages(api, filter, window));
+    const { result } = renderHook(() => useEventPages(api, filter, 'newest', window));
     await waitFor(() => expect(result.current.rows.length).toBe(PAGE_SIZE));
     act(() => result.current.loadMore());
     await waitFor(() => expect(result.current.rows.length).toBe(window));
     // Full: no more pages into this window, however often the table asks.
     expect(result.current.hasMore).toBe(false);
-    expect(result.current.olderBeyondWindow).toBe(true);
+    expect(result.current.moreBeyondWindow).toBe(true);
     act(() => result.current.loadMore());
     expect(fake.callsTo('events:query')).toHaveLength(2);
 
-    act(() => result.current.continueOlder());
+    const lastTime = result.current.rows[window - 1]!.time;
+    act(() => result.current.continueWindow());
     await waitFor(() => expect(result.current.rows[0]?.seq).toBe(4_000));
-    expect(result.current.startsBefore).toBe(4_001);
-    expect(fake.callsTo('events:query').at(-1)).toEqual({ filter: {}, limit: PAGE_SIZE, beforeSeq: 4_001 });
+    expect(result.current.windowStart).toEqual({ seq: 4_001, time: lastTime });
+    expect(fake.callsTo('events:query').at(-1)).toEqual({ filter: {}, order: 'newest', limit: PAGE_SIZE, beforeSeq: 4_001 });
 
-    act(() => result.current.backToLatest());
+    act(() => result.current.backToStart());
     await waitFor(() => expect(result.current.rows[0]?.seq).toBe(5_000));
-    expect(result.current.startsBefore).toBeNull();
+    expect(result.current.windowStart).toBeNull();
+  });
+
+  it('pages oldest first from the first event, continues with newer ones past its window, and starts over when the order changes', async () => {
+    const fake = logOf(5_000);
+    const api = createApiClient(fake.transport);
+    const filter: EventFilter = {};
+    const window = 2 * PAGE_SIZE;
+    const { result, rerender } = renderHook(({ order }: { order: 'newest' | 'oldest' }) => useEventPages(api, filter, order, window), { initialProps: { order: 'oldest' } });
+    await waitFor(() => expect(result.current.rows.length).toBe(PAGE_SIZE));
+    expect(result.current.rows[0]?.seq).toBe(1);
+    act(() => result.current.loadMore());
+    await waitFor(() => expect(result.current.rows.length).toBe(window));
+    expect(result.current.rows[window - 1]?.seq).toBe(window);
+    expect(fake.callsTo('events:query').at(-1)).toEqual({ filter: {}, order: 'oldest', limit: PAGE_SIZE, afterSeq: PAGE_SIZE });
+    expect(result.current.moreBeyondWindow).toBe(true);
+
+    act(() => result.current.continueWindow());
+    await waitFor(() => expect(result.current.rows[0]?.seq).toBe(window + 1));
+    expect(result.current.windowStart?.seq).toBe(window);
+
+    // Another order is another list: it starts at its own beginning, not at the other's window.
+    rerender({ order: 'newest' });
+    await waitFor(() => expect(result.current.rows[0]?.seq).toBe(5_000));
+    expect(result.current.windowStart).toBeNull();
   });
 });
