@@ -357,11 +357,14 @@ async function planImport(db: Db, filePath: string, name: string, opts: ImportFi
   const sniff = await sniffSignedFile(filePath);
   const stopAtMember = await damagedGzipMember(filePath, name, opts);
   if (sniff.signed) return planSigned(db, filePath, name, opts, now, sniff.issuer, sniff.gzip, stopAtMember);
-  const sourceName = opts.source ?? opts.format;
-  const requested = sourceName !== undefined ? getSourceSettings(db, sourceName) : null;
+  // The source the file will be recorded under when it is CSV: the one named, else the format's own name
+  // (a file detected as CSV with no source named goes under "csv", so the mapping saved there applies).
+  const csvSourceName = opts.source ?? opts.format ?? 'csv';
+  const requested = getSourceSettings(db, csvSourceName);
   const input = await openInput(filePath, {
     ...(opts.format ? { format: opts.format } : {}),
     csvMapping: requested?.csvMapping ?? null,
+    csvSourceName,
     name,
     ...(stopAtMember !== undefined ? { gzipStopAtMember: stopAtMember } : {}),
   });

@@ -47,6 +47,8 @@ export interface OpenInputOptions {
   csvMapping?: Record<string, string> | null;
   /** The file as the operator knows it, for messages (an upload is stored under a name of its own). */
   name?: string;
+  /** The source a CSV file is recorded under, whose mapping a refusal tells the operator to save. */
+  csvSourceName?: string;
   /** A gzip: the member its check found damaged (gzip-check.ts); reading stops, with an error, where it starts. */
   gzipStopAtMember?: number;
 }
@@ -249,9 +251,15 @@ export async function openInput(path: string, opts: OpenInputOptions): Promise<O
     if (missing.length > 0 || (opts.csvMapping && problems.length > 0)) {
       await result.close();
       const why = missing.length > 0 ? `no column is mapped to the required field${missing.length > 1 ? 's' : ''} ${missing.join(', ')}` : problems.join('; ');
-      throw new AttestError('UNSUPPORTED_FORMAT', `Could not import ${name} as CSV: ${why}. Set a CSV mapping for this source (columns: ${names.slice(0, 30).join(', ').slice(0, 400)}).`, {
-        missing: missing.join(','),
-      });
+      const source = opts.csvSourceName ?? 'csv';
+      const command = `attest sources set ${shellWord(source)} --csv-map ${missing[0] ?? 'time'}=COLUMN`;
+      throw new AttestError(
+        'UNSUPPORTED_FORMAT',
+        `Could not import ${name} as CSV: ${why}. Save a CSV mapping for source “${source}”, the source it is recorded under (Settings › Sources; on the command line: ${command} …), then import the file again (columns: ${names.slice(0, 30).join(', ').slice(0, 400)}).`,
+        {
+          missing: missing.join(','),
+        },
+      );
     }
     result.csvHeader = names;
     result.csvMapping = mapping;
@@ -259,6 +267,11 @@ export async function openInput(path: string, opts: OpenInputOptions): Promise<O
     headerDelimiters.set(names, csvDelimiter);
   }
   return result;
+}
+
+/** A source name as one shell word: as it is when plain, else single-quoted. */
+function shellWord(word: string): string {
+  return /^[\w.@-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 async function* flatten(pending: () => RawRecord[], batches: AsyncGenerator<RawRecord[]>): AsyncGenerator<RawRecord> {

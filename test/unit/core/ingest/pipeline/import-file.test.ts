@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { gzipTrailingNote, importFile, type ImportProgress } from '../../../../../electron/core/ingest/import-file';
 import { openEncryptedDatabase } from '../../../../../electron/core/vault/database';
 import { verifyChain } from '../../../../../electron/core/chain/verify';
+import { saveSource } from '../../../../../electron/core/sources/source-store';
 import { createPipelineVault, eventCount, expectReconciled, FIXTURES, NOW, ocsfLines, VAULT_ID, type PipelineVault } from './pipeline-fixture';
 
 let vault: PipelineVault;
@@ -153,6 +154,25 @@ describe('importFile on the shared fixtures', () => {
     // Each file again adds nothing (also when not byte-identical to what came before: a row appended).
     writeFileSync(b, 'time,dst_ip,src_ip,user\n' + rows + '2026-11-01T10:09:00Z,192.0.2.5,192.0.2.6,carol\n');
     expect(await importFile(vault.db, { path: b }, { operator: 'o', now: NOW })).toMatchObject({ read: 3, imported: 1, duplicates: 2 });
+  });
+
+  it('a CSV no column of which reads as the time names the source its mapping goes under, and that saved mapping applies with no source named', async () => {
+    // probe8: the refusal said "Set a CSV mapping for this source" with no source named, and a mapping then saved
+    // for the source the file is recorded under ("csv") was not used unless the source or format was typed.
+    const file = vault.input('export.csv');
+    writeFileSync(file, 'When,Who,From\n2026-11-01T10:00:00Z,alice,192.0.2.1\n2026-11-01T10:01:00Z,bob,192.0.2.2\n');
+    const refused = await importFile(vault.db, { path: file }, { operator: 'o', now: NOW, vaultId: VAULT_ID });
+    expect(refused.error).toContain('source “csv”');
+    expect(refused.error).toContain('attest sources set csv --csv-map time=COLUMN');
+    expect(refused.error).toContain('Settings › Sources');
+    expect(refused.error).toContain('columns: When, Who, From');
+    saveSource(vault.db, { name: 'csv', csvMapping: { time: 'When', 'actor.user.name': 'Who', 'src_endpoint.ip': 'From' } });
+    const s = await importFile(vault.db, { path: file }, { operator: 'o', now: NOW, vaultId: VAULT_ID });
+    expectReconciled(vault.db, s);
+    expect(s).toMatchObject({ format: 'csv', read: 2, imported: 2, quarantined: 0 });
+    // A source named keeps its own mapping (none here): the same refusal names that source.
+    const named = await importFile(vault.db, { path: file, name: 'again.csv' }, { operator: 'o', now: NOW, vaultId: VAULT_ID, source: 'hr-export' });
+    expect(named.error).toContain('source “hr-export”');
   });
 
   it('a file of the same size but other bytes is imported as usual', async () => {
