@@ -37,7 +37,7 @@ export function Backup() {
             className="input mono"
             type="text"
             spellCheck={false}
-            placeholder={inBrowser ? 'attest-backup-2026-11-22.vault' : '/media/usb/attest-backup.vault'}
+            placeholder={inBrowser ? `attest-backup-${localDate(new Date())}.vault` : '/media/usb/attest-backup.vault'}
             value={outFile}
             onChange={(e) => setOutFile(e.target.value)}
           />
@@ -60,4 +60,10 @@ export function Backup() {
       )}
     </Card>
   );
+}
+
+/** Today as YYYY-MM-DD in the officer's zone: a name that sorts and says when. */
+function localDate(d: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }

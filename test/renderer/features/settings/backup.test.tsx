@@ -12,6 +12,10 @@ describe('Backup (browser mode)', () => {
       'vault:backup': ({ outFile }) => ({ file: `/home/officer/.local/share/attest/backups/${outFile}`, bytes: 2048, sha256: 'ab'.repeat(32) }),
     });
     const input = screen.getByLabelText(/Backup file name \(saved in the backups folder beside the vault\)/);
+    // The example name carries today's date, not the day the screen was written (probe8).
+    const today = new Date();
+    const ymd = `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, '0')}-${String(today.getDate()).padStart(2, '0')}`;
+    expect(input.getAttribute('placeholder')).toBe(`attest-backup-${ymd}.vault`);
     const user = userEvent.setup();
     await user.type(input, 'monday.vault{Enter}');
     await waitFor(() => expect(fake.callsTo('vault:backup')).toEqual([{ outFile: 'monday.vault' }]));
