@@ -8,7 +8,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorText, Notice } from '../../components/ErrorText';
 import { revealHiddenLine } from '../../components/format';
 import { useAction } from '../../components/use-action';
-import { CsvMappingEditor, mappingFromPairs, pairsFromMapping, type MappingPair } from './CsvMappingEditor';
+import { CsvMappingEditor, mappingFromPairs, mappingProblem, pairsFromMapping, type MappingPair } from './CsvMappingEditor';
 
 interface Draft {
   isNew: boolean;
@@ -181,7 +181,11 @@ function SourceEditor({
   const [saved, setSaved] = useState(() => JSON.stringify(initial));
   useEffect(() => onDirtyChange(JSON.stringify(d) !== saved), [d, saved, onDirtyChange]);
   const [formError, setFormError] = useState<string | null>(null);
-  const set = (patch: Partial<Draft>) => setD((prev) => ({ ...prev, ...patch }));
+  // A refusal of the last Save is about what was there then: an edit clears it.
+  const set = (patch: Partial<Draft>) => {
+    setFormError(null);
+    setD((prev) => ({ ...prev, ...patch }));
+  };
 
   async function readJwksFile(file: File | undefined) {
     if (!file) return;
@@ -200,6 +204,8 @@ function SourceEditor({
         return setFormError('The JWKS is not valid JSON. Paste the key set exactly as the issuer publishes it.');
       }
     }
+    // The editor already says what is wrong with the mapping: a second copy from the host would only repeat it.
+    if (mappingProblem(d.pairs) !== null) return setFormError('Correct the CSV mapping above, then save.');
     const year = d.syslogYear.trim() ? Number(d.syslogYear) : null;
     if (year !== null && (!Number.isInteger(year) || year < 1970 || year > 2200)) return setFormError('The syslog year must be a year between 1970 and 2200.');
     setFormError(null);

@@ -124,8 +124,12 @@ describe('SettingsPage', () => {
     });
   });
 
-  it('says when a mapping names a field Attest does not know, or fills one field twice', async () => {
-    renderWithApi(<SettingsPage />, { 'sources:list': () => [hrExport] }, { status: unlocked });
+  it('says when a mapping names a field Attest does not know, or fills one field twice, once, and does not send it', async () => {
+    const { fake } = renderWithApi(
+      <SettingsPage />,
+      { 'sources:list': () => [hrExport], 'sources:save': () => Promise.reject(Object.assign(new Error('"actor.user.nmae" is not a field Attest can fill from a CSV column (known: time, …).'), { code: 'BAD_REQUEST' })) },
+      { status: unlocked },
+    );
     const user = userEvent.setup();
     await user.click(await screen.findByRole('button', { name: 'Edit source hr-export' }));
     const form = screen.getByRole('form', { name: 'Edit source hr-export' });
@@ -133,6 +137,13 @@ describe('SettingsPage', () => {
     await user.type(within(form).getByLabelText('CSV column 3'), 'Who');
     await user.type(within(form).getByLabelText('Field for column 3'), 'actor.user.nmae');
     expect(within(form).getByRole('alert').textContent).toBe('"actor.user.nmae" is not a field Attest can fill from a CSV column: pick one from the list.');
+    // Saving says so once (probe8: the editor's message and the server's, with 25 internal field paths).
+    await user.click(within(form).getByRole('button', { name: 'Save source' }));
+    expect(within(form).getAllByRole('alert').map((a) => a.textContent)).toEqual([
+      '"actor.user.nmae" is not a field Attest can fill from a CSV column: pick one from the list.',
+      'Correct the CSV mapping above, then save.',
+    ]);
+    expect(fake.callsTo('sources:save')).toHaveLength(0);
     await user.clear(within(form).getByLabelText('Field for column 3'));
     await user.type(within(form).getByLabelText('Field for column 3'), 'time');
     expect(within(form).getByRole('alert').textContent).toBe('The field "time" is filled from two columns: keep one.');
