@@ -8,7 +8,8 @@ import { DateTime } from '../../components/DateTime';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorText } from '../../components/ErrorText';
 import { eventsLink } from './filter-link';
-import { formatBytes, formatDate, formatNumber, formatTime, revealHidden, revealHiddenLine, toIso } from '../../components/format';
+import { formatBytes, formatNumber, revealHidden, revealHiddenLine, toIso } from '../../components/format';
+import { formatPreciseDateTime, formatTableTime } from './event-time';
 import { formatLabel } from './event-labels';
 import { usePagedList } from '../../components/use-paged-list';
 
@@ -167,10 +168,7 @@ export function ImportHistory() {
                   </td>
                   <td>
                     {/* Two lines each: at 1280 px one line per value left the file name a few letters wide. */}
-                    <time dateTime={toIso(b.startedAt)} title={toIso(b.startedAt)}>
-                      <span className="cell-text">{formatDate(b.startedAt)}</span>
-                      <span className="cell-text muted history-sub">{formatTime(b.startedAt)}</span>
-                    </time>
+                    <StartedAt ms={b.startedAt} />
                   </td>
                   <td>
                     <span className="cell-text" title={revealHiddenLine(b.file)}>
@@ -279,5 +277,16 @@ function BatchDetail({ batch: b }: { batch: Batch }) {
         </ul>
       )}
     </div>
+  );
+}
+
+/** Day over time of day, written as the events table writes times (probe8: "Nov 23, 2026 5:03:53 AM" here, "2026-11-23 05:03:53.842" there). */
+function StartedAt({ ms }: { ms: number }) {
+  const [day, clock] = formatTableTime(ms).split(' ');
+  return (
+    <time dateTime={toIso(ms)} title={`${formatPreciseDateTime(ms)} · ${toIso(ms)}`}>
+      <span className="cell-text">{day}</span>
+      <span className="cell-text muted history-sub">{clock ?? ''}</span>
+    </time>
   );
 }

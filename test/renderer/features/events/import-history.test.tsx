@@ -28,6 +28,14 @@ describe('ImportHistory', () => {
     expect(rows[1]!.textContent).toContain('Refused');
     expect(within(rows[2]!).getByRole('link', { name: '1' }).getAttribute('href')).toBe('#/events/quarantine?batch=1');
     expect(screen.getByText('2 of 2 imports')).toBeTruthy();
+    // Started: written as the events table writes times (local zone), day over time of day (probe8).
+    const started = rows[2]!.querySelector('time')!;
+    const local = new Date(Date.UTC(2026, 10, 1, 9, 0));
+    const p2 = (n: number) => String(n).padStart(2, '0');
+    expect([...started.querySelectorAll('.cell-text')].map((c) => c.textContent)).toEqual([
+      `${local.getFullYear()}-${p2(local.getMonth() + 1)}-${p2(local.getDate())}`,
+      `${p2(local.getHours())}:${p2(local.getMinutes())}:00.000`,
+    ]);
     expect(screen.queryByRole('button', { name: 'Show older imports' })).toBeNull();
 
     const user = userEvent.setup();
