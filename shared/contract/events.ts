@@ -122,6 +122,8 @@ export const QuarantineRowSchema = z.object({
   batchId: z.number().int(),
   file: z.string(),
   line: z.number().int(),
+  /** Its 1-based place in the array of a JSON document it was cut from ({"Records":[…]}), or null (a line of its own). */
+  element: z.number().int().nullable(),
   reason: z.string(),
   rawText: z.string(),
   rawBase64: z.string(),

@@ -238,7 +238,7 @@ export function registerIngestCommands(program: Command): void {
             for (const row of page.rows) {
               text += out.json
                 ? `${JSON.stringify(row)}\n`
-                : `#${row.id}  batch ${row.batchId}  ${sanitize(row.file)}:${row.line}  ${row.status}  ${sanitize(row.reason)}\n    ${sanitize(row.rawText.slice(0, 160))}\n` +
+                : `#${row.id}  batch ${row.batchId}  ${sanitize(row.file)}:${row.line}${row.element !== null ? ` record ${row.element}` : ''}  ${row.status}  ${sanitize(row.reason)}\n    ${sanitize(row.rawText.slice(0, 160))}\n` +
                   (row.signedBatchSha256 ? `    from signed batch ${row.signedBatchSha256} (attest signed-batch export ${row.signedBatchSha256})\n` : '');
             }
             if (!(await writeOut(text))) return;

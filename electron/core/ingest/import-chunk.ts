@@ -3,6 +3,7 @@ import { eventLogFor } from '../chain/self-audit';
 import type { AppendResult, NewEvent } from '../chain/event-log';
 import { BatchCounters, type BatchCounts } from './import-batches';
 import { QuarantineWriter, type QuarantineKey } from './quarantine';
+import type { RawRecord } from './record';
 import { EnvelopeWriter, type SignedEnvelope } from '../chain/signed-envelope';
 
 /** Events per transaction: large enough to amortise the commit, small enough to cancel promptly. */
@@ -10,8 +11,12 @@ export const CHUNK_EVENTS = 4096;
 /** Raw bytes held before a commit regardless of count (a few huge records must not pile up). */
 export const CHUNK_BYTES = 32 * 1024 * 1024;
 
+/** Where a record was in its file: its line, and its place in a JSON document's array when cut from one. */
+export type RecordPlace = Pick<RawRecord, 'line' | 'element'>;
+
 interface PendingQuarantine {
   line: number;
+  element: number | null;
   raw: Buffer;
   reason: string;
   /** Its fingerprint and occurrence (QuarantineKey), or null (no dedup). */
@@ -74,8 +79,8 @@ export class ChunkCommitter {
    * A record for quarantine. With its fingerprint, a record already in quarantine (the same line of the
    * same file, imported before) counts as a duplicate instead of being quarantined again.
    */
-  addQuarantine(line: number, raw: Buffer, reason: string, key: QuarantineKey | null, envelope: SignedEnvelope | null = null): void {
-    this.quarantined.push({ line, raw, reason, key, envelope });
+  addQuarantine(at: RecordPlace, raw: Buffer, reason: string, key: QuarantineKey | null, envelope: SignedEnvelope | null = null): void {
+    this.quarantined.push({ line: at.line, element: at.element ?? null, raw, reason, key, envelope });
     this.rawBytes += raw.length;
   }
 
@@ -103,7 +108,7 @@ export class ChunkCommitter {
     this.envelopes.reset();
     for (const q of quarantine) {
       const envelopeId = q.envelope !== null ? this.envelopes.store(q.envelope) : null;
-      const stored = this.quarantine.insert(this.batchId, q.line, q.reason, q.raw, q.key, envelopeId);
+      const stored = this.quarantine.insert(this.batchId, q, q.reason, q.raw, q.key, envelopeId);
       if (stored !== 'stored') known++;
       // A record a retry has since put in the log is a duplicate of an event, not one still in quarantine.
       if (stored === 'open') stillQuarantined++;
@@ -140,7 +145,7 @@ export class ChunkCommitter {
       } catch (err) {
         if (isStorageFailure(err)) throw err;
         // Keyed by the event's own fingerprint, so importing the file again does not quarantine it twice.
-        refused.push({ line: this.lines[i] ?? 0, raw: item.raw, reason: `the event could not be stored: ${describe(err)}`, key: { fp: item.fp, occurrence: null }, envelope: item.signed?.envelope ?? null });
+        refused.push({ line: this.lines[i] ?? 0, element: null, raw: item.raw, reason: `the event could not be stored: ${describe(err)}`, key: { fp: item.fp, occurrence: null }, envelope: item.signed?.envelope ?? null });
       }
     }
     // Refused events become quarantine rows but stay counted once in read (they were counted as events).

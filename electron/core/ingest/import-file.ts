@@ -470,11 +470,11 @@ async function plainLoop(run: PlainRun, fingerprinter: Fingerprinter): Promise<B
       if (record.error !== undefined) {
         // Never parsed, so never remembered: a "last message repeated" after it must not repeat the line before it.
         delete ctx.syslogPrevious;
-        committer.addQuarantine(record.line, raw, boundedReason(record.error), fingerprinter.quarantineKey(raw));
+        committer.addQuarantine(record, raw, boundedReason(record.error), fingerprinter.quarantineKey(raw));
       } else {
         const outcome = parseSafely(format, raw, ctx);
         if (!outcome.ok) {
-          committer.addQuarantine(record.line, raw, boundedReason(outcome.reason), fingerprinter.quarantineKey(raw));
+          committer.addQuarantine(record, raw, boundedReason(outcome.reason), fingerprinter.quarantineKey(raw));
         } else {
           if (outcome.notes) notes.add(outcome.notes);
           const events = outcome.events;
@@ -522,7 +522,7 @@ async function runPlainParallel(run: PlainRun, script: string): Promise<BatchSta
       const record = records[r]!;
       if (q < quarantine.length && quarantine[q]![0] === r) {
         const [, reason, fpHi, fpLo, occurrence] = quarantine[q]!;
-        committer.addQuarantine(record.line, record.raw, reason, { fp: joinFingerprint(fpHi, fpLo), occurrence });
+        committer.addQuarantine(record, record.raw, reason, { fp: joinFingerprint(fpHi, fpLo), occurrence });
         q++;
       } else {
         while (!next.done && next.value.recordIndex === r) {
@@ -701,14 +701,14 @@ async function runSigned(
       const raw = record.raw;
       if (item.verified === null) {
         if (record.error !== undefined || raw.length > MAX_JWS_BYTES) {
-          committer.addQuarantine(record.line, Buffer.from(raw), boundedReason(record.error ?? 'signed record is larger than 64 MiB'), fingerprinter.quarantineKey(raw));
+          committer.addQuarantine(record, Buffer.from(raw), boundedReason(record.error ?? 'signed record is larger than 64 MiB'), fingerprinter.quarantineKey(raw));
         } else {
-          committer.addQuarantine(record.line, raw, source.signedOnly ? 'unsigned input to a signed-only source' : 'not a compact JWS (this file holds signed records)', fingerprinter.quarantineKey(raw));
+          committer.addQuarantine(record, raw, source.signedOnly ? 'unsigned input to a signed-only source' : 'not a compact JWS (this file holds signed records)', fingerprinter.quarantineKey(raw));
         }
       } else {
         const verified = await item.verified;
         if (!verified.ok) {
-          committer.addQuarantine(record.line, raw, boundedReason(verified.reason), fingerprinter.quarantineKey(raw));
+          committer.addQuarantine(record, raw, boundedReason(verified.reason), fingerprinter.quarantineKey(raw));
         } else {
           fingerprinter.next(raw);
           const occurrence = fingerprinter.lastOccurrence;
@@ -717,7 +717,7 @@ async function runSigned(
           const outcomes = verified.records.map((r) => parseSafely(format, r, ctx));
           const tooLarge = signedEventsTooLarge(raw, verified.records, outcomes, envelope !== null);
           if (tooLarge !== null) {
-            committer.addQuarantine(record.line, raw, tooLarge, { fp: fingerprinter.compute(raw, occurrence, 0), occurrence });
+            committer.addQuarantine(record, raw, tooLarge, { fp: fingerprinter.compute(raw, occurrence, 0), occurrence });
             outcomes.length = 0;
           }
           for (let k = 0; k < outcomes.length; k++) {
@@ -726,8 +726,8 @@ async function runSigned(
               // A record of a batch is kept as itself, with its batch's JWS stored once (a retry verifies it again).
               const key = { fp: fingerprinter.compute(raw, occurrence, 0, k), occurrence };
               const reason = boundedReason(`signed record ${k + 1}: ${outcome.reason}`);
-              if (envelope === null) committer.addQuarantine(record.line, raw, reason, key);
-              else committer.addQuarantine(record.line, verified.records[k]!, reason, key, envelope);
+              if (envelope === null) committer.addQuarantine(record, raw, reason, key);
+              else committer.addQuarantine(record, verified.records[k]!, reason, key, envelope);
               continue;
             }
             if (outcome.notes) notes.add(outcome.notes);

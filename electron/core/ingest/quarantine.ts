@@ -16,6 +16,7 @@ interface QuarantineDbRow {
   batch_id: number;
   file: string;
   line: number;
+  element: number | null;
   reason: string;
   raw: Buffer;
   status: string;
@@ -37,7 +38,7 @@ export class QuarantineWriter {
   constructor(db: Db) {
     // The unique index on fp makes a record already in quarantine (an earlier import of the same file) a
     // conflict: one statement both checks and inserts.
-    this.stmt = db.prepare('INSERT INTO quarantine (batch_id, line, reason, raw, fp, occurrence, envelope) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING');
+    this.stmt = db.prepare('INSERT INTO quarantine (batch_id, line, element, reason, raw, fp, occurrence, envelope) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING');
     this.statusOf = db.prepare<[bigint], string>('SELECT status FROM quarantine WHERE fp = ?').pluck();
   }
 
@@ -46,9 +47,9 @@ export class QuarantineWriter {
    * quarantine) or 'resolved' (a retry has since put it in the event log). key null: no dedup.
    * envelopeId: the signed batch (signed_envelopes row) a record of a batch came from, or null.
    */
-  insert(batchId: number, line: number, reason: string, raw: Buffer, key: QuarantineKey | null, envelopeId: number | null = null): 'stored' | 'open' | 'resolved' {
+  insert(batchId: number, at: { line: number; element: number | null }, reason: string, raw: Buffer, key: QuarantineKey | null, envelopeId: number | null = null): 'stored' | 'open' | 'resolved' {
     const fp = key === null ? null : BigInt.asIntN(64, key.fp);
-    if (this.stmt.run(batchId, line, reason, raw, fp, key?.occurrence ?? null, envelopeId).changes === 1 || fp === null) return 'stored';
+    if (this.stmt.run(batchId, at.line, at.element, reason, raw, fp, key?.occurrence ?? null, envelopeId).changes === 1 || fp === null) return 'stored';
     return this.statusOf.get(fp) === 'open' ? 'open' : 'resolved';
   }
 }
@@ -90,6 +91,7 @@ export async function exportQuarantine(db: Db, filter: { batchId?: number }, out
         batchId: row.batchId,
         file: spreadsheetSafe(row.file),
         line: row.line,
+        element: row.element,
         status: row.status,
         reason: spreadsheetSafe(row.reason),
         rawText: spreadsheetSafe(row.rawText),
@@ -113,7 +115,7 @@ export function spreadsheetSafe(text: string): string {
 }
 
 function selectPage(db: Db, batchId: number | undefined, afterId: number, limit: number): QuarantineDbRow[] {
-  const base = `SELECT q.id, q.batch_id, b.file, q.line, q.reason, q.raw, q.status, hex(e.sha256) AS envelope_sha256
+  const base = `SELECT q.id, q.batch_id, b.file, q.line, q.element, q.reason, q.raw, q.status, hex(e.sha256) AS envelope_sha256
                   FROM quarantine q JOIN batches b ON b.id = q.batch_id LEFT JOIN signed_envelopes e ON e.id = q.envelope`;
   return (
     batchId === undefined
@@ -133,6 +135,7 @@ function toRow(r: QuarantineDbRow, maxRaw = Number.POSITIVE_INFINITY): Quarantin
     batchId: r.batch_id,
     file: r.file,
     line: r.line,
+    element: r.element,
     reason: r.reason,
     rawText: raw.toString('utf8') + (cut > 0 ? ` [... ${cut} more bytes not shown; attest quarantine export writes the whole record]` : ''),
     rawBase64: raw.toString('base64'),

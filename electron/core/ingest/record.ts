@@ -2,6 +2,8 @@
 export interface RawRecord {
   /** 1-based line number where the record starts. */
   line: number;
+  /** 1-based place of the record in the array of a JSON document it was cut from ({"Records":[…]}); unset for a line. */
+  element?: number;
   /**
    * The record's exact bytes (for an oversized record: only its first OVERSIZE_KEPT_BYTES).
    * Often a view into a larger read buffer: copy it if you keep it for long.

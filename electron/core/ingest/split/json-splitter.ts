@@ -45,6 +45,9 @@ export class JsonDocumentSplitter implements Splitter {
   /** The record is a scalar (string, number, literal) rather than an object or array. */
   private scalar = false;
   private recordLine = 0;
+  /** The record's 1-based place in the array being split (0: not an element), and the count so far. */
+  private recordElement = 0;
+  private elementCount = 0;
   private junk = false;
 
   // Key tracking for the top-level object (depth 1).
@@ -94,7 +97,7 @@ export class JsonDocumentSplitter implements Splitter {
             this.lastKey = this.keyOverflow ? '' : String.fromCharCode(...this.keyBytes);
           }
           if (this.inRecord && this.scalar && this.depth === this.recordBase) {
-            out.push(this.acc.take(this.recordLine, chunk.subarray(start, i + 1)));
+            out.push(this.takeRecord(chunk.subarray(start, i + 1)));
             this.inRecord = false;
           }
         } else if (this.capturingKey) {
@@ -118,6 +121,7 @@ export class JsonDocumentSplitter implements Splitter {
             this.inRecord = false;
           }
           this.elementDepth = this.depth;
+          this.elementCount = 0;
         }
       }
 
@@ -127,6 +131,7 @@ export class JsonDocumentSplitter implements Splitter {
           this.top = 'array';
           this.depth = 1;
           this.elementDepth = 1;
+          this.elementCount = 0;
           continue;
         }
         if (b === 0x7b /* { */) {
@@ -182,7 +187,7 @@ export class JsonDocumentSplitter implements Splitter {
           if (this.depth === this.elementDepth && b === 0x5d) this.elementDepth = -1;
           this.depth--;
           if (this.inRecord && !this.scalar && this.depth === this.recordBase) {
-            out.push(this.acc.take(this.recordLine, chunk.subarray(start, i + 1)));
+            out.push(this.takeRecord(chunk.subarray(start, i + 1)));
             this.inRecord = false;
           }
           if (this.depth <= 0) {
@@ -212,9 +217,9 @@ export class JsonDocumentSplitter implements Splitter {
       this.finishJunk(undefined, out);
     } else if (this.inRecord) {
       if (this.scalar && !this.inString) {
-        out.push(this.acc.take(this.recordLine));
+        out.push(this.takeRecord());
       } else {
-        const record = this.acc.take(this.recordLine);
+        const record = this.takeRecord();
         const cut = record.error ? ` (${record.error})` : '';
         out.push({ ...record, error: `the JSON value starting on this line is not terminated: the file ends inside it${cut}` });
       }
@@ -224,14 +229,21 @@ export class JsonDocumentSplitter implements Splitter {
 
   private startRecord(base: number, scalar: boolean): void {
     this.inRecord = true;
+    this.recordElement = base === this.elementDepth ? ++this.elementCount : 0;
     this.recordBase = base;
     this.scalar = scalar;
     this.recordLine = this.line;
     this.acc.reset();
   }
 
+  private takeRecord(last?: Buffer): RawRecord {
+    const record = this.acc.take(this.recordLine, last);
+    if (this.recordElement > 0) record.element = this.recordElement;
+    return record;
+  }
+
   private endScalar(chunk: Buffer, start: number, i: number, out: RawRecord[]): void {
-    out.push(this.acc.take(this.recordLine, chunk.subarray(start, i)));
+    out.push(this.takeRecord(chunk.subarray(start, i)));
     this.inRecord = false;
   }
 

@@ -86,7 +86,11 @@ export function QuarantineList({ batchId }: { batchId: number | undefined }) {
                 <td className="cell-text" title={revealHiddenLine(r.file)}>
                   {revealHiddenLine(r.file)}
                 </td>
-                <td className="num">{formatNumber(r.line)}</td>
+                <td className="num">
+                  {formatNumber(r.line)}
+                  {/* One line can hold a whole {"Records":[…]} file: the record's place in its array tells them apart. */}
+                  {r.element !== null && <span className="muted quarantine-element">record {formatNumber(r.element)}</span>}
+                </td>
                 <td className="cell-wrap">
                   {r.reason}
                   {r.signedBatchSha256 && (

@@ -8,9 +8,18 @@ import { renderWithApi } from '../../helpers/render';
 
 afterEach(cleanup);
 
-const row = (id: number, reason: string): QuarantineRow => ({ id, batchId: 3, file: 'bare.cef', line: id, reason, rawText: 'CEF:0|x', rawBase64: '', status: 'open' });
+const row = (id: number, reason: string, element: number | null = null): QuarantineRow => ({ id, batchId: 3, file: 'bare.cef', line: id, element, reason, rawText: 'CEF:0|x', rawBase64: '', status: 'open' });
 
 describe('QuarantineList', () => {
+  it('tells records of one line apart by their place in its array (a one-line {"Records":[…]} file)', async () => {
+    renderWithApi(<QuarantineList batchId={3} />, {
+      'quarantine:list': () => ({ rows: [{ ...row(1, 'no eventTime', 2), line: 1 }, { ...row(2, 'no eventTime', 4), line: 1 }, row(3, 'not valid JSON')], total: 3 }),
+    });
+    await screen.findAllByText('no eventTime');
+    const lineCells = screen.getAllByRole('row').slice(1).map((r) => r.querySelector('td.num')?.textContent);
+    expect(lineCells).toEqual(['1record 2', '1record 4', '3']);
+  });
+
   it('offers to time records that carry none at their import, and retries with that', async () => {
     let rows = [row(1, `the CEF record has no time (no rt, end or start, and no syslog timestamp); ${NO_TIME_HINT}`), row(2, 'not valid JSON')];
     const { fake } = renderWithApi(<QuarantineList batchId={3} />, {

@@ -83,6 +83,16 @@ describe('JsonDocumentSplitter', () => {
     expect(s.sawContainer).toBe(true);
   });
 
+  it('numbers the elements of each array from 1 (a one-line Records file said "line 1" for all), in any chunking', async () => {
+    const doc = '{"Records":[{"eventName":"A"},{"eventName":"B"},"x",{"eventName":"D"}]}\n[{"a":1},{"b":2}]\n{"c":3}\n{"Records":[{"e":5}]}';
+    for (const size of [1, 7, 1 << 20]) {
+      const recs = await collect(b(doc), new JsonDocumentSplitter(), size);
+      expect(recs.map((r) => [r.line, r.element])).toEqual([[1, 1], [1, 2], [1, 3], [1, 4], [2, 1], [2, 2], [3, undefined], [4, 1]]);
+    }
+    const junk = await collect(b('[{"a":1}]\ngarbage\n'), new JsonDocumentSplitter());
+    expect(junk.map((r) => r.element)).toEqual([1, undefined]);
+  });
+
   it('keeps a pretty-printed single object as one record', async () => {
     const doc = '{\n\t"eventName": "X",\n\t"data": "not an array",\n\t"resources": [{"ARN": "a"}]\n}\n';
     const recs = await collect(b(doc), new JsonDocumentSplitter(), 3);

@@ -81,6 +81,9 @@ const shapes: Record<number, (d: Db) => void> = {
     expect(columns(d, 'event_summary')).toEqual(['dim', 'outcome', 'minute', 'key_id', 'n']);
     expect(d.prepare("SELECT value FROM meta WHERE key = 'summary_own_dim'").pluck().get()).toBe('7');
   },
+  8: (d) => {
+    expect(columns(d, 'quarantine')).toContain('element');
+  },
 };
 
 describe('schema migrations', () => {

@@ -146,6 +146,30 @@ describe('quarantine after a wrong CSV mapping', () => {
   });
 });
 
+describe('records cut from one line', () => {
+  it('keep their place in the Records array in the list, the export and after a retry that still fails', async () => {
+    // probe8: a one-line CloudTrail file's refused records all said "line 1".
+    const ok = (n: number) => ({ eventVersion: '1.08', eventTime: `2026-10-01T08:0${n}:00Z`, eventSource: 'signin.amazonaws.com', eventName: 'ConsoleLogin', awsRegion: 'us-east-1', sourceIPAddress: '198.51.100.7', userIdentity: { type: 'IAMUser', userName: `u${n}` }, eventID: `id-${n}` });
+    const bad = (n: number) => ({ eventVersion: '1.08', eventSource: 'signin.amazonaws.com', eventName: 'ConsoleLogin', eventID: `bad-${n}` });
+    const file = vault.input('one-line.json');
+    writeFileSync(file, JSON.stringify({ Records: [ok(1), bad(2), ok(3), bad(4)] }));
+    const s = await importFile(vault.db, { path: file }, { operator: 'o', now: NOW });
+    expectReconciled(vault.db, s);
+    expect(s).toMatchObject({ format: 'cloudtrail', read: 4, imported: 2, quarantined: 2 });
+    const batchId = s.batchId!;
+    const places = () => listQuarantine(vault.db, { batchId, limit: 10 }).rows.map((r) => [r.line, r.element]);
+    expect(places()).toEqual([[1, 2], [1, 4]]);
+    expect((await exportToString({ batchId })).map((l) => (JSON.parse(l) as { element: number | null }).element)).toEqual([2, 4]);
+    expect(await retryQuarantine(vault.db, { batchId }, 'o', NOW)).toMatchObject({ stillQuarantined: 2 });
+    expect(places()).toEqual([[1, 2], [1, 4]]);
+    // A record that is a line of its own has no such place.
+    const lines = vault.input('lines.jsonl');
+    writeFileSync(lines, 'not json\n');
+    const l = await importFile(vault.db, { path: lines }, { operator: 'o', now: NOW, format: 'ocsf' });
+    expect(listQuarantine(vault.db, { batchId: l.batchId!, limit: 10 }).rows.map((r) => [r.line, r.element])).toEqual([[1, null]]);
+  });
+});
+
 describe('export is safe to open in a spreadsheet', () => {
   it('prefixes fields that start like a formula and keeps exact bytes in base64', async () => {
     const file = vault.input('evil.jsonl');
