@@ -154,7 +154,8 @@ export function EventsTable({ rows, version, total, hasMore, loading, onNeedMore
               return (
                 <div key={item.key} className="et-row et-loader" role="row" style={offset}>
                   <span className="et-cell muted" role="gridcell">
-                    Loading more events…
+                    {/* End reaches only what is loaded: say where the other end of a long list is. */}
+                    {oldestFirst ? 'Loading more events… The latest are first under Order: “Latest recorded first”.' : 'Loading more events… The oldest are first under Order: “Oldest recorded first”.'}
                   </span>
                 </div>
               );
