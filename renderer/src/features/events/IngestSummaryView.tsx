@@ -53,69 +53,73 @@ export function IngestSummaryView({ state, summaries, onDismiss }: { state: 'don
           <dd>{formatNumber(sum('quarantined'))}</dd>
         </div>
       </dl>
-      <table className="simple-table">
-        <thead>
-          <tr>
-            <th scope="col">File</th>
-            <th scope="col">Format</th>
-            <th scope="col" className="num">
-              Size
-            </th>
-            <th scope="col" className="num">
-              Read
-            </th>
-            <th scope="col" className="num">
-              Imported
-            </th>
-            <th scope="col" className="num">
-              Duplicates
-            </th>
-            <th scope="col" className="num">
-              Quarantined
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {summaries.map((s, i) => (
-            <Fragment key={`${s.file}-${i}`}>
-              <tr>
-                <td className="cell-text" title={revealHiddenLine(s.file)}>
-                  {revealHiddenLine(s.file)}
-                </td>
-                <td>{s.format !== null ? formatLabel(s.format) : '—'}</td>
-                <td className="num">{formatBytes(s.bytes)}</td>
-                <td className="num">{formatNumber(s.read)}</td>
-                <td className="num">
-                  {s.imported > 0 && s.batchId !== null ? <a href={eventsLink({ batchId: s.batchId })} title={`Show the events of batch ${s.batchId}`}>{formatNumber(s.imported)}</a> : formatNumber(s.imported)}
-                </td>
-                <td className="num">{formatNumber(s.duplicates)}</td>
-                <td className="num">
-                  {s.quarantined > 0 && s.batchId !== null ? (
-                    <a href={`#/events/quarantine?batch=${s.batchId}`}>{formatNumber(s.quarantined)} — review</a>
-                  ) : (
-                    formatNumber(s.quarantined)
-                  )}
-                </td>
-              </tr>
-              {/* Why a file was refused, and what was assumed for it, in full: a narrow cell would cut it. */}
-              {(s.error !== null || (s.notes && s.notes.length > 0)) && (
-                <tr className="summary-detail">
-                  <td colSpan={7}>
-                    {s.error !== null && <p className="error-inline">{s.error}</p>}
-                    {s.notes && s.notes.length > 0 && (
-                      <ul className="summary-notes" aria-label={`What was assumed for ${revealHiddenLine(s.file)}`}>
-                        {s.notes.map((n) => (
-                          <li key={n}>{n}</li>
-                        ))}
-                      </ul>
+      {/* Bounded: an import of twenty files must not push the events table off the screen (probe8). Focusable, so
+          the keyboard can scroll it too. */}
+      <div className="summary-files" role="region" aria-label="Files of this import" tabIndex={0}>
+        <table className="simple-table">
+          <thead>
+            <tr>
+              <th scope="col">File</th>
+              <th scope="col">Format</th>
+              <th scope="col" className="num">
+                Size
+              </th>
+              <th scope="col" className="num">
+                Read
+              </th>
+              <th scope="col" className="num">
+                Imported
+              </th>
+              <th scope="col" className="num">
+                Duplicates
+              </th>
+              <th scope="col" className="num">
+                Quarantined
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {summaries.map((s, i) => (
+              <Fragment key={`${s.file}-${i}`}>
+                <tr>
+                  <td className="cell-text" title={revealHiddenLine(s.file)}>
+                    {revealHiddenLine(s.file)}
+                  </td>
+                  <td>{s.format !== null ? formatLabel(s.format) : '—'}</td>
+                  <td className="num">{formatBytes(s.bytes)}</td>
+                  <td className="num">{formatNumber(s.read)}</td>
+                  <td className="num">
+                    {s.imported > 0 && s.batchId !== null ? <a href={eventsLink({ batchId: s.batchId })} title={`Show the events of batch ${s.batchId}`}>{formatNumber(s.imported)}</a> : formatNumber(s.imported)}
+                  </td>
+                  <td className="num">{formatNumber(s.duplicates)}</td>
+                  <td className="num">
+                    {s.quarantined > 0 && s.batchId !== null ? (
+                      <a href={`#/events/quarantine?batch=${s.batchId}`}>{formatNumber(s.quarantined)} — review</a>
+                    ) : (
+                      formatNumber(s.quarantined)
                     )}
                   </td>
                 </tr>
-              )}
-            </Fragment>
-          ))}
-        </tbody>
-      </table>
+                {/* Why a file was refused, and what was assumed for it, in full: a narrow cell would cut it. */}
+                {(s.error !== null || (s.notes && s.notes.length > 0)) && (
+                  <tr className="summary-detail">
+                    <td colSpan={7}>
+                      {s.error !== null && <p className="error-inline">{s.error}</p>}
+                      {s.notes && s.notes.length > 0 && (
+                        <ul className="summary-notes" aria-label={`What was assumed for ${revealHiddenLine(s.file)}`}>
+                          {s.notes.map((n) => (
+                            <li key={n}>{n}</li>
+                          ))}
+                        </ul>
+                      )}
+                    </td>
+                  </tr>
+                )}
+              </Fragment>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </div>
   );
 }

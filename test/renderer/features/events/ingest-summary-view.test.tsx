@@ -22,4 +22,13 @@ describe('IngestSummaryView', () => {
     expect(formatLabel('syslog')).toBe('Syslog');
     expect(formatLabel('something-new')).toBe('something-new');
   });
+
+  it('keeps the files of a large import in a bounded region the keyboard can scroll (probe8: the card pushed the table away)', () => {
+    const files = Array.from({ length: 20 }, (_, i) => summary({ file: `f${i}.json`, batchId: i + 1 }));
+    render(<IngestSummaryView state="done" summaries={files} onDismiss={() => undefined} />);
+    const region = screen.getByRole('region', { name: 'Files of this import' });
+    expect(region.tabIndex).toBe(0);
+    expect(region.querySelectorAll('tbody tr')).toHaveLength(20);
+    expect(region.className).toBe('summary-files');
+  });
 });
