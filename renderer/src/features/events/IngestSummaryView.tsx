@@ -10,6 +10,8 @@ const headline: Record<'done' | 'cancelled' | 'failed', string> = {
   failed: 'Import failed',
 };
 
+const NUMERIC_COLUMNS = ['Size', 'Read', 'Imported', 'Duplicates', 'Quarantined'] as const;
+
 /** The headline: a job with one unreadable file among several still imported the others. */
 function headlineOf(state: 'done' | 'cancelled' | 'failed', summaries: IngestSummary[]): string {
   const refused = summaries.filter((s) => s.error !== null).length;
@@ -61,21 +63,11 @@ export function IngestSummaryView({ state, summaries, onDismiss }: { state: 'don
             <tr>
               <th scope="col">File</th>
               <th scope="col">Format</th>
-              <th scope="col" className="num">
-                Size
-              </th>
-              <th scope="col" className="num">
-                Read
-              </th>
-              <th scope="col" className="num">
-                Imported
-              </th>
-              <th scope="col" className="num">
-                Duplicates
-              </th>
-              <th scope="col" className="num">
-                Quarantined
-              </th>
+              {NUMERIC_COLUMNS.map((title) => (
+                <th key={title} scope="col" className="num">
+                  {title}
+                </th>
+              ))}
             </tr>
           </thead>
           <tbody>
