@@ -116,7 +116,7 @@ export function importsProblem(db: Db, records: ImportRecord[], tally: readonly 
       break;
     }
     if (now.sha256 !== r.quarantineSha256) {
-      problems.push({ seq: r.seq, message: `The quarantine of ${at} was altered: a rejected record's line number or bytes changed.` });
+      problems.push({ seq: r.seq, message: `The quarantine of ${at} was altered: a rejected record's line number, place in its array or bytes changed.` });
       break;
     }
   }

@@ -50,14 +50,15 @@ describe('verify holds batches and their quarantine to the chained import record
 
   const tamperings: [string, (batchId: number) => void, RegExp][] = [
     ['a rejected line deleted', (b) => run('DELETE FROM quarantine WHERE id = (SELECT min(id) FROM quarantine WHERE batch_id = ?)', b), /quarantine of batch \d+ \(mixed.jsonl\), recorded by event \d+ was altered: it holds 2 rejected record\(s\), 3 were recorded/],
-    ['a rejected line\'s bytes edited', (b) => run("UPDATE quarantine SET raw = CAST('{}' AS BLOB) WHERE id = (SELECT max(id) FROM quarantine WHERE batch_id = ?)", b), /line number or bytes changed/],
-    ['a rejected line renumbered', (b) => run('UPDATE quarantine SET line = line + 1 WHERE id = (SELECT max(id) FROM quarantine WHERE batch_id = ?)', b), /line number or bytes changed/],
+    ['a rejected line\'s bytes edited', (b) => run("UPDATE quarantine SET raw = CAST('{}' AS BLOB) WHERE id = (SELECT max(id) FROM quarantine WHERE batch_id = ?)", b), /line number, place in its array or bytes changed/],
+    ['a rejected line renumbered', (b) => run('UPDATE quarantine SET line = line + 1 WHERE id = (SELECT max(id) FROM quarantine WHERE batch_id = ?)', b), /line number, place in its array or bytes changed/],
     ['a rejected line moved to another batch', (b) => run('UPDATE quarantine SET batch_id = ? WHERE id = (SELECT max(id) FROM quarantine WHERE batch_id = ?)', b + 1000, b), /holds 2 rejected record/],
     ['the batch\'s file renamed', (b) => run("UPDATE batches SET file = 'other.jsonl' WHERE id = ?", b), /its file name no longer match/],
     ['the batch\'s SHA-256 replaced', (b) => run("UPDATE batches SET sha256 = 'ab' WHERE id = ?", b), /its SHA-256 no longer match/],
     ['the batch\'s operator replaced', (b) => run("UPDATE batches SET operator = 'someone else' WHERE id = ?", b), /its operator no longer match/],
     ['the batch marked as cancelled', (b) => run("UPDATE batches SET state = 'cancelled' WHERE id = ?", b), /its outcome no longer match/],
-    ['a rejected line\'s number made non-numeric', (b) => run("UPDATE quarantine SET line = 'abc' WHERE id = (SELECT min(id) FROM quarantine WHERE batch_id = ?)", b), /line number or bytes changed/],
+    ['a rejected line given a place in an array', (b) => run('UPDATE quarantine SET element = 2 WHERE id = (SELECT min(id) FROM quarantine WHERE batch_id = ?)', b), /place in its array/],
+    ['a rejected line\'s number made non-numeric', (b) => run("UPDATE quarantine SET line = 'abc' WHERE id = (SELECT min(id) FROM quarantine WHERE batch_id = ?)", b), /line number, place in its array or bytes changed/],
     // Outside probe (probe9): the counts, seq range and source name were not held to anything.
     ['an imported event recounted as a duplicate', (b) => run('UPDATE batches SET imported = imported - 1, duplicates = duplicates + 1 WHERE id = ?', b), /it says 5 event\(s\) imported \(\d+–\d+\), the log holds 6/],
     ['the seq range moved', (b) => run('UPDATE batches SET first_seq = first_seq + 10 WHERE id = ?', b), /the log holds 6/],
@@ -73,6 +74,27 @@ describe('verify holds batches and their quarantine to the chained import record
     const report = await verifyChain({ db: vault.db });
     expect(report).toMatchObject({ ok: false, firstBadSeq: auditSeq });
     expect(report.problem).toMatch(message);
+  });
+
+  it('holds a record\'s place in its JSON array to the import record: moved or cleared, verify says so', async () => {
+    const file = vault.input('records.json');
+    const ok = { eventVersion: '1.08', eventTime: '2026-10-01T08:00:00Z', eventSource: 'signin.amazonaws.com', eventName: 'ConsoleLogin', awsRegion: 'us-east-1', sourceIPAddress: '198.51.100.7', userIdentity: { type: 'IAMUser', userName: 'u1' }, eventID: 'id-1' };
+    writeFileSync(file, JSON.stringify({ Records: [ok, { eventName: 'ConsoleLogin', eventID: 'bad-2' }, { eventName: 'ConsoleLogin', eventID: 'bad-3' }] }));
+    const summary = await importFile(vault.db, { path: file }, { operator: 'olga', now: NOW });
+    expect(summary).toMatchObject({ imported: 1, quarantined: 2 });
+    expect(await verifyChain({ db: vault.db })).toMatchObject({ ok: true });
+    for (const [tamper, undo] of [
+      ['UPDATE quarantine SET element = 3 WHERE element = 2', 'UPDATE quarantine SET element = 2 WHERE id = (SELECT min(id) FROM quarantine)'],
+      ['UPDATE quarantine SET element = NULL WHERE element = 2', 'UPDATE quarantine SET element = 2 WHERE id = (SELECT min(id) FROM quarantine)'],
+      ["UPDATE quarantine SET element = 'two' WHERE element = 2", 'UPDATE quarantine SET element = 2 WHERE id = (SELECT min(id) FROM quarantine)'],
+    ] as const) {
+      run(tamper);
+      const report = await verifyChain({ db: vault.db });
+      expect(report, tamper).toMatchObject({ ok: false });
+      expect(report.problem).toMatch(/place in its array/);
+      run(undo);
+      expect(await verifyChain({ db: vault.db }), undo).toMatchObject({ ok: true });
+    }
   });
 
   it('takes import records only from Attest\'s own events, not from imported lines that look like them', async () => {
