@@ -15,8 +15,9 @@ const PAGE = 1024;
  * The digest of a batch's quarantined records over what never changes after the import: each row's
  * line, place in its array (when it has one: rows without, as every row before schema 8, hash as they
  * always did, so digests chained before it still match) and exact bytes (a retry only marks rows
- * resolved or rewords their reason; rows are never deleted). Chaining it in the import's audit event makes the quarantine tamper-evident: verify
- * recomputes it (verify-imports.ts), so a rejected line removed or altered later is reported.
+ * resolved or rewords their reason; rows are never deleted). Chaining it in the import's audit event
+ * makes the quarantine tamper-evident: verify recomputes it (verify-imports.ts), so a rejected line
+ * removed or altered later is reported.
  */
 export function quarantineDigest(db: Db, batchId: number): QuarantineDigest {
   const page = db.prepare<[number, number, number], { id: number; line: number; element: unknown; raw: Buffer }>(
