@@ -250,12 +250,14 @@ export async function openInput(path: string, opts: OpenInputOptions): Promise<O
     const missing = missingRequiredCsvFields(mapping, names);
     if (missing.length > 0 || (opts.csvMapping && problems.length > 0)) {
       await result.close();
-      const why = missing.length > 0 ? `no column is mapped to the required field${missing.length > 1 ? 's' : ''} ${missing.join(', ')}` : problems.join('; ');
+      // A saved mapping says what it lacks in this header; without one, which required field no column fills.
+      const why = opts.csvMapping && problems.length > 0 ? problems.join('; ') : `no column is mapped to the required field${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`;
       const source = opts.csvSourceName ?? 'csv';
       const command = `attest sources set ${shellWord(source)} --csv-map ${missing[0] ?? 'time'}=COLUMN`;
+      const advice = opts.csvMapping ? `Change the CSV mapping saved for source “${source}”` : `Save a CSV mapping for source “${source}”`;
       throw new AttestError(
         'UNSUPPORTED_FORMAT',
-        `Could not import ${name} as CSV: ${why}. Save a CSV mapping for source “${source}”, the source it is recorded under (Settings › Sources; on the command line: ${command} …), then import the file again (columns: ${names.slice(0, 30).join(', ').slice(0, 400)}).`,
+        `Could not import ${name} as CSV: ${why}. ${advice}, the source it is recorded under (Settings › Sources; on the command line: ${command} …), then import the file again (columns: ${names.slice(0, 30).join(', ').slice(0, 400)}).`,
         {
           missing: missing.join(','),
         },

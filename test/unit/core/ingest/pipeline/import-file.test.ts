@@ -175,6 +175,16 @@ describe('importFile on the shared fixtures', () => {
     expect(named.error).toContain('source “hr-export”');
   });
 
+  it('a saved CSV mapping whose time column the file lacks is named, not a mapping to save (probe10)', async () => {
+    saveSource(vault.db, { name: 'csv', csvMapping: { time: 'when_it_happened', 'actor.user.name': 'who' } });
+    const file = vault.input('notime.csv');
+    writeFileSync(file, 'who,from_ip,what\nalice,10.1.1.1,login\n');
+    const refused = await importFile(vault.db, { path: file }, { operator: 'o', now: NOW, vaultId: VAULT_ID });
+    expect(refused.error).toContain('column "when_it_happened" (for time) is not in the header');
+    expect(refused.error).toContain('Change the CSV mapping saved for source “csv”');
+    expect(refused.error).not.toContain('no column is mapped');
+  });
+
   it('a file of the same size but other bytes is imported as usual', async () => {
     const a = vault.input('a.jsonl');
     const b = vault.input('b.jsonl');
