@@ -55,6 +55,9 @@ export function useEventPages(api: ApiClient, filter: EventFilter, order: EventO
   const [reloads, setReloads] = useState(0);
   // Where the window starts, for the filter and order it was chosen under (a new one starts from the first).
   const [anchor, setAnchor] = useState<{ filter: EventFilter; order: EventOrder; start: WindowStart } | null>(null);
+  // Whether anything lies past a full window, for the generation it was asked in: a full last page leaves a
+  // cursor even when nothing follows it, and "Continue" then opened an empty window (probe10).
+  const [beyond, setBeyond] = useState<{ generation: number; more: boolean } | null>(null);
   const windowStart = anchor !== null && anchor.filter === filter && anchor.order === order ? anchor.start : null;
 
   const fetchPage = useCallback(
@@ -69,8 +72,16 @@ export function useEventPages(api: ApiClient, filter: EventFilter, order: EventO
         .then((page) => {
           if (generation !== generationRef.current) return;
           rowsRef.current.push(...page.rows);
-          cursorRef.current = page.rows.length === 0 ? null : after ? page.nextAfterSeq : page.nextBeforeSeq;
+          const next = page.rows.length === 0 ? null : after ? page.nextAfterSeq : page.nextBeforeSeq;
+          cursorRef.current = next;
           setVersion((v) => v + 1);
+          if (next !== null && rowsRef.current.length >= windowRows) {
+            // One row past the window tells whether a next window has anything in it.
+            void api
+              .call('events:query', { filter, order, limit: 1, ...(after ? { afterSeq: next } : { beforeSeq: next }) })
+              .then((peek) => generation === generationRef.current && setBeyond({ generation, more: peek.rows.length > 0 }))
+              .catch((err: unknown) => generation === generationRef.current && setError(errorMessage(err)));
+          }
         })
         .catch((err: unknown) => {
           if (generation === generationRef.current) setError(errorMessage(err));
@@ -81,7 +92,7 @@ export function useEventPages(api: ApiClient, filter: EventFilter, order: EventO
           setLoading(false);
         });
     },
-    [api, filter, order, windowStart],
+    [api, filter, order, windowStart, windowRows],
   );
 
   useEffect(() => {
@@ -117,7 +128,8 @@ export function useEventPages(api: ApiClient, filter: EventFilter, order: EventO
       if (error === null && rowsRef.current.length < windowRows) fetchPage(generationRef.current);
     },
     reload: () => setReloads((n) => n + 1),
-    moreBeyondWindow: rowsRef.current.length >= windowRows && typeof cursorRef.current === 'number' && error === null,
+    moreBeyondWindow:
+      rowsRef.current.length >= windowRows && typeof cursorRef.current === 'number' && error === null && beyond !== null && beyond.generation === generationRef.current && beyond.more,
     continueWindow: () => {
       const last = rowsRef.current[rowsRef.current.length - 1];
       if (typeof cursorRef.current === 'number' && last) setAnchor({ filter, order, start: { seq: cursorRef.current, time: last.time } });
