@@ -106,9 +106,20 @@ function EventsExplorer({ address, query, addressSeq }: { address: string; query
 
   const close = useCallback(() => {
     setSelected(null);
+    // An event the address named (#/events/SEQ) is closed there too: a reload or a copied link reopened it.
+    if (addressSeq !== null) navigate(eventsLink(filter, order));
     // Return focus to the table's active row.
     tableRef.current?.querySelector<HTMLElement>('[role="row"][tabindex="0"]')?.focus();
-  }, []);
+  }, [addressSeq, filter, order]);
+  // Another window of the list: a detail open from the last one may not be in it.
+  const continueWindow = () => {
+    setSelected(null);
+    pages.continueWindow();
+  };
+  const backToStart = () => {
+    setSelected(null);
+    pages.backToStart();
+  };
 
   const countText = useMemo(() => {
     // After a failed query the error says what happened; "Counting…" would wait for ever.
@@ -164,7 +175,7 @@ function EventsExplorer({ address, query, addressSeq }: { address: string; query
             {pages.windowStart !== null && (
               <>
                 {` · continued after the event of ${formatTableTime(pages.windowStart.time)} (#${formatNumber(pages.windowStart.seq)}) `}
-                <button type="button" className="btn btn-small" onClick={pages.backToStart}>
+                <button type="button" className="btn btn-small" onClick={backToStart}>
                   {order === 'oldest' ? 'Back to the oldest' : 'Back to the latest'}
                 </button>
               </>
@@ -198,7 +209,7 @@ function EventsExplorer({ address, query, addressSeq }: { address: string; query
             onSelect={setSelected}
             order={order}
             moreBeyondWindow={pages.moreBeyondWindow}
-            onContinueWindow={pages.continueWindow}
+            onContinueWindow={continueWindow}
           />
           {selected !== null && <EventDetailPanel seq={selected} onClose={close} />}
         </div>

@@ -158,6 +158,18 @@ describe('EventsPage', () => {
     const panel = await screen.findByRole('complementary', { name: 'Event details' });
     expect(await within(panel).findByText('{"raw":42}')).toBeTruthy();
     expect(fake.callsTo('events:get')).toEqual([{ seq: 42 }]);
+    // Closed, the address no longer names it (probe10: a reload reopened the closed detail), filter and order kept.
+    window.location.hash = '#/events/42?statusId=2&order=oldest';
+    cleanup();
+    renderWithApi(<EventsPage route={parseRoute('#/events/42?statusId=2&order=oldest')} />, {
+      'events:count': () => ({ count: 100 }),
+      'events:query': () => ({ rows: [eventRow(100)], nextBeforeSeq: null, nextAfterSeq: null }),
+      'events:get': ({ seq }) => eventDetail(eventRow(seq), '{"raw":42}'),
+      'sources:list': () => [],
+    });
+    const again = await screen.findByRole('complementary', { name: 'Event details' });
+    fireEvent.click(within(again).getByRole('button', { name: 'Close event details' }));
+    expect(window.location.hash).toBe('#/events?statusId=2&order=oldest');
   });
 
   it('applies filters from the filter bar', async () => {
