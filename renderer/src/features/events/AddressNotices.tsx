@@ -7,10 +7,16 @@ import { quoteValue as quote } from './quote-value';
  * is not valid (or not decodable), a parameter that is no filter, a parameter given twice. Values of
  * unknown parameters are never shown (someone may have pasted a secret into the address).
  */
-export function AddressNotices({ reading }: { reading: Pick<FilterParamsReading, 'ignored' | 'unknown' | 'repeated'> }) {
-  const { ignored, unknown, repeated } = reading;
+export function AddressNotices({ reading }: { reading: Pick<FilterParamsReading, 'ignored' | 'unknown' | 'repeated' | 'badOrder'> }) {
+  const { ignored, unknown, repeated, badOrder } = reading;
   return (
     <>
+      {badOrder !== undefined && (
+        <Notice tone="warning">
+          The address gave {quote('order')} {badOrder === null ? 'a value that cannot be read' : `the value ${quote(badOrder)}`}, which is no order of this
+          list (“oldest” or “newest”); the latest recorded are listed first.
+        </Notice>
+      )}
       {ignored.length > 0 && (
         <Notice tone="warning">
           The address gave {ignored.map(quote).join(', ')} a value that is not a valid filter; {ignored.length === 1 ? 'it was' : 'they were'} left out.

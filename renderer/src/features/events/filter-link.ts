@@ -29,6 +29,8 @@ export interface FilterParamsReading {
   unknown: string[];
   /** Parameters given more than once: only the first value was read. */
   repeated: RepeatedParam[];
+  /** An order= value that is no order (as given, null when its encoding was malformed): the default was used. */
+  badOrder?: string | null;
 }
 
 /** One part of a query as x-www-form-urlencoded decodes it, or null when its percent-encoding is malformed. */
@@ -117,12 +119,13 @@ export function readFilterParams(address: string | URLSearchParams): FilterParam
 
   const orderParam = get(ORDER);
   const order: EventOrder = orderParam === 'oldest' ? 'oldest' : 'newest';
+  const orderKnown = !firsts.has(ORDER) || orderParam === 'oldest' || orderParam === 'newest';
 
   const names = [...firsts.keys()];
   const ignored = names.filter((name) => {
-    if (!KNOWN.has(name)) return false;
+    // An order that is no order is said apart (badOrder): it is no filter.
+    if (!KNOWN.has(name) || name === ORDER) return false;
     if (malformed(name)) return true;
-    if (name === ORDER) return orderParam !== null && orderParam !== 'oldest' && orderParam !== 'newest';
     const member = name === 'batch' ? 'batchId' : name;
     return filter[member] === undefined && trimTyped(get(name) ?? '') !== '';
   });
@@ -130,7 +133,7 @@ export function readFilterParams(address: string | URLSearchParams): FilterParam
   const repeated = names
     .filter((name) => KNOWN.has(name) && (counts.get(name) ?? 0) > 1)
     .map((name) => ({ name, first: get(name) }));
-  return { filter: filter as EventFilter, order, ignored, unknown, repeated };
+  return { filter: filter as EventFilter, order, ignored, unknown, repeated, ...(orderKnown ? {} : { badOrder: orderParam }) };
 }
 
 /** A link to the explorer showing the events that match `filter`, in `order` (default: latest first). */

@@ -30,7 +30,9 @@ const PERIOD_PARAMS: ReadonlySet<string> = new Set(['since', 'until']);
 export function periodFromAddress(query: string): { period: Period | null; leftOut: Pick<FilterParamsReading, 'ignored' | 'unknown' | 'repeated'> } {
   const reading = readFilterParams(query);
   const { since, until } = reading.filter;
-  const otherFilters = [...Object.keys(reading.filter), ...reading.ignored].filter((name) => !PERIOD_PARAMS.has(name));
+  // The events list's order means nothing here either.
+  const order = reading.order === 'oldest' || reading.badOrder !== undefined ? ['order'] : [];
+  const otherFilters = [...Object.keys(reading.filter), ...reading.ignored, ...order].filter((name) => !PERIOD_PARAMS.has(name));
   const leftOut = {
     ignored: reading.ignored.filter((name) => PERIOD_PARAMS.has(name)),
     unknown: [...new Set([...reading.unknown, ...otherFilters])],

@@ -36,6 +36,12 @@ describe('Explorer address', () => {
     expect(said.join(' ')).not.toContain('bar');
   });
 
+  it('says an order it does not know is no order, and lists the latest first (probe10: it was called a bad filter)', async () => {
+    const { fake } = renderWithApi(<EventsPage route={parseRoute('#/events?order=asc&statusId=2')} />, handlers(3));
+    await waitFor(() => expect(fake.callsTo('events:query')).toContainEqual({ filter: { statusId: 2 }, order: 'newest', limit: 500 }));
+    expect(notices()).toEqual(['The address gave “order” the value “asc”, which is no order of this list (“oldest” or “newest”); the latest recorded are listed first.']);
+  });
+
   it('marks hidden characters in what the address named', async () => {
     renderWithApi(<EventsPage route={parseRoute('#/events?actor=bob&actor=%E2%80%AEevil')} />, handlers(1));
     expect(await screen.findByText('The address gave “actor” more than once; the first value, “bob”, was used and the others ignored.')).toBeTruthy();

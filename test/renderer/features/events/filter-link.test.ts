@@ -38,7 +38,10 @@ describe('filter links', () => {
     expect(eventsLink({ statusId: 2 }, 'newest')).toBe('#/events?statusId=2');
     expect(readFilterParams('statusId=2&order=oldest')).toEqual({ order: 'oldest', filter: { statusId: 2 }, ignored: [], unknown: [], repeated: [] });
     expect(readFilterParams('order=newest')).toEqual({ order: 'newest', filter: {}, ignored: [], unknown: [], repeated: [] });
-    expect(readFilterParams('order=sideways')).toEqual({ order: 'newest', filter: {}, ignored: ['order'], unknown: [], repeated: [] });
+    // Not a filter: said apart, with the order used instead (probe10).
+    expect(readFilterParams('order=sideways')).toEqual({ order: 'newest', filter: {}, ignored: [], unknown: [], repeated: [], badOrder: 'sideways' });
+    expect(readFilterParams('order=%zz')).toMatchObject({ order: 'newest', ignored: [], badOrder: null });
+    expect(readFilterParams('order=')).toMatchObject({ order: 'newest', badOrder: '' });
   });
 
   it('accepts the short ?batch=N form', () => {

@@ -65,12 +65,12 @@ describe('OverviewPage', () => {
   });
 
   it('says what its address gave that it leaves out: a bad period bound, the explorer\'s other filters, a repeat', async () => {
-    window.location.hash = `#/overview?since=yesterday&until=${Date.UTC(2026, 10, 2)}&until=5&actor=bob&foo=secret`;
+    window.location.hash = `#/overview?since=yesterday&until=${Date.UTC(2026, 10, 2)}&until=5&actor=bob&foo=secret&order=oldest`;
     const { fake } = renderWithApi(<Routed />, {
       'events:overview': () => ({ total: 0, bucketMs: 86_400_000, series: [], topFailingActors: [], topFailingIps: [] }),
     });
     expect(await screen.findByText(/The address gave “since” a value that is not a valid filter; it was left out\./)).toBeTruthy();
-    expect(screen.getByText(/The address named “foo”, “actor”, which are not filters of this page; they were left out\./)).toBeTruthy();
+    expect(screen.getByText(/The address named “foo”, “actor”, “order”, which are not filters of this page; they were left out\./)).toBeTruthy();
     expect(screen.getByText(/The address gave “until” more than once; the first value, “1793577600000”, was used/)).toBeTruthy();
     expect(screen.queryByText(/secret/)).toBeNull();
     await waitFor(() => expect(fake.callsTo('events:overview')).toContainEqual({ until: Date.UTC(2026, 10, 2) }));
