@@ -17,10 +17,8 @@ import { useIngestJob } from './ingest-context';
 import { useSessionFlag } from './use-session-flag';
 import { QuarantineList } from './QuarantineList';
 import { useEventPages } from './use-event-pages';
-import { formatTableTime } from './event-time';
+import { formatTableTime, LOCAL_ZONE } from './event-time';
 
-/** The zone the table's times are shown in (the CLI and exports use UTC). */
-const LOCAL_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone || 'local time';
 
 /** sessionStorage key of the explorer's folded filter area. */
 export const FILTERS_HIDDEN_KEY = 'attest.events.filtersHidden';

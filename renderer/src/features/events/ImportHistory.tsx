@@ -9,7 +9,7 @@ import { EmptyState } from '../../components/EmptyState';
 import { ErrorText } from '../../components/ErrorText';
 import { eventsLink } from './filter-link';
 import { formatBytes, formatNumber, revealHidden, revealHiddenLine, toIso } from '../../components/format';
-import { formatPreciseDateTime, formatTableTime } from './event-time';
+import { formatPreciseDateTime, formatTableTime, LOCAL_ZONE } from './event-time';
 import { formatLabel } from './event-labels';
 import { usePagedList } from '../../components/use-paged-list';
 
@@ -203,6 +203,8 @@ export function ImportHistory() {
       {total !== null && (
         <p className="muted">
           {formatNumber(rows.length)} of {formatNumber(total)} {total === 1 ? 'import' : 'imports'}
+          {/* The start times are the browser's zone, as in the events table: said, as the table says it. */}
+          {rows.length > 0 && ` · times in ${LOCAL_ZONE}`}
         </p>
       )}
       {list.hasMore && (

@@ -5,6 +5,9 @@
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
+/** The zone the screens' times are shown in, named beside them (the CLI and exports use UTC). */
+export const LOCAL_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone || 'local time';
+
 /**
  * "2026-11-22 23:59:59.999" in the local zone (the one the explorer names above the table): fixed width
  * in every locale, so the table's time column fits it whole, and it reads like the logs it came from.
