@@ -22,22 +22,34 @@ export function mappingFromPairs(pairs: MappingPair[]): Record<string, string> |
   return filled.length ? Object.fromEntries(filled.map((p) => [p.field.trim(), p.column.trim()])) : null;
 }
 
-/** What is wrong with the pairs as a mapping (a field Attest does not know, a field filled twice), or null. */
-export function mappingProblem(pairs: MappingPair[]): string | null {
+/** Pairs that make the mapping unusable: a field Attest does not know, or a field filled again. */
+export function badPairs(pairs: MappingPair[]): { unknown: MappingPair[]; repeated: MappingPair[] } {
   const filled = pairs.filter((p) => p.column.trim() && p.field.trim());
   const known = new Set(CSV_TARGET_FIELDS.map((f) => f.path));
-  const unknown = filled.find((p) => !known.has(p.field.trim()));
-  if (unknown) return `"${unknown.field.trim()}" is not a field Attest can fill from a CSV column: pick one from the list.`;
+  const unknown = filled.filter((p) => !known.has(p.field.trim()));
   const seen = new Set<string>();
+  const repeated: MappingPair[] = [];
   for (const p of filled) {
     const field = p.field.trim();
-    if (seen.has(field)) return `The field "${field}" is filled from two columns: keep one.`;
+    if (!known.has(field)) continue;
+    if (seen.has(field)) repeated.push(p);
     seen.add(field);
   }
+  return { unknown, repeated };
+}
+
+/** What is wrong with the pairs as a mapping (every field Attest does not know, a field filled twice), or null. */
+export function mappingProblem(pairs: MappingPair[]): string | null {
+  const { unknown, repeated } = badPairs(pairs);
+  if (unknown.length === 1) return `"${unknown[0]!.field.trim()}" is not a field Attest can fill from a CSV column: pick one from the list.`;
+  if (unknown.length > 1) return `${unknown.map((p) => `"${p.field.trim()}"`).join(', ')} are not fields Attest can fill from a CSV column: pick them from the list.`;
+  if (repeated.length > 0) return `The field "${repeated[0]!.field.trim()}" is filled from two columns: keep one.`;
   return null;
 }
 
 export function CsvMappingEditor({ pairs, onChange }: { pairs: MappingPair[]; onChange: (pairs: MappingPair[]) => void }) {
+  const { unknown, repeated } = badPairs(pairs);
+  const invalid = new Set([...unknown, ...repeated].map((p) => p.key));
   const update = (key: number, patch: Partial<MappingPair>) => onChange(pairs.map((p) => (p.key === key ? { ...p, ...patch } : p)));
   return (
     <fieldset className="fieldset">
@@ -56,7 +68,13 @@ export function CsvMappingEditor({ pairs, onChange }: { pairs: MappingPair[]; on
           <span aria-hidden="true" className="arrow">
             →
           </span>
-          <input className="input mono" aria-label={`Field for column ${i + 1}`} placeholder="field" list="canonical-fields" value={p.field} onChange={(e) => update(p.key, { field: e.target.value })} />
+          <input
+            className="input mono"
+            aria-label={`Field for column ${i + 1}`}
+            aria-invalid={invalid.has(p.key) ? true : undefined}
+            placeholder="field"
+            list="canonical-fields"
+            value={p.field} onChange={(e) => update(p.key, { field: e.target.value })} />
           <button type="button" className="btn btn-small" aria-label={`Remove mapping ${i + 1}`} onClick={() => onChange(pairs.filter((x) => x.key !== p.key))}>
             Remove
           </button>

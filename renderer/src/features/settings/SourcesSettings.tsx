@@ -204,8 +204,12 @@ function SourceEditor({
         return setFormError('The JWKS is not valid JSON. Paste the key set exactly as the issuer publishes it.');
       }
     }
-    // The editor already says what is wrong with the mapping: a second copy from the host would only repeat it.
-    if (mappingProblem(d.pairs) !== null) return setFormError('Correct the CSV mapping above, then save.');
+    // The editor already says what is wrong with the mapping (a second message, the host's or ours, only
+    // repeated it): Save takes the officer to the first field to correct instead.
+    if (mappingProblem(d.pairs) !== null) {
+      e.currentTarget.querySelector<HTMLInputElement>('.mapping-row input[aria-invalid="true"]')?.focus();
+      return;
+    }
     const year = d.syslogYear.trim() ? Number(d.syslogYear) : null;
     if (year !== null && (!Number.isInteger(year) || year < 1970 || year > 2200)) return setFormError('The syslog year must be a year between 1970 and 2200.');
     setFormError(null);

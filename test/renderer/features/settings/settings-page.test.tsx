@@ -139,11 +139,17 @@ describe('SettingsPage', () => {
     expect(within(form).getByRole('alert').textContent).toBe('"actor.user.nmae" is not a field Attest can fill from a CSV column: pick one from the list.');
     // Saving says so once (probe8: the editor's message and the server's, with 25 internal field paths).
     await user.click(within(form).getByRole('button', { name: 'Save source' }));
-    expect(within(form).getAllByRole('alert').map((a) => a.textContent)).toEqual([
-      '"actor.user.nmae" is not a field Attest can fill from a CSV column: pick one from the list.',
-      'Correct the CSV mapping above, then save.',
-    ]);
+    // probe10: and not twice either (a second box beside Save): the field to correct gets the focus.
+    expect(within(form).getAllByRole('alert').map((a) => a.textContent)).toEqual(['"actor.user.nmae" is not a field Attest can fill from a CSV column: pick one from the list.']);
+    expect(document.activeElement).toBe(within(form).getByLabelText('Field for column 3'));
+    expect(within(form).getByLabelText('Field for column 3').getAttribute('aria-invalid')).toBe('true');
     expect(fake.callsTo('sources:save')).toHaveLength(0);
+    // Every unknown field is named, not only the first.
+    await user.click(within(form).getByRole('button', { name: 'Add column' }));
+    await user.type(within(form).getByLabelText('CSV column 4'), 'Extra');
+    await user.type(within(form).getByLabelText('Field for column 4'), 'unknownfield');
+    expect(within(form).getByRole('alert').textContent).toBe('"actor.user.nmae", "unknownfield" are not fields Attest can fill from a CSV column: pick them from the list.');
+    await user.click(within(form).getByRole('button', { name: 'Remove mapping 4' }));
     await user.clear(within(form).getByLabelText('Field for column 3'));
     await user.type(within(form).getByLabelText('Field for column 3'), 'time');
     expect(within(form).getByRole('alert').textContent).toBe('The field "time" is filled from two columns: keep one.');
