@@ -26,6 +26,15 @@ export function parseTime(flag: string, value: string, now = Date.now()): number
   const rel = RELATIVE.exec(value);
   if (rel) return now - Number(rel[1]) * UNIT_MS[rel[2] as keyof typeof UNIT_MS];
   if (/^\d{11,16}$/.test(value)) return Number(value);
+  // 0 is the epoch itself: "from the start". Any other number under 11 digits is before 1973 in ms, or more
+  // likely epoch seconds (1700000000): taken as ms it would silently mean January 1970, so it is refused.
+  if (value === '0') return 0;
+  if (/^\d{1,10}$/.test(value)) {
+    throw new AttestError(
+      'BAD_REQUEST',
+      `--${flag} "${value}" is too short for epoch milliseconds (11 digits or more from March 1973 on); if it is epoch seconds, add three zeros (${value}000), or give ISO 8601 such as 2026-11-01T00:00Z.`,
+    );
+  }
   const iso = ISO_TIME.exec(value.trim());
   const t = iso ? Date.parse(value.trim()) : Number.NaN;
   // Date.parse rolls 2026-02-30 over into March and reads "-5" as a year: neither is what was meant.

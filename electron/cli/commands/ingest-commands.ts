@@ -158,7 +158,7 @@ export function registerIngestCommands(program: Command): void {
     .command('events')
     .description('list events, latest recorded first (the log\'s order; --oldest-first reverses it; --json: JSON Lines of canonical events)')
     .option('--vault <dir>', 'vault directory')
-    .option('--since <time>', 'from this time (ISO 8601, epoch ms, or 24h / 7d back)')
+    .option('--since <time>', 'from this time (ISO 8601 with a zone, epoch ms of 11+ digits or 0, or 24h / 7d back)')
     .option('--until <time>', 'before this time')
     .option('--class <class>', 'OCSF class number or name (3002, Authentication)')
     .option('--status <status>', 'success, failure, other, unknown')

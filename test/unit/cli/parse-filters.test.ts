@@ -13,6 +13,13 @@ describe('CLI filter flags', () => {
     expect(parseTime('since', '24h', 1_000_000_000_000)).toBe(1_000_000_000_000 - 86_400_000);
   });
 
+  it('takes 0 as the epoch, and says why a shorter number is refused (probe10: "not a time", though epoch ms was offered)', () => {
+    expect(parseTime('since', '0')).toBe(0);
+    expect(parseTime('since', '99999999999')).toBe(99_999_999_999);
+    expect(() => parseTime('since', '1700000000')).toThrow(/--since "1700000000" is too short for epoch milliseconds .*if it is epoch seconds, add three zeros \(1700000000000\)/);
+    expect(() => parseTime('until', '1')).toThrow(/too short for epoch milliseconds/);
+  });
+
   it('takes --hide-own, and class 0 by its name', () => {
     expect(parseFilter({ hideOwn: true, status: 'failure' })).toEqual({ hideOwn: true, statusId: 2 });
     expect(parseFilter({})).toEqual({});
