@@ -203,7 +203,7 @@ export function ImportHistory() {
       {total !== null && (
         <p className="muted">
           {formatNumber(rows.length)} of {formatNumber(total)} {total === 1 ? 'import' : 'imports'}
-          {/* The start times are the browser's zone, as in the events table: said, as the table says it. */}
+          {/* Start times are in the browser's zone: named, as the events table names it. */}
           {rows.length > 0 && ` · times in ${LOCAL_ZONE}`}
         </p>
       )}
