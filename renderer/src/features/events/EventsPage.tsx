@@ -37,7 +37,7 @@ const shortWindow = () => typeof window.matchMedia === 'function' && window.matc
  * with that filter: filter-link.ts; Apply and Clear write the filter back there), the quarantine list
  * (#/events/quarantine?batch=N) and the import history (#/events/imports).
  */
-export function EventsPage({ route }: { route: Route }) {
+export function EventsPage({ route, windowRows }: { route: Route; /** Rows a table window holds (tests make it small). */ windowRows?: number }) {
   if (route.segments[1] === 'quarantine') {
     const batch = route.params.get('batch');
     const batchId = batch !== null && /^\d+$/.test(batch) ? Number(batch) : undefined;
@@ -49,7 +49,7 @@ export function EventsPage({ route }: { route: Route }) {
   const address = `#/${route.segments.join('/')}${route.query ? `?${route.query}` : ''}`;
   // Not keyed on the address: a new filter there refreshes the table without remounting the explorer
   // (a remount after each Apply threw the focus from the Apply button to the page's start).
-  return <EventsExplorer address={address} query={route.query} addressSeq={open} />;
+  return <EventsExplorer address={address} query={route.query} addressSeq={open} windowRows={windowRows} />;
 }
 
 /**
@@ -58,11 +58,11 @@ export function EventsPage({ route }: { route: Route }) {
  * bookmark or a copied link show what the officer saw. A filter kept only in state left the address
  * naming the filter the page opened with.
  */
-function EventsExplorer({ address, query, addressSeq }: { address: string; query: string; addressSeq: number | null }) {
+function EventsExplorer({ address, query, addressSeq, windowRows }: { address: string; query: string; addressSeq: number | null; windowRows: number | undefined }) {
   const api = useApi();
   // Memoised on the query: the same address keeps the same filter object, so the table does not reload.
   const { filter, order, ...leftOut } = useMemo(() => readFilterParams(query), [query]);
-  const pages = useEventPages(api, filter, order);
+  const pages = useEventPages(api, filter, order, windowRows);
   const [selected, setSelected] = useState<number | null>(addressSeq);
   // A new address (Apply, Clear, Back, Forward, an edited one) shows its event's detail (#/events/SEQ), or
   // none: a detail opened under another filter may not be in this table.

@@ -108,6 +108,25 @@ describe('EventsTable', () => {
 });
 
 describe('EventsPage', () => {
+  it('closes an open detail when the table moves to another window of the list (probe10)', async () => {
+    const n = 2_000;
+    renderWithApi(<EventsPage route={parseRoute('#/events')} windowRows={500} />, {
+      'events:count': () => ({ count: n }),
+      'events:query': ({ beforeSeq, limit }) => {
+        const top = Math.min(n, (beforeSeq ?? n + 1) - 1);
+        const rows = Array.from({ length: Math.max(0, Math.min(limit, top)) }, (_, i) => eventRow(top - i));
+        return { rows, nextBeforeSeq: rows.length === limit ? rows[rows.length - 1]!.seq : null, nextAfterSeq: null };
+      },
+      'events:get': ({ seq }) => eventDetail(eventRow(seq), '{}'),
+      'sources:list': () => [],
+    });
+    await userEvent.setup().click(await screen.findByText('user-2000'));
+    expect(await screen.findByRole('complementary', { name: 'Event details' })).toBeTruthy();
+    fireEvent.click(await screen.findByRole('button', { name: 'Continue with older events' }));
+    await waitFor(() => expect(screen.queryByRole('complementary', { name: 'Event details' })).toBeNull());
+    expect(await screen.findByText(/continued after the event of .* \(#1,501\)/)).toBeTruthy();
+  });
+
   it('pages with beforeSeq, opens the detail panel, shows the raw record as text, and closes on Escape', async () => {
     const page1 = Array.from({ length: 500 }, (_, i) => eventRow(1000 - i));
     const hostile = eventRow(1000, { actor: HOSTILE.img, message: HOSTILE.script });
