@@ -727,7 +727,8 @@ async function runSigned(
               const key = { fp: fingerprinter.compute(raw, occurrence, 0, k), occurrence };
               const reason = boundedReason(`signed record ${k + 1}: ${outcome.reason}`);
               if (envelope === null) committer.addQuarantine(record, raw, reason, key);
-              else committer.addQuarantine(record, verified.records[k]!, reason, key, envelope);
+              // One JWS line holds the whole batch: its records are told apart by their place in it.
+              else committer.addQuarantine({ line: record.line, element: k + 1 }, verified.records[k]!, reason, key, envelope);
               continue;
             }
             if (outcome.notes) notes.add(outcome.notes);

@@ -289,6 +289,8 @@ describe('signed batches', () => {
     const s = await importFile(vault.db, { path: file }, { operator: 'o', source: 'idp', now: NOW });
     expectReconciled(vault.db, s);
     expect(s).toMatchObject({ read: 600, imported: 599, quarantined: 1 });
+    // One line holds the whole batch: the refused record is told apart by its place in it.
+    expect(listQuarantine(vault.db, { limit: 10, batchId: s.batchId! }).rows.map((r) => [r.line, r.element])).toEqual([[1, 6]]);
     const envelopes = vault.db.prepare('SELECT id, sha256, jws, records FROM signed_envelopes').all() as { id: number; sha256: Buffer; jws: Buffer; records: number }[];
     expect(envelopes).toHaveLength(1);
     expect(envelopes[0]!.jws.toString()).toBe(jws);
