@@ -182,7 +182,7 @@ function EventsExplorer({ address, query, addressSeq, windowRows }: { address: s
           {/* The log's order (seq), not the events' own times: an old file imported today lists above yesterday's import of newer events. */}
           <label className="order-choice" title="The order events were recorded in this vault. To reach a moment in time, set From or Until.">
             Order{' '}
-            <select className="input input-compact" value={order} onChange={(e) => chooseOrder(e.target.value === 'oldest' ? 'oldest' : 'newest')}>
+            <select className="input" value={order} onChange={(e) => chooseOrder(e.target.value === 'oldest' ? 'oldest' : 'newest')}>
               <option value="newest">Latest recorded first</option>
               <option value="oldest">Oldest recorded first</option>
             </select>
