@@ -88,6 +88,8 @@ export const IngestSummarySchema = z.object({
    * event log): present when there are any.
    */
   alreadyQuarantined: z.number().int().optional(),
+  /** A CSV file refused for its mapping: the source whose CSV mapping (Settings › Sources) would read it. */
+  csvMappingSource: z.string().optional(),
 });
 export type IngestSummary = z.infer<typeof IngestSummarySchema>;
 

@@ -125,6 +125,9 @@ export async function importFile(db: Db, file: ImportFileInput, opts: ImportFile
       return summary;
     }
     summary.error = operatorMessage(err, 'The file could not be read');
+    // The screen links the fix: the mapping of the source the file is recorded under.
+    const csvMappingSource = err instanceof AttestError ? err.details?.csvMappingSource : undefined;
+    if (typeof csvMappingSource === 'string') summary.csvMappingSource = csvMappingSource;
     recordImportAudit(db, summary, opts.operator, 'refused', now);
     return summary;
   }

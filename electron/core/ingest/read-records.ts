@@ -260,6 +260,7 @@ export async function openInput(path: string, opts: OpenInputOptions): Promise<O
         `Could not import ${name} as CSV: ${why}. ${advice}, the source it is recorded under (Settings › Sources; on the command line: ${command} …), then import the file again (columns: ${names.slice(0, 30).join(', ').slice(0, 400)}).`,
         {
           missing: missing.join(','),
+          csvMappingSource: source,
         },
       );
     }

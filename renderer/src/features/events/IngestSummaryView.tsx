@@ -97,6 +97,12 @@ export function IngestSummaryView({ state, summaries, onDismiss }: { state: 'don
                   <tr className="summary-detail">
                     <td colSpan={7}>
                       {s.error !== null && <p className="error-inline">{s.error}</p>}
+                      {s.csvMappingSource !== undefined && (
+                        <p>
+                          <a href="#/settings">Set the CSV mapping of “{revealHiddenLine(s.csvMappingSource)}” in Settings › Sources</a>, then import the file
+                          again.
+                        </p>
+                      )}
                       {s.notes && s.notes.length > 0 && (
                         <ul className="summary-notes" aria-label={`What was assumed for ${revealHiddenLine(s.file)}`}>
                           {s.notes.map((n) => (

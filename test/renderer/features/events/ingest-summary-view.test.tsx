@@ -31,4 +31,12 @@ describe('IngestSummaryView', () => {
     expect(region.querySelectorAll('tbody tr')).toHaveLength(20);
     expect(region.className).toBe('summary-files');
   });
+
+  it('links Settings › Sources when a CSV file was refused for its mapping (probe8: no way there from the error)', () => {
+    render(<IngestSummaryView state="failed" summaries={[summary({ file: 'hr.csv', format: 'csv', batchId: null, read: 0, imported: 0, error: 'Could not import hr.csv as CSV: …', csvMappingSource: 'hr\u202Eexport' })]} onDismiss={() => undefined} />);
+    const link = screen.getByRole('link', { name: 'Set the CSV mapping of “hr[U+202E]export” in Settings › Sources' });
+    expect(link.getAttribute('href')).toBe('#/settings');
+    render(<IngestSummaryView state="failed" summaries={[summary({ error: 'not recognised' })]} onDismiss={() => undefined} />);
+    expect(screen.getAllByRole('link', { name: /CSV mapping/ })).toHaveLength(1);
+  });
 });

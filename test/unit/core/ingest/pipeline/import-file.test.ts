@@ -166,6 +166,7 @@ describe('importFile on the shared fixtures', () => {
     expect(refused.error).toContain('attest sources set csv --csv-map time=COLUMN');
     expect(refused.error).toContain('Settings › Sources');
     expect(refused.error).toContain('columns: When, Who, From');
+    expect(refused.csvMappingSource).toBe('csv'); // the screen links Settings › Sources with it
     saveSource(vault.db, { name: 'csv', csvMapping: { time: 'When', 'actor.user.name': 'Who', 'src_endpoint.ip': 'From' } });
     const s = await importFile(vault.db, { path: file }, { operator: 'o', now: NOW, vaultId: VAULT_ID });
     expectReconciled(vault.db, s);
@@ -173,6 +174,7 @@ describe('importFile on the shared fixtures', () => {
     // A source named keeps its own mapping (none here): the same refusal names that source.
     const named = await importFile(vault.db, { path: file, name: 'again.csv' }, { operator: 'o', now: NOW, vaultId: VAULT_ID, source: 'hr-export' });
     expect(named.error).toContain('source “hr-export”');
+    expect(named.csvMappingSource).toBe('hr-export');
   });
 
   it('a saved CSV mapping whose time column the file lacks is named, not a mapping to save (probe10)', async () => {
