@@ -52,7 +52,8 @@ export function parseRawRecord(format: IngestFormat, record: RawRecord, ctx: Par
 
 function parseUnsafe(format: IngestFormat, raw: Buffer, ctx: ParseContext): ParseOutcome {
   const notes: string[] = [];
-  if (!isUtf8(raw)) notes.push(INVALID_UTF8_NOTE);
+  const validUtf8 = isUtf8(raw);
+  if (!validUtf8) notes.push(INVALID_UTF8_NOTE);
   let text = raw.toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
 
@@ -76,6 +77,7 @@ function parseUnsafe(format: IngestFormat, raw: Buffer, ctx: ParseContext): Pars
         for (const ev of out.events) replaceNulDeep(ev);
         notes.push(NUL_NOTE);
       }
+      if (out.ok && validUtf8) out.text = text;
       return addNotes(out, notes);
     }
     case 'syslog':

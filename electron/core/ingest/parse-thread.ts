@@ -1,7 +1,8 @@
 import { Worker } from 'node:worker_threads';
 import type { IngestFormat } from '../../../shared/contract/events';
 import type { PreparedEvent } from '../chain/event-log';
-import { serialiseEvent } from '../chain/event-json';
+import { serialiseEvent, serialisesTo } from '../chain/event-json';
+import type { CanonicalEvent } from '../../../shared/domain/canonical-event';
 import { sourceIp } from '../chain/dimensions';
 import { Fingerprinter } from './fingerprint';
 import { boundedReason, parseSafely } from './import-parse';
@@ -161,9 +162,8 @@ function parseBatch(req: BatchRequest, setup: ParseThreadSetup, fingerprinter: F
       const slice = outcome.rawSlices?.[i];
       if (slice !== undefined) rawSlices.push([events, slice[0], slice[1]]);
       try {
-        const text = serialiseEvent(event);
-        if (outcome.events.length === 1 && slice === undefined && isRawRecord(text, raw)) rawIsJson[events] = 1;
-        else json.write(text);
+        if (outcome.events.length === 1 && slice === undefined && isRawRecord(event, outcome.text, raw)) rawIsJson[events] = 1;
+        else json.write(serialiseEvent(event));
       } catch (err) {
         refusals.push([events, err instanceof Error ? err.message : String(err)]);
       }
@@ -202,12 +202,13 @@ function parseBatch(req: BatchRequest, setup: ParseThreadSetup, fingerprinter: F
 }
 
 /**
- * Whether text's UTF-8 bytes are exactly raw (an OCSF source writing the canonical form). Checked as ASCII:
- * equal lengths, no character above 0x7f, and raw read as latin1 equal to text; a record with other
- * characters just travels as JSON bytes, and the log still stores it once (chain-record.ts compares).
+ * Whether the event's JSON is byte for byte its raw record (an OCSF source writing the canonical form).
+ * Checked as ASCII: the decoded text has one character per byte (valid UTF-8 with none above 0x7f) and
+ * the event serialises to exactly that text. A record with other characters just travels as JSON bytes,
+ * and the log still stores it once (chain-record.ts compares).
  */
-function isRawRecord(text: string, raw: Buffer): boolean {
-  return text.length === raw.length && Buffer.byteLength(text, 'utf8') === text.length && raw.toString('latin1') === text;
+function isRawRecord(event: CanonicalEvent, text: string | undefined, raw: Buffer): boolean {
+  return text !== undefined && text.length === raw.length && serialisesTo(event, text);
 }
 
 function grow<T extends Uint32Array | Float64Array | Int32Array | Uint8Array>(a: T, length: number): T {

@@ -53,6 +53,11 @@ export type ParseOutcome =
        * the byte range [start, end) of each event's own element in the record, its raw bytes (rawOf).
        */
       rawSlices?: Array<[number, number]>;
+      /**
+       * The record as the JSON parser read it, when its bytes are valid UTF-8: the parse thread compares
+       * the event's serialisation with it (serialisesTo) instead of decoding the bytes a second time.
+       */
+      text?: string;
     }
   | { ok: false; reason: string };
 

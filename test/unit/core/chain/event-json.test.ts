@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { serialiseEvent } from '../../../../electron/core/chain/event-json';
+import { serialiseEvent, serialisesTo } from '../../../../electron/core/chain/event-json';
 import type { CanonicalEvent } from '../../../../shared/domain/canonical-event';
 
 const full: CanonicalEvent = {
@@ -38,5 +38,62 @@ describe('serialiseEvent', () => {
     expect(() => serialiseEvent({ ...full, time: Number.NaN })).toThrow(/non-finite/);
     expect(() => serialiseEvent({ ...full, unmapped: { x: Infinity } })).toThrow(/non-finite/);
     expect(() => serialiseEvent({ ...full, unmapped: { x: 1n } as unknown as Record<string, unknown> })).toThrow(/bigint/);
+  });
+});
+
+describe('serialisesTo', () => {
+  const bench: CanonicalEvent = {
+    class_uid: 3002, class_name: 'Authentication', activity_id: 1, activity_name: 'Logon', time: 1_790_812_800_026, status_id: 1, status: 'Success', severity_id: 1,
+    message: 'Successful logon to mail', actor: { user: { name: 'user43@example.com', uid: 'u-43', type: 'User' } },
+    src_endpoint: { ip: '10.1.1.7', port: 17417 }, dst_endpoint: { hostname: 'mail.corp.example.com' },
+    metadata: { product: { name: 'Example IdP', vendor_name: 'Example' }, version: '1.1.0', uid: 'evt-0' },
+  };
+  const events: CanonicalEvent[] = [
+    full,
+    bench,
+    { class_uid: 0, activity_id: 0, time: -0, status_id: 0, severity_id: 0, metadata: { product: {} } },
+    { ...bench, time: -1_234, severity_id: -7, src_endpoint: { port: 0 }, actor: {}, cloud: { region: 'eu' }, api: { service: {} }, resources: [] },
+    { ...bench, time: Number.MAX_SAFE_INTEGER, src_endpoint: { ip: '::1', port: 1.5, hostname: 'h' }, actor: { user: { uid: 'only-uid', email_addr: 'a@b', uid_alt: 'x', credential_uid: 'c' } } },
+    { ...bench, time: 1e21, class_uid: 2 ** 60, message: 'tab\there, quote " and 😀 pair' },
+    { ...bench, cloud: { account: { name: 'n' }, provider: 'aws' }, resources: [{ uid: 'u' }, { type: 't' }, {}] },
+    { ...bench, surprise: [1, 2] } as unknown as CanonicalEvent,
+  ];
+
+  it('says true exactly for the text serialiseEvent writes', () => {
+    for (const e of events) expect(serialisesTo(e, serialiseEvent(e))).toBe(true);
+  });
+
+  it('says false for any other text: each character dropped, changed, doubled, or text added at the end', () => {
+    for (const e of events) {
+      const text = serialiseEvent(e);
+      const others = new Set<string>([text + ' ', text + '}', text.slice(0, -1), ' ' + text, '']);
+      for (let i = 0; i < text.length; i++) {
+        others.add(text.slice(0, i) + text.slice(i + 1));
+        others.add(text.slice(0, i) + text[i] + text.slice(i));
+        const c = text.charCodeAt(i);
+        // A digit becomes another digit (or a leading zero), anything else its neighbour in the table.
+        const swapped = c >= 0x30 && c <= 0x39 ? String.fromCharCode(c === 0x30 ? 0x31 : c - 1) : String.fromCharCode(c + 1);
+        others.add(text.slice(0, i) + swapped + text.slice(i + 1));
+        if (c >= 0x31 && c <= 0x39) others.add(text.slice(0, i) + '0' + text.slice(i));
+      }
+      others.delete(text);
+      for (const other of others) {
+        if (serialisesTo(e, other)) throw new Error(`serialisesTo said true for ${JSON.stringify(other)} (serialiseEvent: ${JSON.stringify(text)})`);
+      }
+    }
+  });
+
+  it('does not take a number written another way for the same number', () => {
+    const line = serialiseEvent(bench);
+    for (const written of ['1790812800026.0', '1.790812800026e12', '01790812800026', '+1790812800026']) {
+      expect(serialisesTo(bench, line.replace('1790812800026', written))).toBe(false);
+    }
+    expect(serialisesTo({ ...bench, time: 17 }, line.replace('1790812800026', '17179'))).toBe(false);
+  });
+
+  it('refuses what serialiseEvent refuses, when the text matches up to it', () => {
+    const bad = { ...bench, time: Number.NaN };
+    expect(() => serialisesTo(bad, serialiseEvent(bench))).toThrow(/non-finite/);
+    expect(() => serialisesTo({ ...bench, unmapped: { x: Infinity } }, serialiseEvent(bench).slice(0, -1) + ',"unmapped":{"x":null}}')).toThrow(/non-finite/);
   });
 });
