@@ -53,6 +53,8 @@ export class DimensionCache {
   private readonly insert;
   private readonly select;
   private readonly byId;
+  /** Moves each time validate() forgets ids a rolled-back transaction had inserted (ImportDimensions). */
+  generation = 0;
 
   constructor(db: Db, private readonly maxCachedPerKind: number = MAX_CACHED_PER_KIND) {
     this.insert = db.prepare<[number, string, number]>('INSERT INTO dim_values (kind, value, first_seq) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
@@ -74,7 +76,10 @@ export class DimensionCache {
       const row = this.byId.get(entry.id);
       return !row || row.kind !== entry.kind || row.value !== entry.value;
     });
-    if (stale) this.ids.clear();
+    if (stale) {
+      this.ids.clear();
+      this.generation++;
+    }
     this.inserted = [];
   }
 

@@ -9,6 +9,7 @@ import { SUMMARY_UPSERT_SQL, SummaryTally, writeSummaryTally } from './summary-t
 import { serialiseEvent } from './event-json';
 import { EnvelopeWriter, type SignedEnvelope } from './signed-envelope';
 import { ownSourceId } from './own-source';
+import type { NumberedValues } from './import-dimensions';
 
 /**
  * An event already reduced to what the log stores, e.g. by the import's parse thread: its stored JSON
@@ -28,6 +29,13 @@ export interface PreparedEvent {
   ip: string | null;
   /** Searchable like the name and uid (a login by e-mail). */
   actorEmail: string | null;
+  /**
+   * From the import's parse thread: the four values above as numbers of `dims` (name, uid, IP, e-mail at
+   * refs[refAt..refAt+3], -1 for none) instead of strings, which are then null.
+   */
+  dims?: NumberedValues;
+  refs?: Int32Array;
+  refAt?: number;
   /** Set when serialisation refused the event: appending it throws this, as serialiseEvent would have. */
   refusal?: string;
 }
@@ -146,10 +154,22 @@ export class EventLog {
         continue;
       }
       // New values are stored with the seq this event is about to get (their first use).
-      const name = p.actorName !== null ? this.dims.idOf(DIM.actor, p.actorName, seq + 1) : null;
-      const uid = p.actorUid !== null ? this.dims.idOf(DIM.actor, p.actorUid, seq + 1) : null;
-      const email = p.actorEmail !== null ? this.dims.idOf(DIM.actor, p.actorEmail, seq + 1) : null;
-      const ipId = p.ip === null ? null : this.dims.idOf(DIM.ip, p.ip, seq + 1);
+      let name: number | null, uid: number | null, email: number | null, ipId: number | null;
+      const numbered = p.dims;
+      if (numbered !== undefined) {
+        const refs = p.refs!;
+        const at = p.refAt!;
+        // In the same order as the strings below: new dictionary rows get the same ids either way.
+        name = numbered.idOf(this.dims, refs[at]!, seq + 1);
+        uid = numbered.idOf(this.dims, refs[at + 1]!, seq + 1);
+        email = numbered.idOf(this.dims, refs[at + 3]!, seq + 1);
+        ipId = numbered.idOf(this.dims, refs[at + 2]!, seq + 1);
+      } else {
+        name = p.actorName !== null ? this.dims.idOf(DIM.actor, p.actorName, seq + 1) : null;
+        uid = p.actorUid !== null ? this.dims.idOf(DIM.actor, p.actorUid, seq + 1) : null;
+        email = p.actorEmail !== null ? this.dims.idOf(DIM.actor, p.actorEmail, seq + 1) : null;
+        ipId = p.ip === null ? null : this.dims.idOf(DIM.ip, p.ip, seq + 1);
+      }
       if (builder.full) {
         const prev = this.writeBlock();
         builder.reset(prev);

@@ -21,6 +21,7 @@ import { effectiveSyslogDefaults } from './parse-record';
 import { detectFormat } from './detect';
 import { openInput, type OpenedInput } from './read-records';
 import { ParseThread, parsedEvents, type ParsedBatch } from './parse-thread';
+import { ImportDimensions } from '../chain/import-dimensions';
 import { joinFingerprint } from '../chain/chain-record';
 import type { RawRecord } from './record';
 import { LineSplitter } from './split/line-splitter';
@@ -75,6 +76,8 @@ export interface ImportFileOptions {
    * files are then parsed, fingerprinted and serialised on a second core while this thread writes.
    */
   parseThreadScript?: string;
+  /** Actor and IP values the parse thread numbers before starting over (DimensionNumbering; tests set it low). */
+  numberedValuesBound?: number;
 }
 
 /** Unsigned input for a source that accepts only signed files: the whole file is refused (nothing read). */
@@ -411,7 +414,7 @@ async function planImport(db: Db, filePath: string, name: string, opts: ImportFi
       if (input.lineEnding === 'cr') notes.add([CR_LINES_NOTE]);
       notes.add(yearNotes);
       const state = opts.parseThreadScript
-        ? runPlainParallel({ input, source, batchId, ctx, committer, signal, progress, notes }, opts.parseThreadScript)
+        ? runPlainParallel({ input, source, batchId, ctx, committer, signal, progress, notes }, opts.parseThreadScript, opts.numberedValuesBound)
         : runPlain({ input, source, batchId, ctx, committer, signal, progress, notes });
       return state.then((s) => {
         const trailing = input.gzipTrailingBytes();
@@ -506,11 +509,17 @@ const PARSE_AHEAD = 4;
  * runPlain with parsing on a second thread (parse-thread.ts): this thread reads, then appends what the
  * parse thread returns, in file order, so chunks, accounting and cancellation behave exactly as in runPlain.
  */
-async function runPlainParallel(run: PlainRun, script: string): Promise<BatchState> {
+async function runPlainParallel(run: PlainRun, script: string, numberedValuesBound: number | undefined): Promise<BatchState> {
   const { input, source, batchId, ctx, committer, signal, progress, notes } = run;
   if (signal?.aborted) return 'cancelled';
   const sourceId = source.id;
-  const parser = new ParseThread(script, { format: input.format, sourceName: fingerprintScope(source.name, ctx.csvHeader), ctx });
+  const parser = new ParseThread(script, {
+    format: input.format,
+    sourceName: fingerprintScope(source.name, ctx.csvHeader),
+    ctx,
+    ...(numberedValuesBound !== undefined ? { maxNumberedValues: numberedValuesBound } : {}),
+  });
+  const dims = new ImportDimensions();
   const inFlight: Array<{ records: RawRecord[]; parsed: Promise<ParsedBatch> }> = [];
   // Appends one parsed batch; false when cancelled at a commit.
   const take = async (): Promise<boolean> => {
@@ -519,8 +528,8 @@ async function runPlainParallel(run: PlainRun, script: string): Promise<BatchSta
     if (batch.notes.length > 0) notes.add(batch.notes);
     const quarantine = batch.quarantine;
     let q = 0;
-    const events = parsedEvents(batch);
-    let next = events.next();
+    const events = parsedEvents(batch, dims);
+    let e = 0;
     for (let r = 0; r < records.length; r++) {
       const record = records[r]!;
       if (q < quarantine.length && quarantine[q]![0] === r) {
@@ -528,11 +537,10 @@ async function runPlainParallel(run: PlainRun, script: string): Promise<BatchSta
         committer.addQuarantine(record, record.raw, reason, { fp: joinFingerprint(fpHi, fpLo), occurrence });
         q++;
       } else {
-        while (!next.done && next.value.recordIndex === r) {
-          const parsed = next.value;
+        for (; e < events.length && events[e]!.recordIndex === r; e++) {
+          const parsed = events[e]!;
           const raw = parsed.rawSlice === undefined ? record.raw : record.raw.subarray(parsed.rawSlice[0], parsed.rawSlice[1]);
-          committer.addEvent({ event: null, prepared: parsed.prepared, raw, fp: parsed.fp, sourceId, batchId, ...(parsed.dedupTime !== undefined ? { dedupTime: parsed.dedupTime } : {}) }, record.line);
-          next = events.next();
+          committer.addEvent({ event: null, prepared: parsed.prepared, raw, fp: parsed.fp, sourceId, batchId, dedupTime: parsed.dedupTime }, record.line);
         }
       }
       if (committer.full) {

@@ -9,6 +9,9 @@ import { boundedReason, parseSafely } from './import-parse';
 import type { ParseContext } from './parse-types';
 import type { RawRecord } from './record';
 import { joinFingerprint } from '../chain/chain-record';
+import { DIM } from '../chain/dimensions';
+import type { ImportDimensions } from '../chain/import-dimensions';
+import { DimensionNumbering } from './dimension-numbering';
 
 /**
  * The second core of an import: parsing, normalising, fingerprinting and serialising run in a thread of
@@ -22,6 +25,8 @@ export interface ParseThreadSetup {
   format: IngestFormat;
   sourceName: string;
   ctx: ParseContext;
+  /** Dictionary values numbered before the numbering starts over (DimensionNumbering; tests set it low). */
+  maxNumberedValues?: number;
 }
 
 interface BatchRequest {
@@ -35,8 +40,8 @@ interface BatchRequest {
 
 /** Numbers per event in ParsedBatch.nums. */
 const NUMS = 9;
-/** Strings per event: actor name, actor uid, source IP, actor e-mail. */
-const STRS = 4;
+/** Dictionary values per event: actor name, actor uid, source IP, actor e-mail (numbers, DimensionNumbering). */
+const REFS = 4;
 const PARSE_YOUNG_GENERATION_MB = 16;
 /** Bounded like the import worker's heap (ingest-jobs.ts): V8 then collects instead of growing. Holds the
  * fingerprinter's occurrence maps and a few batches; the largest record (16 MiB) still fits. */
@@ -55,9 +60,10 @@ export interface ParsedBatch {
   rawIsJson: Uint8Array;
   /** Per event: record index, time, class, activity, status, severity, fp high (signed), fp low, dedup time (NaN: none). */
   nums: Float64Array;
-  /** Per event: actor name, actor uid, source IP, actor e-mail (STRS), concatenated; strLengths holds each one's length, -1 for none. */
-  strs: string;
-  strLengths: Int32Array;
+  /** Per event: the numbers of its actor name, actor uid, source IP and actor e-mail (REFS), -1 for none. */
+  refs: Int32Array;
+  /** The values this batch numbered first, in number order (ImportDimensions.receive). */
+  newValues: { restart: boolean; joined: string; lengths: Int32Array; kinds: Uint8Array };
   /** Events serialisation refused: [event index, why]. */
   refusals: Array<[number, string]>;
   /** Events that keep their own element of their record (ParseOutcome.rawSlices): [event index, start, end]. */
@@ -78,8 +84,9 @@ export interface ParsedEvent {
 /** Runs in the parse thread: answers each batch request in order. */
 export function runParseThread(setup: ParseThreadSetup, port: { on(event: 'message', l: (m: BatchRequest) => void): void; postMessage(m: ParsedBatch, transfer: ArrayBuffer[]): void }): void {
   const fingerprinter = new Fingerprinter(setup.sourceName);
+  const numbering = new DimensionNumbering(setup.maxNumberedValues);
   port.on('message', (req) => {
-    const batch = parseBatch(req, setup, fingerprinter);
+    const batch = parseBatch(req, setup, fingerprinter, numbering);
     port.postMessage(batch, [batch.json.buffer as ArrayBuffer]);
   });
 }
@@ -103,7 +110,7 @@ class Utf8Out {
   }
 }
 
-function parseBatch(req: BatchRequest, setup: ParseThreadSetup, fingerprinter: Fingerprinter): ParsedBatch {
+function parseBatch(req: BatchRequest, setup: ParseThreadSetup, fingerprinter: Fingerprinter, numbering: DimensionNumbering): ParsedBatch {
   const bytes = Buffer.from(req.bytes.buffer, req.bytes.byteOffset, req.bytes.byteLength);
   const quarantine: Array<[number, string, number, number, number]> = [];
   const toQuarantine = (r: number, raw: Buffer, reason: string): void => {
@@ -119,15 +126,8 @@ function parseBatch(req: BatchRequest, setup: ParseThreadSetup, fingerprinter: F
   let rawIsJson = new Uint8Array(req.ends.length);
   let nums = new Float64Array(req.ends.length * NUMS);
   let events = 0;
-  let strs = '';
-  let strLengths = new Int32Array(req.ends.length * STRS);
-  const addStr = (k: number, v: string | null | undefined): void => {
-    if (v === null || v === undefined || v === '') strLengths[k] = -1;
-    else {
-      strs += v;
-      strLengths[k] = v.length;
-    }
-  };
+  let refs = new Int32Array(req.ends.length * REFS);
+  numbering.beginBatch();
   const refusals: Array<[number, string]> = [];
   const rawSlices: Array<[number, number, number]> = [];
   let start = 0;
@@ -157,7 +157,7 @@ function parseBatch(req: BatchRequest, setup: ParseThreadSetup, fingerprinter: F
         jsonEnds = grow(jsonEnds, jsonEnds.length * 2);
         rawIsJson = grow(rawIsJson, rawIsJson.length * 2);
         nums = grow(nums, nums.length * 2);
-        strLengths = grow(strLengths, strLengths.length * 2);
+        refs = grow(refs, refs.length * 2);
       }
       const slice = outcome.rawSlices?.[i];
       if (slice !== undefined) rawSlices.push([events, slice[0], slice[1]]);
@@ -169,10 +169,11 @@ function parseBatch(req: BatchRequest, setup: ParseThreadSetup, fingerprinter: F
       }
       jsonEnds[events] = json.length;
       const user = event.actor?.user;
-      addStr(events * STRS, user?.name);
-      addStr(events * STRS + 1, user?.uid);
-      addStr(events * STRS + 2, sourceIp(event));
-      addStr(events * STRS + 3, user?.email_addr);
+      const k = events * REFS;
+      refs[k] = numbering.ref(DIM.actor, user?.name);
+      refs[k + 1] = numbering.ref(DIM.actor, user?.uid);
+      refs[k + 2] = numbering.ref(DIM.ip, sourceIp(event));
+      refs[k + 3] = numbering.ref(DIM.actor, user?.email_addr);
       const n = events * NUMS;
       nums[n] = r;
       nums[n + 1] = event.time;
@@ -194,8 +195,8 @@ function parseBatch(req: BatchRequest, setup: ParseThreadSetup, fingerprinter: F
     jsonEnds: jsonEnds.subarray(0, events),
     rawIsJson: rawIsJson.subarray(0, events),
     nums: nums.subarray(0, events * NUMS),
-    strs,
-    strLengths: strLengths.subarray(0, events * STRS),
+    refs: refs.subarray(0, events * REFS),
+    newValues: numbering.batchValues(),
     refusals,
     rawSlices,
   };
@@ -217,26 +218,23 @@ function grow<T extends Uint32Array | Float64Array | Int32Array | Uint8Array>(a:
   return out;
 }
 
-/** Unpacks the events of a parsed batch, in record order. */
-export function* parsedEvents(batch: ParsedBatch): Generator<ParsedEvent> {
-  let start = 0;
-  let strAt = 0;
+/**
+ * Unpacks the events of a parsed batch, in record order. `dims` is the import's: it receives the values
+ * the batch numbered first, and the events name theirs by number.
+ */
+export function parsedEvents(batch: ParsedBatch, dims: ImportDimensions): ParsedEvent[] {
+  const { restart, joined, lengths, kinds } = batch.newValues;
+  const numbered = dims.receive(restart, joined, lengths, kinds);
   const json = Buffer.from(batch.json.buffer, batch.json.byteOffset, batch.json.byteLength);
   const refusals = new Map(batch.refusals);
   const slices = new Map(batch.rawSlices.map(([e, s, end]) => [e, [s, end] as [number, number]]));
-  const str = (k: number): string | null => {
-    const length = batch.strLengths[k]!;
-    if (length < 0) return null;
-    strAt += length;
-    return batch.strs.slice(strAt - length, strAt);
-  };
-  for (let e = 0; e < batch.jsonEnds.length; e++) {
+  const nums = batch.nums;
+  const count = batch.jsonEnds.length;
+  const out = new Array<ParsedEvent>(count);
+  let start = 0;
+  for (let e = 0; e < count; e++) {
     const end = batch.jsonEnds[e]!;
     const n = e * NUMS;
-    const nums = batch.nums;
-    const fpHi = nums[n + 6]!;
-    const fpLo = nums[n + 7]!;
-    const refusal = refusals.get(e);
     const prepared: PreparedEvent = {
       json: batch.rawIsJson[e] === 1 ? null : json.subarray(start, end),
       time: nums[n + 1]!,
@@ -244,18 +242,24 @@ export function* parsedEvents(batch: ParsedBatch): Generator<ParsedEvent> {
       activityId: nums[n + 3]!,
       statusId: nums[n + 4]!,
       severityId: nums[n + 5]!,
-      // In the order they were added (str reads them one after another).
-      actorName: str(e * STRS),
-      actorUid: str(e * STRS + 1),
-      ip: str(e * STRS + 2),
-      actorEmail: str(e * STRS + 3),
-      ...(refusal !== undefined ? { refusal } : {}),
+      actorName: null,
+      actorUid: null,
+      ip: null,
+      actorEmail: null,
+      dims: numbered,
+      refs: batch.refs,
+      refAt: e * REFS,
     };
+    const refusal = refusals.get(e);
+    if (refusal !== undefined) prepared.refusal = refusal;
     start = end;
     const dedupTime = nums[n + 8]!;
+    const parsed: ParsedEvent = { recordIndex: nums[n]!, prepared, fp: joinFingerprint(nums[n + 6]!, nums[n + 7]!), dedupTime: Number.isNaN(dedupTime) ? undefined : dedupTime };
     const rawSlice = slices.get(e);
-    yield { recordIndex: nums[n]!, prepared, fp: joinFingerprint(fpHi, fpLo), dedupTime: Number.isNaN(dedupTime) ? undefined : dedupTime, ...(rawSlice !== undefined ? { rawSlice } : {}) };
+    if (rawSlice !== undefined) parsed.rawSlice = rawSlice;
+    out[e] = parsed;
   }
+  return out;
 }
 
 /** The importing thread's handle on a parse thread. Requests are answered in order. */

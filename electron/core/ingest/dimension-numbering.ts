@@ -1,0 +1,78 @@
+import { DIM, detachedCopy } from '../chain/dimensions';
+
+/** Values numbered before the numbering starts over (about 100 bytes each in the parse thread's heap). */
+export const MAX_NUMBERED_VALUES = 200_000;
+/** Slots of the table: a power of two, more than twice the bound (a batch may number a few past it). */
+const TABLE_SLOTS = 1 << 19;
+
+/**
+ * The parse thread's side of ImportDimensions (chain/import-dimensions.ts): numbers each distinct actor
+ * and IP value of an import in order of first appearance, per kind (the same text as a name and as a uid
+ * is one actor value, as in the dictionary). Each batch carries the values it numbered first.
+ */
+export class DimensionNumbering {
+  /**
+   * Open addressing (linear probing) on an FNV-1a hash of the value, at most 40% full: a Map keyed by
+   * the parsed strings cost about twice as much per lookup (each value is a fresh string to hash and
+   * compare), and every event looks up three or four values.
+   */
+  private readonly mask = TABLE_SLOTS - 1;
+  private readonly hashes = new Int32Array(TABLE_SLOTS);
+  private readonly kindOf = new Uint8Array(TABLE_SLOTS);
+  /** The number in each slot; -1: empty. */
+  private readonly numbers = new Int32Array(TABLE_SLOTS).fill(-1);
+  private keys: Array<string | undefined> = new Array<string | undefined>(TABLE_SLOTS);
+  private next = 0;
+  private restarted = false;
+  private joined = '';
+  private lengths: number[] = [];
+  private kinds: number[] = [];
+
+  constructor(private readonly maxValues: number = MAX_NUMBERED_VALUES) {
+    if (maxValues * 2 > TABLE_SLOTS) throw new RangeError('The numbering table is too small for that bound.');
+  }
+
+  /** Starts a batch: forgets every number once the bound is reached (the batch then says so). */
+  beginBatch(): void {
+    this.joined = '';
+    this.lengths = [];
+    this.kinds = [];
+    this.restarted = false;
+    if (this.next >= this.maxValues) {
+      this.numbers.fill(-1);
+      this.keys = new Array<string | undefined>(TABLE_SLOTS);
+      this.next = 0;
+      this.restarted = true;
+    }
+  }
+
+  /** The number of a value (-1 for none or empty). */
+  ref(kind: typeof DIM.actor | typeof DIM.ip, value: string | null | undefined): number {
+    if (value === null || value === undefined || value === '') return -1;
+    let h = 0x811c9dc5 ^ kind;
+    for (let i = 0; i < value.length; i++) h = Math.imul(h ^ value.charCodeAt(i), 0x01000193);
+    for (let slot = h & this.mask; ; slot = (slot + 1) & this.mask) {
+      const n = this.numbers[slot]!;
+      if (n < 0) return this.add(slot, h, kind, value);
+      if (this.hashes[slot] === h && this.kindOf[slot] === kind && this.keys[slot] === value) return n;
+    }
+  }
+
+  private add(slot: number, h: number, kind: number, value: string): number {
+    const n = this.next++;
+    this.numbers[slot] = n;
+    this.hashes[slot] = h;
+    this.kindOf[slot] = kind;
+    // A copy as the key: a syslog or CSV value is a slice of its line, which the table would keep alive.
+    this.keys[slot] = detachedCopy(value);
+    this.joined += value;
+    this.lengths.push(value.length);
+    this.kinds.push(kind);
+    return n;
+  }
+
+  /** What the batch numbered first (ImportDimensions.receive). */
+  batchValues(): { restart: boolean; joined: string; lengths: Int32Array; kinds: Uint8Array } {
+    return { restart: this.restarted, joined: this.joined, lengths: Int32Array.from(this.lengths), kinds: Uint8Array.from(this.kinds) };
+  }
+}
