@@ -154,7 +154,7 @@ export function writeRecord(b: Buffer, o: number, r: ChainRecord): number {
   o = writeOptionalI64(b, o, r.batchId);
   const eventBytes = typeof r.event === 'string' ? b.write(r.event, o + 4, 'utf8') : r.event.copy(b, o + 4);
   b.writeUInt32BE(eventBytes, o);
-  const rawIsEvent = signed === undefined && r.version !== CHAIN_RECORD_VERSION && eventBytes === r.raw.length && r.raw.equals(b.subarray(o + 4, o + 4 + eventBytes));
+  const rawIsEvent = signed === undefined && r.version !== CHAIN_RECORD_VERSION && eventBytes === r.raw.length && r.raw.compare(b, o + 4, o + 4 + eventBytes) === 0;
   if (r.version === CHAIN_RECORD_VERSION_RAW_IS_EVENT && !rawIsEvent) throw new TypeError('A version 2 record needs event JSON equal to its raw bytes.');
   if (r.version !== undefined && r.version !== CHAIN_RECORD_VERSION && r.version !== CHAIN_RECORD_VERSION_RAW_IS_EVENT && r.version !== CHAIN_RECORD_VERSION_SIGNED_PART) {
     throw new TypeError('Unknown chain record version.');

@@ -72,22 +72,22 @@ export class BlockBuilder {
     return this.count >= BLOCK_MAX_EVENTS || this.end >= BLOCK_TARGET_BYTES;
   }
 
-  /** Appends r (r.seq must follow the block's last seq) and returns a view of its hash in the block. */
-  append(r: ChainRecord): Buffer {
-    return this.put(r, null);
+  /** Appends r (r.seq must follow the block's last seq) and hashes it after the one before. */
+  append(r: ChainRecord): void {
+    this.put(r, null);
   }
 
   /**
    * Appends r with a hash computed elsewhere (a migration repacking stored rows copies their stored
    * hashes: recomputing them would launder any tampering that happened before).
    */
-  appendStored(r: ChainRecord, storedHash: Buffer): Buffer {
+  appendStored(r: ChainRecord, storedHash: Buffer): void {
     // The bytes must be the ones that were hashed: never let writeRecord pick the version.
     if (r.version === undefined) throw new TypeError('A stored record is repacked with the version it was hashed with.');
-    return this.put(r, storedHash);
+    this.put(r, storedHash);
   }
 
-  private put(r: ChainRecord, storedHash: Buffer | null): Buffer {
+  private put(r: ChainRecord, storedHash: Buffer | null): void {
     const needed = this.end + recordBound(r) + HASH_BYTES;
     if (needed > this.buf.length) {
       const grown = Buffer.allocUnsafe(Math.max(needed, this.buf.length * 2));
@@ -105,7 +105,6 @@ export class BlockBuilder {
     this.count++;
     if (r.time < this.minTime) this.minTime = r.time;
     if (r.time > this.maxTime) this.maxTime = r.time;
-    return this.buf.subarray(recordEnd, this.end);
   }
 
   /** The block so far. */

@@ -27,15 +27,16 @@ export function serialisesTo(e: CanonicalEvent, text: string): boolean {
   return sink.matchesAll();
 }
 
-/** Where the walk's pieces go: appended to a string, or compared with text already there. */
+/**
+ * Where the walk's pieces go: appended to a string, or compared with text already there. Each value
+ * comes with the syntax before it (a member's separator and name), one call per member.
+ */
 interface JsonSink {
   /** JSON syntax and member names, exactly as given. */
   lit(s: string): void;
-  /** A member separator, unless it is the first member of its object. */
-  sep(first: boolean): void;
-  str(v: unknown): void;
-  int(v: unknown): void;
-  any(v: unknown): void;
+  str(before: string, v: unknown): void;
+  int(before: string, v: unknown): void;
+  any(before: string, v: unknown): void;
 }
 
 /**
@@ -44,21 +45,16 @@ interface JsonSink {
  */
 function writeEvent(e: CanonicalEvent, s: JsonSink): boolean {
   let known = 6; // class_uid, activity_id, time, status_id, severity_id, metadata
-  s.lit('{"class_uid":');
-  s.int(e.class_uid);
-  if (e.class_name !== undefined) (s.lit(',"class_name":'), s.str(e.class_name), known++);
-  s.lit(',"activity_id":');
-  s.int(e.activity_id);
-  if (e.activity_name !== undefined) (s.lit(',"activity_name":'), s.str(e.activity_name), known++);
-  s.lit(',"time":');
-  s.int(e.time);
-  s.lit(',"status_id":');
-  s.int(e.status_id);
-  if (e.status !== undefined) (s.lit(',"status":'), s.str(e.status), known++);
-  if (e.status_detail !== undefined) (s.lit(',"status_detail":'), s.str(e.status_detail), known++);
-  s.lit(',"severity_id":');
-  s.int(e.severity_id);
-  if (e.message !== undefined) (s.lit(',"message":'), s.str(e.message), known++);
+  s.int('{"class_uid":', e.class_uid);
+  if (e.class_name !== undefined) (s.str(',"class_name":', e.class_name), known++);
+  s.int(',"activity_id":', e.activity_id);
+  if (e.activity_name !== undefined) (s.str(',"activity_name":', e.activity_name), known++);
+  s.int(',"time":', e.time);
+  s.int(',"status_id":', e.status_id);
+  if (e.status !== undefined) (s.str(',"status":', e.status), known++);
+  if (e.status_detail !== undefined) (s.str(',"status_detail":', e.status_detail), known++);
+  s.int(',"severity_id":', e.severity_id);
+  if (e.message !== undefined) (s.str(',"message":', e.message), known++);
   if (e.actor !== undefined) {
     known++;
     const u = e.actor.user;
@@ -66,26 +62,25 @@ function writeEvent(e: CanonicalEvent, s: JsonSink): boolean {
     else {
       s.lit(',"actor":{"user":{');
       let first = true;
-      if (u.name !== undefined) (s.lit('"name":'), s.str(u.name), (first = false));
-      if (u.uid !== undefined) (s.sep(first), s.lit('"uid":'), s.str(u.uid), (first = false));
-      if (u.type !== undefined) (s.sep(first), s.lit('"type":'), s.str(u.type), (first = false));
-      if (u.email_addr !== undefined) (s.sep(first), s.lit('"email_addr":'), s.str(u.email_addr), (first = false));
-      if (u.uid_alt !== undefined) (s.sep(first), s.lit('"uid_alt":'), s.str(u.uid_alt), (first = false));
-      if (u.credential_uid !== undefined) (s.sep(first), s.lit('"credential_uid":'), s.str(u.credential_uid));
+      if (u.name !== undefined) (s.str('"name":', u.name), (first = false));
+      if (u.uid !== undefined) (s.str(first ? '"uid":' : ',"uid":', u.uid), (first = false));
+      if (u.type !== undefined) (s.str(first ? '"type":' : ',"type":', u.type), (first = false));
+      if (u.email_addr !== undefined) (s.str(first ? '"email_addr":' : ',"email_addr":', u.email_addr), (first = false));
+      if (u.uid_alt !== undefined) (s.str(first ? '"uid_alt":' : ',"uid_alt":', u.uid_alt), (first = false));
+      if (u.credential_uid !== undefined) s.str(first ? '"credential_uid":' : ',"credential_uid":', u.credential_uid);
       s.lit('}}');
     }
   }
-  if (e.src_endpoint !== undefined) (s.lit(',"src_endpoint":'), writeEndpoint(e.src_endpoint, s), known++);
-  if (e.dst_endpoint !== undefined) (s.lit(',"dst_endpoint":'), writeEndpoint(e.dst_endpoint, s), known++);
+  if (e.src_endpoint !== undefined) (writeEndpoint(',"src_endpoint":{', e.src_endpoint, s), known++);
+  if (e.dst_endpoint !== undefined) (writeEndpoint(',"dst_endpoint":{', e.dst_endpoint, s), known++);
   if (e.api !== undefined) {
     known++;
     s.lit(',"api":{');
     let first = true;
-    if (e.api.operation !== undefined) (s.lit('"operation":'), s.str(e.api.operation), (first = false));
+    if (e.api.operation !== undefined) (s.str('"operation":', e.api.operation), (first = false));
     if (e.api.service !== undefined) {
-      s.sep(first);
-      s.lit('"service":{');
-      if (e.api.service.name !== undefined) (s.lit('"name":'), s.str(e.api.service.name));
+      s.lit(first ? '"service":{' : ',"service":{');
+      if (e.api.service.name !== undefined) s.str('"name":', e.api.service.name);
       s.lit('}');
     }
     s.lit('}');
@@ -97,51 +92,50 @@ function writeEvent(e: CanonicalEvent, s: JsonSink): boolean {
       const r = e.resources[i]!;
       s.lit(i > 0 ? ',{' : '{');
       let first = true;
-      if (r.name !== undefined) (s.lit('"name":'), s.str(r.name), (first = false));
-      if (r.type !== undefined) (s.sep(first), s.lit('"type":'), s.str(r.type), (first = false));
-      if (r.uid !== undefined) (s.sep(first), s.lit('"uid":'), s.str(r.uid));
+      if (r.name !== undefined) (s.str('"name":', r.name), (first = false));
+      if (r.type !== undefined) (s.str(first ? '"type":' : ',"type":', r.type), (first = false));
+      if (r.uid !== undefined) s.str(first ? '"uid":' : ',"uid":', r.uid);
       s.lit('}');
     }
     s.lit(']');
   }
   const md = e.metadata;
   s.lit(',"metadata":{"product":{');
-  let first = true;
-  if (md.product.name !== undefined) (s.lit('"name":'), s.str(md.product.name), (first = false));
-  if (md.product.vendor_name !== undefined) (s.sep(first), s.lit('"vendor_name":'), s.str(md.product.vendor_name));
+  if (md.product.name !== undefined) s.str('"name":', md.product.name);
+  if (md.product.vendor_name !== undefined) s.str(md.product.name === undefined ? '"vendor_name":' : ',"vendor_name":', md.product.vendor_name);
   s.lit('}');
-  if (md.version !== undefined) (s.lit(',"version":'), s.str(md.version));
-  if (md.uid !== undefined) (s.lit(',"uid":'), s.str(md.uid));
+  if (md.version !== undefined) s.str(',"version":', md.version);
+  if (md.uid !== undefined) s.str(',"uid":', md.uid);
   s.lit('}');
   if (e.cloud !== undefined) {
     known++;
     s.lit(',"cloud":{');
-    let firstMember = true;
+    let first = true;
     const a = e.cloud.account;
     if (a !== undefined) {
       s.lit('"account":{');
-      let firstOfAccount = true;
-      if (a.uid !== undefined) (s.lit('"uid":'), s.str(a.uid), (firstOfAccount = false));
-      if (a.name !== undefined) (s.sep(firstOfAccount), s.lit('"name":'), s.str(a.name));
+      if (a.uid !== undefined) s.str('"uid":', a.uid);
+      if (a.name !== undefined) s.str(a.uid === undefined ? '"name":' : ',"name":', a.name);
       s.lit('}');
-      firstMember = false;
+      first = false;
     }
-    if (e.cloud.region !== undefined) (s.sep(firstMember), s.lit('"region":'), s.str(e.cloud.region), (firstMember = false));
-    if (e.cloud.provider !== undefined) (s.sep(firstMember), s.lit('"provider":'), s.str(e.cloud.provider));
+    if (e.cloud.region !== undefined) (s.str(first ? '"region":' : ',"region":', e.cloud.region), (first = false));
+    if (e.cloud.provider !== undefined) s.str(first ? '"provider":' : ',"provider":', e.cloud.provider);
     s.lit('}');
   }
-  if (e.unmapped !== undefined) (s.lit(',"unmapped":'), s.any(e.unmapped), known++);
+  if (e.unmapped !== undefined) (s.any(',"unmapped":', e.unmapped), known++);
   s.lit('}');
   // Members outside the schema (or present with the value undefined): the general path keeps them all.
   return Object.keys(e).length === known;
 }
 
-function writeEndpoint(ep: NonNullable<CanonicalEvent['src_endpoint']>, s: JsonSink): void {
-  s.lit('{');
+/** An endpoint object; `open` is its member name and opening brace. */
+function writeEndpoint(open: string, ep: NonNullable<CanonicalEvent['src_endpoint']>, s: JsonSink): void {
+  s.lit(open);
   let first = true;
-  if (ep.ip !== undefined) (s.lit('"ip":'), s.str(ep.ip), (first = false));
-  if (ep.port !== undefined) (s.sep(first), s.lit('"port":'), s.int(ep.port), (first = false));
-  if (ep.hostname !== undefined) (s.sep(first), s.lit('"hostname":'), s.str(ep.hostname));
+  if (ep.ip !== undefined) (s.str('"ip":', ep.ip), (first = false));
+  if (ep.port !== undefined) (s.int(first ? '"port":' : ',"port":', ep.port), (first = false));
+  if (ep.hostname !== undefined) s.str(first ? '"hostname":' : ',"hostname":', ep.hostname);
   s.lit('}');
 }
 
@@ -164,17 +158,14 @@ class StringSink implements JsonSink {
   lit(s: string): void {
     this.out += s;
   }
-  sep(first: boolean): void {
-    if (!first) this.out += ',';
+  str(before: string, v: unknown): void {
+    this.out += before + strJson(v);
   }
-  str(v: unknown): void {
-    this.out += strJson(v);
+  int(before: string, v: unknown): void {
+    this.out += before + intJson(v);
   }
-  int(v: unknown): void {
-    this.out += intJson(v);
-  }
-  any(v: unknown): void {
-    this.out += anyJson(v);
+  any(before: string, v: unknown): void {
+    this.out += before + anyJson(v);
   }
 }
 
@@ -202,11 +193,8 @@ class ComparingSink implements JsonSink {
     else this.same = false;
   }
 
-  sep(first: boolean): void {
-    if (!first) this.lit(',');
-  }
-
-  str(v: unknown): void {
+  str(before: string, v: unknown): void {
+    this.lit(before);
     if (!this.same) return;
     if (typeof v !== 'string' || NEEDS_ESCAPE.test(v)) {
       this.lit(strJson(v));
@@ -219,7 +207,8 @@ class ComparingSink implements JsonSink {
     else this.same = false;
   }
 
-  int(v: unknown): void {
+  int(before: string, v: unknown): void {
+    this.lit(before);
     if (!this.same) return;
     if (typeof v !== 'number' || !Number.isSafeInteger(v) || v === 0) {
       this.lit(intJson(v));
@@ -245,7 +234,8 @@ class ComparingSink implements JsonSink {
     else this.at = at;
   }
 
-  any(v: unknown): void {
+  any(before: string, v: unknown): void {
+    this.lit(before);
     if (!this.same) return;
     this.lit(anyJson(v));
   }

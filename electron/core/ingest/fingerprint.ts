@@ -142,6 +142,12 @@ export class Fingerprinter {
    * the event index, so an inner record's events keep their fingerprints whatever happens to its siblings.
    */
   compute(raw: Buffer, occurrence: number, eventIndex: number, part?: number): bigint {
+    this.computeParts(raw, occurrence, eventIndex, part);
+    return (BigInt(this.fpHi) << 32n) | BigInt(this.fpLo);
+  }
+
+  /** compute() leaving the result in fpHi and fpLo only: the parse thread sends numbers, not bigints. */
+  computeParts(raw: Buffer, occurrence: number, eventIndex: number, part?: number): void {
     const body = trimEol(raw);
     const p = this.prefix.length;
     const length = p + body.length + (part === undefined ? 8 : 12);
@@ -157,7 +163,6 @@ export class Fingerprinter {
     const digest = hash('sha256', this.scratch.subarray(0, length), 'binary');
     this.fpHi = ((digest.charCodeAt(0) << 24) | (digest.charCodeAt(1) << 16) | (digest.charCodeAt(2) << 8) | digest.charCodeAt(3)) | 0;
     this.fpLo = ((digest.charCodeAt(4) << 24) | (digest.charCodeAt(5) << 16) | (digest.charCodeAt(6) << 8) | digest.charCodeAt(7)) >>> 0;
-    return (BigInt(this.fpHi) << 32n) | BigInt(this.fpLo);
   }
 
   /** Signed high and unsigned low 32 bits of the fingerprint compute() (or next()) returned last. */
@@ -169,11 +174,17 @@ export class Fingerprinter {
    * `lastOccurrence` then holds the occurrence index, for the fingerprints of any further events.
    */
   next(raw: Buffer): bigint {
-    const first = this.compute(raw, 0, 0);
+    this.nextParts(raw);
+    return (BigInt(this.fpHi) << 32n) | BigInt(this.fpLo);
+  }
+
+  /** next() leaving the fingerprint in fpHi and fpLo only (computeParts). */
+  nextParts(raw: Buffer): void {
+    this.computeParts(raw, 0, 0);
     const key = this.fpHi * 2097152 + (this.fpLo >>> 11); // 53 bits of it: an exact double
     const seen = this.occurrences.next(key);
     this.lastOccurrence = seen;
-    return seen === 0 ? first : this.compute(raw, seen, 0);
+    if (seen !== 0) this.computeParts(raw, seen, 0);
   }
 
   /** next(raw) for a record that goes to quarantine: its key across imports (quarantine.ts). */

@@ -115,7 +115,7 @@ function parseBatch(req: BatchRequest, setup: ParseThreadSetup, fingerprinter: F
   const quarantine: Array<[number, string, number, number, number]> = [];
   const toQuarantine = (r: number, raw: Buffer, reason: string): void => {
     // Counted like any record, so occurrences of identical lines stay those of the file.
-    fingerprinter.next(raw);
+    fingerprinter.nextParts(raw);
     quarantine.push([r, boundedReason(reason), fingerprinter.fpHi, fingerprinter.fpLo, fingerprinter.lastOccurrence]);
   };
   const notes = new Set<string>();
@@ -150,8 +150,8 @@ function parseBatch(req: BatchRequest, setup: ParseThreadSetup, fingerprinter: F
     if (outcome.notes) for (const n of outcome.notes) notes.add(n);
     for (let i = 0; i < outcome.events.length; i++) {
       const event = outcome.events[i]!;
-      if (i === 0) fingerprinter.next(raw);
-      else fingerprinter.compute(raw, fingerprinter.lastOccurrence, i);
+      if (i === 0) fingerprinter.nextParts(raw);
+      else fingerprinter.computeParts(raw, fingerprinter.lastOccurrence, i);
       if (events === jsonEnds.length) {
         // A record that yields several events (a JWS batch, a CloudTrail Records file): grow.
         jsonEnds = grow(jsonEnds, jsonEnds.length * 2);
