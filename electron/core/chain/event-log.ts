@@ -47,6 +47,9 @@ export interface NewEvent {
   raw: Buffer;
   /** 64-bit fingerprint (dedup key together with event.time, or with dedupTime). */
   fp: bigint;
+  /** fp's signed high and unsigned low 32 bits, when the caller has them (the parse thread does). */
+  fpHi?: number;
+  fpLo?: number;
   /**
    * The dedup key's time when the event's time rests on an assumption (ParseOutcome.dedupTimes): the
    * same record read under another year, zone or assigned time must still be a duplicate.
@@ -145,7 +148,8 @@ export class EventLog {
       const p = item.prepared ?? prepareEvent(item.event);
       if (p.refusal !== undefined) throw new TypeError(p.refusal);
       if (!Number.isSafeInteger(p.time)) throw new RangeError('A chained integer column is not a safe integer.');
-      const stored = BigInt.asIntN(64, item.fp);
+      // Halves given with the fingerprint come from a signed 64-bit value: no need to wrap it.
+      const stored = item.fpHi !== undefined ? item.fp : BigInt.asIntN(64, item.fp);
       const dedupTime = item.dedupTime;
       // Keyed by its time as stored before dedupTime existed too: a record imported then is still known.
       const known = dedupTime !== undefined && dedupTime !== p.time && this.hasKey.get(p.time, stored) !== undefined;
@@ -177,8 +181,8 @@ export class EventLog {
       seq++;
       record.seq = seq;
       record.time = p.time;
-      record.fpHi = Number(stored >> 32n);
-      record.fpLo = Number(stored & 0xffffffffn);
+      record.fpHi = item.fpHi ?? Number(stored >> 32n);
+      record.fpLo = item.fpLo ?? Number(stored & 0xffffffffn);
       record.classUid = p.classUid;
       record.activityId = p.activityId;
       record.statusId = p.statusId;

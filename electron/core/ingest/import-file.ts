@@ -528,7 +528,7 @@ async function runPlainParallel(run: PlainRun, script: string, numberedValuesBou
     if (batch.notes.length > 0) notes.add(batch.notes);
     const quarantine = batch.quarantine;
     let q = 0;
-    const events = parsedEvents(batch, dims);
+    const events = parsedEvents(batch, records, dims, sourceId, batchId);
     let e = 0;
     for (let r = 0; r < records.length; r++) {
       const record = records[r]!;
@@ -537,11 +537,7 @@ async function runPlainParallel(run: PlainRun, script: string, numberedValuesBou
         committer.addQuarantine(record, record.raw, reason, { fp: joinFingerprint(fpHi, fpLo), occurrence });
         q++;
       } else {
-        for (; e < events.length && events[e]!.recordIndex === r; e++) {
-          const parsed = events[e]!;
-          const raw = parsed.rawSlice === undefined ? record.raw : record.raw.subarray(parsed.rawSlice[0], parsed.rawSlice[1]);
-          committer.addEvent({ event: null, prepared: parsed.prepared, raw, fp: parsed.fp, sourceId, batchId, dedupTime: parsed.dedupTime }, record.line);
-        }
+        for (; e < events.length && events[e]!.recordIndex === r; e++) committer.addEvent(events[e]!, record.line);
       }
       if (committer.full) {
         committer.commit();

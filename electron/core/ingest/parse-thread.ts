@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { IngestFormat } from '../../../shared/contract/events';
-import type { PreparedEvent } from '../chain/event-log';
+import type { NewEvent, PreparedEvent } from '../chain/event-log';
 import { serialiseEvent, serialisesTo } from '../chain/event-json';
 import type { CanonicalEvent } from '../../../shared/domain/canonical-event';
 import { sourceIp } from '../chain/dimensions';
@@ -70,15 +70,9 @@ export interface ParsedBatch {
   rawSlices: Array<[number, number, number]>;
 }
 
-/** One parsed event, as the importing thread hands it to the event log. */
-export interface ParsedEvent {
+/** One parsed event, as the importing thread hands it to the event log, with the record it came from. */
+export interface ParsedEvent extends NewEvent {
   recordIndex: number;
-  prepared: PreparedEvent;
-  fp: bigint;
-  /** ParseOutcome.dedupTimes: undefined when the event's own time keys it. */
-  dedupTime: number | undefined;
-  /** The byte range of the record this event keeps as its raw bytes (ParseOutcome.rawSlices); undefined: all of it. */
-  rawSlice?: [number, number];
 }
 
 /** Runs in the parse thread: answers each batch request in order. */
@@ -219,10 +213,11 @@ function grow<T extends Uint32Array | Float64Array | Int32Array | Uint8Array>(a:
 }
 
 /**
- * Unpacks the events of a parsed batch, in record order. `dims` is the import's: it receives the values
- * the batch numbered first, and the events name theirs by number.
+ * Unpacks the events of a parsed batch, in record order, as the event log takes them. `records` are the
+ * ones the batch was parsed from (each event's raw bytes are its record, or its slice of it); `dims` is
+ * the import's: it receives the values the batch numbered first, and the events name theirs by number.
  */
-export function parsedEvents(batch: ParsedBatch, dims: ImportDimensions): ParsedEvent[] {
+export function parsedEvents(batch: ParsedBatch, records: readonly RawRecord[], dims: ImportDimensions, sourceId: number, batchId: number): ParsedEvent[] {
   const { restart, joined, lengths, kinds } = batch.newValues;
   const numbered = dims.receive(restart, joined, lengths, kinds);
   const json = Buffer.from(batch.json.buffer, batch.json.byteOffset, batch.json.byteLength);
@@ -253,11 +248,24 @@ export function parsedEvents(batch: ParsedBatch, dims: ImportDimensions): Parsed
     const refusal = refusals.get(e);
     if (refusal !== undefined) prepared.refusal = refusal;
     start = end;
+    const recordIndex = nums[n]!;
+    const recordRaw = records[recordIndex]!.raw;
+    const slice = slices.get(e);
     const dedupTime = nums[n + 8]!;
-    const parsed: ParsedEvent = { recordIndex: nums[n]!, prepared, fp: joinFingerprint(nums[n + 6]!, nums[n + 7]!), dedupTime: Number.isNaN(dedupTime) ? undefined : dedupTime };
-    const rawSlice = slices.get(e);
-    if (rawSlice !== undefined) parsed.rawSlice = rawSlice;
-    out[e] = parsed;
+    const fpHi = nums[n + 6]!;
+    const fpLo = nums[n + 7]!;
+    out[e] = {
+      recordIndex,
+      event: null,
+      prepared,
+      raw: slice === undefined ? recordRaw : recordRaw.subarray(slice[0], slice[1]),
+      fp: joinFingerprint(fpHi, fpLo),
+      fpHi,
+      fpLo,
+      dedupTime: Number.isNaN(dedupTime) ? undefined : dedupTime,
+      sourceId,
+      batchId,
+    };
   }
   return out;
 }
