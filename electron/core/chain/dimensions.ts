@@ -86,8 +86,10 @@ export class DimensionCache {
   /**
    * Id of an existing or new value. Must run inside the caller's write transaction, for the event about
    * to be appended as `seq`: a new value records it as its first_seq (the event verify checks it against).
+   * `remember: false` leaves a value this cache does not hold out of it: the caller keeps the id itself
+   * (NumberedValues), and a second copy of every value of a large import cost the writer ~20 MB.
    */
-  idOf(kind: number, value: string, seq: number): number {
+  idOf(kind: number, value: string, seq: number, remember = true): number {
     let byValue = this.ids.get(kind);
     if (!byValue) {
       byValue = new Map();
@@ -113,7 +115,7 @@ export class DimensionCache {
       if (!row) throw new Error('A dictionary value could not be stored.');
       id = row.id;
     }
-    byValue.set(key, id);
+    if (remember) byValue.set(key, id);
     return id;
   }
 

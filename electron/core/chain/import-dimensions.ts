@@ -56,7 +56,7 @@ export class NumberedValues {
     const known = this.ids[ref];
     if (known === undefined) throw new RangeError(`Dictionary value number ${ref} was never received.`);
     if (known !== 0) return known;
-    const id = cache.idOf(this.kinds[ref]!, this.values[ref]!, seq);
+    const id = cache.idOf(this.kinds[ref]!, this.values[ref]!, seq, false);
     this.ids[ref] = id;
     return id;
   }

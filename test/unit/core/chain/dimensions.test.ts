@@ -27,6 +27,18 @@ describe('DimensionCache', () => {
     expect(internal.get(DIM.ip)!.size).toBeLessThanOrEqual(3);
   });
 
+  it('answers without remembering when asked to (the caller keeps the id), and still finds the value later', () => {
+    const { db } = vault;
+    const cache = new DimensionCache(db);
+    const [first, again] = db.transaction(() => [cache.idOf(DIM.actor, 'dora', 1, false), cache.idOf(DIM.actor, 'dora', 2, false)]).immediate();
+    expect(again).toBe(first);
+    const internal = (cache as unknown as { ids: Map<number, Map<string, number>> }).ids;
+    expect(internal.get(DIM.actor)?.size ?? 0).toBe(0);
+    expect(db.transaction(() => cache.idOf(DIM.actor, 'dora', 3)).immediate()).toBe(first);
+    expect(internal.get(DIM.actor)?.size).toBe(1);
+    expect(db.prepare('SELECT count(*) FROM dim_values').pluck().get()).toBe(1);
+  });
+
   it('does not keep the batch strings its values were cut from alive (a cached slice held a whole batch)', () => {
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as () => void;
