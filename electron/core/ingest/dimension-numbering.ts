@@ -2,7 +2,8 @@ import { DIM, detachedCopy } from '../chain/dimensions';
 
 /**
  * Values numbered before the numbering starts over: about 100 bytes each in the parse thread's heap and
- * as much in the writer's (a bound of 200,000 took a 1 GB import past 300 MB RSS).
+ * as much in the writer's (NumberedValues). A log with more distinct actors and IPs than this is numbered
+ * again from the start; the writer then looks each value up once more.
  */
 export const MAX_NUMBERED_VALUES = 200_000;
 /** Slots of the table: a power of two, more than twice the bound (a batch may number a few past it). */
