@@ -17,10 +17,9 @@ const TABLE_SLOTS = 1 << 19;
 export class DimensionNumbering {
   /**
    * Open addressing (linear probing) on an FNV-1a hash of the value, at most 40% full: a Map keyed by
-   * the parsed strings cost about twice as much per lookup (each value is a fresh string to hash and
-   * compare), and every event looks up three or four values. A slot is two adjacent numbers, the hash and
-   * (number << 2 | kind), so a probe touches one cache line before the key itself (four separate arrays
-   * cost a cache miss each).
+   * the parsed strings cost about 1.5 times as much per lookup (480 against 330 ns, each value a fresh
+   * string to hash and compare), and every event looks up three or four values. A slot is two adjacent
+   * numbers, the hash and (number << 2 | kind), so a probe reads one cache line before the key itself.
    */
   private readonly mask = TABLE_SLOTS - 1;
   /** Per slot: [hash, number << 2 | kind]; the second is -1 for an empty slot. */

@@ -3,22 +3,22 @@ import type { IngestFormat } from '../../../shared/contract/events';
 import type { NewEvent, PreparedEvent } from '../chain/event-log';
 import { serialiseEvent, serialisesTo } from '../chain/event-json';
 import type { CanonicalEvent } from '../../../shared/domain/canonical-event';
-import { sourceIp } from '../chain/dimensions';
 import { Fingerprinter } from './fingerprint';
 import { boundedReason, parseSafely } from './import-parse';
 import type { ParseContext } from './parse-types';
 import type { RawRecord } from './record';
 import { joinFingerprint } from '../chain/chain-record';
-import { DIM } from '../chain/dimensions';
+import { DIM, sourceIp } from '../chain/dimensions';
 import type { ImportDimensions } from '../chain/import-dimensions';
 import { DimensionNumbering } from './dimension-numbering';
 
 /**
  * The second core of an import: parsing, normalising, fingerprinting and serialising run in a thread of
  * their own while the importing thread hashes and writes. Records travel as one transferred Buffer per
- * read batch; results come back in flat arrays (one string of all event JSON, numbers in a Float64Array)
- * so neither side pays a structured clone per event. The fingerprinter lives here, seeing records in
- * file order, so occurrence counting is exactly that of the in-thread path.
+ * read batch; results come back in flat arrays (the events' JSON as one transferred buffer, numbers in a
+ * Float64Array, actor and IP values as numbers with each new value sent once) so neither side pays a
+ * structured clone per event. The fingerprinter lives here, seeing records in file order, so occurrence
+ * counting is exactly that of the in-thread path.
  */
 export interface ParseThreadSetup {
   role: 'parse';
