@@ -76,8 +76,9 @@ export interface ImportFileOptions {
    * files are then parsed, fingerprinted and serialised on a second core while this thread writes.
    */
   parseThreadScript?: string;
-  /** Actor and IP values the parse thread numbers before starting over (DimensionNumbering; tests set it low). */
+  /** Actor and IP values (and their characters) the parse thread numbers before starting over (DimensionNumbering; tests set them low). */
   numberedValuesBound?: number;
+  numberedCharsBound?: number;
 }
 
 /** Unsigned input for a source that accepts only signed files: the whole file is refused (nothing read). */
@@ -414,7 +415,7 @@ async function planImport(db: Db, filePath: string, name: string, opts: ImportFi
       if (input.lineEnding === 'cr') notes.add([CR_LINES_NOTE]);
       notes.add(yearNotes);
       const state = opts.parseThreadScript
-        ? runPlainParallel({ input, source, batchId, ctx, committer, signal, progress, notes }, opts.parseThreadScript, opts.numberedValuesBound)
+        ? runPlainParallel({ input, source, batchId, ctx, committer, signal, progress, notes }, opts.parseThreadScript, opts)
         : runPlain({ input, source, batchId, ctx, committer, signal, progress, notes });
       return state.then((s) => {
         const trailing = input.gzipTrailingBytes();
@@ -509,7 +510,7 @@ const PARSE_AHEAD = 4;
  * runPlain with parsing on a second thread (parse-thread.ts): this thread reads, then appends what the
  * parse thread returns, in file order, so chunks, accounting and cancellation behave exactly as in runPlain.
  */
-async function runPlainParallel(run: PlainRun, script: string, numberedValuesBound: number | undefined): Promise<BatchState> {
+async function runPlainParallel(run: PlainRun, script: string, bounds: Pick<ImportFileOptions, 'numberedValuesBound' | 'numberedCharsBound'>): Promise<BatchState> {
   const { input, source, batchId, ctx, committer, signal, progress, notes } = run;
   if (signal?.aborted) return 'cancelled';
   const sourceId = source.id;
@@ -517,7 +518,8 @@ async function runPlainParallel(run: PlainRun, script: string, numberedValuesBou
     format: input.format,
     sourceName: fingerprintScope(source.name, ctx.csvHeader),
     ctx,
-    ...(numberedValuesBound !== undefined ? { maxNumberedValues: numberedValuesBound } : {}),
+    ...(bounds.numberedValuesBound !== undefined ? { maxNumberedValues: bounds.numberedValuesBound } : {}),
+    ...(bounds.numberedCharsBound !== undefined ? { maxNumberedChars: bounds.numberedCharsBound } : {}),
   });
   const dims = new ImportDimensions();
   const inFlight: Array<{ records: RawRecord[]; parsed: Promise<ParsedBatch> }> = [];

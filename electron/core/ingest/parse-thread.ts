@@ -25,8 +25,9 @@ export interface ParseThreadSetup {
   format: IngestFormat;
   sourceName: string;
   ctx: ParseContext;
-  /** Dictionary values numbered before the numbering starts over (DimensionNumbering; tests set it low). */
+  /** Dictionary values (and their characters) numbered before the numbering starts over (DimensionNumbering; tests set them low). */
   maxNumberedValues?: number;
+  maxNumberedChars?: number;
 }
 
 interface BatchRequest {
@@ -78,7 +79,7 @@ export interface ParsedEvent extends NewEvent {
 /** Runs in the parse thread: answers each batch request in order. */
 export function runParseThread(setup: ParseThreadSetup, port: { on(event: 'message', l: (m: BatchRequest) => void): void; postMessage(m: ParsedBatch, transfer: ArrayBuffer[]): void }): void {
   const fingerprinter = new Fingerprinter(setup.sourceName);
-  const numbering = new DimensionNumbering(setup.maxNumberedValues);
+  const numbering = new DimensionNumbering(setup.maxNumberedValues, setup.maxNumberedChars);
   port.on('message', (req) => {
     const batch = parseBatch(req, setup, fingerprinter, numbering);
     port.postMessage(batch, [batch.json.buffer as ArrayBuffer]);

@@ -82,4 +82,30 @@ describe('DimensionNumbering and ImportDimensions', () => {
     expect(names(second)).toEqual([['c', '10.0.0.9'], ['a', '10.0.0.1']]);
     expect(() => second.table.idOf(cache, 4, 1)).toThrow(/never received/);
   });
+
+  it('start the numbering over once the values numbered hold too many characters, however few they are', () => {
+    const numbering = new DimensionNumbering(1_000, 10);
+    const dims = new ImportDimensions();
+    const first = batch(numbering, dims, [['a'.repeat(8), '10.0.0.1']]);
+    expect(first.refs).toEqual([[0, 1]]);
+    // 16 characters numbered, past the bound of 10: the next batch starts over.
+    const second = batch(numbering, dims, [['b', '10.0.0.1']]);
+    expect(second.refs).toEqual([[0, 1]]);
+    expect(second.table).not.toBe(first.table);
+    const third = batch(numbering, dims, [['b', '10.0.0.2']]);
+    expect(third.refs).toEqual([[0, 2]]);
+    expect(third.table).toBe(second.table);
+  });
+
+  it('number more values in one batch than the table first holds (it grows instead of filling up)', () => {
+    const numbering = new DimensionNumbering(10);
+    numbering.beginBatch();
+    const count = 600_000;
+    for (let i = 0; i < count; i++) {
+      if (numbering.ref(DIM.ip, `v${i}`) !== i) throw new Error(`value ${i} got another number`);
+    }
+    for (let i = 0; i < count; i += 997) expect(numbering.ref(DIM.ip, `v${i}`)).toBe(i);
+    expect(numbering.ref(DIM.actor, 'v0')).toBe(count);
+    expect(numbering.batchValues().lengths.length).toBe(count + 1);
+  }, 30_000);
 });

@@ -169,8 +169,8 @@ describe('parse thread', () => {
     const inThread = await importFile(vault.db, { path: input }, { operator: 'a', now: NOW, chunkEvents: 1_000 });
     const other = createPipelineVault();
     try {
-      // A low bound makes the parse thread start its numbering of actors and IPs over many times.
-      const threaded = await importFile(other.db, { path: input }, { operator: 'a', now: NOW, chunkEvents: 1_000, parseThreadScript: WORKER, numberedValuesBound: 50 });
+      // Low bounds make the parse thread start its numbering of actors and IPs over many times.
+      const threaded = await importFile(other.db, { path: input }, { operator: 'a', now: NOW, chunkEvents: 1_000, parseThreadScript: WORKER, numberedValuesBound: 50, numberedCharsBound: 400 });
       const pick = ({ read, imported, duplicates, quarantined, error }: typeof inThread) => ({ read, imported, duplicates, quarantined, error });
       expect(pick(threaded)).toEqual(pick(inThread));
       expect(pick(threaded)).toMatchObject({ read: 5_008, imported: 5_006, duplicates: 0, quarantined: 2, error: null });
