@@ -53,7 +53,7 @@ export class DimensionCache {
   private readonly insert;
   private readonly select;
   private readonly byId;
-  /** Moves each time validate() forgets ids a rolled-back transaction had inserted (ImportDimensions). */
+  /** Moves each time validate() forgets ids a rolled-back transaction had inserted (NumberedValues keeps ids too). */
   generation = 0;
 
   constructor(db: Db, private readonly maxCachedPerKind: number = MAX_CACHED_PER_KIND) {

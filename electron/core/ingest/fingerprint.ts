@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import { joinFingerprint } from '../chain/chain-record';
 
 /**
  * Event fingerprints: what makes an import idempotent.
@@ -143,7 +144,7 @@ export class Fingerprinter {
    */
   compute(raw: Buffer, occurrence: number, eventIndex: number, part?: number): bigint {
     this.computeParts(raw, occurrence, eventIndex, part);
-    return (BigInt(this.fpHi) << 32n) | BigInt(this.fpLo);
+    return joinFingerprint(this.fpHi, this.fpLo);
   }
 
   /** compute() leaving the result in fpHi and fpLo only: the parse thread sends numbers, not bigints. */
@@ -165,7 +166,7 @@ export class Fingerprinter {
     this.fpLo = ((digest.charCodeAt(4) << 24) | (digest.charCodeAt(5) << 16) | (digest.charCodeAt(6) << 8) | digest.charCodeAt(7)) >>> 0;
   }
 
-  /** Signed high and unsigned low 32 bits of the fingerprint compute() (or next()) returned last. */
+  /** Signed high and unsigned low 32 bits of the fingerprint computed last (compute, next, or their *Parts). */
   fpHi = 0;
   fpLo = 0;
 
@@ -175,7 +176,7 @@ export class Fingerprinter {
    */
   next(raw: Buffer): bigint {
     this.nextParts(raw);
-    return (BigInt(this.fpHi) << 32n) | BigInt(this.fpLo);
+    return joinFingerprint(this.fpHi, this.fpLo);
   }
 
   /** next() leaving the fingerprint in fpHi and fpLo only (computeParts). */
