@@ -49,7 +49,16 @@ async function loadMain(name: string, opts: { stamp?: unknown; singleInstance?: 
           b.onResolve({ filter: /^electron$/ }, () => ({ path: path.join(fakesDir, 'fake-electron.ts') }));
           if (!opts.realHost) b.onResolve({ filter: /\/create-host$/ }, () => ({ path: path.join(fakesDir, 'fake-create-host.ts') }));
           // Native packages stay outside the bundle, required by absolute path (the bundle lives in a temp folder).
-          b.onResolve({ filter: /^(better-sqlite3-multiple-ciphers|keytar)$/ }, (args) => ({ path: requireHere.resolve(args.path), external: true }));
+          // keytar is optional (it does not build without libsecret): when it is absent the bundle requires it
+          // by name and fails at runtime, as the app does, instead of failing to build.
+          b.onResolve({ filter: /^(better-sqlite3-multiple-ciphers|keytar)$/ }, (args) => {
+            try {
+              return { path: requireHere.resolve(args.path), external: true };
+            } catch (err) {
+              if (args.path !== 'keytar') throw err;
+              return { path: args.path, external: true };
+            }
+          });
         },
       },
     ],
